@@ -1,0 +1,72 @@
+/* The command-line face: shared plumbing for the commands in src/cli/.
+ * Contract: ../shared/CLI.md, README.md and docs/needlelog.1. */
+#ifndef NL_CLI_H
+#define NL_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "needlelog/err.h"
+#include "needlelog/store.h"
+
+struct cli {
+	const char *db;        /* --db, else $NEEDLELOG_DB, else XDG default */
+	const char *pass_file; /* --passphrase-file */
+	const struct cli_command *cmd;
+};
+
+struct cli_command {
+	const char *group;  /* "patient", or NULL for a one-word command */
+	const char *name;   /* "add" */
+	int (*run)(struct cli *c, int argc, char **argv);
+	const char *args;   /* usage after the command name */
+	const char *summary;
+	const char *help;   /* the options, one per line; may be NULL */
+};
+
+#include <stdio.h>
+
+/* The command for argv words; *words says how many words it took. */
+const struct cli_command *cli_find(const char *word1, const char *word2,
+				   int *words);
+/* One line per command, for --help. */
+void cli_list(FILE *out);
+
+/* Options every command takes; getopt value codes for them. */
+enum { OPT_DB = 0x1000, OPT_PASSFILE, OPT_HELP, OPT_FIRST_LOCAL };
+#define CLI_COMMON_OPTIONS \
+	{ "db", required_argument, NULL, OPT_DB }, \
+	{ "passphrase-file", required_argument, NULL, OPT_PASSFILE }, \
+	{ "help", no_argument, NULL, OPT_HELP }
+
+/* Handles a common option or an unknown one. Returns -1 if opt was
+ * handled and parsing goes on, else the exit code to return now. */
+int cli_common_opt(struct cli *c, int opt, char **argv);
+
+/* Prints "needlelog: message" to stderr; returns the exit code. */
+int cli_fail(const struct nl_err *err);
+int cli_usage_error(const struct cli *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int cli_help(const struct cli *c);
+
+/* The record file's path (resolved once); NULL with err filled. */
+const char *cli_db_path(struct cli *c, struct nl_err *err);
+
+/* The passphrase: --passphrase-file, $NEEDLELOG_PASSPHRASE, or a prompt
+ * on the terminal (twice when confirm). */
+int cli_passphrase(struct cli *c, bool confirm, struct store_pass *out,
+		   struct nl_err *err);
+/* The same order for a new passphrase, from file / env_name / prompt. */
+int cli_read_passphrase(const char *file, const char *env_name,
+			const char *prompt, bool confirm, struct store_pass *out,
+			struct nl_err *err);
+
+/* Opens the record file and brings its schema up to date. */
+int cli_open(struct cli *c, struct store **out, struct nl_err *err);
+
+/* A progress line on stderr when it is a terminal. */
+int cli_progress(void *label, uint64_t done, uint64_t total);
+void cli_progress_end(void);
+
+#endif

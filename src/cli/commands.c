@@ -1,0 +1,45 @@
+/* The table of every command, assembled from each group's own table. */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+extern const struct cli_command cli_admin_commands[];
+
+static const struct cli_command *const groups[] = {
+	cli_admin_commands,
+};
+
+const struct cli_command *cli_find(const char *word1, const char *word2,
+				   int *words)
+{
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		for (const struct cli_command *c = groups[g]; c->name; c++) {
+			if (!c->group && word1 && strcmp(c->name, word1) == 0) {
+				*words = 1;
+				return c;
+			}
+			if (c->group && word1 && word2 && strcmp(c->group, word1) == 0 &&
+			    strcmp(c->name, word2) == 0) {
+				*words = 2;
+				return c;
+			}
+		}
+	}
+	return NULL;
+}
+
+void cli_list(FILE *out)
+{
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		for (const struct cli_command *c = groups[g]; c->name; c++) {
+			char name[64];
+
+			snprintf(name, sizeof(name), "%s%s%s", c->group ? c->group : "",
+				 c->group ? " " : "", c->name);
+			fprintf(out, "  %-18s %.*s\n", name,
+				(int)strcspn(c->summary, ".\n"), c->summary);
+		}
+	}
+}

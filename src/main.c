@@ -1,0 +1,85 @@
+/* needlelog: argument parsing and dispatch, nothing else. */
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cli/cli.h"
+
+#ifndef NEEDLELOG_VERSION
+#define NEEDLELOG_VERSION "0.1.0"
+#endif
+
+static void usage(FILE *out)
+{
+	fputs("usage: needlelog [--db PATH] [--passphrase-file FILE] COMMAND [ARGS]\n"
+	      "       needlelog --help | --version\n"
+	      "\n"
+	      "needlelog keeps a microneedling practice's patient records and session\n"
+	      "logs in one encrypted file.\n"
+	      "\n"
+	      "Commands:\n", out);
+	cli_list(out);
+	fputs("\n"
+	      "Record file: --db PATH, else $NEEDLELOG_DB, else\n"
+	      "$XDG_DATA_HOME/needlelog/records.db (~/.local/share/needlelog/records.db).\n"
+	      "Passphrase: --passphrase-file FILE, else $NEEDLELOG_PASSPHRASE, else a\n"
+	      "prompt on the terminal. 'needlelog COMMAND --help' shows a command's options.\n"
+	      "Exit status: 0 ok, 64 usage, 65 invalid value, 66 no such file or record,\n"
+	      "73 would overwrite, 74 tampered/damaged or I/O error, 75 busy, 77 wrong\n"
+	      "passphrase.\n", out);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	const struct cli_command *cmd;
+	struct cli c = { 0 };
+	int opt, words = 0;
+
+	setlocale(LC_ALL, "");
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			c.db = optarg;
+			break;
+		case 'p':
+			c.pass_file = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EX_OK;
+		case 'V':
+			printf("needlelog %s\n", NEEDLELOG_VERSION);
+			return EX_OK;
+		default:
+			fprintf(stderr, "needlelog: unknown option, or an option without its value: '%s'\n",
+				argv[optind - 1]);
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (optind == argc) {
+		usage(stderr);
+		return EX_USAGE;
+	}
+	cmd = cli_find(argv[optind], optind + 1 < argc ? argv[optind + 1] : NULL, &words);
+	if (!cmd) {
+		fprintf(stderr, "needlelog: unknown command '%s'\n", argv[optind]);
+		usage(stderr);
+		return EX_USAGE;
+	}
+	c.cmd = cmd;
+	argv += optind + words - 1;
+	argc -= optind + words - 1;
+	optind = 0;
+	return cmd->run(&c, argc, argv);
+}

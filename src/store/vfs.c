@@ -1,0 +1,754 @@
+/* The encrypting VFS shim. Design: docs/file-format.md, and the SQLite
+ * source facts it rests on in the design note (storage-encryption.md).
+ *
+ * Main database: logical offset L is stored at physical L + 4096, behind
+ * the container header; every page is sealed whole. Rollback journal: the
+ * 4096-byte page images are sealed, the rest is plaintext structure.
+ * Anything else (WAL, temp files) is refused, so a mistake fails loudly
+ * instead of leaking plaintext. */
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+
+#include "needlelog/crypt.h"
+#include "header.h"
+#include "vfs.h"
+
+#define LOCK_BYTE_PAGE ((uint32_t)(0x40000000 / NL_PAGE_SIZE) + 1)
+#define MAX_KEYS 64
+/* Longest plaintext structure write to a journal: headers are one 512-byte
+ * sector (we report POWERSAFE_OVERWRITE); super-journal names are paths. */
+#define JOURNAL_STRUCT_MAX 1024
+
+#define IOCAP_CLEARED (SQLITE_IOCAP_ATOMIC | SQLITE_IOCAP_ATOMIC512 | \
+	SQLITE_IOCAP_ATOMIC1K | SQLITE_IOCAP_ATOMIC2K | SQLITE_IOCAP_ATOMIC4K | \
+	SQLITE_IOCAP_ATOMIC8K | SQLITE_IOCAP_ATOMIC16K | SQLITE_IOCAP_ATOMIC32K | \
+	SQLITE_IOCAP_ATOMIC64K | SQLITE_IOCAP_BATCH_ATOMIC | SQLITE_IOCAP_SAFE_APPEND)
+
+struct vfs_key {
+	int handle; /* 0 when the entry is free */
+	uint8_t *dek;
+	uint8_t file_id[NL_FILE_ID_BYTES];
+	uint32_t bad_page;
+	int bad_kind;
+};
+
+struct nl_file {
+	sqlite3_file base; /* first: SQLite sees this */
+	struct vfs_key *key;
+	int kind; /* CRYPT_KIND_DB, CRYPT_KIND_JOURNAL, 0: pass through */
+	sqlite3_int64 last4_off;
+	uint32_t last4_val;
+	int have_last4;
+	uint8_t scratch[NL_PAGE_SIZE];
+};
+
+/* The lower VFS's file object lives right after ours. */
+#define LOWER(f) ((sqlite3_file *)&((struct nl_file *)(f))[1])
+
+static struct vfs_key keys[MAX_KEYS];
+static int next_handle = 1;
+static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
+static sqlite3_vfs *lower_vfs;
+static sqlite3_vfs nl_vfs;
+static const sqlite3_io_methods nl_io;
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/* ---- Keys ---- */
+
+int vfs_key_add(const uint8_t *dek, const uint8_t *file_id)
+{
+	int handle = -1;
+
+	pthread_mutex_lock(&keys_lock);
+	for (int i = 0; i < MAX_KEYS; i++) {
+		if (keys[i].handle != 0)
+			continue;
+		keys[i].dek = crypt_secure_alloc(NL_KEY_BYTES);
+		if (!keys[i].dek)
+			break;
+		memcpy(keys[i].dek, dek, NL_KEY_BYTES);
+		sodium_mprotect_readonly(keys[i].dek);
+		memcpy(keys[i].file_id, file_id, NL_FILE_ID_BYTES);
+		keys[i].bad_page = 0;
+		keys[i].handle = handle = next_handle++;
+		break;
+	}
+	pthread_mutex_unlock(&keys_lock);
+	return handle;
+}
+
+static struct vfs_key *key_find(int handle)
+{
+	struct vfs_key *k = NULL;
+
+	pthread_mutex_lock(&keys_lock);
+	for (int i = 0; i < MAX_KEYS && handle > 0; i++)
+		if (keys[i].handle == handle)
+			k = &keys[i];
+	pthread_mutex_unlock(&keys_lock);
+	return k;
+}
+
+void vfs_key_remove(int handle)
+{
+	struct vfs_key *k = key_find(handle);
+
+	if (!k)
+		return;
+	pthread_mutex_lock(&keys_lock);
+	crypt_secure_free(k->dek);
+	memset(k, 0, sizeof(*k));
+	pthread_mutex_unlock(&keys_lock);
+}
+
+const uint8_t *vfs_key_dek(int handle)
+{
+	struct vfs_key *k = key_find(handle);
+
+	return k ? k->dek : NULL;
+}
+
+uint32_t vfs_key_bad_page(int handle, int *kind)
+{
+	struct vfs_key *k = key_find(handle);
+
+	if (!k)
+		return 0;
+	if (kind)
+		*kind = k->bad_kind;
+	return k->bad_page;
+}
+
+static struct vfs_key *key_from_uri(sqlite3_filename name)
+{
+	const char *v = sqlite3_uri_parameter(name, "nlkey");
+	char *end;
+	long h;
+
+	if (!v)
+		return NULL;
+	h = strtol(v, &end, 10);
+	if (*end || h <= 0 || h > INT_MAX)
+		return NULL;
+	return key_find((int)h);
+}
+
+/* ---- Pages ---- */
+
+static int note_bad(struct nl_file *f, uint32_t pgno, int kind)
+{
+	f->key->bad_page = pgno;
+	f->key->bad_kind = kind;
+	sqlite3_log(SQLITE_IOERR_DATA,
+		    "needlelog: %s page %u failed authentication",
+		    kind == CRYPT_KIND_DB ? "database" : "journal", pgno);
+	return SQLITE_IOERR_DATA;
+}
+
+/* Reads one sealed page at a physical offset. SHORT_READ (buffer zeroed)
+ * when nothing is there; IOERR_DATA when only part of a page is. */
+static int read_sealed(struct nl_file *f, uint8_t *buf, sqlite3_int64 phys)
+{
+	sqlite3_file *low = LOWER(f);
+	sqlite3_int64 size = 0;
+	int rc = low->pMethods->xRead(low, buf, NL_PAGE_SIZE, phys);
+
+	if (rc != SQLITE_IOERR_SHORT_READ)
+		return rc;
+	memset(buf, 0, NL_PAGE_SIZE);
+	rc = low->pMethods->xFileSize(low, &size);
+	if (rc != SQLITE_OK)
+		return rc;
+	return size <= phys ? SQLITE_IOERR_SHORT_READ : SQLITE_IOERR_DATA;
+}
+
+static int open_sealed(struct nl_file *f, uint8_t *buf, sqlite3_int64 phys,
+		       uint32_t pgno, int kind)
+{
+	int rc = read_sealed(f, buf, phys);
+
+	if (rc == SQLITE_IOERR_DATA)
+		return note_bad(f, pgno, kind);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (crypt_page_open(f->key->dek, f->key->file_id, kind, pgno, buf) != 0)
+		return note_bad(f, pgno, kind);
+	return SQLITE_OK;
+}
+
+/* Database page pgno is at physical pgno * 4096: (pgno - 1) pages after
+ * the 4096-byte header. */
+static int db_read_page(struct nl_file *f, uint8_t *buf, uint32_t pgno)
+{
+	return open_sealed(f, buf, (sqlite3_int64)pgno * NL_PAGE_SIZE, pgno,
+			   CRYPT_KIND_DB);
+}
+
+/* A read that is not one aligned page: each touched page is read whole,
+ * authenticated and decrypted into scratch, and the slice copied out. */
+static int db_read_slice(struct nl_file *f, uint8_t *out, int amt,
+			 sqlite3_int64 off)
+{
+	int rc = SQLITE_OK;
+
+	while (amt > 0) {
+		uint32_t pgno = (uint32_t)(off / NL_PAGE_SIZE) + 1;
+		int in = (int)(off % NL_PAGE_SIZE);
+		int n = amt < NL_PAGE_SIZE - in ? amt : NL_PAGE_SIZE - in;
+
+		rc = db_read_page(f, f->scratch, pgno);
+		if (rc != SQLITE_OK)
+			break;
+		memcpy(out, f->scratch + in, (size_t)n);
+		out += n;
+		off += n;
+		amt -= n;
+	}
+	sodium_memzero(f->scratch, sizeof(f->scratch));
+	if (amt > 0)
+		memset(out, 0, (size_t)amt);
+	return rc;
+}
+
+static int db_read(struct nl_file *f, uint8_t *buf, int amt, sqlite3_int64 off)
+{
+	int rc;
+
+	if (amt == NL_PAGE_SIZE && off % NL_PAGE_SIZE == 0)
+		return db_read_page(f, buf, (uint32_t)(off / NL_PAGE_SIZE) + 1);
+	rc = db_read_slice(f, buf, amt, off);
+	/* SQLite reads these 100 bytes at open, with no lock and before any
+	 * hot journal is rolled back. A page 1 torn by a power loss must not
+	 * fail the open: the journal restores it, and page 1 is read again,
+	 * whole and under a lock, where a real fault is reported. */
+	if (rc == SQLITE_IOERR_DATA && off == 0 && amt == 100)
+		return SQLITE_IOERR_SHORT_READ;
+	return rc;
+}
+
+static int db_write(struct nl_file *f, const uint8_t *buf, int amt,
+		    sqlite3_int64 off)
+{
+	sqlite3_file *low = LOWER(f);
+	uint32_t pgno = (uint32_t)(off / NL_PAGE_SIZE) + 1;
+
+	if (amt != NL_PAGE_SIZE || off % NL_PAGE_SIZE != 0) {
+		sqlite3_log(SQLITE_IOERR_WRITE,
+			    "needlelog: refused a %d-byte database write at %lld",
+			    amt, (long long)off);
+		return SQLITE_IOERR_WRITE;
+	}
+	/* Page 1 must say 4096-byte pages with 40 reserved bytes, or SQLite
+	 * would keep data where the nonce and tag go. */
+	if (pgno == 1 && (buf[16] != 0x10 || buf[17] != 0 || buf[20] != NL_RESERVE)) {
+		sqlite3_log(SQLITE_IOERR_WRITE,
+			    "needlelog: refused page 1 without page size 4096 and reserve 40");
+		return SQLITE_IOERR_WRITE;
+	}
+	crypt_page_seal(f->key->dek, f->key->file_id, CRYPT_KIND_DB, pgno, buf,
+			f->scratch);
+	return low->pMethods->xWrite(low, f->scratch, NL_PAGE_SIZE,
+				     off + HDR_SIZE);
+}
+
+/* The page number of the journal record whose image starts at off: the
+ * 4-byte big-endian number just before it. */
+static int journal_pgno(struct nl_file *f, sqlite3_int64 off, uint32_t *pgno)
+{
+	sqlite3_file *low = LOWER(f);
+	uint8_t b[4];
+
+	if (off < 4)
+		return SQLITE_IOERR_DATA;
+	if (f->have_last4 && f->last4_off == off - 4) {
+		*pgno = f->last4_val;
+	} else {
+		int rc = low->pMethods->xRead(low, b, 4, off - 4);
+
+		if (rc != SQLITE_OK)
+			return rc;
+		*pgno = get32(b);
+	}
+	if (*pgno < 1 || *pgno == LOCK_BYTE_PAGE)
+		return SQLITE_IOERR_DATA;
+	return SQLITE_OK;
+}
+
+static int journal_write(struct nl_file *f, const uint8_t *buf, int amt,
+			 sqlite3_int64 off)
+{
+	sqlite3_file *low = LOWER(f);
+	uint32_t pgno;
+
+	if (amt == 4) {
+		f->last4_off = off;
+		f->last4_val = get32(buf);
+		f->have_last4 = 1;
+	} else if (amt == NL_PAGE_SIZE) {
+		if (journal_pgno(f, off, &pgno) != SQLITE_OK) {
+			sqlite3_log(SQLITE_IOERR_WRITE,
+				    "needlelog: refused a journal page with no page number at %lld",
+				    (long long)off);
+			return SQLITE_IOERR_WRITE;
+		}
+		crypt_page_seal(f->key->dek, f->key->file_id,
+				CRYPT_KIND_JOURNAL, pgno, buf, f->scratch);
+		buf = f->scratch;
+	} else if (amt > JOURNAL_STRUCT_MAX) {
+		sqlite3_log(SQLITE_IOERR_WRITE,
+			    "needlelog: refused a %d-byte journal write", amt);
+		return SQLITE_IOERR_WRITE;
+	}
+	return low->pMethods->xWrite(low, buf, amt, off);
+}
+
+static int journal_read(struct nl_file *f, uint8_t *buf, int amt,
+			sqlite3_int64 off)
+{
+	sqlite3_file *low = LOWER(f);
+	uint32_t pgno;
+	int rc;
+
+	if (amt != NL_PAGE_SIZE)
+		return low->pMethods->xRead(low, buf, amt, off);
+	rc = journal_pgno(f, off, &pgno);
+	if (rc == SQLITE_IOERR_DATA)
+		return note_bad(f, 0, CRYPT_KIND_JOURNAL);
+	if (rc != SQLITE_OK)
+		return rc;
+	return open_sealed(f, buf, off, pgno, CRYPT_KIND_JOURNAL);
+}
+
+/* ---- io_methods ---- */
+
+static int nl_close(sqlite3_file *file)
+{
+	struct nl_file *f = (struct nl_file *)file;
+	sqlite3_file *low = LOWER(f);
+	int rc = low->pMethods->xClose(low);
+
+	sodium_memzero(f->scratch, sizeof(f->scratch));
+	return rc;
+}
+
+static int nl_read(sqlite3_file *file, void *buf, int amt, sqlite3_int64 off)
+{
+	struct nl_file *f = (struct nl_file *)file;
+	sqlite3_file *low = LOWER(f);
+
+	if (f->kind == CRYPT_KIND_DB)
+		return db_read(f, buf, amt, off);
+	if (f->kind == CRYPT_KIND_JOURNAL)
+		return journal_read(f, buf, amt, off);
+	return low->pMethods->xRead(low, buf, amt, off);
+}
+
+static int nl_write(sqlite3_file *file, const void *buf, int amt,
+		    sqlite3_int64 off)
+{
+	struct nl_file *f = (struct nl_file *)file;
+	sqlite3_file *low = LOWER(f);
+
+	if (f->kind == CRYPT_KIND_DB)
+		return db_write(f, buf, amt, off);
+	if (f->kind == CRYPT_KIND_JOURNAL)
+		return journal_write(f, buf, amt, off);
+	return low->pMethods->xWrite(low, buf, amt, off);
+}
+
+static int nl_truncate(sqlite3_file *file, sqlite3_int64 size)
+{
+	struct nl_file *f = (struct nl_file *)file;
+	sqlite3_file *low = LOWER(f);
+
+	if (f->kind == CRYPT_KIND_DB) {
+		if (size % NL_PAGE_SIZE != 0)
+			return SQLITE_IOERR_TRUNCATE;
+		size += HDR_SIZE;
+	}
+	return low->pMethods->xTruncate(low, size);
+}
+
+static int nl_sync(sqlite3_file *file, int flags)
+{
+	sqlite3_file *low = LOWER(file);
+
+	return low->pMethods->xSync(low, flags);
+}
+
+static int nl_file_size(sqlite3_file *file, sqlite3_int64 *size)
+{
+	struct nl_file *f = (struct nl_file *)file;
+	sqlite3_file *low = LOWER(f);
+	int rc = low->pMethods->xFileSize(low, size);
+
+	if (rc == SQLITE_OK && f->kind == CRYPT_KIND_DB)
+		*size = *size > HDR_SIZE ? *size - HDR_SIZE : 0;
+	return rc;
+}
+
+static int nl_lock(sqlite3_file *file, int level)
+{
+	sqlite3_file *low = LOWER(file);
+
+	return low->pMethods->xLock(low, level);
+}
+
+static int nl_unlock(sqlite3_file *file, int level)
+{
+	sqlite3_file *low = LOWER(file);
+
+	return low->pMethods->xUnlock(low, level);
+}
+
+static int nl_check_reserved(sqlite3_file *file, int *out)
+{
+	sqlite3_file *low = LOWER(file);
+
+	return low->pMethods->xCheckReservedLock(low, out);
+}
+
+static int nl_file_control(sqlite3_file *file, int op, void *arg)
+{
+	struct nl_file *f = (struct nl_file *)file;
+	sqlite3_file *low = LOWER(f);
+
+	switch (op) {
+	case SQLITE_FCNTL_SIZE_HINT:
+		if (f->kind == CRYPT_KIND_DB) {
+			sqlite3_int64 hint = *(sqlite3_int64 *)arg + HDR_SIZE;
+
+			return low->pMethods->xFileControl(low, op, &hint);
+		}
+		break;
+	case SQLITE_FCNTL_MMAP_SIZE:
+		/* Pages in a mapping would be ciphertext: never map. */
+		*(sqlite3_int64 *)arg = 0;
+		return SQLITE_OK;
+	}
+	return low->pMethods->xFileControl(low, op, arg);
+}
+
+static int nl_sector_size(sqlite3_file *file)
+{
+	sqlite3_file *low = LOWER(file);
+
+	return low->pMethods->xSectorSize(low);
+}
+
+/* With POWERSAFE_OVERWRITE the pager uses 512-byte sectors, so journal
+ * headers are 512 bytes and only page images are 4096 bytes long. No
+ * atomic-write claims: a sealed page is not written in place atomically. */
+static int nl_device_characteristics(sqlite3_file *file)
+{
+	sqlite3_file *low = LOWER(file);
+	int dc = low->pMethods->xDeviceCharacteristics(low);
+
+	return (dc & ~IOCAP_CLEARED) | SQLITE_IOCAP_POWERSAFE_OVERWRITE;
+}
+
+static const sqlite3_io_methods nl_io = {
+	.iVersion = 1, /* no xShmMap: no WAL; no xFetch: no mmap */
+	.xClose = nl_close,
+	.xRead = nl_read,
+	.xWrite = nl_write,
+	.xTruncate = nl_truncate,
+	.xSync = nl_sync,
+	.xFileSize = nl_file_size,
+	.xLock = nl_lock,
+	.xUnlock = nl_unlock,
+	.xCheckReservedLock = nl_check_reserved,
+	.xFileControl = nl_file_control,
+	.xSectorSize = nl_sector_size,
+	.xDeviceCharacteristics = nl_device_characteristics,
+};
+
+/* ---- The VFS ---- */
+
+static const char *type_name(int type)
+{
+	switch (type) {
+	case SQLITE_OPEN_TEMP_DB: return "temporary database";
+	case SQLITE_OPEN_TEMP_JOURNAL: return "temporary journal";
+	case SQLITE_OPEN_TRANSIENT_DB: return "transient database";
+	case SQLITE_OPEN_SUBJOURNAL: return "statement journal";
+	case SQLITE_OPEN_WAL: return "write-ahead log";
+	default: return "unknown";
+	}
+}
+
+static int refuse(const char *why, const char *name)
+{
+	sqlite3_log(SQLITE_CANTOPEN, "needlelog: refused to open %s %s", why,
+		    name ? name : "(anonymous)");
+	return SQLITE_CANTOPEN;
+}
+
+/* A main database must carry a key handle and our header, for this key. */
+static int check_main(struct nl_file *f, const char *name)
+{
+	sqlite3_file *low = LOWER(f);
+	uint8_t hdr[HDR_SIZE], fid[NL_FILE_ID_BYTES];
+	int rc = low->pMethods->xRead(low, hdr, HDR_SIZE, 0);
+
+	if (rc == SQLITE_OK && header_check_fixed(hdr, fid) == NL_OK &&
+	    sodium_memcmp(fid, f->key->file_id, sizeof(fid)) == 0)
+		return SQLITE_OK;
+	return refuse("a database without a matching needlelog header:", name);
+}
+
+static int nl_open(sqlite3_vfs *vfs, sqlite3_filename name,
+		   sqlite3_file *file, int flags, int *out_flags)
+{
+	struct nl_file *f = (struct nl_file *)file;
+	int type = flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_TEMP_DB |
+			    SQLITE_OPEN_TRANSIENT_DB | SQLITE_OPEN_MAIN_JOURNAL |
+			    SQLITE_OPEN_TEMP_JOURNAL | SQLITE_OPEN_SUBJOURNAL |
+			    SQLITE_OPEN_SUPER_JOURNAL | SQLITE_OPEN_WAL);
+	sqlite3_file *main_file;
+	int rc;
+
+	(void)vfs;
+	memset(f, 0, sizeof(*f));
+	if (!name)
+		return refuse("an anonymous temporary file", NULL);
+	switch (type) {
+	case SQLITE_OPEN_MAIN_DB:
+		f->key = key_from_uri(name);
+		if (!f->key)
+			return refuse("a database without a key:", name);
+		f->kind = CRYPT_KIND_DB;
+		break;
+	case SQLITE_OPEN_MAIN_JOURNAL:
+		main_file = sqlite3_database_file_object(name);
+		if (!main_file || main_file->pMethods != &nl_io ||
+		    ((struct nl_file *)main_file)->kind != CRYPT_KIND_DB)
+			return refuse("a journal of a database not ours:", name);
+		f->key = ((struct nl_file *)main_file)->key;
+		f->kind = CRYPT_KIND_JOURNAL;
+		break;
+	case SQLITE_OPEN_SUPER_JOURNAL:
+		break; /* file names only */
+	default:
+		return refuse(type_name(type), name);
+	}
+	rc = lower_vfs->xOpen(lower_vfs, name, LOWER(f), flags, out_flags);
+	if (rc != SQLITE_OK)
+		return rc;
+	if (f->kind == CRYPT_KIND_DB && (rc = check_main(f, name)) != SQLITE_OK) {
+		LOWER(f)->pMethods->xClose(LOWER(f));
+		return rc;
+	}
+	f->base.pMethods = &nl_io;
+	return SQLITE_OK;
+}
+
+static int fwd_delete(sqlite3_vfs *v, const char *name, int sync_dir)
+{
+	(void)v;
+	return lower_vfs->xDelete(lower_vfs, name, sync_dir);
+}
+
+static int fwd_access(sqlite3_vfs *v, const char *name, int flags, int *out)
+{
+	(void)v;
+	return lower_vfs->xAccess(lower_vfs, name, flags, out);
+}
+
+static int fwd_full_pathname(sqlite3_vfs *v, const char *name, int n, char *out)
+{
+	(void)v;
+	return lower_vfs->xFullPathname(lower_vfs, name, n, out);
+}
+
+static int fwd_randomness(sqlite3_vfs *v, int n, char *out)
+{
+	(void)v;
+	randombytes_buf(out, (size_t)n);
+	return n;
+}
+
+static int fwd_sleep(sqlite3_vfs *v, int us)
+{
+	(void)v;
+	return lower_vfs->xSleep(lower_vfs, us);
+}
+
+static int fwd_current_time(sqlite3_vfs *v, double *out)
+{
+	(void)v;
+	return lower_vfs->xCurrentTime(lower_vfs, out);
+}
+
+static int fwd_last_error(sqlite3_vfs *v, int n, char *out)
+{
+	(void)v;
+	return lower_vfs->xGetLastError(lower_vfs, n, out);
+}
+
+static int fwd_current_time64(sqlite3_vfs *v, sqlite3_int64 *out)
+{
+	(void)v;
+	return lower_vfs->xCurrentTimeInt64(lower_vfs, out);
+}
+
+int vfs_register(void)
+{
+	if (sqlite3_vfs_find(NL_VFS_NAME))
+		return SQLITE_OK;
+	lower_vfs = sqlite3_vfs_find(NULL);
+	if (!lower_vfs || lower_vfs->iVersion < 2)
+		return SQLITE_ERROR;
+	nl_vfs = (sqlite3_vfs){
+		.iVersion = 2,
+		.szOsFile = (int)sizeof(struct nl_file) + lower_vfs->szOsFile,
+		.mxPathname = lower_vfs->mxPathname,
+		.zName = NL_VFS_NAME,
+		.xOpen = nl_open,
+		.xDelete = fwd_delete,
+		.xAccess = fwd_access,
+		.xFullPathname = fwd_full_pathname,
+		.xRandomness = fwd_randomness,
+		.xSleep = fwd_sleep,
+		.xCurrentTime = fwd_current_time,
+		.xGetLastError = fwd_last_error,
+		.xCurrentTimeInt64 = fwd_current_time64,
+	};
+	return sqlite3_vfs_register(&nl_vfs, 0);
+}
+
+/* ---- Raw I/O below the shim ---- */
+
+/* A file opened on the lower VFS; the unix VFS keeps a pointer to the
+ * name while the file is open, so the name lives as long as the file. */
+struct raw_file {
+	sqlite3_filename name;
+	sqlite3_file *f;
+};
+
+static int raw_open(const char *path, int flags, struct raw_file *r)
+{
+	int rc;
+
+	r->name = sqlite3_create_filename(path, "", "", 0, NULL);
+	r->f = sqlite3_malloc(lower_vfs->szOsFile);
+	if (!r->name || !r->f) {
+		rc = SQLITE_NOMEM;
+		goto fail;
+	}
+	memset(r->f, 0, (size_t)lower_vfs->szOsFile);
+	rc = lower_vfs->xOpen(lower_vfs, r->name, r->f,
+			      flags | SQLITE_OPEN_MAIN_DB, NULL);
+	if (rc == SQLITE_OK)
+		return rc;
+fail:
+	sqlite3_free_filename(r->name);
+	sqlite3_free(r->f);
+	return rc;
+}
+
+static int raw_close(struct raw_file *r)
+{
+	int rc = r->f->pMethods->xClose(r->f);
+
+	sqlite3_free(r->f);
+	sqlite3_free_filename(r->name);
+	return rc;
+}
+
+int vfs_raw_create(const char *path, const uint8_t *header)
+{
+	struct raw_file r;
+	int rc = raw_open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+					SQLITE_OPEN_EXCLUSIVE, &r);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	chmod(path, 0600);
+	rc = r.f->pMethods->xWrite(r.f, header, HDR_SIZE, 0);
+	if (rc == SQLITE_OK)
+		rc = r.f->pMethods->xSync(r.f, SQLITE_SYNC_FULL);
+	raw_close(&r);
+	return rc;
+}
+
+int vfs_raw_read(const char *path, uint8_t *buf, int n)
+{
+	struct raw_file r;
+	int rc = raw_open(path, SQLITE_OPEN_READONLY, &r);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = r.f->pMethods->xRead(r.f, buf, n, 0);
+	raw_close(&r);
+	return rc;
+}
+
+/* ---- On an open main database ---- */
+
+int vfs_file_is_ours(sqlite3_file *f)
+{
+	return f && f->pMethods == &nl_io &&
+	       ((struct nl_file *)f)->kind == CRYPT_KIND_DB;
+}
+
+int vfs_header_read(sqlite3_file *f, uint8_t *buf)
+{
+	sqlite3_file *low = LOWER(f);
+
+	return low->pMethods->xRead(low, buf, HDR_SIZE, 0);
+}
+
+int vfs_header_write(sqlite3_file *f, int offset, const uint8_t *buf, int n)
+{
+	sqlite3_file *low = LOWER(f);
+	int rc;
+
+	if (offset < 0 || offset + n > HDR_SIZE)
+		return SQLITE_MISUSE;
+	rc = low->pMethods->xWrite(low, buf, n, offset);
+	if (rc == SQLITE_OK)
+		rc = low->pMethods->xSync(low, SQLITE_SYNC_FULL);
+	return rc;
+}
+
+int vfs_verify_pages(sqlite3_file *file, store_progress_fn progress, void *ctx,
+		     uint32_t *bad_page)
+{
+	struct nl_file *f = (struct nl_file *)file;
+	sqlite3_file *low = LOWER(f);
+	sqlite3_int64 size;
+	uint64_t pages;
+	int rc = low->pMethods->xFileSize(low, &size);
+
+	*bad_page = 0;
+	if (rc != SQLITE_OK)
+		return rc;
+	size = size > HDR_SIZE ? size - HDR_SIZE : 0;
+	pages = (uint64_t)(size / NL_PAGE_SIZE);
+	if (size % NL_PAGE_SIZE != 0) {
+		*bad_page = (uint32_t)pages + 1;
+		return note_bad(f, *bad_page, CRYPT_KIND_DB);
+	}
+	for (uint64_t p = 1; p <= pages && rc == SQLITE_OK; p++) {
+		if (p == LOCK_BYTE_PAGE)
+			continue; /* SQLite never writes it */
+		rc = db_read_page(f, f->scratch, (uint32_t)p);
+		if (rc == SQLITE_IOERR_DATA)
+			*bad_page = (uint32_t)p;
+		if (progress && (p % 256 == 0 || p == pages) && progress(ctx, p, pages))
+			break;
+	}
+	sodium_memzero(f->scratch, sizeof(f->scratch));
+	return rc;
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# needlelog on a fresh Debian 12 machine, in one command each:
+#   bash tools/setup.sh run    install what is missing, build, start needlelog
+#   bash tools/setup.sh test   install what is missing, build with ASan and
+#                              UBSan, run the whole test suite
+# Extra arguments to `run` go to needlelog (for example: run demo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Libraries and tools needlelog is built from (see README.md).
+RUN_PKGS=(gcc pkg-config meson ninja-build python3 libsqlite3-dev libsodium-dev
+          libncurses-dev libjansson-dev libcairo2-dev libpango1.0-dev
+          fonts-dejavu-core)
+# What the tests and the benchmark need as well.
+TEST_PKGS=(libcmocka-dev tmux cppcheck valgrind poppler-utils sqlite3
+           libsqlcipher-dev locales)
+
+install_missing() {
+	local missing=()
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	local sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	echo "setup: installing ${missing[*]}" >&2
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_utf8_locale() {
+	locale -a 2>/dev/null | grep -qi '^c.utf-\?8$' && return 0
+	locale -a 2>/dev/null | grep -qi '^en_US.utf-\?8$' && return 0
+	local sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo sed -i 's/^# *en_US.UTF-8/en_US.UTF-8/' /etc/locale.gen
+	$sudo locale-gen >/dev/null
+}
+
+case "${1:-}" in
+run)
+	shift
+	install_missing "${RUN_PKGS[@]}"
+	[ -d build ] || meson setup build --buildtype=release -Dtests=false >/dev/null
+	meson compile -C build >/dev/null
+	exec ./build/src/needlelog "$@"
+	;;
+test)
+	install_missing "${RUN_PKGS[@]}" "${TEST_PKGS[@]}"
+	ensure_utf8_locale
+	[ -d build-test ] || meson setup build-test -Dtest_kdf=true \
+		-Db_sanitize=address,undefined -Db_lundef=false \
+		-Dc_args=-fno-sanitize-recover=all >/dev/null
+	meson compile -C build-test
+	status=0
+	meson test -C build-test --print-errorlogs --num-processes 2 || status=$?
+	python3 tools/test_summary.py build-test/meson-logs/testlog.json || status=1
+	exit $status
+	;;
+*)
+	sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+	exit 64
+	;;
+esac
