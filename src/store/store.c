@@ -279,8 +279,10 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
-	if (s->db)
-		sqlite3_close(s->db);
+	/* A connection that will not close (a statement left unfinalized, a
+	 * bug) may still read: keep its key rather than free it under it. */
+	if (s->db && sqlite3_close(s->db) != SQLITE_OK)
+		s->key = -1;
 	if (s->key > 0)
 		vfs_key_remove(s->key);
 	free(s->path);
@@ -302,8 +304,8 @@ static int create_file(const char *path, const struct store_pass *pass,
 		return rc;
 	rc = vfs_raw_create(path, h->raw);
 	if (rc != SQLITE_OK)
-		return nl_error(err, rc == SQLITE_FULL ? NL_EIO : NL_EIO,
-				"cannot create %s: %s", path, sqlite3_errstr(rc));
+		return nl_error(err, NL_EIO, "cannot create %s: %s", path,
+				sqlite3_errstr(rc));
 	sync_dir(path);
 	return NL_OK;
 }
