@@ -679,6 +679,8 @@ int vfs_raw_create(const char *path, const uint8_t *header)
 	if (rc == SQLITE_OK)
 		rc = r.f->pMethods->xSync(r.f, SQLITE_SYNC_FULL);
 	raw_close(&r);
+	if (rc != SQLITE_OK) /* we created it: leave nothing half-made */
+		lower_vfs->xDelete(lower_vfs, path, 0);
 	return rc;
 }
 
