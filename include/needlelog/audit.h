@@ -1,0 +1,61 @@
+/* The audit trail: one row per create, change, sign, amendment, void,
+ * archive, export and backup. Rows are append-only (the database refuses
+ * to change or delete them). The core writes its own rows inside the
+ * transaction of the change; exporters and backup call audit_add. */
+#ifndef NEEDLELOG_AUDIT_H
+#define NEEDLELOG_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "needlelog/err.h"
+#include "needlelog/store.h"
+
+/* Actions (nl_audit.action); the schema accepts only these. */
+#define AUDIT_CREATE    "create"
+#define AUDIT_CHANGE    "change"
+#define AUDIT_SIGN      "sign"
+#define AUDIT_AMEND     "amend"
+#define AUDIT_VOID      "void"
+#define AUDIT_ARCHIVE   "archive"
+#define AUDIT_UNARCHIVE "unarchive"
+#define AUDIT_EXPORT    "export"
+#define AUDIT_BACKUP    "backup"
+#define AUDIT_IMPORT    "import"
+
+/* Entity types (nl_audit.entity). */
+#define AUDIT_PATIENT   "patient"
+#define AUDIT_SERIES    "series"
+#define AUDIT_SESSION   "session"
+#define AUDIT_FILE      "file"      /* backup, passwd: entity_id 0 */
+
+struct nl_audit {
+	int64_t id;
+	char *at;          /* UTC "YYYY-MM-DDTHH:MM:SSZ" */
+	char *who;         /* practitioner, or NULL when unknown */
+	char *action;
+	char *entity;
+	int64_t entity_id; /* 0 when the entity has no id */
+	char *detail;      /* short text or JSON of changed fields, or NULL */
+};
+
+/* The name recorded as "who" when a call does not name a practitioner
+ * (copied; NULL clears). Process-wide: the CLI sets it from --practitioner
+ * or $NEEDLELOG_PRACTITIONER, the TUI from its settings. */
+void audit_set_actor(const char *who);
+const char *audit_actor(void);
+
+/* Appends one row (who NULL = the actor). Joins the caller's transaction
+ * when one is open, else is its own. action and entity as above. */
+int audit_add(struct store *s, const char *action, const char *entity,
+	      int64_t entity_id, const char *who, const char *detail,
+	      struct nl_err *err);
+
+/* The newest rows first; limit 0 = all. Filter by entity (NULL = all) and
+ * entity_id (0 = all ids). */
+int audit_list(struct store *s, size_t limit, const char *entity,
+	       int64_t entity_id, struct nl_audit **out, size_t *n,
+	       struct nl_err *err);
+void audit_list_free(struct nl_audit *rows, size_t n);
+
+#endif

@@ -1,0 +1,28 @@
+/* Drafts: the TUI's open session form, saved in the encrypted record file
+ * as it is edited, so a crash or an idle lock loses nothing. One draft per
+ * series; the text is opaque to the core (the TUI uses JSON). Drafts are
+ * working copies, not records: they are not audited and may be deleted. */
+#ifndef NEEDLELOG_DRAFT_H
+#define NEEDLELOG_DRAFT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "needlelog/err.h"
+#include "needlelog/store.h"
+
+#define DRAFT_MAX_BYTES (1024 * 1024)
+
+/* Saves (replaces) the draft of series_id. NL_ENOENT if no such series. */
+int draft_save(struct store *s, int64_t series_id, const char *text,
+	       struct nl_err *err);
+/* Loads it: *text (free()) and, if saved_at is not NULL, its UTC time
+ * (free()). NL_ENOENT when there is no draft. */
+int draft_load(struct store *s, int64_t series_id, char **text,
+	       char **saved_at, struct nl_err *err);
+/* Deletes it; NL_OK when there was none. */
+int draft_delete(struct store *s, int64_t series_id, struct nl_err *err);
+/* The series that have a draft (free() *ids). */
+int draft_list(struct store *s, int64_t **ids, size_t *n, struct nl_err *err);
+
+#endif

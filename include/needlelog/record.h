@@ -1,0 +1,319 @@
+/* The clinical record: patients, treatment series, sessions, signatures,
+ * amendments and voids, over the encrypted store.
+ *
+ * Conventions for the whole module:
+ * - Every function returns NL_OK or a status from err.h and fills err.
+ *   NL_EDATA: a value failed validation (the message names the field, the
+ *   value and what is allowed); NL_ENOENT: no such patient/series/session;
+ *   NL_EUSAGE: the call is not allowed in this state (e.g. editing a signed
+ *   session). Every write is one transaction: on error nothing is written.
+ * - Structs passed IN are borrowed (their strings are read, never kept or
+ *   freed). Structs filled OUT own their strings and arrays: release them
+ *   with the matching _free, which frees the members (not the struct
+ *   itself) and zeroes it. Arrays returned with a count are freed by the
+ *   matching _list_free.
+ * - Optional text is NULL when absent (an empty string is stored as NULL).
+ *   Optional numbers use the sentinels documented on each field.
+ * - Dates are "YYYY-MM-DD" (real calendar dates); timestamps are UTC
+ *   "YYYY-MM-DDTHH:MM:SSZ".
+ * - Every create, change, sign, amendment, void and archive writes one
+ *   audit row (audit.h) in the same transaction. The audit "who" is the
+ *   practitioner where the call names one, else audit_set_actor()'s name.
+ * - Nothing is ever deleted: patients are archived, sessions voided. */
+#ifndef NEEDLELOG_RECORD_H
+#define NEEDLELOG_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "needlelog/err.h"
+#include "needlelog/store.h"
+
+/* ---- shared pieces ---------------------------------------------------- */
+
+/* A safety warning: code is one of CHECK_W_* in check.h ("depth-range"),
+ * message is a sentence for people. */
+struct nl_warning {
+	char *code;
+	char *message;
+};
+
+/* An outcome score: scale is a vocab_scales code; value as vocab.h says
+ * (ordinal scales: the level's index). */
+struct nl_score {
+	char *scale;
+	double value;
+};
+
+/* ---- patients ---------------------------------------------------------- */
+
+/* A contraindication flag on a patient. */
+struct nl_flag {
+	char *code;      /* vocab_flags code */
+	char *date;      /* optional: e.g. isotretinoin's last dose */
+	char *end_date;  /* optional: when it stopped applying */
+	char *note;      /* optional */
+};
+
+struct nl_patient {
+	int64_t id;            /* 0 on add (ignored) */
+	char *name;            /* required, UTF-8, 1..VOCAB_NAME_MAX bytes */
+	char *dob;             /* optional date */
+	char *phone;           /* optional: digits, spaces and + - ( ) . / */
+	char *email;           /* optional: one '@', no spaces */
+	int skin_type;         /* Fitzpatrick 1..6 (I..VI), 0 = not recorded */
+	struct nl_flag *flags; /* at most one per code */
+	size_t nflags;
+	char *allergies;       /* optional free text */
+	char *medications;     /* optional free text */
+	char *consent_date;    /* optional date; none gives a session warning */
+	char *notes;           /* optional free text */
+	bool archived;         /* read-only here: use record_patient_archive */
+	char *archived_at;     /* out only */
+	char *created_at;      /* out only */
+	char *updated_at;      /* out only */
+};
+
+/* One line of the patient list: the patient and their active series. */
+struct nl_patient_summary {
+	int64_t id;
+	char *name;
+	char *dob;             /* or NULL */
+	char *phone;           /* or NULL */
+	int skin_type;
+	bool archived;
+	size_t nflags;         /* contraindication flags on file */
+	size_t active_series;  /* how many series have status "active" */
+	/* The active series due soonest (0 / NULL / "" when none): */
+	int64_t series_id;
+	char *indication;
+	int done, planned;     /* sessions done (not voided) and planned */
+	char next_due[11];     /* "YYYY-MM-DD", or "" */
+};
+
+/* Adds a patient; *id gets the new id. */
+int record_patient_add(struct store *s, const struct nl_patient *in,
+		       int64_t *id, struct nl_err *err);
+/* Reads one patient, archived or not, with its flags. */
+int record_patient_get(struct store *s, int64_t id, struct nl_patient *out,
+		       struct nl_err *err);
+/* Replaces every editable field of patient in->id (flags included) with
+ * in's; the audit row lists the changed fields with old and new values.
+ * Typical use: get, change some fields, edit. */
+int record_patient_edit(struct store *s, const struct nl_patient *in,
+			struct nl_err *err);
+/* Archives (hides from the default list) or restores a patient. Archived
+ * patients keep every record and can still be read. */
+int record_patient_archive(struct store *s, int64_t id, bool archived,
+			   struct nl_err *err);
+/* Patients matching search (NULL or "" = all), ordered by name. The search
+ * matches, case-insensitively over UTF-8 (Latin, Greek, Cyrillic), a
+ * substring of the name, a substring of the dob, the phone's digits, or the
+ * id ("12" or "#12"). Archived patients only with include_archived. */
+int record_patient_list(struct store *s, const char *search,
+			bool include_archived, struct nl_patient_summary **out,
+			size_t *n, struct nl_err *err);
+void record_patient_free(struct nl_patient *p);
+void record_patient_list_free(struct nl_patient_summary *rows, size_t n);
+
+/* ---- series ------------------------------------------------------------ */
+
+struct nl_series {
+	int64_t id;            /* 0 on add */
+	int64_t patient_id;
+	char *indication;      /* vocab_indications code */
+	char **areas;          /* target areas, vocab_areas codes */
+	size_t nareas;
+	int planned;           /* sessions planned; 0 on add = 6 */
+	int interval_days;     /* days between sessions; 0 on add = 28 */
+	char *start_date;      /* NULL on add = today (UTC) */
+	char *goal;            /* optional */
+	char *status;          /* vocab_statuses code; NULL on add = "active" */
+	struct nl_score *baseline; /* baseline scores, one per scale */
+	size_t nbaseline;
+	char *created_at;      /* out only */
+	char *updated_at;      /* out only */
+};
+
+int record_series_add(struct store *s, const struct nl_series *in,
+		      int64_t *id, struct nl_err *err);
+int record_series_get(struct store *s, int64_t id, struct nl_series *out,
+		      struct nl_err *err);
+/* Replaces every editable field of series in->id (not its patient). */
+int record_series_edit(struct store *s, const struct nl_series *in,
+		       struct nl_err *err);
+/* A patient's series, oldest first. */
+int record_series_list(struct store *s, int64_t patient_id,
+		       struct nl_series **out, size_t *n, struct nl_err *err);
+void record_series_free(struct nl_series *sr);
+void record_series_list_free(struct nl_series *rows, size_t n);
+
+/* ---- sessions ---------------------------------------------------------- */
+
+/* One treated area in a session, with its own depth and passes. */
+struct nl_treatment {
+	char *area;            /* vocab_areas code */
+	char *label;           /* optional; for "scar": which scar */
+	double depth_mm;       /* VOCAB_DEPTH_MIN_MM..VOCAB_DEPTH_MAX_MM */
+	int passes;            /* 1..VOCAB_PASSES_MAX, 0 = not recorded */
+};
+
+struct nl_session {
+	int64_t id;            /* 0 on add */
+	int64_t series_id;
+	char *date;            /* required */
+	char *practitioner;    /* optional (also the audit "who") */
+	char *device;          /* optional: device and tip lot */
+	char *cartridge;       /* optional: "12-pin", "nano" */
+	char *anesthetic;      /* optional product */
+	int anesthetic_minutes;/* 0..240 applied, -1 = not recorded */
+	char **products;       /* products, glides, adjuncts, in order */
+	size_t nproducts;
+	char *endpoint;        /* optional vocab_endpoints code */
+	int pain;              /* 0..10, -1 = not recorded */
+	char *reaction;        /* optional: immediate reaction */
+	char *adverse;         /* optional: adverse events */
+	char *aftercare;       /* optional */
+	char *notes;           /* optional */
+	struct nl_score *scores;        /* outcome scores, one per scale */
+	size_t nscores;
+	struct nl_treatment *areas;     /* at least one; (area, label) unique */
+	size_t nareas;
+	/* Out only: */
+	struct nl_warning *warnings;    /* the safety warnings stored with it */
+	size_t nwarnings;
+	bool is_signed;
+	char *signed_at;
+	char *signed_by;
+	char *hash;            /* hex BLAKE2b-256 of the canonical form */
+	bool voided;
+	char *void_reason;
+	char *voided_at;
+	char *voided_by;
+	size_t amendment_count;
+	char *created_at;
+	char *updated_at;
+};
+
+/* One changed field of an amendment. old_value/new_value are for people
+ * ("cheek-l 1.50 mm x3; chin 1.00 mm"); NULL means empty. */
+struct nl_change {
+	char *field;           /* a RECORD_FIELD_* name, e.g. "notes", "areas" */
+	char *old_value;
+	char *new_value;
+};
+
+struct nl_amendment {
+	int64_t id;
+	int64_t session_id;
+	char *at;              /* UTC timestamp */
+	char *practitioner;
+	char *reason;
+	struct nl_change *changes;
+	size_t nchanges;
+	struct nl_warning *warnings;  /* checks on the amended session */
+	size_t nwarnings;
+};
+
+/* A session as read: the original as written (and signed), the effective
+ * values (the original with every amendment applied in order), and the
+ * amendments, oldest first. Both sessions carry the same id, signature,
+ * void state and amendment_count; effective.warnings are the latest
+ * amendment's (the original's when there are none). */
+struct nl_session_view {
+	struct nl_session original;
+	struct nl_session effective;
+	struct nl_amendment *amendments;
+	size_t namendments;
+};
+
+/* Field names used in amendments and audit details, in canonical order. */
+extern const char *const record_session_fields[];
+extern const size_t record_session_field_count;
+
+/* Validates in (hard limits: NL_EDATA, nothing written), computes its
+ * safety warnings, writes the session with them and, when sign is true,
+ * signs it in the same transaction (signed_by = in->practitioner).
+ * warnings (may be NULL) receives the warnings; free with
+ * record_warnings_free. */
+int record_session_add(struct store *s, const struct nl_session *in,
+		       bool sign, struct nl_warning **warnings, size_t *nwarnings,
+		       int64_t *id, struct nl_err *err);
+/* Reads a session: original, effective and amendments. */
+int record_session_get(struct store *s, int64_t id,
+		       struct nl_session_view *out, struct nl_err *err);
+/* The sessions of a series, by date then id, with their EFFECTIVE values.
+ * Voided sessions only with include_voided. */
+int record_session_list(struct store *s, int64_t series_id,
+			bool include_voided, struct nl_session **out,
+			size_t *n, struct nl_err *err);
+/* Edits an UNSIGNED, not voided session in place: every field of in
+ * replaces the stored one (the series cannot change); warnings are
+ * recomputed and replaced; the audit row lists old and new values.
+ * NL_EUSAGE for a signed or voided session: amend it instead. */
+int record_session_edit(struct store *s, const struct nl_session *in,
+			struct nl_warning **warnings, size_t *nwarnings,
+			struct nl_err *err);
+/* Amends session id (signed or not, not voided): in holds the complete
+ * new effective values (typically the view's effective, changed). Fields
+ * that differ from the current effective values are recorded as changes
+ * with reason (required), practitioner and the time; the original row is
+ * untouched. NL_EDATA when nothing changed or the new values fail
+ * validation. *amendment_id (may be NULL) gets the new amendment's id. */
+int record_session_amend(struct store *s, int64_t id,
+			 const struct nl_session *in, const char *reason,
+			 const char *practitioner, struct nl_warning **warnings,
+			 size_t *nwarnings, int64_t *amendment_id,
+			 struct nl_err *err);
+/* Signs and locks a session: stores signed_at (now), signed_by (by, else
+ * the session's practitioner; one of them is required) and the hash of its
+ * canonical form. From then on the database refuses to change or delete
+ * the session, its areas, products, scores and warnings. NL_EUSAGE if it is
+ * already signed or voided. */
+int record_session_sign(struct store *s, int64_t id, const char *by,
+			struct nl_err *err);
+/* Voids a session with a reason (required): it stays readable, leaves
+ * progress and cannot be changed again. Allowed for signed sessions. */
+int record_session_void(struct store *s, int64_t id, const char *reason,
+			const char *who, struct nl_err *err);
+
+/* Recomputes the hash of every signed session and compares it with the
+ * stored one. *checked (may be NULL) gets how many were checked; bad (may
+ * be NULL) gets the ids that differ (free with free()). NL_EAUTH when any
+ * differs, naming the first; NL_OK when all match. */
+int record_verify_signatures(struct store *s, size_t *checked, int64_t **bad,
+			     size_t *nbad, struct nl_err *err);
+/* The canonical form and hash of a session as stored (original values),
+ * e.g. to show in `session show`. Caller frees *canonical with free(). */
+int record_session_canonical(struct store *s, int64_t id, char **canonical,
+			     char hash_hex[65], struct nl_err *err);
+
+void record_session_free(struct nl_session *ses);
+void record_session_list_free(struct nl_session *rows, size_t n);
+void record_session_view_free(struct nl_session_view *v);
+void record_amendment_free(struct nl_amendment *a);
+void record_warnings_free(struct nl_warning *w, size_t n);
+
+/* Deep copies (for a form that edits a copy of what it read). */
+int record_session_copy(struct nl_session *dst, const struct nl_session *src,
+			struct nl_err *err);
+
+/* ---- pick lists -------------------------------------------------------- */
+
+enum record_pick {
+	RECORD_PICK_DEVICE,
+	RECORD_PICK_CARTRIDGE,
+	RECORD_PICK_PRODUCT,
+	RECORD_PICK_ANESTHETIC,
+};
+
+/* Values used before (by practitioner, when not NULL), most recent first,
+ * followed by the vocab.h pick list's entries not already in it. Free with
+ * record_strings_free. */
+int record_picklist(struct store *s, enum record_pick which,
+		    const char *practitioner, char ***out, size_t *n,
+		    struct nl_err *err);
+void record_strings_free(char **v, size_t n);
+
+#endif
