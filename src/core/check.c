@@ -1,0 +1,621 @@
+/* Validation (hard limits) and the safety warnings of shared/DOMAIN.md. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core.h"
+#include "needlelog/check.h"
+#include "needlelog/vocab.h"
+
+/* ---- dates -------------------------------------------------------------- */
+
+static bool leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int month_days(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return m == 2 && leap(y) ? 29 : days[m - 1];
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static int32_t days_from_civil(int y, int m, int d)
+{
+	int era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (int32_t)(era * 146097 + doe - 719468);
+}
+
+static void civil_from_days(int32_t z, int *y, int *m, int *d)
+{
+	int era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	*y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y += *m <= 2;
+}
+
+static bool split_date(const char *s, int *y, int *m, int *d)
+{
+	static const char shape[] = "dddd-dd-dd";
+
+	if (!s || strlen(s) != 10)
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != '-')
+			return false;
+	*y = atoi(s);
+	*m = atoi(s + 5);
+	*d = atoi(s + 8);
+	return *y >= 1900 && *y <= 2999 && *m >= 1 && *m <= 12 && *d >= 1 &&
+	       *d <= month_days(*y, *m);
+}
+
+bool check_date_valid(const char *s)
+{
+	int y, m, d;
+
+	return split_date(s, &y, &m, &d);
+}
+
+int check_date_parse(const char *field, const char *s, int32_t *day,
+		     struct nl_err *err)
+{
+	int y, m, d;
+
+	if (!split_date(s, &y, &m, &d))
+		return nl_error(err, NL_EDATA,
+				"%s: '%s' is not a real date; use YYYY-MM-DD (1900-2999)",
+				field, s ? s : "");
+	*day = days_from_civil(y, m, d);
+	return NL_OK;
+}
+
+static void format_ymd(int y, int m, int d, char out[11])
+{
+	char buf[48];
+
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
+	memcpy(out, buf, 10);
+	out[10] = '\0';
+}
+
+void check_date_format(int32_t day, char out[11])
+{
+	int y, m, d;
+
+	civil_from_days(day, &y, &m, &d);
+	format_ymd(y, m, d, out);
+}
+
+int check_date_add_days(const char *date, int days, char out[11],
+			struct nl_err *err)
+{
+	int32_t day;
+	int rc = check_date_parse("date", date, &day, err);
+
+	if (rc == NL_OK)
+		check_date_format(day + days, out);
+	return rc;
+}
+
+int check_date_add_months(const char *date, int months, char out[11],
+			  struct nl_err *err)
+{
+	int y, m, d, total;
+
+	if (!split_date(date, &y, &m, &d))
+		return nl_error(err, NL_EDATA, "date: '%s' is not a real date; use YYYY-MM-DD",
+				date ? date : "");
+	total = y * 12 + (m - 1) + months;
+	y = total / 12;
+	m = total % 12 + 1;
+	if (d > month_days(y, m))
+		d = month_days(y, m);
+	format_ymd(y, m, d, out);
+	return NL_OK;
+}
+
+int check_date_diff(const char *from, const char *to, int *days,
+		    struct nl_err *err)
+{
+	int32_t a, b;
+	int rc = check_date_parse("date", from, &a, err);
+
+	if (rc == NL_OK)
+		rc = check_date_parse("date", to, &b, err);
+	if (rc == NL_OK)
+		*days = (int)(b - a);
+	return rc;
+}
+
+void check_today_utc(char out[11])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void check_now_utc(char out[21])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* ---- text ----------------------------------------------------------------- */
+
+static bool utf8_valid(const unsigned char *s)
+{
+	while (*s) {
+		size_t n = *s < 0x80 ? 1 : (*s & 0xe0) == 0xc0 ? 2 : (*s & 0xf0) == 0xe0 ? 3 :
+			   (*s & 0xf8) == 0xf0 ? 4 : 0;
+		unsigned cp;
+
+		if (n == 0)
+			return false;
+		for (size_t i = 1; i < n; i++)
+			if ((s[i] & 0xc0) != 0x80)
+				return false;
+		cp = n == 1 ? s[0] : n == 2 ? (s[0] & 0x1fu) << 6 | (s[1] & 0x3fu) :
+		     n == 3 ? (s[0] & 0x0fu) << 12 | (s[1] & 0x3fu) << 6 | (s[2] & 0x3fu) :
+		     (s[0] & 0x07u) << 18 | (s[1] & 0x3fu) << 12 | (s[2] & 0x3fu) << 6 | (s[3] & 0x3fu);
+		/* no overlong forms, surrogates or code points past U+10FFFF */
+		if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		s += n;
+	}
+	return true;
+}
+
+int check_text(const char *field, const char *value, size_t max, bool required,
+	       struct nl_err *err)
+{
+	size_t len;
+
+	if (!core_opt(value)) {
+		if (required)
+			return nl_error(err, NL_EDATA, "%s: a value is required", field);
+		return NL_OK;
+	}
+	if (!utf8_valid((const unsigned char *)value))
+		return nl_error(err, NL_EDATA, "%s: the text is not valid UTF-8", field);
+	len = strlen(value);
+	if (len > max)
+		return nl_error(err, NL_EDATA, "%s: %zu bytes is too long; at most %zu allowed",
+				field, len, max);
+	return NL_OK;
+}
+
+static int check_opt_date(const char *field, const char *value, struct nl_err *err)
+{
+	int32_t day;
+
+	if (!core_opt(value))
+		return NL_OK;
+	return check_date_parse(field, value, &day, err);
+}
+
+static int check_range(const char *field, int v, int lo, int hi, const char *unit,
+		       struct nl_err *err)
+{
+	if (v < lo || v > hi)
+		return nl_error(err, NL_EDATA, "%s: %d is outside the allowed %d-%d%s", field, v,
+				lo, hi, unit);
+	return NL_OK;
+}
+
+/* ---- patients ------------------------------------------------------------- */
+
+static int check_phone(const char *phone, struct nl_err *err)
+{
+	int rc = check_text("phone", phone, VOCAB_SHORT_MAX, false, err);
+
+	if (rc != NL_OK || !core_opt(phone))
+		return rc;
+	if (strspn(phone, "0123456789 +-().#/") != strlen(phone) ||
+	    !strpbrk(phone, "0123456789"))
+		return nl_error(err, NL_EDATA,
+				"phone: '%s' is not a phone number; use digits, spaces and + - ( ) .",
+				phone);
+	return NL_OK;
+}
+
+static int check_email(const char *email, struct nl_err *err)
+{
+	int rc = check_text("email", email, VOCAB_SHORT_MAX, false, err);
+	const char *at;
+
+	if (rc != NL_OK || !core_opt(email))
+		return rc;
+	at = strchr(email, '@');
+	if (!at || at == email || !at[1] || strchr(at + 1, '@') || strpbrk(email, " \t\r\n"))
+		return nl_error(err, NL_EDATA, "email: '%s' is not an email address (name@host)",
+				email);
+	return NL_OK;
+}
+
+static int check_flags(const struct nl_flag *f, size_t n, struct nl_err *err)
+{
+	char field[64];
+	int rc = NL_OK;
+
+	for (size_t i = 0; i < n && rc == NL_OK; i++) {
+		if (!vocab_flag_find(f[i].code))
+			return nl_error(err, NL_EDATA,
+					"flag: unknown contraindication '%s'; see `needlelog vocab`",
+					f[i].code ? f[i].code : "");
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(f[i].code, f[j].code) == 0)
+				return nl_error(err, NL_EDATA, "flag: '%s' is given twice", f[i].code);
+		snprintf(field, sizeof(field), "flag %s date", f[i].code);
+		rc = check_opt_date(field, f[i].date, err);
+		snprintf(field, sizeof(field), "flag %s end date", f[i].code);
+		if (rc == NL_OK)
+			rc = check_opt_date(field, f[i].end_date, err);
+		snprintf(field, sizeof(field), "flag %s note", f[i].code);
+		if (rc == NL_OK)
+			rc = check_text(field, f[i].note, VOCAB_TEXT_MAX, false, err);
+		if (rc == NL_OK && core_opt(f[i].date) && core_opt(f[i].end_date) &&
+		    strcmp(f[i].end_date, f[i].date) < 0)
+			rc = nl_error(err, NL_EDATA, "flag %s: end date %s is before its date %s",
+				      f[i].code, f[i].end_date, f[i].date);
+	}
+	return rc;
+}
+
+int check_patient(const struct nl_patient *p, struct nl_err *err)
+{
+	int rc = check_text("name", p->name, VOCAB_NAME_MAX, true, err);
+
+	if (rc == NL_OK && p->name[strspn(p->name, " \t")] == '\0')
+		rc = nl_error(err, NL_EDATA, "name: a value is required");
+	if (rc == NL_OK)
+		rc = check_opt_date("dob", p->dob, err);
+	if (rc == NL_OK)
+		rc = check_phone(p->phone, err);
+	if (rc == NL_OK)
+		rc = check_email(p->email, err);
+	if (rc == NL_OK && p->skin_type != 0 &&
+	    (p->skin_type < VOCAB_FITZ_MIN || p->skin_type > VOCAB_FITZ_MAX))
+		rc = nl_error(err, NL_EDATA,
+			      "skin type: %d is not a Fitzpatrick type; use I-VI (1-6)",
+			      p->skin_type);
+	if (rc == NL_OK)
+		rc = check_flags(p->flags, p->nflags, err);
+	if (rc == NL_OK)
+		rc = check_text("allergies", p->allergies, VOCAB_TEXT_MAX, false, err);
+	if (rc == NL_OK)
+		rc = check_text("medications", p->medications, VOCAB_TEXT_MAX, false, err);
+	if (rc == NL_OK)
+		rc = check_opt_date("consent date", p->consent_date, err);
+	if (rc == NL_OK)
+		rc = check_text("notes", p->notes, VOCAB_TEXT_MAX, false, err);
+	return rc;
+}
+
+/* ---- series ----------------------------------------------------------------- */
+
+int check_score(const char *field, const struct nl_score *sc, struct nl_err *err)
+{
+	const struct vocab_scale *scale = vocab_scale_find(sc->scale);
+	int rc;
+
+	if (!scale)
+		return nl_error(err, NL_EDATA, "%s: unknown scale '%s'; see `needlelog vocab`",
+				field, sc->scale ? sc->scale : "");
+	rc = vocab_scale_check(scale, sc->value, err);
+	if (rc != NL_OK && err) {
+		char msg[sizeof(err->msg)];
+
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		nl_error(err, rc, "%s: %s", field, msg);
+	}
+	return rc;
+}
+
+static int check_scores(const char *field, const struct nl_score *sc, size_t n,
+			struct nl_err *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = check_score(field, &sc[i], err);
+
+		if (rc != NL_OK)
+			return rc;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(sc[i].scale, sc[j].scale) == 0)
+				return nl_error(err, NL_EDATA, "%s: scale '%s' is given twice",
+						field, sc[i].scale);
+	}
+	return NL_OK;
+}
+
+int check_series(const struct nl_series *sr, struct nl_err *err)
+{
+	int rc = NL_OK;
+
+	if (!vocab_indication_find(sr->indication))
+		return nl_error(err, NL_EDATA,
+				"indication: unknown indication '%s'; see `needlelog vocab`",
+				sr->indication ? sr->indication : "");
+	for (size_t i = 0; i < sr->nareas; i++) {
+		if (!vocab_area_find(sr->areas[i]))
+			return nl_error(err, NL_EDATA, "area: unknown area '%s'; see `needlelog vocab`",
+					sr->areas[i] ? sr->areas[i] : "");
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(sr->areas[i], sr->areas[j]) == 0)
+				return nl_error(err, NL_EDATA, "area: '%s' is given twice", sr->areas[i]);
+	}
+	if (sr->planned != 0)
+		rc = check_range("planned sessions", sr->planned, VOCAB_PLANNED_MIN,
+				 VOCAB_PLANNED_MAX, "", err);
+	if (rc == NL_OK && sr->interval_days != 0)
+		rc = check_range("interval", sr->interval_days, VOCAB_INTERVAL_MIN,
+				 VOCAB_INTERVAL_MAX, " days", err);
+	if (rc == NL_OK)
+		rc = check_opt_date("start date", sr->start_date, err);
+	if (rc == NL_OK)
+		rc = check_text("goal", sr->goal, VOCAB_TEXT_MAX, false, err);
+	if (rc == NL_OK && core_opt(sr->status) && !vocab_status_find(sr->status))
+		rc = nl_error(err, NL_EDATA,
+			      "status: unknown status '%s'; use active, paused, completed or discontinued",
+			      sr->status);
+	if (rc == NL_OK)
+		rc = check_scores("baseline", sr->baseline, sr->nbaseline, err);
+	return rc;
+}
+
+/* ---- sessions ---------------------------------------------------------------- */
+
+static int check_treatment(size_t i, const struct nl_treatment *t, struct nl_err *err)
+{
+	char field[96];
+
+	if (!vocab_area_find(t->area))
+		return nl_error(err, NL_EDATA, "area: unknown area '%s'; see `needlelog vocab`",
+				t->area ? t->area : "");
+	snprintf(field, sizeof(field), "area %s label", t->area);
+	if (check_text(field, t->label, VOCAB_SHORT_MAX, false, err) != NL_OK)
+		return NL_EDATA;
+	if (!isfinite(t->depth_mm) || t->depth_mm < VOCAB_DEPTH_MIN_MM ||
+	    t->depth_mm > VOCAB_DEPTH_MAX_MM)
+		return nl_error(err, NL_EDATA,
+				"areas[%zu] %s: depth %g mm is outside the allowed %.1f-%.1f mm",
+				i + 1, t->area, t->depth_mm, VOCAB_DEPTH_MIN_MM, VOCAB_DEPTH_MAX_MM);
+	if (t->passes != 0 && (t->passes < VOCAB_PASSES_MIN || t->passes > VOCAB_PASSES_MAX))
+		return nl_error(err, NL_EDATA,
+				"areas[%zu] %s: passes %d is outside the allowed %d-%d",
+				i + 1, t->area, t->passes, VOCAB_PASSES_MIN, VOCAB_PASSES_MAX);
+	return NL_OK;
+}
+
+static bool same_label(const char *a, const char *b)
+{
+	return strcmp(core_opt(a) ? a : "", core_opt(b) ? b : "") == 0;
+}
+
+static int check_areas(const struct nl_session *ses, struct nl_err *err)
+{
+	if (ses->nareas == 0)
+		return nl_error(err, NL_EDATA,
+				"areas: at least one treated area with its depth is required");
+	for (size_t i = 0; i < ses->nareas; i++) {
+		int rc = check_treatment(i, &ses->areas[i], err);
+
+		if (rc != NL_OK)
+			return rc;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(ses->areas[i].area, ses->areas[j].area) == 0 &&
+			    same_label(ses->areas[i].label, ses->areas[j].label))
+				return nl_error(err, NL_EDATA, "areas: '%s' is given twice",
+						ses->areas[i].area);
+	}
+	return NL_OK;
+}
+
+static const struct {
+	const char *field;
+	size_t off;
+	size_t max;
+} session_texts[] = {
+	{ "practitioner", offsetof(struct nl_session, practitioner), VOCAB_NAME_MAX },
+	{ "device", offsetof(struct nl_session, device), VOCAB_SHORT_MAX },
+	{ "cartridge", offsetof(struct nl_session, cartridge), VOCAB_SHORT_MAX },
+	{ "anesthetic", offsetof(struct nl_session, anesthetic), VOCAB_SHORT_MAX },
+	{ "reaction", offsetof(struct nl_session, reaction), VOCAB_TEXT_MAX },
+	{ "adverse events", offsetof(struct nl_session, adverse), VOCAB_TEXT_MAX },
+	{ "aftercare", offsetof(struct nl_session, aftercare), VOCAB_TEXT_MAX },
+	{ "notes", offsetof(struct nl_session, notes), VOCAB_TEXT_MAX },
+};
+
+int check_session(const struct nl_session *ses, struct nl_err *err)
+{
+	int32_t day;
+	int rc;
+
+	if (!core_opt(ses->date))
+		return nl_error(err, NL_EDATA, "date: a session date is required (YYYY-MM-DD)");
+	if ((rc = check_date_parse("date", ses->date, &day, err)) != NL_OK)
+		return rc;
+	for (size_t i = 0; i < COUNT(session_texts); i++) {
+		const char *v = *(char *const *)(const void *)((const char *)ses + session_texts[i].off);
+
+		if ((rc = check_text(session_texts[i].field, v, session_texts[i].max, false, err)))
+			return rc;
+	}
+	if (ses->anesthetic_minutes != -1 &&
+	    (rc = check_range("anesthetic minutes", ses->anesthetic_minutes, 0,
+			      VOCAB_ANESTHETIC_MINUTES_MAX, " minutes", err)))
+		return rc;
+	for (size_t i = 0; i < ses->nproducts; i++)
+		if ((rc = check_text("product", ses->products[i], VOCAB_SHORT_MAX, true, err)))
+			return rc;
+	if (core_opt(ses->endpoint) && !vocab_endpoint_find(ses->endpoint))
+		return nl_error(err, NL_EDATA,
+				"endpoint: unknown endpoint '%s'; use erythema-mild, "
+				"erythema-uniform or pinpoint-bleeding", ses->endpoint);
+	if (ses->pain != -1 &&
+	    (rc = check_range("pain", ses->pain, VOCAB_PAIN_MIN, VOCAB_PAIN_MAX, "", err)))
+		return rc;
+	if ((rc = check_scores("score", ses->scores, ses->nscores, err)))
+		return rc;
+	return check_areas(ses, err);
+}
+
+/* ---- warnings ---------------------------------------------------------------- */
+
+typedef int (*warn_fn)(const struct check_context *ctx, const struct nl_session *ses,
+		       struct nl_warning **w, size_t *n);
+
+static int warn_depth(const struct check_context *ctx, const struct nl_session *ses,
+		      struct nl_warning **w, size_t *n)
+{
+	const char *ind = ctx->series ? ctx->series->indication : "other";
+	int skin = ctx->patient ? ctx->patient->skin_type : 0;
+
+	for (size_t i = 0; i < ses->nareas; i++) {
+		const struct nl_treatment *t = &ses->areas[i];
+		double lo, hi;
+
+		if (vocab_depth_usual(t->area, ind, &lo, &hi, NULL) != NL_OK)
+			continue;
+		if ((t->depth_mm < lo || t->depth_mm > hi) &&
+		    core_warn(w, n, CHECK_W_DEPTH_RANGE,
+			      "%s: %.2f mm is outside the usual %.2g-%.2g mm for %s", t->area,
+			      t->depth_mm, lo, hi, ind))
+			return -1;
+		if (skin >= CHECK_DARK_SKIN_MIN && t->depth_mm > CHECK_DARK_SKIN_DEPTH_MM &&
+		    core_warn(w, n, CHECK_W_SKIN_DEPTH,
+			      "%s: %.2f mm on Fitzpatrick %s skin is above %.1f mm "
+			      "(risk of post-inflammatory hyperpigmentation)", t->area,
+			      t->depth_mm, vocab_fitzpatrick_label(skin), CHECK_DARK_SKIN_DEPTH_MM))
+			return -1;
+	}
+	return 0;
+}
+
+/* Whether a flag is in force on the session date (see vocab_flag). */
+static bool flag_in_force(const struct vocab_flag *vf, const struct nl_flag *f,
+			  const char *date, char until[11])
+{
+	until[0] = '\0';
+	if ((vf->window_months || vf->window_days) && check_date_valid(f->date)) {
+		if (vf->window_months)
+			check_date_add_months(f->date, vf->window_months, until, NULL);
+		else
+			check_date_add_days(f->date, vf->window_days, until, NULL);
+		return strcmp(date, until) < 0;
+	}
+	return !core_opt(f->end_date) || strcmp(f->end_date, date) >= 0;
+}
+
+static int warn_flags(const struct check_context *ctx, const struct nl_session *ses,
+		      struct nl_warning **w, size_t *n)
+{
+	if (!ctx->patient)
+		return 0;
+	for (size_t i = 0; i < ctx->patient->nflags; i++) {
+		const struct nl_flag *f = &ctx->patient->flags[i];
+		const struct vocab_flag *vf = vocab_flag_find(f->code);
+		bool iso;
+		char until[11];
+
+		if (!vf || !flag_in_force(vf, f, ses->date, until))
+			continue;
+		iso = strcmp(f->code, "isotretinoin") == 0;
+		if (until[0] && core_warn(w, n, iso ? CHECK_W_ISOTRETINOIN : CHECK_W_FLAG,
+					  "%s: %s on %s; the caution lasts until %s", f->code,
+					  vf->label, f->date, until))
+			return -1;
+		if (!until[0] && core_warn(w, n, iso ? CHECK_W_ISOTRETINOIN : CHECK_W_FLAG,
+					   "%s: %s is on file with no end date", f->code, vf->label))
+			return -1;
+	}
+	return 0;
+}
+
+static int warn_interval(const struct check_context *ctx, const struct nl_session *ses,
+			 struct nl_warning **w, size_t *n)
+{
+	int planned = ctx->series && ctx->series->interval_days ? ctx->series->interval_days
+								: VOCAB_INTERVAL_DEFAULT;
+	int skin = ctx->patient ? ctx->patient->skin_type : 0;
+	int days, floor_days = planned - CHECK_INTERVAL_SLACK_DAYS;
+
+	if (!core_opt(ctx->prev_date) || check_date_diff(ctx->prev_date, ses->date, &days, NULL))
+		return 0;
+	if (floor_days < CHECK_INTERVAL_FLOOR_DAYS)
+		floor_days = CHECK_INTERVAL_FLOOR_DAYS;
+	if (days < floor_days &&
+	    core_warn(w, n, CHECK_W_INTERVAL_SHORT,
+		      "interval: %d days since the last session (%s) is shorter than %d days "
+		      "(planned every %d days)", days, ctx->prev_date, floor_days, planned))
+		return -1;
+	if (skin >= CHECK_DARK_SKIN_MIN && days < CHECK_DARK_SKIN_INTERVAL_DAYS &&
+	    core_warn(w, n, CHECK_W_SKIN_INTERVAL,
+		      "interval: %d days on Fitzpatrick %s skin is under %d days "
+		      "(risk of post-inflammatory hyperpigmentation)", days,
+		      vocab_fitzpatrick_label(skin), CHECK_DARK_SKIN_INTERVAL_DAYS))
+		return -1;
+	return 0;
+}
+
+static int warn_planned(const struct check_context *ctx, const struct nl_session *ses,
+			struct nl_warning **w, size_t *n)
+{
+	int planned = ctx->series && ctx->series->planned ? ctx->series->planned
+							  : VOCAB_PLANNED_DEFAULT;
+
+	(void)ses;
+	if (ctx->prior_count + 1 > planned &&
+	    core_warn(w, n, CHECK_W_PAST_PLANNED,
+		      "series: this is session %d of %d planned", ctx->prior_count + 1, planned))
+		return -1;
+	return 0;
+}
+
+static int warn_consent(const struct check_context *ctx, const struct nl_session *ses,
+			struct nl_warning **w, size_t *n)
+{
+	(void)ses;
+	if (ctx->patient && !core_opt(ctx->patient->consent_date) &&
+	    core_warn(w, n, CHECK_W_NO_CONSENT, "consent: no consent date on file"))
+		return -1;
+	return 0;
+}
+
+static const warn_fn warn_rules[] = {
+	warn_depth, warn_flags, warn_interval, warn_planned, warn_consent,
+};
+
+int check_session_warnings(const struct check_context *ctx,
+			   const struct nl_session *ses, struct nl_warning **w,
+			   size_t *n, struct nl_err *err)
+{
+	for (size_t i = 0; i < COUNT(warn_rules); i++)
+		if (warn_rules[i](ctx, ses, w, n) != 0)
+			return nl_error(err, NL_ENOMEM, "out of memory");
+	return NL_OK;
+}

@@ -1,0 +1,131 @@
+/* Internal to src/core: shared helpers for SQL, transactions, strings and
+ * the field tables that drive diffs, amendments and canonical forms. */
+#ifndef NL_CORE_H
+#define NL_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "needlelog/err.h"
+#include "needlelog/record.h"
+#include "needlelog/store.h"
+#include "needlelog/vocab.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- strings --------------------------------------------------------- */
+/* strdup that passes NULL through; *oom set on failure when given. */
+char *core_strdup(const char *s, bool *oom);
+/* NULL for NULL or "" (optional text is stored as NULL). */
+const char *core_opt(const char *s);
+/* Case-folds UTF-8 (ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic)
+ * into a new string; NULL on out of memory. */
+char *core_fold(const char *s);
+/* Appends a warning (copies code and message). */
+int core_warn(struct nl_warning **w, size_t *n, const char *code,
+	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Grows *v to hold at least want elements of size; -1 on out of memory. */
+int core_grow(void **v, size_t *cap, size_t want, size_t size);
+
+/* ---- SQL ------------------------------------------------------------- */
+/* PRAGMA foreign_keys=ON, then BEGIN IMMEDIATE. */
+int core_begin(struct store *s, struct nl_err *err);
+int core_commit(struct store *s, struct nl_err *err);
+void core_rollback(struct store *s);
+/* Ends a write: commit when rc is NL_OK, else roll back; returns rc (or the
+ * commit's failure). */
+int core_end(struct store *s, int rc, struct nl_err *err);
+int core_prepare(struct store *s, const char *sql, sqlite3_stmt **st,
+		 struct nl_err *err);
+/* Maps the connection's current error for what. */
+int core_sql_error(struct store *s, const char *what, struct nl_err *err);
+/* Binds text (NULL/"" as NULL), an int (none as NULL), an id. */
+int core_bind_text(sqlite3_stmt *st, int i, const char *v);
+int core_bind_int(sqlite3_stmt *st, int i, int v, int none);
+/* A copy of a text column (NULL for NULL); *oom set on failure. */
+char *core_col_text(sqlite3_stmt *st, int col, bool *oom);
+int core_col_int(sqlite3_stmt *st, int col, int none);
+/* Steps st to SQLITE_DONE and finalizes it. */
+int core_exec_stmt(struct store *s, sqlite3_stmt *st, const char *what,
+		   struct nl_err *err);
+/* Whether row id exists in table (one of our table names). */
+int core_exists(struct store *s, const char *table, int64_t id, bool *yes,
+		struct nl_err *err);
+
+/* The audit row, inside the caller's transaction. detail may be NULL. */
+int core_audit(struct store *s, const char *action, const char *entity,
+	       int64_t id, const char *who, const char *detail,
+	       struct nl_err *err);
+/* Same, with detail as JSON (taken: json_decref'd here; NULL allowed). */
+int core_audit_json(struct store *s, const char *action, const char *entity,
+		    int64_t id, const char *who, json_t *detail,
+		    struct nl_err *err);
+
+/* ---- field tables ---------------------------------------------------- */
+enum core_fkind {
+	CF_TEXT,     /* char * */
+	CF_INT,      /* int, with none = absent */
+	CF_STRINGS,  /* char **, count at count_off */
+	CF_SCORES,   /* struct nl_score *, count at count_off */
+	CF_AREAS,    /* struct nl_treatment *, count at count_off */
+	CF_FLAGS,    /* struct nl_flag *, count at count_off */
+};
+
+struct core_field {
+	const char *name;
+	enum core_fkind kind;
+	size_t off;
+	size_t count_off;
+	int none;
+};
+
+extern const struct core_field core_session_fields[];
+extern const size_t core_session_field_count;
+extern const struct core_field core_patient_fields[];
+extern const size_t core_patient_field_count;
+extern const struct core_field core_series_fields[];
+extern const size_t core_series_field_count;
+
+/* The field's value as JSON (new reference; NULL on out of memory). */
+json_t *core_field_json(const struct core_field *f, const void *rec);
+/* Replaces the field's value in rec (freeing the old) from JSON. */
+int core_field_set(const struct core_field *f, void *rec, const json_t *v);
+/* The field's value for people; NULL when empty. Caller frees. */
+char *core_field_text(const struct core_field *f, const void *rec);
+/* {"field": {"old": .., "new": ..}, ...} for the fields that differ, or an
+ * empty object; NULL on out of memory. */
+json_t *core_diff(const struct core_field *fs, size_t n, const void *old,
+		  const void *new);
+/* All fields as one JSON object. */
+json_t *core_record_json(const struct core_field *fs, size_t n,
+			 const void *rec);
+
+/* Sorts scores by scale code (canonical order). */
+void core_sort_scores(struct nl_score *sc, size_t n);
+
+#endif
+
+/* ---- shared between modules --------------------------------------------- */
+
+/* An active series' due facts, read in one query (progress.c). */
+struct core_due_row {
+	int64_t series_id, patient_id;
+	char *indication;
+	char *status;
+	int planned, interval_days, done;
+	char start_date[11];
+	char last_date[11];   /* "" when none */
+	char next_due[11];    /* "" when complete */
+};
+/* Every series (patient_id 0) or one patient's, with its due facts. */
+int core_due_rows(struct store *s, int64_t patient_id, struct core_due_row **rows,
+		  size_t *n, struct nl_err *err);
+void core_due_rows_free(struct core_due_row *rows, size_t n);
+/* The next due date: last + interval, or start when no sessions; "" when
+ * done >= planned. */
+void core_next_due(const char *start, const char *last, int interval, int done,
+		   int planned, char out[11]);

@@ -1,0 +1,115 @@
+/* Drafts of the TUI's session form, kept in the encrypted file. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+#include "needlelog/check.h"
+#include "needlelog/draft.h"
+
+int draft_save(struct store *s, int64_t series_id, const char *text, struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	bool exists;
+	char now[21];
+	int rc;
+
+	if (!text)
+		text = "";
+	if (strlen(text) > DRAFT_MAX_BYTES)
+		return nl_error(err, NL_EDATA, "draft: %zu bytes is more than the %d allowed",
+				strlen(text), DRAFT_MAX_BYTES);
+	if ((rc = core_begin(s, err)) != NL_OK)
+		return rc;
+	rc = core_exists(s, "series", series_id, &exists, err);
+	if (rc == NL_OK && !exists)
+		rc = nl_error(err, NL_ENOENT, "no series with id %lld", (long long)series_id);
+	if (rc == NL_OK)
+		rc = core_prepare(s, "INSERT INTO draft (series_id, saved_at, body) VALUES (?, ?, ?) "
+				     "ON CONFLICT (series_id) DO UPDATE SET saved_at = excluded.saved_at, "
+				     "body = excluded.body", &st, err);
+	if (rc == NL_OK) {
+		check_now_utc(now);
+		sqlite3_bind_int64(st, 1, series_id);
+		sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+		rc = core_exec_stmt(s, st, "saving the draft", err);
+	}
+	return core_end(s, rc, err);
+}
+
+int draft_load(struct store *s, int64_t series_id, char **text, char **saved_at,
+	       struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	bool oom = false;
+	char *body = NULL, *at = NULL;
+	int rc = core_prepare(s, "SELECT body, saved_at FROM draft WHERE series_id = ?", &st, err);
+
+	*text = NULL;
+	if (saved_at)
+		*saved_at = NULL;
+	if (rc != NL_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, series_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		body = core_col_text(st, 0, &oom);
+		at = core_col_text(st, 1, &oom);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return nl_error(err, NL_ENOENT, "no draft for series %lld", (long long)series_id);
+	if (rc != SQLITE_ROW || oom) {
+		free(body);
+		free(at);
+		return oom ? nl_error(err, NL_ENOMEM, "out of memory")
+			   : core_sql_error(s, "reading the draft", err);
+	}
+	*text = body;
+	if (saved_at)
+		*saved_at = at;
+	else
+		free(at);
+	return NL_OK;
+}
+
+int draft_delete(struct store *s, int64_t series_id, struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = core_prepare(s, "DELETE FROM draft WHERE series_id = ?", &st, err);
+
+	if (rc != NL_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, series_id);
+	return core_exec_stmt(s, st, "deleting the draft", err);
+}
+
+int draft_list(struct store *s, int64_t **ids, size_t *n, struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc = core_prepare(s, "SELECT series_id FROM draft ORDER BY saved_at DESC", &st, err);
+
+	*ids = NULL;
+	*n = 0;
+	if (rc != NL_OK)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (core_grow((void **)ids, &cap, *n + 1, sizeof(**ids)) != 0) {
+			sqlite3_finalize(st);
+			free(*ids);
+			*ids = NULL;
+			*n = 0;
+			return nl_error(err, NL_ENOMEM, "out of memory");
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return core_sql_error(s, "listing the drafts", err);
+	}
+	return NL_OK;
+}

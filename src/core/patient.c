@@ -1,0 +1,409 @@
+/* Patients: add, read, edit, archive, search. Never deleted. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+#include "needlelog/audit.h"
+#include "needlelog/check.h"
+
+void record_patient_free(struct nl_patient *p)
+{
+	if (!p)
+		return;
+	free(p->name);
+	free(p->dob);
+	free(p->phone);
+	free(p->email);
+	for (size_t i = 0; i < p->nflags; i++) {
+		free(p->flags[i].code);
+		free(p->flags[i].date);
+		free(p->flags[i].end_date);
+		free(p->flags[i].note);
+	}
+	free(p->flags);
+	free(p->allergies);
+	free(p->medications);
+	free(p->consent_date);
+	free(p->notes);
+	free(p->archived_at);
+	free(p->created_at);
+	free(p->updated_at);
+	memset(p, 0, sizeof(*p));
+}
+
+static int bind_patient(sqlite3_stmt *st, const struct nl_patient *p)
+{
+	core_bind_text(st, 1, p->name);
+	core_bind_text(st, 2, p->dob);
+	core_bind_text(st, 3, p->phone);
+	core_bind_text(st, 4, p->email);
+	core_bind_int(st, 5, p->skin_type, 0);
+	core_bind_text(st, 6, p->allergies);
+	core_bind_text(st, 7, p->medications);
+	core_bind_text(st, 8, p->consent_date);
+	return core_bind_text(st, 9, p->notes);
+}
+
+static int write_flags(struct store *s, int64_t id, const struct nl_patient *p,
+		       struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = core_prepare(s, "DELETE FROM patient_flag WHERE patient_id = ?", &st, err);
+
+	if (rc != NL_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = core_exec_stmt(s, st, "saving the flags", err)) != NL_OK)
+		return rc;
+	for (size_t i = 0; i < p->nflags && rc == NL_OK; i++) {
+		rc = core_prepare(s, "INSERT INTO patient_flag (patient_id, code, date, end_date, note) "
+				     "VALUES (?, ?, ?, ?, ?)", &st, err);
+		if (rc != NL_OK)
+			return rc;
+		sqlite3_bind_int64(st, 1, id);
+		core_bind_text(st, 2, p->flags[i].code);
+		core_bind_text(st, 3, p->flags[i].date);
+		core_bind_text(st, 4, p->flags[i].end_date);
+		core_bind_text(st, 5, p->flags[i].note);
+		rc = core_exec_stmt(s, st, "saving the flags", err);
+	}
+	return rc;
+}
+
+int record_patient_add(struct store *s, const struct nl_patient *in, int64_t *id,
+		       struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	char now[21];
+	int64_t new_id = 0;
+	int rc = check_patient(in, err);
+
+	if (rc != NL_OK || (rc = core_begin(s, err)) != NL_OK)
+		return rc;
+	check_now_utc(now);
+	rc = core_prepare(s, "INSERT INTO patient (name, dob, phone, email, skin_type, allergies, "
+			     "medications, consent_date, notes, created_at, updated_at) "
+			     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?10, ?10)", &st, err);
+	if (rc == NL_OK) {
+		bind_patient(st, in);
+		sqlite3_bind_text(st, 10, now, -1, SQLITE_TRANSIENT);
+		rc = core_exec_stmt(s, st, "adding the patient", err);
+	}
+	if (rc == NL_OK) {
+		new_id = sqlite3_last_insert_rowid(store_db(s));
+		rc = write_flags(s, new_id, in, err);
+	}
+	if (rc == NL_OK)
+		rc = core_audit_json(s, AUDIT_CREATE, AUDIT_PATIENT, new_id, NULL,
+				     json_pack("{s:s}", "name", in->name), err);
+	rc = core_end(s, rc, err);
+	if (rc == NL_OK && id)
+		*id = new_id;
+	return rc;
+}
+
+static int read_flags(struct store *s, struct nl_patient *p, struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	bool oom = false;
+	int rc = core_prepare(s, "SELECT code, date, end_date, note FROM patient_flag "
+				 "WHERE patient_id = ? ORDER BY code", &st, err);
+
+	if (rc != NL_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, p->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct nl_flag *f;
+
+		if (core_grow((void **)&p->flags, &cap, p->nflags + 1, sizeof(*f)) != 0) {
+			oom = true;
+			break;
+		}
+		f = &p->flags[p->nflags++];
+		f->code = core_col_text(st, 0, &oom);
+		f->date = core_col_text(st, 1, &oom);
+		f->end_date = core_col_text(st, 2, &oom);
+		f->note = core_col_text(st, 3, &oom);
+	}
+	sqlite3_finalize(st);
+	if (oom)
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	if (rc != SQLITE_DONE)
+		return core_sql_error(s, "reading the flags", err);
+	return NL_OK;
+}
+
+int record_patient_get(struct store *s, int64_t id, struct nl_patient *out,
+		       struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	bool oom = false;
+	int rc = core_prepare(s, "SELECT name, dob, phone, email, skin_type, allergies, "
+				 "medications, consent_date, notes, archived, archived_at, "
+				 "created_at, updated_at FROM patient WHERE id = ?", &st, err);
+
+	memset(out, 0, sizeof(*out));
+	if (rc != NL_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->id = id;
+		out->name = core_col_text(st, 0, &oom);
+		out->dob = core_col_text(st, 1, &oom);
+		out->phone = core_col_text(st, 2, &oom);
+		out->email = core_col_text(st, 3, &oom);
+		out->skin_type = core_col_int(st, 4, 0);
+		out->allergies = core_col_text(st, 5, &oom);
+		out->medications = core_col_text(st, 6, &oom);
+		out->consent_date = core_col_text(st, 7, &oom);
+		out->notes = core_col_text(st, 8, &oom);
+		out->archived = sqlite3_column_int(st, 9) != 0;
+		out->archived_at = core_col_text(st, 10, &oom);
+		out->created_at = core_col_text(st, 11, &oom);
+		out->updated_at = core_col_text(st, 12, &oom);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return nl_error(err, NL_ENOENT, "no patient with id %lld", (long long)id);
+	if (rc != SQLITE_ROW)
+		return core_sql_error(s, "reading the patient", err);
+	rc = oom ? nl_error(err, NL_ENOMEM, "out of memory") : read_flags(s, out, err);
+	if (rc != NL_OK)
+		record_patient_free(out);
+	return rc;
+}
+
+int record_patient_edit(struct store *s, const struct nl_patient *in,
+			struct nl_err *err)
+{
+	struct nl_patient old;
+	sqlite3_stmt *st;
+	json_t *diff;
+	char now[21];
+	int rc = check_patient(in, err);
+
+	if (rc != NL_OK || (rc = core_begin(s, err)) != NL_OK)
+		return rc;
+	rc = record_patient_get(s, in->id, &old, err);
+	if (rc != NL_OK)
+		return core_end(s, rc, err);
+	diff = core_diff(core_patient_fields, core_patient_field_count, &old, in);
+	record_patient_free(&old);
+	if (!diff)
+		return core_end(s, nl_error(err, NL_ENOMEM, "out of memory"), err);
+	if (json_object_size(diff) == 0) {
+		json_decref(diff);
+		return core_end(s, NL_OK, err); /* nothing changed: nothing to write */
+	}
+	check_now_utc(now);
+	rc = core_prepare(s, "UPDATE patient SET name = ?, dob = ?, phone = ?, email = ?, "
+			     "skin_type = ?, allergies = ?, medications = ?, consent_date = ?, "
+			     "notes = ?, updated_at = ? WHERE id = ?", &st, err);
+	if (rc == NL_OK) {
+		bind_patient(st, in);
+		sqlite3_bind_text(st, 10, now, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 11, in->id);
+		rc = core_exec_stmt(s, st, "changing the patient", err);
+	}
+	if (rc == NL_OK)
+		rc = write_flags(s, in->id, in, err);
+	if (rc == NL_OK)
+		rc = core_audit_json(s, AUDIT_CHANGE, AUDIT_PATIENT, in->id, NULL, diff, err);
+	else
+		json_decref(diff);
+	return core_end(s, rc, err);
+}
+
+int record_patient_archive(struct store *s, int64_t id, bool archived,
+			   struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	bool exists;
+	char now[21];
+	int rc = core_begin(s, err);
+
+	if (rc == NL_OK)
+		rc = core_exists(s, "patient", id, &exists, err);
+	if (rc == NL_OK && !exists)
+		rc = nl_error(err, NL_ENOENT, "no patient with id %lld", (long long)id);
+	if (rc == NL_OK)
+		rc = core_prepare(s, "UPDATE patient SET archived = ?, archived_at = ?, "
+				     "updated_at = ?3 WHERE id = ?", &st, err);
+	if (rc == NL_OK) {
+		check_now_utc(now);
+		sqlite3_bind_int(st, 1, archived);
+		if (archived)
+			sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 4, id);
+		rc = core_exec_stmt(s, st, "archiving the patient", err);
+	}
+	if (rc == NL_OK)
+		rc = core_audit(s, archived ? AUDIT_ARCHIVE : AUDIT_UNARCHIVE, AUDIT_PATIENT, id,
+				NULL, NULL, err);
+	return core_end(s, rc, err);
+}
+
+/* ---- list and search ------------------------------------------------------ */
+
+void record_patient_list_free(struct nl_patient_summary *rows, size_t n)
+{
+	for (size_t i = 0; rows && i < n; i++) {
+		free(rows[i].name);
+		free(rows[i].dob);
+		free(rows[i].phone);
+		free(rows[i].indication);
+	}
+	free(rows);
+}
+
+static void digits_only(const char *s, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (; s && *s && o + 1 < size; s++)
+		if (isdigit((unsigned char)*s))
+			out[o++] = *s;
+	out[o] = '\0';
+}
+
+/* Whether a patient row matches the search (folded already). */
+static bool matches(const struct nl_patient_summary *p, const char *folded,
+		    const char *digits, int64_t want_id)
+{
+	char *name, phone[64];
+	bool hit;
+
+	if (want_id > 0 && p->id == want_id)
+		return true;
+	if (p->dob && strstr(p->dob, folded))
+		return true;
+	digits_only(p->phone, phone, sizeof(phone));
+	if (strlen(digits) >= 3 && strstr(phone, digits))
+		return true;
+	name = core_fold(p->name);
+	hit = name && strstr(name, folded);
+	free(name);
+	return hit;
+}
+
+static int64_t search_id(const char *q)
+{
+	char *end;
+	long long v;
+
+	if (*q == '#')
+		q++;
+	if (!isdigit((unsigned char)*q))
+		return 0;
+	v = strtoll(q, &end, 10);
+	return *end ? 0 : v;
+}
+
+/* Attaches each patient's soonest-due active series. */
+static int attach_series(struct store *s, struct nl_patient_summary *rows, size_t n,
+			 struct nl_err *err)
+{
+	struct core_due_row *due;
+	size_t ndue;
+	int rc = core_due_rows(s, 0, &due, &ndue, err);
+
+	if (rc != NL_OK)
+		return rc;
+	for (size_t i = 0; i < ndue; i++) {
+		struct nl_patient_summary *p = NULL;
+
+		if (strcmp(due[i].status, VOCAB_STATUS_ACTIVE) != 0)
+			continue;
+		for (size_t j = 0; j < n && !p; j++)
+			if (rows[j].id == due[i].patient_id)
+				p = &rows[j];
+		if (!p)
+			continue;
+		p->active_series++;
+		if (p->series_id && (!due[i].next_due[0] ||
+				     (p->next_due[0] && strcmp(p->next_due, due[i].next_due) <= 0)))
+			continue;
+		free(p->indication);
+		p->indication = strdup(due[i].indication);
+		p->series_id = due[i].series_id;
+		p->done = due[i].done;
+		p->planned = due[i].planned;
+		memcpy(p->next_due, due[i].next_due, sizeof(p->next_due));
+	}
+	core_due_rows_free(due, ndue);
+	return NL_OK;
+}
+
+int record_patient_list(struct store *s, const char *search, bool include_archived,
+			struct nl_patient_summary **out, size_t *n, struct nl_err *err)
+{
+	struct nl_patient_summary *rows = NULL;
+	char *folded = NULL, digits[64] = "";
+	size_t cap = 0, count = 0;
+	sqlite3_stmt *st;
+	bool oom = false;
+	int64_t want_id = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (core_opt(search)) {
+		if (!(folded = core_fold(search)))
+			return nl_error(err, NL_ENOMEM, "out of memory");
+		digits_only(search, digits, sizeof(digits));
+		want_id = search_id(search);
+	}
+	rc = core_prepare(s, "SELECT p.id, p.name, p.dob, p.phone, p.skin_type, p.archived, "
+			     "(SELECT count(*) FROM patient_flag f WHERE f.patient_id = p.id) "
+			     "FROM patient p WHERE p.archived = 0 OR ? ORDER BY p.name, p.id",
+			  &st, err);
+	if (rc != NL_OK) {
+		free(folded);
+		return rc;
+	}
+	sqlite3_bind_int(st, 1, include_archived);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct nl_patient_summary p = { 0 };
+		bool keep;
+
+		p.id = sqlite3_column_int64(st, 0);
+		p.name = core_col_text(st, 1, &oom);
+		p.dob = core_col_text(st, 2, &oom);
+		p.phone = core_col_text(st, 3, &oom);
+		p.skin_type = core_col_int(st, 4, 0);
+		p.archived = sqlite3_column_int(st, 5) != 0;
+		p.nflags = (size_t)sqlite3_column_int64(st, 6);
+		keep = !oom && (!folded || matches(&p, folded, digits, want_id));
+		if (keep && core_grow((void **)&rows, &cap, count + 1, sizeof(*rows)) != 0)
+			oom = true, keep = false;
+		if (!keep) {
+			free(p.name);
+			free(p.dob);
+			free(p.phone);
+			if (oom)
+				break;
+			continue;
+		}
+		rows[count++] = p;
+	}
+	sqlite3_finalize(st);
+	free(folded);
+	if (oom)
+		rc = nl_error(err, NL_ENOMEM, "out of memory");
+	else if (rc != SQLITE_DONE)
+		rc = core_sql_error(s, "listing the patients", err);
+	else
+		rc = attach_series(s, rows, count, err);
+	if (rc != NL_OK) {
+		record_patient_list_free(rows, count);
+		return rc;
+	}
+	*out = rows;
+	*n = count;
+	return NL_OK;
+}
