@@ -23,6 +23,10 @@
 /* Longest plaintext structure write to a journal: headers are one 512-byte
  * sector (we report POWERSAFE_OVERWRITE); super-journal names are paths. */
 #define JOURNAL_STRUCT_MAX 1024
+/* Bytes 24..39 of page 1: change counter, page count, freelist head and
+ * count. The pager reads just these at the start of every transaction. */
+#define VERS_OFF 24
+#define VERS_LEN 16
 
 #define IOCAP_CLEARED (SQLITE_IOCAP_ATOMIC | SQLITE_IOCAP_ATOMIC512 | \
 	SQLITE_IOCAP_ATOMIC1K | SQLITE_IOCAP_ATOMIC2K | SQLITE_IOCAP_ATOMIC4K | \
@@ -45,6 +49,14 @@ struct nl_file {
 	uint32_t last4_val;
 	int have_last4;
 	uint8_t scratch[NL_PAGE_SIZE];
+	/* Page 1 exactly as last sealed or authenticated through this handle
+	 * (ciphertext), and its plaintext bytes 24..39. While the file still
+	 * holds those very bytes, the pager's per-transaction change check is
+	 * answered by comparing ciphertext instead of decrypting page 1: the
+	 * answer is what decrypting would give. */
+	int p1_known;
+	uint8_t p1_vers[VERS_LEN];
+	uint8_t p1_sealed[NL_PAGE_SIZE];
 };
 
 /* The lower VFS's file object lives right after ours. */
@@ -175,15 +187,41 @@ static int read_sealed(struct nl_file *f, uint8_t *buf, sqlite3_int64 phys)
 static int open_sealed(struct nl_file *f, uint8_t *buf, sqlite3_int64 phys,
 		       uint32_t pgno, int kind)
 {
+	int page1 = kind == CRYPT_KIND_DB && pgno == 1;
 	int rc = read_sealed(f, buf, phys);
 
+	if (page1)
+		f->p1_known = 0;
 	if (rc == SQLITE_IOERR_DATA)
 		return note_bad(f, pgno, kind);
 	if (rc != SQLITE_OK)
 		return rc;
+	if (page1)
+		memcpy(f->p1_sealed, buf, NL_PAGE_SIZE);
 	if (crypt_page_open(f->key->dek, f->key->file_id, kind, pgno, buf) != 0)
 		return note_bad(f, pgno, kind);
+	if (page1) {
+		memcpy(f->p1_vers, buf + VERS_OFF, VERS_LEN);
+		f->p1_known = 1;
+	}
 	return SQLITE_OK;
+}
+
+/* The change check, without decrypting: when page 1 on disk is byte for
+ * byte the sealed page this handle last wrote or authenticated, its bytes
+ * 24..39 are the ones remembered. Anything else (a change by another
+ * connection, a torn or tampered page, a read error) takes the full path,
+ * which authenticates and reports. */
+static int db_read_vers(struct nl_file *f, uint8_t *out)
+{
+	sqlite3_file *low = LOWER(f);
+
+	if (!f->p1_known ||
+	    low->pMethods->xRead(low, f->scratch, NL_PAGE_SIZE, HDR_SIZE) != SQLITE_OK ||
+	    memcmp(f->scratch, f->p1_sealed, NL_PAGE_SIZE) != 0)
+		return 0;
+	memcpy(out, f->p1_vers, VERS_LEN);
+	return 1;
 }
 
 /* Database page pgno is at physical pgno * 4096: (pgno - 1) pages after
@@ -226,6 +264,8 @@ static int db_read(struct nl_file *f, uint8_t *buf, int amt, sqlite3_int64 off)
 
 	if (amt == NL_PAGE_SIZE && off % NL_PAGE_SIZE == 0)
 		return db_read_page(f, buf, (uint32_t)(off / NL_PAGE_SIZE) + 1);
+	if (off == VERS_OFF && amt == VERS_LEN && db_read_vers(f, buf))
+		return SQLITE_OK;
 	rc = db_read_slice(f, buf, amt, off);
 	/* SQLite reads these 100 bytes at open, with no lock and before any
 	 * hot journal is rolled back. A page 1 torn by a power loss must not
@@ -241,6 +281,7 @@ static int db_write(struct nl_file *f, const uint8_t *buf, int amt,
 {
 	sqlite3_file *low = LOWER(f);
 	uint32_t pgno = (uint32_t)(off / NL_PAGE_SIZE) + 1;
+	int rc;
 
 	if (amt != NL_PAGE_SIZE || off % NL_PAGE_SIZE != 0) {
 		sqlite3_log(SQLITE_IOERR_WRITE,
@@ -257,8 +298,17 @@ static int db_write(struct nl_file *f, const uint8_t *buf, int amt,
 	}
 	crypt_page_seal(f->key->dek, f->key->file_id, CRYPT_KIND_DB, pgno, buf,
 			f->scratch);
-	return low->pMethods->xWrite(low, f->scratch, NL_PAGE_SIZE,
-				     off + HDR_SIZE);
+	if (pgno != 1)
+		return low->pMethods->xWrite(low, f->scratch, NL_PAGE_SIZE,
+					     off + HDR_SIZE);
+	f->p1_known = 0;
+	rc = low->pMethods->xWrite(low, f->scratch, NL_PAGE_SIZE, off + HDR_SIZE);
+	if (rc == SQLITE_OK) {
+		memcpy(f->p1_sealed, f->scratch, NL_PAGE_SIZE);
+		memcpy(f->p1_vers, buf + VERS_OFF, VERS_LEN);
+		f->p1_known = 1;
+	}
+	return rc;
 }
 
 /* The page number of the journal record whose image starts at off: the
@@ -338,6 +388,8 @@ static int nl_close(sqlite3_file *file)
 	int rc = low->pMethods->xClose(low);
 
 	sodium_memzero(f->scratch, sizeof(f->scratch));
+	sodium_memzero(f->p1_vers, sizeof(f->p1_vers));
+	f->p1_known = 0;
 	return rc;
 }
 
@@ -375,6 +427,7 @@ static int nl_truncate(sqlite3_file *file, sqlite3_int64 size)
 		if (size % NL_PAGE_SIZE != 0)
 			return SQLITE_IOERR_TRUNCATE;
 		size += HDR_SIZE;
+		f->p1_known = 0;
 	}
 	return low->pMethods->xTruncate(low, size);
 }
