@@ -6,9 +6,17 @@
 #include "cli.h"
 
 extern const struct cli_command cli_admin_commands[];
+extern const struct cli_command cli_export_commands[];
+extern const struct cli_command cli_patient_commands[];
+extern const struct cli_command cli_series_commands[];
+extern const struct cli_command cli_session_commands[];
 
 static const struct cli_command *const groups[] = {
 	cli_admin_commands,
+	cli_export_commands,
+	cli_patient_commands,
+	cli_series_commands,
+	cli_session_commands,
 };
 
 const struct cli_command *cli_find(const char *word1, const char *word2,

@@ -1,23 +1,46 @@
-/* The shared part of every export: format names, the destination file
- * (new, 0600), the audit row. The writers (text.c, md.c, csv.c, fhir.c,
- * pdf.c) only format the model loaded here. */
+/* The shared part of every export: format names, the model (loaded once,
+ * in one read transaction so it is a consistent snapshot), the destination
+ * file (new, 0600), the audit row, and formatting helpers the writers
+ * share. The writers (text.c, md.c, csv.c, fhir.c, pdf.c) only format. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "needlelog/audit.h"
+#include "needlelog/check.h"
 #include "needlelog/export.h"
+#include "needlelog/vocab.h"
+#include "model.h"
+
+typedef int (*writer_fn)(const struct xm *m, FILE *out, struct nl_err *err);
 
 static const struct {
 	const char *name;
 	const char *ext;
 	enum export_format fmt;
+	writer_fn write;
 } formats[] = {
-	{ "text", "txt", EXPORT_TEXT },
-	{ "md", "md", EXPORT_MD },
-	{ "csv", "csv", EXPORT_CSV },
-	{ "fhir", "json", EXPORT_FHIR },
-	{ "pdf", "pdf", EXPORT_PDF },
+	{ "text", "txt", EXPORT_TEXT, xw_text },
+	{ "md", "md", EXPORT_MD, xw_md },
+	{ "csv", "csv", EXPORT_CSV, xw_csv },
+	{ "fhir", "json", EXPORT_FHIR, xw_fhir },
+	{ "pdf", "pdf", EXPORT_PDF, xw_pdf },
 };
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
+
+static size_t format_index(enum export_format fmt)
+{
+	for (size_t i = 0; i < NFORMATS; i++)
+		if (formats[i].fmt == fmt)
+			return i;
+	return NFORMATS;
+}
 
 int export_format_parse(const char *name, enum export_format *out)
 {
@@ -34,18 +57,16 @@ int export_format_parse(const char *name, enum export_format *out)
 
 const char *export_format_name(enum export_format fmt)
 {
-	for (size_t i = 0; i < NFORMATS; i++)
-		if (formats[i].fmt == fmt)
-			return formats[i].name;
-	return "?";
+	size_t i = format_index(fmt);
+
+	return i < NFORMATS ? formats[i].name : "?";
 }
 
 const char *export_format_ext(enum export_format fmt)
 {
-	for (size_t i = 0; i < NFORMATS; i++)
-		if (formats[i].fmt == fmt)
-			return formats[i].ext;
-	return "txt";
+	size_t i = format_index(fmt);
+
+	return i < NFORMATS ? formats[i].ext : "txt";
 }
 
 bool export_format_textlike(enum export_format fmt)
@@ -53,7 +74,7 @@ bool export_format_textlike(enum export_format fmt)
 	return fmt != EXPORT_PDF;
 }
 
-static char *practice, *today;
+static char *practice, *fixed_today;
 
 void export_set_practice(const char *name)
 {
@@ -68,21 +89,462 @@ const char *export_practice(void)
 
 void export_set_today(const char *date)
 {
-	free(today);
-	today = date && *date ? strdup(date) : NULL;
+	free(fixed_today);
+	fixed_today = date && *date ? strdup(date) : NULL;
+}
+
+/* ---- the model ---------------------------------------------------------- */
+
+static void model_free(struct xm *m)
+{
+	for (size_t i = 0; i < m->nseries; i++) {
+		struct xm_series *xs = &m->series[i];
+
+		for (size_t j = 0; j < xs->nsessions; j++)
+			record_session_view_free(&xs->sessions[j]);
+		free(xs->sessions);
+		progress_free(&xs->progress);
+		record_series_free(&xs->series);
+	}
+	free(m->series);
+	record_patient_free(&m->patient);
+	memset(m, 0, sizeof(*m));
+}
+
+static int load_sessions(struct store *s, struct xm_series *xs,
+			 struct nl_err *err)
+{
+	struct nl_session *rows = NULL;
+	size_t n = 0;
+	int rc;
+
+	rc = record_session_list(s, xs->series.id, true, &rows, &n, err);
+	if (rc != NL_OK)
+		return rc;
+	if (n) {
+		xs->sessions = calloc(n, sizeof(*xs->sessions));
+		if (!xs->sessions)
+			rc = nl_error(err, NL_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; rc == NL_OK && i < n; i++) {
+		rc = record_session_get(s, rows[i].id, &xs->sessions[i], err);
+		if (rc == NL_OK)
+			xs->nsessions++;
+	}
+	record_session_list_free(rows, n);
+	return rc;
+}
+
+static int load_series(struct store *s, struct xm *m, int64_t series_id,
+		       struct nl_err *err)
+{
+	struct nl_series *list = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (series_id) {
+		list = calloc(1, sizeof(*list));
+		if (!list)
+			return nl_error(err, NL_ENOMEM, "out of memory");
+		rc = record_series_get(s, series_id, list, err);
+		if (rc == NL_OK)
+			n = 1;
+		if (rc == NL_OK && list->patient_id != m->patient.id)
+			rc = nl_error(err, NL_ENOENT, "series %lld is not patient %lld's",
+				      (long long)series_id, (long long)m->patient.id);
+	} else {
+		rc = record_series_list(s, m->patient.id, &list, &n, err);
+	}
+	if (rc == NL_OK && n) {
+		m->series = calloc(n, sizeof(*m->series));
+		if (!m->series)
+			rc = nl_error(err, NL_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; rc == NL_OK && i < n; i++) {
+		struct xm_series *xs = &m->series[i];
+
+		/* The struct moves into the model: list[i] keeps no pointers. */
+		xs->series = list[i];
+		memset(&list[i], 0, sizeof(list[i]));
+		m->nseries++;
+		rc = progress_series(s, xs->series.id, m->today, &xs->progress, err);
+		if (rc == NL_OK)
+			rc = load_sessions(s, xs, err);
+	}
+	if (series_id) {
+		record_series_free(list);
+		free(list);
+	} else {
+		record_series_list_free(list, n);
+	}
+	return rc;
+}
+
+static int model_load(struct store *s, int64_t patient_id, int64_t series_id,
+		      struct xm *m, struct nl_err *err)
+{
+	sqlite3 *db = store_db(s);
+	bool own = sqlite3_get_autocommit(db);
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	if (fixed_today)
+		snprintf(m->today, sizeof(m->today), "%s", fixed_today);
+	else
+		check_today_utc(m->today);
+	check_now_utc(m->generated_at);
+	m->practice = practice;
+	/* One read transaction: the summary is one consistent snapshot. */
+	if (own && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return store_sqlite_error(s, sqlite3_extended_errcode(db),
+					  "export", err);
+	rc = record_patient_get(s, patient_id, &m->patient, err);
+	if (rc == NL_OK)
+		rc = load_series(s, m, series_id, err);
+	if (own)
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc != NL_OK)
+		model_free(m);
+	return rc;
+}
+
+/* ---- destination and audit ----------------------------------------------- */
+
+static int audit_export(struct store *s, int64_t patient_id, int64_t series_id,
+			enum export_format fmt, const char *dest,
+			struct nl_err *err)
+{
+	json_t *d = json_object();
+	char *text;
+	int rc;
+
+	if (!d)
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	json_object_set_new(d, "format", json_string(export_format_name(fmt)));
+	json_object_set_new(d, "series", series_id ? json_integer(series_id)
+						   : json_string("all"));
+	json_object_set_new(d, "file", json_string(dest ? dest : "stdout"));
+	text = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(d);
+	if (!text)
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	rc = audit_add(s, AUDIT_EXPORT, AUDIT_PATIENT, patient_id, NULL, text, err);
+	free(text);
+	return rc;
+}
+
+static int write_model(const struct xm *m, enum export_format fmt, FILE *out,
+		       struct nl_err *err)
+{
+	size_t i = format_index(fmt);
+	int rc;
+
+	if (i == NFORMATS)
+		return nl_error(err, NL_EUSAGE, "unknown export format %d", (int)fmt);
+	rc = formats[i].write(m, out, err);
+	if (rc == NL_OK && (fflush(out) != 0 || ferror(out)))
+		rc = nl_error(err, NL_EIO, "writing the export: %s", strerror(errno));
+	return rc;
 }
 
 int export_write_stream(struct store *s, int64_t patient_id,
 			int64_t series_id, enum export_format fmt, FILE *out,
 			const char *dest, struct nl_err *err)
 {
-	(void)s; (void)patient_id; (void)series_id; (void)fmt; (void)out; (void)dest;
-	return nl_error(err, NL_EINTERNAL, "export: not implemented yet");
+	struct xm m;
+	int rc;
+
+	if (!export_format_textlike(fmt))
+		return nl_error(err, NL_EUSAGE,
+				"a %s export needs a file: give -o FILE",
+				export_format_name(fmt));
+	rc = model_load(s, patient_id, series_id, &m, err);
+	if (rc != NL_OK)
+		return rc;
+	rc = write_model(&m, fmt, out, err);
+	model_free(&m);
+	if (rc == NL_OK)
+		rc = audit_export(s, patient_id, series_id, fmt, dest, err);
+	return rc;
+}
+
+/* Opens path new, 0600 whatever the umask. */
+static FILE *create_private(const char *path, struct nl_err *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	FILE *f;
+
+	if (fd < 0) {
+		if (errno == EEXIST)
+			nl_error(err, NL_EEXIST,
+				 "%s already exists; an export never overwrites a file", path);
+		else
+			nl_error(err, NL_EIO, "cannot create %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fchmod(fd, 0600) != 0 || !(f = fdopen(fd, "wb"))) {
+		nl_error(err, NL_EIO, "cannot create %s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return NULL;
+	}
+	return f;
 }
 
 int export_write(struct store *s, int64_t patient_id, int64_t series_id,
 		 enum export_format fmt, const char *path, struct nl_err *err)
 {
-	(void)path;
-	return export_write_stream(s, patient_id, series_id, fmt, stdout, NULL, err);
+	struct xm m;
+	FILE *f;
+	int rc;
+
+	if (!path)
+		return export_write_stream(s, patient_id, series_id, fmt, stdout,
+					   NULL, err);
+	if (format_index(fmt) == NFORMATS)
+		return nl_error(err, NL_EUSAGE, "unknown export format %d", (int)fmt);
+	rc = model_load(s, patient_id, series_id, &m, err);
+	if (rc != NL_OK)
+		return rc;
+	f = create_private(path, err);
+	if (!f) {
+		model_free(&m);
+		return err ? err->status : NL_EIO;
+	}
+	rc = write_model(&m, fmt, f, err);
+	model_free(&m);
+	if (fsync(fileno(f)) != 0 && rc == NL_OK)
+		rc = nl_error(err, NL_EIO, "writing %s: %s", path, strerror(errno));
+	if (fclose(f) != 0 && rc == NL_OK)
+		rc = nl_error(err, NL_EIO, "writing %s: %s", path, strerror(errno));
+	if (rc == NL_OK)
+		rc = audit_export(s, patient_id, series_id, fmt, path, err);
+	if (rc != NL_OK)
+		unlink(path);
+	return rc;
+}
+
+/* ---- formatting helpers -------------------------------------------------- */
+
+int xm_session_number(const struct xm_series *xs, int64_t session_id)
+{
+	for (size_t i = 0; i < xs->progress.nsessions; i++)
+		if (xs->progress.sessions[i].session_id == session_id)
+			return xs->progress.sessions[i].number;
+	return 0;
+}
+
+const char *xm_indication_label(const char *code)
+{
+	const struct vocab_indication *v = code ? vocab_indication_find(code) : NULL;
+
+	return v ? v->label : code ? code : "";
+}
+
+const char *xm_status_label(const char *code)
+{
+	const struct vocab_item *v = code ? vocab_status_find(code) : NULL;
+
+	return v ? v->label : code ? code : "";
+}
+
+const char *xm_endpoint_label(const char *code)
+{
+	const struct vocab_item *v = code ? vocab_endpoint_find(code) : NULL;
+
+	return v ? v->label : code ? code : "";
+}
+
+const char *xm_scale_label(const char *code)
+{
+	const struct vocab_scale *v = code ? vocab_scale_find(code) : NULL;
+
+	return v ? v->label : code ? code : "";
+}
+
+void xm_area_label(const char *area, const char *label, char *buf, size_t size)
+{
+	const struct vocab_area *a = area ? vocab_area_find(area) : NULL;
+	const char *name = a ? a->label : area ? area : "";
+
+	if (label && *label)
+		snprintf(buf, size, "%s (%s)", name, label);
+	else
+		snprintf(buf, size, "%s", name);
+}
+
+void xm_progress_area_label(const char *col, char *buf, size_t size)
+{
+	const char *colon = strchr(col, ':');
+	char code[64];
+
+	if (!colon) {
+		xm_area_label(col, NULL, buf, size);
+		return;
+	}
+	snprintf(code, sizeof(code), "%.*s", (int)(colon - col), col);
+	xm_area_label(code, colon + 1, buf, size);
+}
+
+void xm_depth(double mm, char *buf, size_t size)
+{
+	snprintf(buf, size, "%.2f", mm);
+	/* 1.50 -> 1.5, 1.00 -> 1 */
+	char *dot = strchr(buf, '.');
+	if (dot) {
+		char *end = buf + strlen(buf) - 1;
+
+		while (end > dot && *end == '0')
+			*end-- = '\0';
+		if (end == dot)
+			*end = '\0';
+	}
+}
+
+void xm_score(const char *scale, double value, char *buf, size_t size)
+{
+	const struct vocab_scale *sc = scale ? vocab_scale_find(scale) : NULL;
+
+	if (sc)
+		vocab_scale_format(sc, value, buf, size);
+	else
+		snprintf(buf, size, "%g", value);
+}
+
+const char *xm_session_status(const struct nl_session_view *v, char *buf,
+			      size_t size)
+{
+	const struct nl_session *e = &v->effective;
+	size_t len;
+
+	if (e->voided)
+		len = (size_t)snprintf(buf, size, "VOIDED %s by %s: %s",
+				       e->voided_at ? e->voided_at : "",
+				       e->voided_by ? e->voided_by : "?",
+				       e->void_reason ? e->void_reason : "");
+	else if (e->is_signed)
+		len = (size_t)snprintf(buf, size, "signed %s by %s",
+				       e->signed_at ? e->signed_at : "",
+				       e->signed_by ? e->signed_by : "?");
+	else
+		len = (size_t)snprintf(buf, size, "not signed");
+	if (v->namendments && len < size) {
+		const struct nl_amendment *a = &v->amendments[v->namendments - 1];
+
+		snprintf(buf + len, size - len, "; amended %zu time%s (latest %s by %s: %s)",
+			 v->namendments, v->namendments == 1 ? "" : "s",
+			 a->at ? a->at : "", a->practitioner ? a->practitioner : "?",
+			 a->reason ? a->reason : "");
+	}
+	return buf;
+}
+
+/* A growing string. */
+struct xbuf {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+
+static void xb_add(struct xbuf *b, const char *t)
+{
+	size_t n = strlen(t);
+
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+		char *p = realloc(b->s, cap);
+
+		if (!p) {
+			b->oom = true;
+			return;
+		}
+		b->s = p;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, t, n + 1);
+	b->len += n;
+}
+
+static char *xb_take(struct xbuf *b)
+{
+	if (b->oom || !b->s) {
+		free(b->s);
+		return NULL;
+	}
+	return b->s;
+}
+
+char *xm_areas_text(const struct nl_session *ses)
+{
+	struct xbuf b = { 0 };
+
+	for (size_t i = 0; i < ses->nareas; i++) {
+		const struct nl_treatment *t = &ses->areas[i];
+		char label[256], depth[32], item[400];
+
+		xm_area_label(t->area, t->label, label, sizeof(label));
+		xm_depth(t->depth_mm, depth, sizeof(depth));
+		if (t->passes > 0)
+			snprintf(item, sizeof(item), "%s%s %s mm x%d", i ? "; " : "", label,
+				 depth, t->passes);
+		else
+			snprintf(item, sizeof(item), "%s%s %s mm", i ? "; " : "", label, depth);
+		xb_add(&b, item);
+	}
+	return xb_take(&b);
+}
+
+char *xm_join(char *const *items, size_t n, const char *sep)
+{
+	struct xbuf b = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			xb_add(&b, sep);
+		xb_add(&b, items[i] ? items[i] : "");
+	}
+	return xb_take(&b);
+}
+
+char *xm_scores_text(const struct nl_score *sc, size_t n)
+{
+	struct xbuf b = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		char v[64];
+
+		xm_score(sc[i].scale, sc[i].value, v, sizeof(v));
+		if (i)
+			xb_add(&b, "; ");
+		xb_add(&b, xm_scale_label(sc[i].scale));
+		xb_add(&b, " ");
+		xb_add(&b, v);
+	}
+	return xb_take(&b);
+}
+
+const char *xm_next_due_text(const struct nl_progress *p, char *buf, size_t size)
+{
+	switch (p->due) {
+	case PROGRESS_COMPLETE:
+		snprintf(buf, size, "none: all %d planned sessions done", p->planned);
+		break;
+	case PROGRESS_INACTIVE:
+		snprintf(buf, size, "none: the series is not active");
+		break;
+	case PROGRESS_OVERDUE:
+		snprintf(buf, size, "%s (overdue by %d day%s)", p->next_due,
+			 -p->days_until_due, p->days_until_due == -1 ? "" : "s");
+		break;
+	case PROGRESS_DUE:
+		snprintf(buf, size, "%s (due today)", p->next_due);
+		break;
+	default:
+		snprintf(buf, size, "%s (in %d day%s)", p->next_due, p->days_until_due,
+			 p->days_until_due == 1 ? "" : "s");
+		break;
+	}
+	return buf;
 }

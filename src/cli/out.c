@@ -1,0 +1,708 @@
+/* Output and option helpers shared by the clinical command groups. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <wchar.h>
+
+#include "needlelog/audit.h"
+#include "needlelog/check.h"
+#include "needlelog/vocab.h"
+#include "out.h"
+
+int out_parse_format(const struct cli *c, const char *s, unsigned allowed,
+		     enum out_format *f)
+{
+	static const struct {
+		const char *name;
+		enum out_format fmt;
+	} names[] = { { "text", OUT_TEXT }, { "csv", OUT_CSV }, { "json", OUT_JSON } };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(s, names[i].name) == 0 && (allowed & names[i].fmt)) {
+			*f = names[i].fmt;
+			return -1;
+		}
+	}
+	return cli_usage_error(c, "--format %s: use %s%s%s", s,
+			       "text", allowed & OUT_CSV ? ", csv" : "",
+			       allowed & OUT_JSON ? " or json" : "");
+}
+
+int out_parse_id(const struct cli *c, const char *what, const char *s,
+		 int64_t *id)
+{
+	char *end;
+	long long v;
+
+	if (s[0] == '#')
+		s++;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (!isdigit((unsigned char)s[0]) || *end || errno || v <= 0)
+		return cli_usage_error(c, "%s '%s' is not an id (a positive whole number)",
+				       what, s);
+	*id = v;
+	return -1;
+}
+
+int out_positional_id(const struct cli *c, int argc, char **argv,
+		      const char *what, int64_t *id)
+{
+	if (optind >= argc)
+		return cli_usage_error(c, "which %s? give its id", what);
+	if (optind + 1 < argc)
+		return cli_usage_error(c, "one %s id only: unexpected '%s'", what,
+				       argv[optind + 1]);
+	return out_parse_id(c, what, argv[optind], id);
+}
+
+int out_parse_int(const char *field, const char *s, int min, int max, int *v,
+		  struct nl_err *err)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (!*s || *end || errno || n < min || n > max)
+		return nl_error(err, NL_EDATA, "%s: '%s' is not allowed: a whole number %d-%d",
+				field, s, min, max);
+	*v = (int)n;
+	return NL_OK;
+}
+
+int out_parse_double(const char *field, const char *s, double *v,
+		     struct nl_err *err)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(s, &end);
+	if (!*s || *end || errno || !isfinite(*v) || isspace((unsigned char)*s))
+		return nl_error(err, NL_EDATA, "%s: '%s' is not a number", field, s);
+	return NL_OK;
+}
+
+int out_parse_score(const char *field, const char *s, struct nl_score *sc,
+		    struct nl_err *err)
+{
+	const char *eq = strchr(s, '=');
+	const struct vocab_scale *v;
+	char code[64];
+	size_t len = eq ? (size_t)(eq - s) : 0;
+
+	if (!eq || len == 0 || len >= sizeof(code))
+		return nl_error(err, NL_EDATA,
+				"%s: '%s' is not SCALE=VALUE (see `needlelog vocab` for scales)",
+				field, s);
+	memcpy(code, s, len);
+	code[len] = '\0';
+	v = vocab_scale_find(code);
+	if (!v)
+		return nl_error(err, NL_EDATA,
+				"%s: unknown scale '%s' (see `needlelog vocab` for scales)",
+				field, code);
+	sc->scale = (char *)v->code;
+	return vocab_scale_parse(v, eq + 1, &sc->value, err);
+}
+
+int out_score_set(const char *field, const char *spec, struct nl_score **v,
+		  size_t *n, struct nl_err *err)
+{
+	const char *eq = strchr(spec, '=');
+	struct nl_score sc = { 0 }, *nv;
+	size_t i;
+	int rc;
+
+	if (eq && !eq[1]) {
+		for (i = 0; i < *n; i++) {
+			if (strlen((*v)[i].scale) == (size_t)(eq - spec) &&
+			    !strncmp((*v)[i].scale, spec, (size_t)(eq - spec))) {
+				free((*v)[i].scale);
+				memmove(&(*v)[i], &(*v)[i + 1], (*n - i - 1) * sizeof(**v));
+				(*n)--;
+				return NL_OK;
+			}
+		}
+		return nl_error(err, NL_EDATA, "%s: no score '%.*s' to remove", field,
+				(int)(eq - spec), spec);
+	}
+	if ((rc = out_parse_score(field, spec, &sc, err)) != NL_OK)
+		return rc;
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i].scale, sc.scale) == 0)
+			break;
+	if (i == *n) {
+		nv = realloc(*v, (*n + 1) * sizeof(*nv));
+		if (!nv || !(nv[*n].scale = strdup(sc.scale))) {
+			if (nv)
+				*v = nv;
+			return nl_error(err, NL_ENOMEM, "out of memory");
+		}
+		*v = nv;
+		(*n)++;
+	}
+	(*v)[i].value = sc.value;
+	return NL_OK;
+}
+
+int out_strv_add(char ***v, size_t *n, const char *s, struct nl_err *err)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	*v = nv;
+	if (!(nv[*n] = strdup(s)))
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	(*n)++;
+	return NL_OK;
+}
+
+const char *out_today(const char *opt, char buf[11], struct nl_err *err)
+{
+	const char *env = getenv("NEEDLELOG_TODAY");
+	const char *given = opt ? opt : (env && *env ? env : NULL);
+
+	if (!given) {
+		check_today_utc(buf);
+		return buf;
+	}
+	if (!check_date_valid(given)) {
+		nl_error(err, NL_EDATA, "%s: '%s' is not a date: use YYYY-MM-DD",
+			 opt ? "--today" : "NEEDLELOG_TODAY", given);
+		return NULL;
+	}
+	memcpy(buf, given, 11);
+	return buf;
+}
+
+const char *out_practitioner(const char *opt)
+{
+	const char *who = opt && *opt ? opt : getenv("NEEDLELOG_PRACTITIONER");
+
+	if (!who || !*who)
+		who = getenv("USER");
+	if (who && !*who)
+		who = NULL;
+	audit_set_actor(who);
+	return who;
+}
+
+void out_warnings(const struct nl_warning *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "needlelog: warning: %s\n", w[i].message);
+}
+
+size_t out_width(const char *s)
+{
+	size_t n = mbstowcs(NULL, s, 0);
+	wchar_t *ws;
+	int w;
+
+	if (n == (size_t)-1)
+		return strlen(s);
+	ws = malloc((n + 1) * sizeof(*ws));
+	if (!ws)
+		return strlen(s);
+	mbstowcs(ws, s, n + 1);
+	w = wcswidth(ws, n);
+	free(ws);
+	return w < 0 ? n : (size_t)w;
+}
+
+void out_pad(FILE *f, const char *s, size_t width)
+{
+	size_t w = out_width(s);
+
+	fputs(s, f);
+	for (; w < width; w++)
+		fputc(' ', f);
+}
+
+void out_table_init(struct out_table *t, const char *const *head,
+		    size_t ncols)
+{
+	memset(t, 0, sizeof(*t));
+	t->head = head;
+	t->ncols = ncols;
+}
+
+int out_table_row(struct out_table *t, const char *const *cells)
+{
+	if (t->nrows == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		char **p = realloc(t->cells, cap * t->ncols * sizeof(*p));
+
+		if (!p)
+			return -1;
+		t->cells = p;
+		t->cap = cap;
+	}
+	for (size_t i = 0; i < t->ncols; i++) {
+		char *d = strdup(cells[i] ? cells[i] : "");
+
+		if (!d) {
+			while (i-- > 0)
+				free(t->cells[t->nrows * t->ncols + i]);
+			return -1;
+		}
+		t->cells[t->nrows * t->ncols + i] = d;
+	}
+	t->nrows++;
+	return 0;
+}
+
+static void print_text_row(const struct out_table *t, FILE *f,
+			   const char *const *cells, const size_t *w)
+{
+	size_t ncols = t->ncols;
+
+	/* No trailing blanks: stop at the last cell with text. */
+	while (ncols > 1 && !cells[ncols - 1][0] && !(t->right & (1u << (ncols - 1))))
+		ncols--;
+	for (size_t i = 0; i < ncols; i++) {
+		size_t cw = out_width(cells[i]);
+		bool last = i + 1 == ncols;
+
+		if (t->right & (1u << i))
+			for (size_t k = cw; k < w[i]; k++)
+				fputc(' ', f);
+		if (last || (t->right & (1u << i)))
+			fputs(cells[i], f);
+		else
+			out_pad(f, cells[i], w[i]);
+		fputs(last ? "\n" : "  ", f);
+	}
+}
+
+void out_table_print(const struct out_table *t, FILE *f, enum out_format fmt)
+{
+	size_t *w;
+
+	if (fmt == OUT_CSV) {
+		for (size_t i = 0; i < t->ncols; i++) {
+			out_csv_field(f, t->head[i]);
+			fputs(i + 1 == t->ncols ? "\r\n" : ",", f);
+		}
+		for (size_t r = 0; r < t->nrows; r++)
+			for (size_t i = 0; i < t->ncols; i++) {
+				out_csv_field(f, t->cells[r * t->ncols + i]);
+				fputs(i + 1 == t->ncols ? "\r\n" : ",", f);
+			}
+		return;
+	}
+	w = calloc(t->ncols, sizeof(*w));
+	if (!w)
+		return;
+	for (size_t i = 0; i < t->ncols; i++)
+		w[i] = out_width(t->head[i]);
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t i = 0; i < t->ncols; i++) {
+			size_t cw = out_width(t->cells[r * t->ncols + i]);
+
+			if (cw > w[i])
+				w[i] = cw;
+		}
+	print_text_row(t, f, t->head, w);
+	for (size_t r = 0; r < t->nrows; r++)
+		print_text_row(t, f, (const char *const *)&t->cells[r * t->ncols], w);
+	free(w);
+}
+
+void out_table_free(struct out_table *t)
+{
+	for (size_t i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	memset(t, 0, sizeof(*t));
+}
+
+void out_csv_field(FILE *f, const char *s)
+{
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+json_t *out_jstr(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+void out_jset(json_t *obj, const char *key, json_t *v)
+{
+	if (v)
+		json_object_set_new(obj, key, v);
+}
+
+int out_json_print(json_t *v)
+{
+	int rc;
+
+	if (!v) {
+		fputs("needlelog: out of memory\n", stderr);
+		return EX_SOFTWARE;
+	}
+	rc = json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(v);
+	if (rc != 0) {
+		fputs("needlelog: cannot write the JSON output\n", stderr);
+		return EX_IOERR;
+	}
+	fputc('\n', stdout);
+	return EX_OK;
+}
+
+json_t *out_json_warnings(const struct nl_warning *w, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, json_pack("{s:s?,s:s?}", "code", w[i].code,
+						   "message", w[i].message));
+	return a;
+}
+
+static json_t *score_json(const char *code, double value)
+{
+	const struct vocab_scale *sc = vocab_scale_find(code);
+	char text[64] = "";
+
+	if (sc)
+		vocab_scale_format(sc, value, text, sizeof(text));
+	return json_pack("{s:s,s:f,s:s}", "scale", code, "value", value, "text", text);
+}
+
+json_t *out_json_scores(const struct nl_score *sc, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, score_json(sc[i].scale, sc[i].value));
+	return a;
+}
+
+static json_t *strings_json(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static json_t *int_or_null(int v, int none)
+{
+	return v == none ? json_null() : json_integer(v);
+}
+
+json_t *out_json_session(const struct nl_session *ses)
+{
+	json_t *o = json_object(), *areas = json_array();
+
+	if (!o || !areas) {
+		json_decref(o);
+		json_decref(areas);
+		return NULL;
+	}
+	for (size_t i = 0; i < ses->nareas; i++) {
+		const struct nl_treatment *t = &ses->areas[i];
+
+		json_array_append_new(areas, json_pack("{s:s,s:s?,s:f,s:o}", "area", t->area,
+						       "label", t->label, "depth_mm", t->depth_mm,
+						       "passes", int_or_null(t->passes, 0)));
+	}
+	out_jset(o, "id", json_integer(ses->id));
+	out_jset(o, "series_id", json_integer(ses->series_id));
+	out_jset(o, "date", out_jstr(ses->date));
+	out_jset(o, "practitioner", out_jstr(ses->practitioner));
+	out_jset(o, "areas", areas);
+	out_jset(o, "device", out_jstr(ses->device));
+	out_jset(o, "cartridge", out_jstr(ses->cartridge));
+	out_jset(o, "products", strings_json(ses->products, ses->nproducts));
+	out_jset(o, "anesthetic", out_jstr(ses->anesthetic));
+	out_jset(o, "anesthetic_minutes", int_or_null(ses->anesthetic_minutes, -1));
+	out_jset(o, "endpoint", out_jstr(ses->endpoint));
+	out_jset(o, "pain", int_or_null(ses->pain, -1));
+	out_jset(o, "reaction", out_jstr(ses->reaction));
+	out_jset(o, "adverse", out_jstr(ses->adverse));
+	out_jset(o, "aftercare", out_jstr(ses->aftercare));
+	out_jset(o, "notes", out_jstr(ses->notes));
+	out_jset(o, "scores", out_json_scores(ses->scores, ses->nscores));
+	out_jset(o, "warnings", out_json_warnings(ses->warnings, ses->nwarnings));
+	return o;
+}
+
+json_t *out_json_progress(const struct nl_progress *p)
+{
+	json_t *o = json_object(), *sessions = json_array(), *depth = json_array();
+	json_t *scales = json_array();
+
+	if (!o || !sessions || !depth || !scales) {
+		json_decref(o);
+		json_decref(sessions);
+		json_decref(depth);
+		json_decref(scales);
+		return NULL;
+	}
+	for (size_t i = 0; i < p->nsessions; i++) {
+		const struct progress_session *ps = &p->sessions[i];
+		json_t *areas = json_object();
+
+		for (size_t j = 0; j < p->nareas; j++) {
+			double mm = p->depth_mm[i * p->nareas + j];
+
+			if (mm >= 0)
+				json_object_set_new(areas, p->areas[j], json_real(mm));
+		}
+		json_array_append_new(sessions, json_pack("{s:I,s:i,s:s,s:o,s:b,s:I,s:o}",
+			"session_id", (json_int_t)ps->session_id, "number", ps->number,
+			"date", ps->date, "interval_days", int_or_null(ps->interval_days, -1),
+			"signed", ps->is_signed, "warnings", (json_int_t)ps->nwarnings,
+			"depth_mm", areas));
+	}
+	for (size_t k = 0; k < p->nscales; k++) {
+		const struct progress_scale *sc = &p->scales[k];
+		json_t *pts = json_array();
+
+		for (size_t i = 0; i < sc->npoints; i++)
+			json_array_append_new(pts, json_pack("{s:s,s:f,s:f,s:s}",
+				"date", p->sessions[sc->points[i].session].date,
+				"value", sc->points[i].value, "change", sc->points[i].change,
+				"verdict", progress_change_name(sc->points[i].verdict)));
+		json_array_append_new(scales, json_pack("{s:s,s:o,s:o,s:o,s:s,s:s,s:o}",
+			"scale", sc->scale->code,
+			"baseline", sc->has_baseline ? json_real(sc->baseline) : json_null(),
+			"latest", sc->npoints ? json_real(sc->latest) : json_null(),
+			"change", sc->has_baseline && sc->npoints ? json_real(sc->change) : json_null(),
+			"verdict", progress_change_name(sc->verdict),
+			"trend", progress_trend_name(sc->trend), "points", pts));
+	}
+	out_jset(o, "series_id", json_integer(p->series_id));
+	out_jset(o, "patient_id", json_integer(p->patient_id));
+	out_jset(o, "done", json_integer(p->done));
+	out_jset(o, "planned", json_integer(p->planned));
+	out_jset(o, "interval_days", json_integer(p->interval_days));
+	out_jset(o, "start_date", json_string(p->start_date));
+	out_jset(o, "last_date", out_jstr(p->last_date[0] ? p->last_date : NULL));
+	out_jset(o, "next_due", out_jstr(p->next_due[0] ? p->next_due : NULL));
+	out_jset(o, "days_until_due", p->next_due[0] ? json_integer(p->days_until_due)
+						     : json_null());
+	out_jset(o, "due", json_string(progress_due_name(p->due)));
+	out_jset(o, "sessions", sessions);
+	out_jset(o, "scales", scales);
+	json_decref(depth);
+	return o;
+}
+
+void out_mm(double mm, char *buf, size_t size)
+{
+	char *p;
+
+	snprintf(buf, size, "%.2f", mm);
+	p = buf + strlen(buf) - 1;
+	while (p > buf && *p == '0')
+		*p-- = '\0';
+	if (*p == '.')
+		*p = '\0';
+}
+
+/* A growing string for the _text helpers. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+
+static void sb_add(struct sbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void sb_add(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->oom)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (b->len + (size_t)n + 1 > b->cap &&
+		      !(b->cap = b->len + (size_t)n + 64,
+			b->s = realloc(b->s, b->cap)))) {
+		b->oom = true;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+char *out_areas_text(const struct nl_treatment *a, size_t n)
+{
+	struct sbuf b = { 0 };
+	char mm[32];
+
+	sb_add(&b, "%s", "");
+	for (size_t i = 0; i < n; i++) {
+		out_mm(a[i].depth_mm, mm, sizeof(mm));
+		sb_add(&b, "%s%s%s%s %s mm", i ? ", " : "", a[i].area,
+		       a[i].label ? " " : "", a[i].label ? a[i].label : "", mm);
+		if (a[i].passes > 0)
+			sb_add(&b, " x%d", a[i].passes);
+	}
+	return b.oom ? NULL : b.s;
+}
+
+char *out_scores_text(const struct nl_score *sc, size_t n)
+{
+	struct sbuf b = { 0 };
+
+	sb_add(&b, "%s", "");
+	for (size_t i = 0; i < n; i++) {
+		const struct vocab_scale *v = vocab_scale_find(sc[i].scale);
+		char val[64];
+
+		if (v)
+			vocab_scale_format(v, sc[i].value, val, sizeof(val));
+		else
+			snprintf(val, sizeof(val), "%g", sc[i].value);
+		sb_add(&b, "%s%s %s", i ? ", " : "", sc[i].scale, val);
+	}
+	return b.oom ? NULL : b.s;
+}
+
+static const char *due_words(const struct nl_progress *p, char *buf, size_t size)
+{
+	switch (p->due) {
+	case PROGRESS_OVERDUE:
+		snprintf(buf, size, "OVERDUE by %d day%s", -p->days_until_due,
+			 p->days_until_due == -1 ? "" : "s");
+		break;
+	case PROGRESS_DUE:
+		snprintf(buf, size, "due today");
+		break;
+	case PROGRESS_UPCOMING:
+		snprintf(buf, size, "in %d day%s", p->days_until_due,
+			 p->days_until_due == 1 ? "" : "s");
+		break;
+	default:
+		snprintf(buf, size, "%s", progress_due_name(p->due));
+	}
+	return buf;
+}
+
+static void print_depth_table(FILE *f, const struct nl_progress *p)
+{
+	const char **head = calloc(p->nareas + 2, sizeof(*head));
+	const char **cells = calloc(p->nareas + 2, sizeof(*cells));
+	char (*mm)[32] = calloc(p->nareas + 1, sizeof(*mm));
+	struct out_table t;
+
+	if (!head || !cells || !mm)
+		goto out;
+	head[0] = "#";
+	head[1] = "DATE";
+	for (size_t j = 0; j < p->nareas; j++)
+		head[j + 2] = p->areas[j];
+	out_table_init(&t, head, p->nareas + 2);
+	t.right = 1u;
+	for (size_t i = 0; i < p->nsessions; i++) {
+		snprintf(mm[p->nareas], sizeof(mm[0]), "%d", p->sessions[i].number);
+		cells[0] = mm[p->nareas];
+		cells[1] = p->sessions[i].date;
+		for (size_t j = 0; j < p->nareas; j++) {
+			double d = p->depth_mm[i * p->nareas + j];
+			int passes = p->passes[i * p->nareas + j];
+			size_t len;
+
+			mm[j][0] = '\0';
+			if (d >= 0) {
+				out_mm(d, mm[j], sizeof(mm[j]));
+				len = strlen(mm[j]);
+				if (passes > 0)
+					snprintf(mm[j] + len, sizeof(mm[j]) - len, " x%d", passes);
+			} else {
+				strcpy(mm[j], "-");
+			}
+			cells[j + 2] = mm[j];
+		}
+		out_table_row(&t, cells);
+	}
+	fputs("\nDepth per area (mm, x passes):\n", f);
+	out_table_print(&t, f, OUT_TEXT);
+	out_table_free(&t);
+out:
+	free(head);
+	free(cells);
+	free(mm);
+}
+
+static void print_scales(FILE *f, const struct nl_progress *p)
+{
+	static const char *const head[] = { "SCALE", "BASELINE", "LATEST", "CHANGE",
+					    "VERDICT", "TREND", "VALUES" };
+	struct out_table t;
+
+	out_table_init(&t, head, 7);
+	for (size_t k = 0; k < p->nscales; k++) {
+		const struct progress_scale *sc = &p->scales[k];
+		char base[64] = "-", latest[64] = "-", change[64] = "-", values[512] = "";
+		size_t len = 0;
+
+		if (sc->has_baseline)
+			vocab_scale_format(sc->scale, sc->baseline, base, sizeof(base));
+		if (sc->npoints)
+			vocab_scale_format(sc->scale, sc->latest, latest, sizeof(latest));
+		if (sc->has_baseline && sc->npoints)
+			snprintf(change, sizeof(change), "%+g", sc->change);
+		for (size_t i = 0; i < sc->npoints && len < sizeof(values) - 64; i++) {
+			char v[64];
+
+			vocab_scale_format(sc->scale, sc->points[i].value, v, sizeof(v));
+			len += (size_t)snprintf(values + len, sizeof(values) - len, "%s%s",
+						i ? " " : "", v);
+		}
+		out_table_row(&t, (const char *const[]){ sc->scale->code, base, latest, change,
+			sc->npoints ? progress_change_name(sc->verdict) : "-",
+			sc->npoints > 1 ? progress_trend_name(sc->trend) : "-", values });
+	}
+	fputs("\nScores against baseline:\n", f);
+	out_table_print(&t, f, OUT_TEXT);
+	out_table_free(&t);
+}
+
+void out_progress_text(FILE *f, const struct nl_progress *p)
+{
+	char due[64];
+
+	fprintf(f, "Sessions: %d of %d done, every %d days from %s\n", p->done, p->planned,
+		p->interval_days, p->start_date);
+	if (p->last_date[0])
+		fprintf(f, "Last session: %s\n", p->last_date);
+	if (p->next_due[0])
+		fprintf(f, "Next due: %s (%s)\n", p->next_due, due_words(p, due, sizeof(due)));
+	else
+		fprintf(f, "Next due: none (%s)\n", progress_due_name(p->due));
+	if (p->nsessions && p->nareas)
+		print_depth_table(f, p);
+	if (p->nscales)
+		print_scales(f, p);
+}

@@ -1,0 +1,67 @@
+/* The export model: everything a summary shows, loaded once by export.c
+ * (patient, series, sessions with their effective values and amendments,
+ * progress). The writers only format it; they never touch the store. */
+#ifndef NL_EXPORT_MODEL_H
+#define NL_EXPORT_MODEL_H
+
+#include <stdio.h>
+
+#include "needlelog/err.h"
+#include "needlelog/progress.h"
+#include "needlelog/record.h"
+
+struct xm_series {
+	struct nl_series series;
+	struct nl_progress progress;        /* live sessions only */
+	struct nl_session_view *sessions;   /* every session, voided too, by date */
+	size_t nsessions;
+};
+
+struct xm {
+	struct nl_patient patient;
+	struct xm_series *series;
+	size_t nseries;
+	char today[11];
+	char generated_at[21];     /* UTC timestamp */
+	const char *practice;      /* or NULL */
+};
+
+/* The writers. Each returns NL_OK or NL_EIO (write error) / NL_ENOMEM. */
+int xw_text(const struct xm *m, FILE *out, struct nl_err *err);
+int xw_md(const struct xm *m, FILE *out, struct nl_err *err);
+int xw_csv(const struct xm *m, FILE *out, struct nl_err *err);
+int xw_fhir(const struct xm *m, FILE *out, struct nl_err *err);
+int xw_pdf(const struct xm *m, FILE *out, struct nl_err *err);
+
+/* ---- shared formatting helpers (export.c) ---- */
+
+/* A session's number among the live sessions of its series (1-based), or 0
+ * when it is voided. */
+int xm_session_number(const struct xm_series *xs, int64_t session_id);
+/* Labels from the vocabularies, falling back to the code. */
+const char *xm_indication_label(const char *code);
+const char *xm_status_label(const char *code);
+const char *xm_endpoint_label(const char *code);
+const char *xm_scale_label(const char *code);
+/* "Cheek, left" or "Scar (appendectomy)". */
+void xm_area_label(const char *area, const char *label, char *buf, size_t size);
+/* A progress column "cheek-l" / "scar:appendectomy" as a label. */
+void xm_progress_area_label(const char *col, char *buf, size_t size);
+/* "1.5", "0.25": the shortest form of a depth with at most 2 decimals. */
+void xm_depth(double mm, char *buf, size_t size);
+/* A score as people read it ("IIIa", "3", "12.5"). */
+void xm_score(const char *scale, double value, char *buf, size_t size);
+/* "signed 2026-01-05T10:00:00Z by Dr A", "not signed", "VOIDED: reason";
+ * plus "; amended N times (latest DATE: reason)". Returns buf. */
+const char *xm_session_status(const struct nl_session_view *v, char *buf,
+			      size_t size);
+/* Areas with depth and passes: "Cheek, left 1.5 mm x3; Chin 1 mm". */
+char *xm_areas_text(const struct nl_session *ses);   /* malloc'd or NULL */
+/* Items joined with sep ("; "), or NULL when there are none. */
+char *xm_join(char *const *items, size_t n, const char *sep);
+/* Scores "GAIS 3; Satisfaction 8". */
+char *xm_scores_text(const struct nl_score *sc, size_t n);
+/* The scale's verdict words for a session's score against the baseline. */
+const char *xm_next_due_text(const struct nl_progress *p, char *buf, size_t size);
+
+#endif

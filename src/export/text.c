@@ -1,0 +1,179 @@
+/* The follow-up summary as plain text, for a terminal or a printer. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "needlelog/vocab.h"
+#include "model.h"
+
+static void line(FILE *out, const char *label, const char *value)
+{
+	if (value && *value)
+		fprintf(out, "%s%s\n", label, value);
+}
+
+static void patient_block(const struct xm *m, FILE *out)
+{
+	const struct nl_patient *p = &m->patient;
+
+	fprintf(out, "FOLLOW-UP SUMMARY\n");
+	line(out, "Practice:      ", m->practice);
+	fprintf(out, "Patient:       %s (#%lld)%s\n", p->name, (long long)p->id,
+		p->archived ? " [archived]" : "");
+	line(out, "Born:          ", p->dob);
+	line(out, "Skin type:     Fitzpatrick ", vocab_fitzpatrick_label(p->skin_type));
+	line(out, "Phone:         ", p->phone);
+	line(out, "Email:         ", p->email);
+	line(out, "Consent:       ", p->consent_date);
+	for (size_t i = 0; i < p->nflags; i++) {
+		const struct vocab_flag *f = vocab_flag_find(p->flags[i].code);
+
+		fprintf(out, "%s%s", i ? "               " : "Flags:         ",
+			f ? f->label : p->flags[i].code);
+		if (p->flags[i].date)
+			fprintf(out, " (%s%s%s)", p->flags[i].date,
+				p->flags[i].end_date ? " to " : "",
+				p->flags[i].end_date ? p->flags[i].end_date : "");
+		if (p->flags[i].note)
+			fprintf(out, ": %s", p->flags[i].note);
+		fputc('\n', out);
+	}
+	line(out, "Allergies:     ", p->allergies);
+	line(out, "Medications:   ", p->medications);
+	fprintf(out, "Generated:     %s\n", m->generated_at);
+}
+
+static void session_block(const struct xm_series *xs,
+			  const struct nl_session_view *v, FILE *out)
+{
+	const struct nl_session *e = &v->effective;
+	int num = xm_session_number(xs, e->id);
+	char status[1024];
+	char *areas = xm_areas_text(e);
+	char *products = xm_join(e->products, e->nproducts, "; ");
+	char *scores = xm_scores_text(e->scores, e->nscores);
+
+	if (num)
+		fprintf(out, "\n  Session %d (#%lld), %s\n", num, (long long)e->id, e->date);
+	else
+		fprintf(out, "\n  Voided session (#%lld), %s\n", (long long)e->id, e->date);
+	fprintf(out, "    Status:        %s\n", xm_session_status(v, status, sizeof(status)));
+	line(out, "    Practitioner:  ", e->practitioner);
+	line(out, "    Areas:         ", areas);
+	line(out, "    Device:        ", e->device);
+	line(out, "    Cartridge:     ", e->cartridge);
+	if (e->anesthetic) {
+		fprintf(out, "    Anaesthetic:   %s", e->anesthetic);
+		if (e->anesthetic_minutes >= 0)
+			fprintf(out, " (%d min)", e->anesthetic_minutes);
+		fputc('\n', out);
+	}
+	line(out, "    Products:      ", products);
+	line(out, "    Endpoint:      ", e->endpoint ? xm_endpoint_label(e->endpoint) : NULL);
+	if (e->pain >= 0)
+		fprintf(out, "    Pain:          %d/10\n", e->pain);
+	line(out, "    Reaction:      ", e->reaction);
+	line(out, "    Adverse:       ", e->adverse);
+	line(out, "    Aftercare:     ", e->aftercare);
+	line(out, "    Scores:        ", scores);
+	for (size_t i = 0; i < e->nwarnings; i++)
+		fprintf(out, "    Warning:       %s\n", e->warnings[i].message);
+	line(out, "    Notes:         ", e->notes);
+	free(areas);
+	free(products);
+	free(scores);
+}
+
+static void depth_table(const struct nl_progress *p, FILE *out)
+{
+	if (!p->nareas || !p->nsessions)
+		return;
+	fprintf(out, "\n  Depth per area (mm), by session:\n    %-28s", "");
+	for (size_t i = 0; i < p->nsessions; i++)
+		fprintf(out, " %6d", p->sessions[i].number);
+	fputc('\n', out);
+	for (size_t j = 0; j < p->nareas; j++) {
+		char label[256];
+
+		xm_progress_area_label(p->areas[j], label, sizeof(label));
+		fprintf(out, "    %-28s", label);
+		for (size_t i = 0; i < p->nsessions; i++) {
+			double d = p->depth_mm[i * p->nareas + j];
+			char v[32] = "-";
+
+			if (d >= 0)
+				xm_depth(d, v, sizeof(v));
+			fprintf(out, " %6s", v);
+		}
+		fputc('\n', out);
+	}
+}
+
+static void scales_block(const struct nl_progress *p, FILE *out)
+{
+	if (!p->nscales)
+		return;
+	fprintf(out, "\n  Outcome scores:\n");
+	for (size_t k = 0; k < p->nscales; k++) {
+		const struct progress_scale *sc = &p->scales[k];
+		char v[64];
+
+		fprintf(out, "    %s: baseline ", sc->scale->label);
+		if (sc->has_baseline) {
+			vocab_scale_format(sc->scale, sc->baseline, v, sizeof(v));
+			fputs(v, out);
+		} else {
+			fputs("none", out);
+		}
+		for (size_t i = 0; i < sc->npoints; i++) {
+			vocab_scale_format(sc->scale, sc->points[i].value, v, sizeof(v));
+			fprintf(out, "%s#%d %s", i ? ", " : "; sessions ",
+				p->sessions[sc->points[i].session].number, v);
+		}
+		if (sc->npoints)
+			fprintf(out, "; latest %s, trend %s",
+				progress_change_name(sc->verdict),
+				progress_trend_name(sc->trend));
+		fputc('\n', out);
+	}
+}
+
+static void series_block(const struct xm_series *xs, FILE *out)
+{
+	const struct nl_series *sr = &xs->series;
+	const struct nl_progress *p = &xs->progress;
+	char due[128];
+
+	fprintf(out, "\nSERIES #%lld: %s (%s)\n", (long long)sr->id,
+		xm_indication_label(sr->indication), xm_status_label(sr->status));
+	fprintf(out, "  Plan:          %d sessions every %d days from %s\n",
+		sr->planned, sr->interval_days, sr->start_date);
+	if (sr->nareas) {
+		fputs("  Target areas:  ", out);
+		for (size_t i = 0; i < sr->nareas; i++) {
+			char label[256];
+
+			xm_area_label(sr->areas[i], NULL, label, sizeof(label));
+			fprintf(out, "%s%s", i ? "; " : "", label);
+		}
+		fputc('\n', out);
+	}
+	line(out, "  Goal:          ", sr->goal);
+	fprintf(out, "  Done:          %d of %d\n", p->done, p->planned);
+	line(out, "  Last session:  ", p->last_date);
+	fprintf(out, "  Next due:      %s\n", xm_next_due_text(p, due, sizeof(due)));
+	for (size_t i = 0; i < xs->nsessions; i++)
+		session_block(xs, &xs->sessions[i], out);
+	depth_table(p, out);
+	scales_block(p, out);
+}
+
+int xw_text(const struct xm *m, FILE *out, struct nl_err *err)
+{
+	(void)err;
+	patient_block(m, out);
+	if (!m->nseries)
+		fprintf(out, "\nNo treatment series.\n");
+	for (size_t i = 0; i < m->nseries; i++)
+		series_block(&m->series[i], out);
+	return NL_OK;
+}
