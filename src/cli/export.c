@@ -12,17 +12,53 @@
 #include <jansson.h>
 
 #include "needlelog/audit.h"
+#include "needlelog/check.h"
 #include "needlelog/export.h"
 #include "needlelog/schema.h"
-#include "out.h"
 #include "cli.h"
+
+enum {
+	OPT_PATIENT = OPT_FIRST_LOCAL, OPT_SERIES, OPT_FORMAT, OPT_PRACTICE,
+	OPT_TODAY, OPT_PRACTITIONER,
+};
+#define PRACTITIONER_OPTION \
+	{ "practitioner", required_argument, NULL, OPT_PRACTITIONER }
+
+/* A positive record id ("12" or "#12"); -1 when valid, else exit 64. */
+static int parse_id(const struct cli *c, const char *what, const char *s,
+		    int64_t *id)
+{
+	char *end;
+	long long v;
+
+	if (s[0] == '#')
+		s++;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end || errno || v <= 0)
+		return cli_usage_error(c, "%s '%s' is not an id (a positive whole number)",
+				       what, s);
+	*id = v;
+	return -1;
+}
+
+/* Who is recorded in the audit row: the option, else
+ * $NEEDLELOG_PRACTITIONER, else $USER (as the other commands do). */
+static void set_actor(const char *opt)
+{
+	const char *who = opt && *opt ? opt : getenv("NEEDLELOG_PRACTITIONER");
+
+	if (!who || !*who)
+		who = getenv("USER");
+	audit_set_actor(who && *who ? who : NULL);
+}
 
 static int run_export(struct cli *c, int argc, char **argv)
 {
-	enum { OPT_PATIENT = OPT_LOCAL, OPT_SERIES, OPT_OUTPUT, OPT_PRACTICE };
 	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS, OUT_FORMAT_OPTION, OUT_TODAY_OPTION,
-		OUT_PRACTITIONER_OPTION,
+		CLI_COMMON_OPTIONS, PRACTITIONER_OPTION,
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "today", required_argument, NULL, OPT_TODAY },
 		{ "patient", required_argument, NULL, OPT_PATIENT },
 		{ "series", required_argument, NULL, OPT_SERIES },
 		{ "output", required_argument, NULL, 'o' },
@@ -30,22 +66,21 @@ static int run_export(struct cli *c, int argc, char **argv)
 		{ 0 },
 	};
 	const char *format = NULL, *output = NULL, *practice = NULL,
-		   *today_opt = NULL, *who = NULL, *today;
+		   *today = getenv("NEEDLELOG_TODAY"), *who = NULL;
 	int64_t patient = 0, series = 0;
 	enum export_format fmt;
 	struct nl_err err = { 0 };
 	struct store *s = NULL;
-	char today_buf[11];
 	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_PATIENT:
-			if ((rc = out_parse_id(c, "--patient", optarg, &patient)) >= 0)
+			if ((rc = parse_id(c, "--patient", optarg, &patient)) >= 0)
 				return rc;
 			break;
 		case OPT_SERIES:
-			if ((rc = out_parse_id(c, "--series", optarg, &series)) >= 0)
+			if ((rc = parse_id(c, "--series", optarg, &series)) >= 0)
 				return rc;
 			break;
 		case OPT_FORMAT:
@@ -58,7 +93,7 @@ static int run_export(struct cli *c, int argc, char **argv)
 			practice = optarg;
 			break;
 		case OPT_TODAY:
-			today_opt = optarg;
+			today = optarg;
 			break;
 		case OPT_PRACTITIONER:
 			who = optarg;
@@ -88,10 +123,11 @@ static int run_export(struct cli *c, int argc, char **argv)
 			 output);
 		return cli_fail(&err);
 	}
-	today = out_today(today_opt, today_buf, &err);
-	if (!today)
+	if (today && *today && !check_date_valid(today)) {
+		nl_error(&err, NL_EDATA, "--today %s: not a date (YYYY-MM-DD)", today);
 		return cli_fail(&err);
-	out_practitioner(who);
+	}
+	set_actor(who);
 	export_set_today(today);
 	export_set_practice(practice ? practice : getenv("NEEDLELOG_PRACTICE"));
 	rc = cli_open(c, &s, &err);
@@ -125,7 +161,7 @@ static int audit_backup(struct store *s, const char *dest, struct nl_err *err)
 static int run_backup(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS, OUT_PRACTITIONER_OPTION, { 0 },
+		CLI_COMMON_OPTIONS, PRACTITIONER_OPTION, { 0 },
 	};
 	struct store_pass pass = { 0 };
 	struct nl_err err = { 0 };
@@ -157,7 +193,7 @@ static int run_backup(struct cli *c, int argc, char **argv)
 		nl_error(&err, NL_EEXIST, "%s already exists; backup never overwrites a file", dest);
 		return cli_fail(&err);
 	}
-	out_practitioner(who);
+	set_actor(who);
 	/* The passphrase is read once: it opens the file and protects the copy. */
 	rc = store_global_init(&err);
 	if (rc == NL_OK)
@@ -196,7 +232,8 @@ const struct cli_command cli_export_commands[] = {
 	  "  -o, --output FILE    write FILE (new; '-' is stdout)\n"
 	  "  --practice NAME      the practice's name in the header (else\n"
 	  "                       $NEEDLELOG_PRACTICE)\n"
-	  "  --today DATE         the date the next due date is counted from\n"
+	  "  --today DATE         count the next due date from DATE (else\n"
+	  "                       $NEEDLELOG_TODAY, else today)\n"
 	  "  --practitioner NAME  who exports, for the audit log\n" },
 	{ NULL, "backup", run_backup, "DEST",
 	  "Copy the record file, even while it is in use, into a new file.\n"
