@@ -7,6 +7,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "needlelog/record.h"
 #include "needlelog/schema.h"
 #include "cli.h"
 
@@ -74,6 +75,8 @@ static int run_check(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = { CLI_COMMON_OPTIONS, { 0 } };
 	struct nl_err err = { 0 };
+	size_t nsigned = 0, nbad = 0;
+	int64_t *bad = NULL;
 	struct store *s;
 	int opt, rc;
 
@@ -86,10 +89,19 @@ static int run_check(struct cli *c, int argc, char **argv)
 	if (rc == NL_OK)
 		rc = store_check(s, cli_progress, "checking", &err);
 	cli_progress_end();
+	/* Pages are sound; now every signed session against its hash. */
+	if (rc == NL_OK)
+		rc = record_verify_signatures(s, &nsigned, &bad, &nbad, &err);
 	store_close(s);
+	for (size_t i = 0; i < nbad; i++)
+		fprintf(stderr, "needlelog: signed session #%lld has changed since it was signed "
+			"(its hash no longer matches); see `needlelog session show %lld`\n",
+			(long long)bad[i], (long long)bad[i]);
+	free(bad);
 	if (rc != NL_OK)
 		return cli_fail(&err);
-	printf("%s: every page authenticated; integrity check ok\n", c->db);
+	printf("%s: every page authenticated; integrity check ok; %zu signed session%s "
+	       "match their hash\n", c->db, nsigned, nsigned == 1 ? "" : "s");
 	return EX_OK;
 }
 
@@ -141,8 +153,10 @@ const struct cli_command cli_admin_commands[] = {
 	  "terminal. Never overwrites an existing file (exit 73).", NULL },
 	{ NULL, "check", run_check, "[--db PATH]",
 	  "Authenticate every page of the record file (or of a backup, with --db)\n"
-	  "and run SQLite's integrity check. Exit 0 only if all is sound; 74 names\n"
-	  "the first page that failed.", NULL },
+	  "and run SQLite's integrity check, then verify every signed session\n"
+	  "against the hash stored when it was signed. Exit 0 only if all is sound;\n"
+	  "74 names the first page that failed, or each signed session that changed.",
+	  NULL },
 	{ NULL, "passwd", run_passwd, "[--rekey] [--new-passphrase-file FILE]",
 	  "Change the passphrase. The data key is rewrapped in the header and the\n"
 	  "pages are untouched; with --rekey the data key is rotated too, by copying\n"

@@ -10,6 +10,7 @@ extern const struct cli_command cli_export_commands[];
 extern const struct cli_command cli_patient_commands[];
 extern const struct cli_command cli_series_commands[];
 extern const struct cli_command cli_session_commands[];
+extern const struct cli_command cli_report_commands[];
 
 static const struct cli_command *const groups[] = {
 	cli_admin_commands,
@@ -17,6 +18,7 @@ static const struct cli_command *const groups[] = {
 	cli_patient_commands,
 	cli_series_commands,
 	cli_session_commands,
+	cli_report_commands,
 };
 
 const struct cli_command *cli_find(const char *word1, const char *word2,
