@@ -11,6 +11,7 @@ extern const struct cli_command cli_patient_commands[];
 extern const struct cli_command cli_series_commands[];
 extern const struct cli_command cli_session_commands[];
 extern const struct cli_command cli_report_commands[];
+extern const struct cli_command cli_import_commands[];
 
 static const struct cli_command *const groups[] = {
 	cli_admin_commands,
@@ -19,6 +20,7 @@ static const struct cli_command *const groups[] = {
 	cli_series_commands,
 	cli_session_commands,
 	cli_report_commands,
+	cli_import_commands,
 };
 
 const struct cli_command *cli_find(const char *word1, const char *word2,
