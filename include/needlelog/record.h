@@ -30,6 +30,15 @@
 #include "needlelog/err.h"
 #include "needlelog/store.h"
 
+/* ---- grouping writes ---------------------------------------------------
+ * Each function below is one transaction of its own. To make several of
+ * them all-or-nothing (an import, the demo), open a transaction first:
+ * inside it each write is a savepoint that undoes only itself when it
+ * fails, and record_commit / record_rollback decide for the whole. */
+int record_begin(struct store *s, struct nl_err *err);
+int record_commit(struct store *s, struct nl_err *err);
+void record_rollback(struct store *s);
+
 /* ---- shared pieces ---------------------------------------------------- */
 
 /* A safety warning: code is one of CHECK_W_* in check.h ("depth-range"),

@@ -181,31 +181,58 @@ int core_sql_error(struct store *s, const char *what, struct nl_err *err)
 	return store_sqlite_error(s, sqlite3_extended_errcode(store_db(s)), what, err);
 }
 
+/* The core's writes nest: inside a transaction the caller opened (for
+ * example an all-or-nothing import through record_begin), each write is a
+ * savepoint that undoes only itself on failure, and the caller decides. */
+#define NEST_MAX 16
+static bool nested[NEST_MAX];
+static int depth;
+
 int core_begin(struct store *s, struct nl_err *err)
 {
 	sqlite3 *db = store_db(s);
+	bool inner = !sqlite3_get_autocommit(db);
+	int rc;
 
-	if (sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	if (depth >= NEST_MAX)
+		return nl_error(err, NL_EINTERNAL, "transactions nested too deeply");
+	if (inner)
+		rc = sqlite3_exec(db, "SAVEPOINT nl_core", NULL, NULL, NULL);
+	else if ((rc = sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL)) == SQLITE_OK)
+		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
 		return core_sql_error(s, "starting a change", err);
+	nested[depth++] = inner;
 	return NL_OK;
 }
 
 int core_commit(struct store *s, struct nl_err *err)
 {
-	if (sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	sqlite3 *db = store_db(s);
+	bool inner = depth > 0 && nested[depth - 1];
+
+	if (sqlite3_exec(db, inner ? "RELEASE nl_core" : "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		int rc = core_sql_error(s, "saving the change", err);
 
 		core_rollback(s);
 		return rc;
 	}
+	if (depth > 0)
+		depth--;
 	return NL_OK;
 }
 
 void core_rollback(struct store *s)
 {
-	if (!sqlite3_get_autocommit(store_db(s)))
-		sqlite3_exec(store_db(s), "ROLLBACK", NULL, NULL, NULL);
+	sqlite3 *db = store_db(s);
+	bool inner = depth > 0 && nested[depth - 1];
+
+	if (depth > 0)
+		depth--;
+	if (inner)
+		sqlite3_exec(db, "ROLLBACK TO nl_core; RELEASE nl_core", NULL, NULL, NULL);
+	else if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 int core_end(struct store *s, int rc, struct nl_err *err)
@@ -214,6 +241,37 @@ int core_end(struct store *s, int rc, struct nl_err *err)
 		return core_commit(s, err);
 	core_rollback(s);
 	return rc;
+}
+
+int record_begin(struct store *s, struct nl_err *err)
+{
+	sqlite3 *db = store_db(s);
+
+	if (!sqlite3_get_autocommit(db))
+		return nl_error(err, NL_EUSAGE, "a change is already open on this record file");
+	if (sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return core_sql_error(s, "starting a change", err);
+	return NL_OK;
+}
+
+int record_commit(struct store *s, struct nl_err *err)
+{
+	if (sqlite3_get_autocommit(store_db(s)))
+		return nl_error(err, NL_EUSAGE, "no change is open to commit");
+	if (sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		int rc = core_sql_error(s, "saving the changes", err);
+
+		record_rollback(s);
+		return rc;
+	}
+	return NL_OK;
+}
+
+void record_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(store_db(s)))
+		sqlite3_exec(store_db(s), "ROLLBACK", NULL, NULL, NULL);
 }
 
 int core_prepare(struct store *s, const char *sql, sqlite3_stmt **st,

@@ -312,6 +312,40 @@ static void audit_public(void **state)
 	assert_int_equal(fx_count(f->s, "SELECT count(*) FROM audit"), 2);
 }
 
+static void grouped_all_or_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct nl_err err = { 0 };
+	struct nl_patient good = { .name = "Good Row" }, bad = { .name = "Bad Row", .skin_type = 9 };
+	int64_t id;
+
+	/* a failed row inside the group undoes itself; the caller decides */
+	assert_int_equal(record_begin(f->s, &err), NL_OK);
+	assert_int_equal(record_begin(f->s, &err), NL_EUSAGE);
+	assert_int_equal(record_patient_add(f->s, &good, &id, &err), NL_OK);
+	assert_int_equal(record_patient_add(f->s, &bad, &id, &err), NL_EDATA);
+	assert_int_equal(record_patient_add(f->s, &good, &id, &err), NL_OK);
+	assert_int_equal(fx_count(f->s, "SELECT count(*) FROM patient"), 2);
+	record_rollback(f->s);
+	assert_int_equal(fx_count(f->s, "SELECT count(*) FROM patient"), 0);
+	assert_int_equal(fx_count(f->s, "SELECT count(*) FROM audit"), 0);
+	/* and the same group committed keeps every row with its audit */
+	assert_int_equal(record_begin(f->s, &err), NL_OK);
+	assert_int_equal(record_patient_add(f->s, &good, &id, &err), NL_OK);
+	assert_int_equal(record_series_add(f->s, &(struct nl_series){ .patient_id = id,
+		.indication = "laxity", .start_date = "2026-01-01" }, NULL, &err), NL_OK);
+	assert_int_equal(record_series_add(f->s, &(struct nl_series){ .patient_id = id + 50,
+		.indication = "laxity" }, NULL, &err), NL_ENOENT);
+	assert_int_equal(record_commit(f->s, &err), NL_OK);
+	assert_int_equal(record_commit(f->s, &err), NL_EUSAGE);
+	assert_int_equal(fx_count(f->s, "SELECT count(*) FROM patient"), 1);
+	assert_int_equal(fx_count(f->s, "SELECT count(*) FROM series"), 1);
+	assert_int_equal(fx_count(f->s, "SELECT count(*) FROM audit"), 2);
+	/* single writes work again afterwards */
+	assert_int_equal(record_patient_add(f->s, &good, &id, &err), NL_OK);
+	assert_int_equal(fx_count(f->s, "SELECT count(*) FROM patient"), 2);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
@@ -325,6 +359,7 @@ int main(void)
 		T(series_defaults_and_edit),
 		T(drafts),
 		T(audit_public),
+		T(grouped_all_or_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
