@@ -12,6 +12,7 @@ extern const struct cli_command cli_series_commands[];
 extern const struct cli_command cli_session_commands[];
 extern const struct cli_command cli_report_commands[];
 extern const struct cli_command cli_import_commands[];
+extern const struct cli_command cli_demo_commands[];
 
 static const struct cli_command *const groups[] = {
 	cli_admin_commands,
@@ -21,6 +22,7 @@ static const struct cli_command *const groups[] = {
 	cli_session_commands,
 	cli_report_commands,
 	cli_import_commands,
+	cli_demo_commands,
 };
 
 const struct cli_command *cli_find(const char *word1, const char *word2,

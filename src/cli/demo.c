@@ -1,0 +1,486 @@
+/* demo: a new record file (passphrase "demo") filled with a fictional,
+ * realistic practice, written through the core like any other record,
+ * with dates relative to today so that "overdue" stays true. The same seed
+ * gives the same practice. Then the TUI, by exec of this same binary. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "needlelog/audit.h"
+#include "needlelog/check.h"
+#include "needlelog/record.h"
+#include "needlelog/schema.h"
+#include "needlelog/vocab.h"
+#include "out.h"
+
+#define DEMO_PASSPHRASE "demo"
+
+enum { OPT_NO_TUI = OPT_LOCAL, OPT_SEED };
+
+/* Fictional people; any likeness is chance. */
+static const char *const names[] = {
+	"Zoë Müller", "José Ñúñez", "Łukasz Wójcik", "Chloé Lefèvre", "Søren Østergaard",
+	"Ana Conceição", "Björn Åkesson", "Małgorzata Kowalska", "Dragoș Popescu",
+	"Inés García Peña", "François Dubois", "Aoife Ní Bhriain", "Mehmet Yılmaz",
+	"Ayşe Demir", "Jürgen Schäfer", "Noémie Girard", "Tomás Ó Briain", "Elif Şahin",
+	"Marta Nowak", "Raphaël Martin", "Priya Raman", "Daniel Okafor", "Hannah Becker",
+	"Lucía Fernández", "Olusegun Adeyemi", "Mariana Gonçalves", "Kristóf Szabó",
+	"Émilie Roux", "Andrés Muñoz", "Sophie Laurent", "Mateus Araújo", "Grace Mensah",
+	"Oliver Bennett", "Nadia Haddad", "Wiktoria Zając", "Renée Bouchard",
+	"Thabo Nkosi", "Amélie Fontaine", "Kenji Watanabe", "Freya Lindqvist",
+};
+#define NPATIENTS (sizeof(names) / sizeof(names[0]))
+
+static const char *const practitioners[] = { "Dr Ana Ruiz", "Sam Okafor RN", "Claire Dubois" };
+
+struct scale_plan {
+	const char *code;
+	double base, step;  /* baseline, change per session (towards better) */
+	int from;           /* first session (1-based) that scores it */
+};
+
+struct plan {
+	const char *indication;
+	const char *areas[4];
+	double depth[4];
+	int passes;
+	int planned, interval, weekly_max; /* weekly_max: weekly sessions first, 0 = none */
+	const char *device, *cartridge, *products[3], *anesthetic, *endpoint, *goal;
+	struct scale_plan scales[3];
+	int sex; /* 0 any, 'm' or 'f' for the hair-loss scales */
+};
+
+static const struct plan plans[] = {
+	{ "acne-scars", { "cheek-l", "cheek-r", "forehead" }, { 1.5, 1.5, 0.5 }, 3, 6, 28, 0,
+	  "pen", "36-pin", { "hyaluronic acid" }, "lidocaine 23% / tetracaine 7%",
+	  "pinpoint-bleeding", "Soften rolling and boxcar scars on both cheeks",
+	  { { "goodman-baron-quant", 28, -2.5, 2 }, { "goodman-baron-qual", 3, -0.2, 3 },
+	    { "gais", 4, -0.4, 2 } }, 0 },
+	{ "stretch-marks", { "abdomen", "hips" }, { 2.0, 1.5 }, 4, 6, 35, 0,
+	  "pen", "36-pin", { "hyaluronic acid", "growth factors" }, "EMLA 5%",
+	  "pinpoint-bleeding", "Fade post-partum striae on the abdomen",
+	  { { "gais", 4, -0.35, 2 }, { "satisfaction", 4, 0.7, 1 } }, 0 },
+	{ "hair-loss", { "scalp-vertex", "scalp-frontal", "scalp-mid" }, { 1.5, 1.5, 1.5 }, 4,
+	  16, 28, 12, "roller", "192-needle roller", { "minoxidil" }, NULL, "erythema-uniform",
+	  "Denser crown and mid-scalp (weekly for 12 weeks, then monthly)",
+	  { { "hair-density", 118, 5.5, 1 }, { "norwood", 6, -0.12, 1 }, { "global-7pt", 0, 0.25, 2 } },
+	  'm' },
+	{ "hair-loss", { "scalp-mid", "scalp-frontal", "hairline" }, { 1.5, 1.5, 1.0 }, 3,
+	  10, 28, 4, "pen", "12-pin", { "minoxidil", "PRP" }, NULL, "erythema-uniform",
+	  "Less widening of the part (weekly x 4, then monthly)",
+	  { { "hair-density", 132, 4.5, 1 }, { "ludwig", 1, -0.08, 1 }, { "satisfaction", 5, 0.4, 2 } },
+	  'f' },
+	{ "fine-lines", { "forehead", "periorbital-l", "periorbital-r", "perioral" },
+	  { 0.5, 0.25, 0.25, 0.5 }, 2, 4, 28, 0, "pen", "nano", { "peptide serum" },
+	  "lidocaine 4% cream", "erythema-mild", "Soften crow's feet and forehead lines",
+	  { { "gais", 4, -0.5, 2 }, { "satisfaction", 5, 0.8, 2 } }, 0 },
+	{ "hyperpigmentation", { "cheek-l", "cheek-r", "forehead" }, { 0.5, 0.5, 0.25 }, 2, 5, 28, 0,
+	  "pen", "nano", { "growth factors", "exosomes" }, NULL, "erythema-mild",
+	  "Lighter melasma on the malar cheeks",
+	  { { "mmasi", 14, -1.4, 1 }, { "gais", 4, -0.4, 2 } }, 0 },
+	{ "surgical-scars", { "scar" }, { 2.0 }, 3, 5, 42, 0, "pen", "16-pin", { "saline" },
+	  "lidocaine 23% / tetracaine 7%", "pinpoint-bleeding", "Flatter, paler caesarean scar",
+	  { { "vss", 8, -0.7, 1 }, { "satisfaction", 5, 0.6, 2 } }, 0 },
+	{ "laxity", { "neck", "jawline", "decollete" }, { 0.75, 1.0, 0.75 }, 2, 4, 28, 0,
+	  "RF microneedling", "36-pin", { "hyaluronic acid" }, "lidocaine 23% / tetracaine 7%",
+	  "erythema-uniform", "Firmer jawline and neck",
+	  { { "gais", 4, -0.4, 2 } }, 0 },
+	{ "enlarged-pores", { "nose", "cheek-l", "cheek-r" }, { 0.5, 0.75, 0.75 }, 2, 4, 28, 0,
+	  "pen", "12-pin", { "hyaluronic acid" }, "EMLA 5%", "erythema-mild",
+	  "Smaller pores on the nose and inner cheeks",
+	  { { "satisfaction", 5, 0.9, 2 }, { "gais", 4, -0.5, 2 } }, 0 },
+};
+#define NPLANS (sizeof(plans) / sizeof(plans[0]))
+
+/* Each patient's plan (index into plans[]) and Fitzpatrick type. */
+static const unsigned char patient_plan[NPATIENTS] = {
+	0, 2, 2, 1, 0, 4, 2, 5, 0, 1, 2, 6, 2, 3, 7, 8, 2, 5, 1, 0,
+	4, 2, 6, 3, 0, 7, 2, 4, 8, 1, 2, 5, 0, 3, 6, 4, 2, 7, 0, 8,
+};
+static const unsigned char patient_skin[NPATIENTS] = {
+	2, 3, 2, 2, 1, 3, 1, 2, 3, 3, 2, 1, 3, 3, 2, 2, 1, 3, 2, 2,
+	4, 6, 2, 3, 6, 3, 2, 2, 3, 2, 4, 5, 2, 4, 2, 2, 6, 2, 3, 1,
+};
+
+static const char *const aftercare[] = {
+	"No make-up for 24 h, SPF 50 daily, gentle cleanser only",
+	"Avoid sun, sauna and exercise for 48 h; bland moisturiser",
+	"Restart minoxidil after 24 h; no hair wash for 12 h",
+};
+static const char *const reactions[] = {
+	"Expected erythema, settled within the session",
+	"Mild pinpoint bleeding, stopped with pressure",
+	"Mild oedema over the treated area",
+};
+
+/* xorshift64*: small, fast and the same everywhere. */
+struct rng {
+	uint64_t s;
+};
+
+static uint64_t rng_next(struct rng *r)
+{
+	r->s ^= r->s >> 12;
+	r->s ^= r->s << 25;
+	r->s ^= r->s >> 27;
+	return r->s * 0x2545F4914F6CDD1DULL;
+}
+
+static int rng_int(struct rng *r, int lo, int hi)
+{
+	return lo + (int)(rng_next(r) % (uint64_t)(hi - lo + 1));
+}
+
+struct demo {
+	struct store *s;
+	struct rng rng;
+	char today[11];
+	size_t npatients, nseries, nsessions, nsigned, namended, nvoided;
+	struct nl_err *err;
+};
+
+static int day(const struct demo *d, int offset, char out[11])
+{
+	return check_date_add_days(d->today, offset, out, d->err);
+}
+
+static double clamp_scale(const char *code, double v)
+{
+	const struct vocab_scale *sc = vocab_scale_find(code);
+
+	if (!sc)
+		return v;
+	if (sc->kind == VOCAB_SCALE_ORDINAL || sc->integer)
+		v = round(v);
+	return v < sc->min ? sc->min : v > sc->max ? sc->max : v;
+}
+
+static int add_patient(struct demo *d, size_t i, int64_t *id)
+{
+	struct nl_patient p = { 0 };
+	struct nl_flag flags[2] = { { 0 } };
+	char dob[11], consent[11], phone[32], email[64], flagdate[11];
+	int rc;
+
+	p.name = (char *)names[i];
+	if ((rc = day(d, -365 * rng_int(&d->rng, 22, 58) - rng_int(&d->rng, 0, 364), dob)))
+		return rc;
+	p.dob = dob;
+	snprintf(phone, sizeof(phone), "+44 7700 900%03d", (int)(100 + i * 7 % 900));
+	p.phone = phone;
+	if (i % 3 != 1) {
+		snprintf(email, sizeof(email), "patient%02zu@example.com", i + 1);
+		p.email = email;
+	}
+	p.skin_type = patient_skin[i];
+	/* Two have no consent on file: their sessions carry that warning. */
+	if (i != 7 && i != 23) {
+		if ((rc = day(d, -rng_int(&d->rng, 60, 420), consent)))
+			return rc;
+		p.consent_date = consent;
+	}
+	p.flags = flags;
+	if (i == 0) {   /* isotretinoin stopped 5 months ago: a warning */
+		if ((rc = day(d, -150, flagdate)))
+			return rc;
+		flags[p.nflags++] = (struct nl_flag){ (char *)"isotretinoin", flagdate, NULL,
+						      (char *)"20 mg daily, course finished" };
+	}
+	if (i % 9 == 2)
+		flags[p.nflags++] = (struct nl_flag){ (char *)"hsv-history", NULL, NULL,
+						      (char *)"valaciclovir prophylaxis before facial sessions" };
+	if (i == 11)
+		flags[p.nflags++] = (struct nl_flag){ (char *)"anticoagulant", NULL, NULL,
+						      (char *)"apixaban; discussed bruising" };
+	if (i % 10 == 6)
+		p.allergies = (char *)"Nickel (costume jewellery)";
+	if (i % 7 == 3)
+		p.medications = (char *)"Combined oral contraceptive";
+	p.notes = i % 5 == 0 ? (char *)"Prefers early appointments" : NULL;
+	rc = record_patient_add(d->s, &p, id, d->err);
+	d->npatients += rc == NL_OK;
+	return rc;
+}
+
+/* The session dates of a series, counted back from the last one. */
+static int plan_dates(struct demo *d, const struct plan *pl, int done, int last_ago,
+		      int weekly, char dates[][11])
+{
+	int offset = -last_ago, rc;
+
+	for (int k = done - 1; k >= 0; k--) {
+		if ((rc = day(d, offset, dates[k])))
+			return rc;
+		/* Interval before session k: weekly ones, then the plan's. */
+		offset -= k <= weekly - 1 && k > 0 ? 7 + rng_int(&d->rng, 0, 1)
+			  : pl->interval + rng_int(&d->rng, -2, 3);
+	}
+	return NL_OK;
+}
+
+static int add_session(struct demo *d, const struct plan *pl, int64_t series_id,
+		       const char *date, int k, const char *who, bool sign, int64_t *id)
+{
+	struct nl_session ses = { .series_id = series_id, .pain = -1, .anesthetic_minutes = -1 };
+	struct nl_treatment areas[4] = { { 0 } };
+	struct nl_score scores[3];
+	char device[64];
+	size_t np = 0;
+	int rc;
+
+	ses.date = (char *)date;
+	ses.practitioner = (char *)who;
+	snprintf(device, sizeof(device), "%s, tip lot %c%04d", pl->device, 'A' + k % 6,
+		 rng_int(&d->rng, 1000, 9999));
+	ses.device = device;
+	ses.cartridge = (char *)pl->cartridge;
+	while (np < 3 && pl->products[np])
+		np++;
+	ses.products = (char **)pl->products;
+	ses.nproducts = np;
+	ses.anesthetic = (char *)pl->anesthetic;
+	ses.anesthetic_minutes = pl->anesthetic ? 30 + 5 * rng_int(&d->rng, 0, 3) : -1;
+	ses.endpoint = (char *)pl->endpoint;
+	ses.pain = rng_int(&d->rng, pl->anesthetic ? 1 : 2, pl->anesthetic ? 4 : 5);
+	ses.reaction = (char *)reactions[k % 3];
+	ses.aftercare = (char *)aftercare[strcmp(pl->indication, "hair-loss") == 0 ? 2 : k % 2];
+	for (size_t a = 0; a < 4 && pl->areas[a]; a++) {
+		const struct vocab_area *va = vocab_area_find(pl->areas[a]);
+		/* Scars and striae go deeper as the skin tolerates it, within the
+		 * usual range; the scalp stays at its 1.5 mm. */
+		double depth = pl->depth[a] + (k >= 2 && pl->depth[a] >= 1.5 && va &&
+					       va->region != VOCAB_REGION_SCALP ? 0.25 : 0);
+
+		areas[a].area = (char *)pl->areas[a];
+		areas[a].label = strcmp(pl->areas[a], "scar") == 0 ? (char *)"caesarean" : NULL;
+		areas[a].depth_mm = depth > 2.5 ? 2.5 : depth;
+		areas[a].passes = pl->passes;
+		ses.nareas++;
+	}
+	ses.areas = areas;
+	for (size_t i = 0; i < 3 && pl->scales[i].code; i++) {
+		const struct scale_plan *sp = &pl->scales[i];
+		double noise = (rng_int(&d->rng, -10, 10) / 10.0) * fabs(sp->step) * 0.6;
+
+		if (k + 1 < sp->from)
+			continue;
+		scores[ses.nscores].scale = (char *)sp->code;
+		scores[ses.nscores++].value = clamp_scale(sp->code, sp->base + sp->step * (k + 1) + noise);
+	}
+	ses.scores = scores;
+	if (k == 0)
+		ses.notes = (char *)"Baseline photographs taken; test patch tolerated";
+	rc = record_session_add(d->s, &ses, sign, NULL, NULL, id, d->err);
+	d->nsessions += rc == NL_OK;
+	d->nsigned += rc == NL_OK && sign;
+	return rc;
+}
+
+/* A correction after signing, as in practice: the original stays. */
+static int amend(struct demo *d, int64_t id, int which, const char *who)
+{
+	static const char *const reasons[] = {
+		"Late entry: aftercare call on day 2, healing as expected",
+		"Corrected depth: the pen display read 1.25 mm, not 1.5 mm",
+	};
+	struct nl_session_view v = { 0 };
+	struct nl_session ses = { 0 };
+	int rc = record_session_get(d->s, id, &v, d->err);
+
+	if (rc == NL_OK)
+		rc = record_session_copy(&ses, &v.effective, d->err);
+	if (rc == NL_OK && which == 0) {
+		free(ses.notes);
+		ses.notes = strdup("Phoned on day 2: mild redness only, no crusting");
+	} else if (rc == NL_OK) {
+		ses.areas[0].depth_mm = ses.areas[0].depth_mm > 1.3 ? ses.areas[0].depth_mm - 0.25
+								     : ses.areas[0].depth_mm + 0.25;
+	}
+	if (rc == NL_OK)
+		rc = record_session_amend(d->s, id, &ses, reasons[which], who, NULL, NULL, NULL,
+					  d->err);
+	d->namended += rc == NL_OK;
+	record_session_free(&ses);
+	record_session_view_free(&v);
+	return rc;
+}
+
+/* One patient's series: state 0 on schedule, 1 overdue, 2 completed. */
+static int add_series(struct demo *d, size_t pi, int64_t patient_id, const struct plan *pl,
+		      int state)
+{
+	struct nl_series sr = { .patient_id = patient_id };
+	struct nl_score base[3];
+	const char *who = practitioners[pi % 3];
+	char dates[32][11];
+	int weekly = pl->weekly_max ? rng_int(&d->rng, 4, pl->weekly_max) : 0;
+	int planned = pl->weekly_max ? weekly + 4 : pl->planned;
+	int done, last_ago, rc;
+	int64_t id, ses_id = 0;
+
+	done = state == 2 ? planned : rng_int(&d->rng, 1, planned - 1);
+	if (weekly && state == 0 && done <= weekly)
+		last_ago = rng_int(&d->rng, 0, 5);
+	else if (state == 1)
+		last_ago = (done < weekly ? 7 : pl->interval) + rng_int(&d->rng, 4, 30);
+	else
+		last_ago = rng_int(&d->rng, state == 2 ? 20 : 3, state == 2 ? 200 : pl->interval - 4);
+	if ((rc = plan_dates(d, pl, done, last_ago, weekly, dates)))
+		return rc;
+	sr.indication = (char *)pl->indication;
+	sr.areas = (char **)pl->areas;
+	while (sr.nareas < 4 && pl->areas[sr.nareas])
+		sr.nareas++;
+	sr.planned = planned;
+	sr.interval_days = weekly ? 7 : pl->interval;
+	sr.start_date = dates[0];
+	sr.goal = (char *)pl->goal;
+	for (size_t i = 0; i < 3 && pl->scales[i].code; i++)
+		base[sr.nbaseline++] = (struct nl_score){ (char *)pl->scales[i].code,
+			clamp_scale(pl->scales[i].code, pl->scales[i].base) };
+	sr.baseline = base;
+	if ((rc = record_series_add(d->s, &sr, &id, d->err)))
+		return rc;
+	d->nseries++;
+	for (int k = 0; k < done; k++) {
+		/* The newest session of some patients is not signed yet. */
+		bool sign = k < done - 1 || pi % 3 != 0;
+
+		if (weekly && k == weekly) {
+			struct nl_series cur = { 0 };
+
+			rc = record_series_get(d->s, id, &cur, d->err);
+			cur.interval_days = 28;
+			if (rc == NL_OK)
+				rc = record_series_edit(d->s, &cur, d->err);
+			record_series_free(&cur);
+			if (rc)
+				return rc;
+		}
+		if ((rc = add_session(d, pl, id, dates[k], k, who, sign, &ses_id)))
+			return rc;
+		if (sign && k == 1 && pi % 6 == 1 && (rc = amend(d, ses_id, (int)(pi / 6) % 2, who)))
+			return rc;
+		/* One session logged on the wrong day, then voided. */
+		if (pi == 9 && k == 1) {
+			int64_t dup;
+
+			if ((rc = add_session(d, pl, id, dates[k], k, who, false, &dup)) ||
+			    (rc = record_session_void(d->s, dup, "Entered twice: duplicate of the "
+						      "session logged the same day", who, d->err)))
+				return rc;
+			d->nvoided++;
+		}
+	}
+	if (state == 2) {
+		struct nl_series cur = { 0 };
+
+		rc = record_series_get(d->s, id, &cur, d->err);
+		if (rc == NL_OK && !(cur.status = (free(cur.status), strdup("completed"))))
+			rc = nl_error(d->err, NL_ENOMEM, "out of memory");
+		if (rc == NL_OK)
+			rc = record_series_edit(d->s, &cur, d->err);
+		record_series_free(&cur);
+	}
+	return rc;
+}
+
+static int fill(struct demo *d)
+{
+	int rc = NL_OK;
+
+	audit_set_actor(practitioners[0]);
+	for (size_t i = 0; i < NPATIENTS && rc == NL_OK; i++) {
+		int64_t pid;
+		/* Every fourth is overdue, every fifth completed, the rest on time. */
+		int state = i % 4 == 3 ? 1 : i % 5 == 4 ? 2 : 0;
+
+		rc = add_patient(d, i, &pid);
+		if (rc == NL_OK && i % 13 != 12)    /* a few new consults have no series */
+			rc = add_series(d, i, pid, &plans[patient_plan[i]], state);
+		if (rc == NL_OK && i % 8 == 2)      /* and some have a second, earlier one */
+			rc = add_series(d, i + 1, pid, &plans[patient_plan[i] == 4 ? 8 : 4], 2);
+		if (rc == NL_OK && i == 20)
+			rc = record_patient_archive(d->s, pid, true, d->err);
+	}
+	return rc;
+}
+
+static int run_demo(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS, OUT_TODAY_OPTION,
+		{ "no-tui", no_argument, NULL, OPT_NO_TUI },
+		{ "seed", required_argument, NULL, OPT_SEED }, { 0 },
+	};
+	struct store_pass pass = { 0 };
+	struct nl_err err = { 0 };
+	struct demo d = { .err = &err };
+	const char *today_opt = NULL, *path;
+	bool no_tui = false;
+	int opt, rc, seed = 1;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == OPT_NO_TUI)
+			no_tui = true;
+		else if (opt == OPT_TODAY)
+			today_opt = optarg;
+		else if (opt == OPT_SEED) {
+			if (out_parse_int("--seed", optarg, 0, 1000000000, &seed, &err) != NL_OK)
+				return cli_usage_error(c, "%s", err.msg);
+		} else if ((rc = cli_common_opt(c, opt, argv)) >= 0)
+			return rc;
+	}
+	if (optind != argc)
+		return cli_usage_error(c, "demo takes no arguments");
+	if (!(path = cli_db_path(c, &err)) || !out_today(today_opt, d.today, &err))
+		return cli_fail(&err);
+	d.rng.s = 0x9E3779B97F4A7C15ULL ^ (uint64_t)seed * 0xBF58476D1CE4E5B9ULL;
+	rc = store_global_init(&err);
+	if (rc == NL_OK && access(path, F_OK) == 0)
+		rc = nl_error(&err, NL_EEXIST,
+			      "%s already exists; demo never overwrites a file: give another --db PATH",
+			      path);
+	if (rc == NL_OK)
+		rc = store_pass_set(&pass, DEMO_PASSPHRASE, strlen(DEMO_PASSPHRASE), &err);
+	if (rc == NL_OK)
+		rc = store_create(path, &pass, STORE_KDF_DEFAULT, &d.s, &err);
+	store_pass_free(&pass);
+	if (rc == NL_OK)
+		rc = store_migrate(d.s, schema_migrations, schema_migration_count, &err);
+	if (rc == NL_OK)
+		rc = fill(&d);
+	store_close(d.s);
+	if (rc != NL_OK) {
+		if (d.s)
+			unlink(path); /* ours, and incomplete */
+		return cli_fail(&err);
+	}
+	printf("Created the demo record file %s: %zu patients, %zu series, %zu sessions "
+	       "(%zu signed, %zu amended, %zu voided)\n", path, d.npatients, d.nseries,
+	       d.nsessions, d.nsigned, d.namended, d.nvoided);
+	printf("passphrase: %s\n", DEMO_PASSPHRASE);
+	if (no_tui)
+		return EX_OK;
+	fflush(stdout);
+	execl("/proc/self/exe", "needlelog", "--db", path, "tui", (char *)NULL);
+	fprintf(stderr, "needlelog: cannot start the TUI: %s; open the file with "
+		"`needlelog --db %s tui`\n", strerror(errno), path);
+	return EX_UNAVAILABLE;
+}
+
+const struct cli_command cli_demo_commands[] = {
+	{ NULL, "demo", run_demo, "[--db PATH] [--no-tui] [--seed N] [--today DATE]",
+	  "Create a NEW record file (never overwrites one: exit 73) with the passphrase\n"
+	  "'demo', filled with a fictional practice: 40 patients, acne scars, stretch\n"
+	  "marks, hair loss on a weekly-then-monthly protocol, fine lines and more;\n"
+	  "signed, amended and voided sessions; series on time, overdue and completed.\n"
+	  "Dates are relative to today. Then it opens the TUI on it.",
+	  "  --no-tui               only create the file\n"
+	  "  --seed N               another practice, the same for the same seed (default 1)\n"
+	  "  --today DATE           build it as of DATE (else $NEEDLELOG_TODAY, else today)\n" },
+	{ 0 },
+};
