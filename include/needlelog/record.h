@@ -117,7 +117,8 @@ int record_patient_edit(struct store *s, const struct nl_patient *in,
 int record_patient_archive(struct store *s, int64_t id, bool archived,
 			   struct nl_err *err);
 /* Patients matching search (NULL or "" = all), ordered by name. The search
- * matches, case-insensitively over UTF-8 (Latin, Greek, Cyrillic), a
+ * matches, case-insensitively over UTF-8 (Latin, Greek, Cyrillic) and
+ * ignoring Latin accents ("zoe" finds "Zoë"), a
  * substring of the name, a substring of the dob, the phone's digits, or the
  * id ("12" or "#12"). Archived patients only with include_archived. */
 int record_patient_list(struct store *s, const char *search,
@@ -149,7 +150,9 @@ int record_series_add(struct store *s, const struct nl_series *in,
 		      int64_t *id, struct nl_err *err);
 int record_series_get(struct store *s, int64_t id, struct nl_series *out,
 		      struct nl_err *err);
-/* Replaces every editable field of series in->id (not its patient). */
+/* Replaces every editable field of series in->id (not its patient);
+ * planned, interval_days 0 and start_date, status NULL keep the stored
+ * values. The audit row lists what changed. */
 int record_series_edit(struct store *s, const struct nl_series *in,
 		       struct nl_err *err);
 /* A patient's series, oldest first. */
@@ -257,10 +260,10 @@ int record_session_get(struct store *s, int64_t id,
 int record_session_list(struct store *s, int64_t series_id,
 			bool include_voided, struct nl_session **out,
 			size_t *n, struct nl_err *err);
-/* Edits an UNSIGNED, not voided session in place: every field of in
+/* Edits an UNSIGNED, not voided, never amended session in place: every field of in
  * replaces the stored one (the series cannot change); warnings are
  * recomputed and replaced; the audit row lists old and new values.
- * NL_EUSAGE for a signed or voided session: amend it instead. */
+ * NL_EUSAGE for a signed, voided or amended session: amend it instead. */
 int record_session_edit(struct store *s, const struct nl_session *in,
 			struct nl_warning **warnings, size_t *nwarnings,
 			struct nl_err *err);
@@ -290,7 +293,9 @@ int record_session_void(struct store *s, int64_t id, const char *reason,
 /* Recomputes the hash of every signed session and compares it with the
  * stored one. *checked (may be NULL) gets how many were checked; bad (may
  * be NULL) gets the ids that differ (free with free()). NL_EAUTH when any
- * differs, naming the first; NL_OK when all match. */
+ * differs, naming the first; NL_OK when all match. Also counted as bad: a
+ * session the audit trail shows as signed that is no longer marked signed,
+ * or whose hash differs from the one the audit recorded at signing. */
 int record_verify_signatures(struct store *s, size_t *checked, int64_t **bad,
 			     size_t *nbad, struct nl_err *err);
 /* The canonical form and hash of a session as stored (original values),

@@ -279,13 +279,15 @@ int record_series_edit(struct store *s, const struct nl_series *in, struct nl_er
 		return rc;
 	if ((rc = record_series_get(s, in->id, &old, err)) != NL_OK)
 		return core_end(s, rc, err);
-	series_values(in, &v);
-	/* Compare what will be stored, defaults filled in. */
+	/* Compare what will be stored: 0 / NULL keep the stored values. */
 	now_vals = *in;
-	now_vals.planned = v.planned;
-	now_vals.interval_days = v.interval;
+	now_vals.planned = in->planned ? in->planned : old.planned;
+	now_vals.interval_days = in->interval_days ? in->interval_days : old.interval_days;
 	now_vals.start_date = (char *)(core_opt(in->start_date) ? in->start_date : old.start_date);
-	now_vals.status = (char *)v.status;
+	now_vals.status = (char *)(core_opt(in->status) ? in->status : old.status);
+	v.planned = now_vals.planned;
+	v.interval = now_vals.interval_days;
+	v.status = now_vals.status;
 	diff = core_diff(core_series_fields, core_series_field_count, &old, &now_vals);
 	if (!diff)
 		rc = nl_error(err, NL_ENOMEM, "out of memory");

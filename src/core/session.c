@@ -1035,6 +1035,52 @@ int record_session_void(struct store *s, int64_t id, const char *reason, const c
 	return core_end(s, rc, err);
 }
 
+static bool has_id(const int64_t *v, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == id)
+			return true;
+	return false;
+}
+
+/* The audit trail remembers every signature and its hash: a session it
+ * shows as signed must still be signed, with that hash (an unsigned flag
+ * or a recomputed hash would otherwise hide an edit). */
+static int check_sign_audit(struct store *s, int64_t **wrong, size_t *nw, size_t *cap,
+			    struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = core_prepare(s, "SELECT a.entity_id, a.detail, s.signed, s.hash FROM audit a "
+				 "LEFT JOIN session s ON s.id = a.entity_id "
+				 "WHERE a.action = 'sign' AND a.entity = 'session' ORDER BY a.id",
+			      &st, err);
+
+	if (rc != NL_OK)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		const char *detail = (const char *)sqlite3_column_text(st, 1);
+		const char *hash = (const char *)sqlite3_column_text(st, 3);
+		json_t *d = detail ? json_loads(detail, 0, NULL) : NULL;
+		const char *signed_hash = json_string_value(json_object_get(d, "hash"));
+		bool bad = sqlite3_column_int(st, 2) != 1 || !hash || !signed_hash ||
+			   strcmp(hash, signed_hash) != 0;
+
+		json_decref(d);
+		if (!bad || has_id(*wrong, *nw, id))
+			continue;
+		if (core_grow((void **)wrong, cap, *nw + 1, sizeof(**wrong)) != 0) {
+			sqlite3_finalize(st);
+			return nl_error(err, NL_ENOMEM, "out of memory");
+		}
+		(*wrong)[(*nw)++] = id;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return core_sql_error(s, "reading the audit trail", err);
+	return NL_OK;
+}
+
 int record_verify_signatures(struct store *s, size_t *checked, int64_t **bad, size_t *nbad,
 			     struct nl_err *err)
 {
@@ -1086,6 +1132,8 @@ int record_verify_signatures(struct store *s, size_t *checked, int64_t **bad, si
 		}
 		record_session_free(&ses);
 	}
+	if (rc == NL_OK)
+		rc = check_sign_audit(s, &wrong, &nw, &wcap, err);
 	if (rc == NL_OK && checked)
 		*checked = n;
 	if (rc == NL_OK && nw > 0)

@@ -136,6 +136,24 @@ static const struct fold_range {
 	{ 0x1ea0, 0x1eff, 1, 2 },
 };
 
+/* Latin letters with diacritics, U+00C0..U+017F, to their base letter
+ * ('.' = no base letter: kept), so "zoe" finds "Zoë" and "lukasz" finds
+ * "Łukasz": accents are hard to type at a terminal. */
+static const char strip_table[] =
+	"aaaaaa.ceeeeiiii.nooooo.ouuuuy.." /* U+00C0 */
+	"aaaaaa.ceeeeiiii.nooooo.ouuuuy.y" /* U+00E0 */
+	"aaaaaaccccccccddddeeeeeeeeeegggg" /* U+0100 */
+	"gggghhhhiiiiiiiiii..jjkk.lllllll" /* U+0120 */
+	"lllnnnnnn...oooooo..rrrrrrssssss" /* U+0140 */
+	"ssttttttuuuuuuuuuuuuwwyyyzzzzzzs" /* U+0160 */;
+
+static unsigned strip_cp(unsigned cp)
+{
+	if (cp >= 0xc0 && cp < 0xc0 + sizeof(strip_table) - 1 && strip_table[cp - 0xc0] != '.')
+		return (unsigned char)strip_table[cp - 0xc0];
+	return cp;
+}
+
 static unsigned fold_cp(unsigned cp)
 {
 	if (cp == 0x0178)
@@ -167,7 +185,7 @@ char *core_fold(const char *s)
 		unsigned cp;
 		size_t k = utf8_decode(p, &cp);
 
-		o += utf8_encode(fold_cp(cp), out + o);
+		o += utf8_encode(strip_cp(fold_cp(cp)), out + o);
 		p += k;
 	}
 	out[o] = '\0';

@@ -176,6 +176,10 @@ static void search(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(rows[0].id, zoe);
 	record_patient_list_free(rows, n);
+	assert_int_equal(record_patient_list(f->s, "zoe angstrom", false, &rows, &n, &err), NL_OK);
+	assert_int_equal(n, 1);                          /* accents ignored */
+	assert_int_equal(rows[0].id, zoe);
+	record_patient_list_free(rows, n);
 	assert_int_equal(record_patient_list(f->s, "smith", false, &rows, &n, &err), NL_OK);
 	assert_int_equal(n, 1);
 	record_patient_list_free(rows, n);
@@ -242,8 +246,19 @@ static void series_defaults_and_edit(void **state)
 	assert_int_equal(out.interval_days, 7);
 	assert_int_equal(out.planned, 12);
 	assert_string_equal(out.status, "paused");
+	free(out.status);
+	out.status = NULL;                 /* NULL / 0 keep what is stored */
+	out.planned = 0;
+	free(out.goal);
+	out.goal = strdup("density at the vertex");
+	assert_int_equal(record_series_edit(f->s, &out, &err), NL_OK);
 	record_series_free(&out);
-	assert_int_equal(audit_count(f->s, AUDIT_CHANGE, AUDIT_SERIES, id), 1);
+	assert_int_equal(record_series_get(f->s, id, &out, &err), NL_OK);
+	assert_string_equal(out.status, "paused");
+	assert_int_equal(out.planned, 12);
+	assert_string_equal(out.goal, "density at the vertex");
+	record_series_free(&out);
+	assert_int_equal(audit_count(f->s, AUDIT_CHANGE, AUDIT_SERIES, id), 2);
 	assert_int_equal(record_series_list(f->s, in.patient_id, &list, &n, &err), NL_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(list[0].nareas, 2);

@@ -366,6 +366,14 @@ static void void_session(void **state)
 	assert_int_equal(record_verify_signatures(f->s, NULL, NULL, NULL, &err), NL_OK);
 }
 
+static int has(const int64_t *v, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == id)
+			return 1;
+	return 0;
+}
+
 static void verify_detects_tampering(void **state)
 {
 	struct fx *f = *state;
@@ -403,6 +411,38 @@ static void verify_detects_tampering(void **state)
 	assert_int_equal(bad[0], b);
 	free(bad);
 	assert_msg(err, "1 signed session", "session");
+
+	/* dropping the lock and un-signing a session, or re-hashing it, is
+	 * caught by the audit trail's record of each signature */
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER session_signed_lock", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE session_area SET depth_mm = 1.0 WHERE pos = 0 "
+					  "AND session_id = (SELECT max(id) FROM session)",
+				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(record_verify_signatures(f->s, NULL, NULL, NULL, &err), NL_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE session SET signed = 0, signed_at = NULL, "
+					  "signed_by = NULL, hash = NULL WHERE id = (SELECT min(id) "
+					  "FROM session)", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE session_area SET depth_mm = 0.5 WHERE pos = 0 "
+					  "AND session_id = (SELECT max(id) FROM session)",
+				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(record_session_canonical(f->s, b, &canon, hex, &err), NL_OK);
+	free(canon);
+	{
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_prepare_v2(db, "UPDATE session SET hash = ? WHERE id = ?", -1,
+						    &st, NULL), SQLITE_OK);
+		sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, b);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_finalize(st);
+	}
+	assert_int_equal(record_verify_signatures(f->s, &checked, &bad, &nbad, &err), NL_EAUTH);
+	assert_int_equal(checked, 1);
+	assert_int_equal(nbad, 2);
+	assert_true(has(bad, nbad, a) && has(bad, nbad, b));
+	free(bad);
 }
 
 int main(void)
