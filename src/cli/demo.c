@@ -451,8 +451,14 @@ static int run_demo(struct cli *c, int argc, char **argv)
 	store_pass_free(&pass);
 	if (rc == NL_OK)
 		rc = store_migrate(d.s, schema_migrations, schema_migration_count, &err);
-	if (rc == NL_OK)
+	/* One transaction: quick (one sync), and all or nothing. */
+	if (rc == NL_OK && (rc = record_begin(d.s, &err)) == NL_OK) {
 		rc = fill(&d);
+		if (rc == NL_OK)
+			rc = record_commit(d.s, &err);
+		else
+			record_rollback(d.s);
+	}
 	store_close(d.s);
 	if (rc != NL_OK) {
 		if (d.s)

@@ -1,5 +1,6 @@
 /* import patients FILE.csv: every row is checked before anything is
- * written; one rejected row and nothing is imported. */
+ * written, then all are written in one transaction; one rejected row and
+ * nothing is imported. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,22 +222,30 @@ static int run_patients(struct cli *c, int argc, char **argv)
 	if (rc == NL_OK)
 		rc = parse_rows(buf, len, &rows, &err);
 	free(buf);
-	/* Every row passed the core's own checks: now write them. */
+	/* Every row passed the core's own checks: now write them, in one
+	 * transaction, so that a failure on any row leaves the file as it was. */
 	if (rc == NL_OK)
 		rc = cli_open(c, &s, &err);
-	for (size_t i = 0; rc == NL_OK && i < rows.n; i++, added++) {
+	if (rc == NL_OK)
+		rc = record_begin(s, &err);
+	for (size_t i = 0; rc == NL_OK && i < rows.n; i++) {
 		rc = record_patient_add(s, &rows.p[i], &id, &err);
 		if (rc == NL_OK && !first)
 			first = id;
+		if (rc == NL_OK)
+			added++;
+		else
+			fprintf(stderr, "needlelog: row %zu: %s\n", i + 1, err.msg);
 	}
 	if (rc == NL_OK) {
 		snprintf(detail, sizeof(detail), "%zu patients from %s (#%lld-#%lld)", added, path,
 			 (long long)first, (long long)id);
 		rc = audit_add(s, AUDIT_IMPORT, AUDIT_PATIENT, 0, NULL, detail, &err);
-	} else if (added) {
-		fprintf(stderr, "needlelog: the import stopped at row %zu after %zu patients were "
-			"added (#%lld-#%lld)\n", added + 1, added, (long long)first, (long long)id);
 	}
+	if (rc == NL_OK)
+		rc = record_commit(s, &err);
+	else if (s)
+		record_rollback(s);
 	store_close(s);
 	for (size_t i = 0; i < rows.n; i++)
 		record_patient_free(&rows.p[i]);
