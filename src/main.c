@@ -67,11 +67,12 @@ int main(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (optind == argc) {
-		usage(stderr);
-		return EX_USAGE;
+	if (optind == argc) {   /* no subcommand: the TUI */
+		cmd = cli_find("tui", NULL, &words);
+		words = 0;
+	} else {
+		cmd = cli_find(argv[optind], optind + 1 < argc ? argv[optind + 1] : NULL, &words);
 	}
-	cmd = cli_find(argv[optind], optind + 1 < argc ? argv[optind + 1] : NULL, &words);
 	if (!cmd) {
 		fprintf(stderr, "needlelog: unknown command '%s'\n", argv[optind]);
 		usage(stderr);

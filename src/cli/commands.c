@@ -6,6 +6,7 @@
 #include "cli.h"
 
 extern const struct cli_command cli_admin_commands[];
+extern const struct cli_command cli_tui_commands[];
 extern const struct cli_command cli_export_commands[];
 extern const struct cli_command cli_patient_commands[];
 extern const struct cli_command cli_series_commands[];
@@ -16,6 +17,7 @@ extern const struct cli_command cli_demo_commands[];
 
 static const struct cli_command *const groups[] = {
 	cli_admin_commands,
+	cli_tui_commands,
 	cli_export_commands,
 	cli_patient_commands,
 	cli_series_commands,

@@ -1,0 +1,323 @@
+/* Forms: labelled one-line fields edited in place. The owner builds the
+ * fields, reads and validates values, and writes inline errors and notes;
+ * this file lays them out, draws them and edits them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "tui.h"
+
+int tui_form_insert(struct tui_form *fm, size_t at, const char *key,
+		    const char *label, enum tui_field_kind kind, int group,
+		    int width, bool same_line)
+{
+	struct tui_field *f;
+
+	if (at > fm->n)
+		at = fm->n;
+	if (fm->n == fm->cap) {
+		size_t cap = fm->cap ? fm->cap * 2 : 16;
+		struct tui_field *nf = realloc(fm->f, cap * sizeof(*nf));
+
+		if (!nf)
+			return -1;
+		fm->f = nf;
+		fm->cap = cap;
+	}
+	memmove(fm->f + at + 1, fm->f + at, (fm->n - at) * sizeof(*fm->f));
+	fm->n++;
+	f = &fm->f[at];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->key, sizeof(f->key), "%s", key);
+	snprintf(f->label, sizeof(f->label), "%s", label ? label : "");
+	f->kind = kind;
+	f->group = group;
+	f->width = width;
+	f->same_line = same_line;
+	if (fm->focus >= at && fm->n > 1 && fm->focus + 1 < fm->n)
+		fm->focus++;
+	return (int)at;
+}
+
+void tui_form_remove(struct tui_form *fm, size_t at)
+{
+	if (at >= fm->n)
+		return;
+	sodium_memzero(&fm->f[at], sizeof(fm->f[at]));
+	memmove(fm->f + at, fm->f + at + 1, (fm->n - at - 1) * sizeof(*fm->f));
+	fm->n--;
+	if (fm->focus > at || (fm->focus == at && fm->focus >= fm->n && fm->n))
+		fm->focus--;
+}
+
+void tui_form_free(struct tui_form *fm)
+{
+	free(fm->f);
+	memset(fm, 0, sizeof(*fm));
+}
+
+void tui_form_wipe(struct tui_form *fm)
+{
+	if (fm->f)
+		sodium_memzero(fm->f, fm->cap * sizeof(*fm->f));
+	tui_form_free(fm);
+}
+
+void tui_form_set(struct tui_form *fm, size_t i, const char *utf8)
+{
+	struct tui_field *f;
+	mbstate_t st;
+	size_t k;
+
+	if (i >= fm->n)
+		return;
+	f = &fm->f[i];
+	memset(&st, 0, sizeof(st));
+	f->len = 0;
+	while (utf8 && *utf8 && f->len + 1 < TUI_FIELD_MAX) {
+		wchar_t c;
+
+		k = mbrtowc(&c, utf8, MB_CUR_MAX, &st);
+		if (k == (size_t)-1 || k == (size_t)-2 || k == 0)
+			break;
+		f->text[f->len++] = c < 32 ? L' ' : c;
+		utf8 += k;
+	}
+	f->text[f->len] = 0;
+	f->cur = f->len;
+	f->scroll = 0;
+}
+
+void tui_form_get(const struct tui_form *fm, size_t i, char *buf, size_t size)
+{
+	const struct tui_field *f;
+	size_t start = 0, end, used = 0;
+
+	buf[0] = '\0';
+	if (i >= fm->n || size == 0)
+		return;
+	f = &fm->f[i];
+	end = f->len;
+	while (start < end && f->text[start] == L' ')
+		start++;
+	while (end > start && f->text[end - 1] == L' ')
+		end--;
+	for (size_t j = start; j < end; j++) {
+		char mb[MB_LEN_MAX];
+		mbstate_t st;
+		size_t k;
+
+		memset(&st, 0, sizeof(st));
+		k = wcrtomb(mb, f->text[j], &st);
+		if (k == (size_t)-1 || used + k + 1 > size)
+			break;
+		memcpy(buf + used, mb, k);
+		used += k;
+	}
+	buf[used] = '\0';
+}
+
+int tui_form_find(const struct tui_form *fm, const char *key, size_t from)
+{
+	for (size_t i = from; i < fm->n; i++)
+		if (strcmp(fm->f[i].key, key) == 0)
+			return (int)i;
+	return -1;
+}
+
+void tui_form_layout(struct tui_form *fm)
+{
+	int row = -1;
+
+	fm->label_w = 0;
+	for (size_t i = 0; i < fm->n; i++) {
+		struct tui_field *f = &fm->f[i];
+
+		if (!f->same_line || row < 0)
+			row++;
+		f->row = row;
+		if (!f->same_line) {
+			int w = tui_text_width(f->label);
+
+			if (w > fm->label_w)
+				fm->label_w = w;
+		}
+	}
+}
+
+static int wtext_width(const wchar_t *s, size_t from, size_t to)
+{
+	int w = 0;
+
+	for (size_t i = from; i < to; i++) {
+		int c = wcwidth(s[i]);
+
+		w += c < 0 ? 1 : c;
+	}
+	return w;
+}
+
+/* Draws a field's box; returns the cursor column when focused. */
+static int draw_box(WINDOW *w, struct tui_field *f, int y, int x, int width,
+		    bool focused)
+{
+	attr_t a = tui_attr(focused ? TS_FIELD_FOCUS : TS_FIELD);
+	int used = 0, cx = x;
+
+	if (width < 1)
+		return x;
+	if (f->cur < f->scroll)
+		f->scroll = f->cur;
+	while (wtext_width(f->text, f->scroll, f->cur) > width - 1)
+		f->scroll++;
+	tui_fill(w, y, x, width, a);
+	wattrset(w, a);
+	wmove(w, y, x);
+	for (size_t i = f->scroll; i < f->len; i++) {
+		wchar_t one[2] = { f->kind == TF_SECRET ? L'•' : f->text[i], 0 };
+		int cw = wcwidth(one[0]);
+
+		if (cw < 0)
+			cw = 1;
+		if (used + cw > width)
+			break;
+		if (i == f->cur)
+			cx = x + used;
+		if (f->kind != TF_SECRET)
+			waddnwstr(w, one, 1);
+		used += cw;
+	}
+	if (f->cur >= f->len)
+		cx = x + (used < width ? used : width - 1);
+	wattrset(w, A_NORMAL);
+	if (f->kind == TF_PICK && width > 2 && !focused)
+		tui_put(w, y, x + width - 1, 1, tui_attr(TS_DIM), "▾", false);
+	return cx;
+}
+
+void tui_form_draw(WINDOW *w, struct tui_form *fm, int y, int x, int width,
+		   int height, int *cy, int *cx)
+{
+	int frow = fm->n ? fm->f[fm->focus].row : 0;
+	int lw = fm->label_w < 24 ? fm->label_w : 24;
+	int col = x;
+
+	*cy = *cx = -1;
+	if (frow < fm->top)
+		fm->top = frow;
+	if (frow >= fm->top + height)
+		fm->top = frow - height + 1;
+	for (size_t i = 0; i < fm->n; i++) {
+		struct tui_field *f = &fm->f[i];
+		int row = f->row - fm->top, bw, end;
+		bool focused = i == fm->focus;
+		int c;
+
+		if (row < 0 || row >= height)
+			continue;
+		if (!f->same_line) {
+			tui_put(w, y + row, x, lw, tui_attr(focused ? TS_LABEL : TS_NORMAL),
+				f->label, true);
+			if (f->required)
+				tui_put(w, y + row, x + lw, 1, tui_attr(TS_WARN), "*", false);
+			col = x + lw + 2;
+		} else {
+			col += tui_put(w, y + row, col, x + width - col,
+				       tui_attr(focused ? TS_LABEL : TS_DIM), f->label, false);
+			col++;
+		}
+		end = x + width;
+		bw = f->width > 0 ? f->width : end - col - 1;
+		if (bw > end - col)
+			bw = end - col;
+		c = draw_box(w, f, y + row, col, bw, focused);
+		if (focused) {
+			*cy = y + row;
+			*cx = c;
+		}
+		col += bw + 1;
+		/* the row's first error (else note), after its last box */
+		if (!(i + 1 < fm->n && fm->f[i + 1].same_line) && col < end - 4) {
+			const char *msg = NULL;
+			bool err = false;
+			size_t j = i + 1;
+
+			do {
+				j--;
+				if (fm->f[j].error[0]) {
+					msg = fm->f[j].error;
+					err = true;
+				} else if (!err && fm->f[j].note[0]) {
+					msg = fm->f[j].note;
+				}
+			} while (j > 0 && fm->f[j].same_line);
+			if (msg)
+				tui_put(w, y + row, col, end - col, tui_attr(err ? TS_ERROR : TS_WARN),
+					msg, false);
+		}
+	}
+}
+
+void tui_form_step(struct tui_form *fm, int dir)
+{
+	if (fm->n == 0)
+		return;
+	fm->focus = (fm->focus + fm->n + (size_t)(dir < 0 ? -1 : 1)) % fm->n;
+}
+
+bool tui_form_input(struct tui_form *fm, int key)
+{
+	static const enum tui_ctx edit[] = { TC_EDIT, TC_END };
+	struct tui_field *f;
+
+	if (fm->n == 0)
+		return false;
+	f = &fm->f[fm->focus];
+	if (tui_key_printable(key)) {
+		if (f->len + 1 >= TUI_FIELD_MAX)
+			return true;
+		memmove(f->text + f->cur + 1, f->text + f->cur,
+			(f->len - f->cur) * sizeof(wchar_t));
+		f->text[f->cur++] = (wchar_t)key;
+		f->text[++f->len] = 0;
+		fm->changed = true;
+		return true;
+	}
+	switch (tui_key_action(edit, key)) {
+	case TA_LEFT:
+		if (f->cur > 0)
+			f->cur--;
+		return true;
+	case TA_RIGHT:
+		if (f->cur < f->len)
+			f->cur++;
+		return true;
+	case TA_BOL:
+		f->cur = 0;
+		return true;
+	case TA_EOL:
+		f->cur = f->len;
+		return true;
+	case TA_BACKSPACE:
+		if (f->cur == 0)
+			return true;
+		f->cur--;
+		/* fall through */
+	case TA_DELETE:
+		if (f->cur < f->len) {
+			memmove(f->text + f->cur, f->text + f->cur + 1,
+				(f->len - f->cur) * sizeof(wchar_t));
+			f->len--;
+			fm->changed = true;
+		}
+		return true;
+	case TA_KILL:
+		f->len = f->cur = f->scroll = 0;
+		f->text[0] = 0;
+		fm->changed = true;
+		return true;
+	default:
+		return false;
+	}
+}

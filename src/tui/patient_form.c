@@ -1,0 +1,311 @@
+/* The patient form: add a patient or edit a profile (the core audits each
+ * changed field). Contraindication flags are written "code[:date]",
+ * separated by commas; Enter on the field adds one from the list. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "needlelog/check.h"
+#include "needlelog/record.h"
+#include "needlelog/vocab.h"
+#include "tui.h"
+
+#define TEXT_BUF 4096
+
+struct pform {
+	struct tui_screen base;
+	int64_t id;                 /* 0 = a new patient */
+	struct tui_form fm;
+	struct nl_patient orig;     /* as read, for edits */
+	bool have_orig;
+};
+
+static const enum tui_ctx ctxs[] = { TC_FORM, TC_GLOBAL, TC_END };
+
+static const struct {
+	const char *key, *label;
+	enum tui_field_kind kind;
+	int width;
+	const char *hint;
+} defs[] = {
+	{ "name", "Name", TF_TEXT, 40, "Full name (required)." },
+	{ "dob", "Date of birth", TF_TEXT, 12, "YYYY-MM-DD." },
+	{ "phone", "Phone", TF_TEXT, 20, "Digits, spaces and + - ( ) . /" },
+	{ "email", "Email", TF_TEXT, 40, "name@example.org" },
+	{ "skin", "Fitzpatrick", TF_PICK, 5, "Skin phototype I-VI. Enter picks. IV-VI: deeper or closer sessions warn." },
+	{ "consent", "Consent date", TF_TEXT, 12, "When consent was signed, YYYY-MM-DD. Without it every session warns." },
+	{ "flags", "Contraindications", TF_PICK, 0, "code[:date], separated by commas (isotretinoin:2026-03-01). Enter adds one." },
+	{ "allergies", "Allergies", TF_TEXT, 0, "Free text, e.g. lidocaine, nickel." },
+	{ "medications", "Medications", TF_TEXT, 0, "Free text." },
+	{ "notes", "Notes", TF_TEXT, 0, "Free text." },
+};
+#define NDEFS (sizeof(defs) / sizeof(defs[0]))
+
+static int field(struct pform *f, const char *key)
+{
+	return tui_form_find(&f->fm, key, 0);
+}
+
+static void get(struct pform *f, const char *key, char *buf, size_t size)
+{
+	tui_form_get(&f->fm, (size_t)field(f, key), buf, size);
+}
+
+static char *dup_get(struct pform *f, const char *key)
+{
+	char v[TEXT_BUF];
+
+	get(f, key, v, sizeof(v));
+	return v[0] ? strdup(v) : NULL;
+}
+
+static void flags_text(const struct nl_patient *p, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < p->nflags; i++)
+		snprintf(buf + strlen(buf), size - strlen(buf), "%s%s%s%s", i ? ", " : "",
+			 p->flags[i].code, p->flags[i].date ? ":" : "",
+			 p->flags[i].date ? p->flags[i].date : "");
+}
+
+static void fill(struct pform *f, const struct nl_patient *p)
+{
+	char buf[TEXT_BUF];
+
+	tui_form_set(&f->fm, (size_t)field(f, "name"), p->name);
+	tui_form_set(&f->fm, (size_t)field(f, "dob"), p->dob);
+	tui_form_set(&f->fm, (size_t)field(f, "phone"), p->phone);
+	tui_form_set(&f->fm, (size_t)field(f, "email"), p->email);
+	tui_form_set(&f->fm, (size_t)field(f, "skin"), vocab_fitzpatrick_label(p->skin_type));
+	tui_form_set(&f->fm, (size_t)field(f, "consent"), p->consent_date);
+	flags_text(p, buf, sizeof(buf));
+	tui_form_set(&f->fm, (size_t)field(f, "flags"), buf);
+	tui_form_set(&f->fm, (size_t)field(f, "allergies"), p->allergies);
+	tui_form_set(&f->fm, (size_t)field(f, "medications"), p->medications);
+	tui_form_set(&f->fm, (size_t)field(f, "notes"), p->notes);
+}
+
+/* Parses the flags field into p (keeping end dates and notes of flags
+ * that were there before); NL_EDATA with a message when a code is
+ * unknown. */
+static int parse_flags(struct pform *f, struct nl_patient *p, struct nl_err *err)
+{
+	char v[TEXT_BUF], *save = NULL;
+	int rc = NL_OK;
+
+	get(f, "flags", v, sizeof(v));
+	p->flags = calloc(vocab_flag_count + 1, sizeof(*p->flags));
+	if (!p->flags)
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	for (char *tok = strtok_r(v, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *date, *end;
+		struct nl_flag *fl;
+
+		while (*tok == ' ')
+			tok++;
+		end = tok + strlen(tok);
+		while (end > tok && end[-1] == ' ')
+			*--end = '\0';
+		if (!*tok)
+			continue;
+		date = strchr(tok, ':');
+		if (date)
+			*date++ = '\0';
+		if (!vocab_flag_find(tok))
+			return nl_error(err, NL_EDATA, "unknown contraindication '%s' (Enter on the field lists them)", tok);
+		if (p->nflags >= vocab_flag_count)
+			break;
+		fl = &p->flags[p->nflags++];
+		fl->code = strdup(tok);
+		fl->date = date && *date ? strdup(date) : NULL;
+		for (size_t i = 0; f->have_orig && i < f->orig.nflags; i++) {
+			if (strcmp(f->orig.flags[i].code, tok) != 0)
+				continue;
+			fl->end_date = f->orig.flags[i].end_date ? strdup(f->orig.flags[i].end_date) : NULL;
+			fl->note = f->orig.flags[i].note ? strdup(f->orig.flags[i].note) : NULL;
+		}
+	}
+	return rc;
+}
+
+static int build(struct pform *f, struct nl_patient *p, struct nl_err *err)
+{
+	char skin[16];
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	p->id = f->id;
+	p->name = dup_get(f, "name");
+	p->dob = dup_get(f, "dob");
+	p->phone = dup_get(f, "phone");
+	p->email = dup_get(f, "email");
+	p->consent_date = dup_get(f, "consent");
+	p->allergies = dup_get(f, "allergies");
+	p->medications = dup_get(f, "medications");
+	p->notes = dup_get(f, "notes");
+	get(f, "skin", skin, sizeof(skin));
+	if (skin[0] && (rc = vocab_fitzpatrick_parse(skin, &p->skin_type, err)) != NL_OK)
+		return rc;
+	if (!p->name)
+		return nl_error(err, NL_EDATA, "name: required");
+	if ((rc = parse_flags(f, p, err)) != NL_OK)
+		return rc;
+	return check_patient(p, err);
+}
+
+static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
+{
+	struct pform *f = (struct pform *)sc;
+	int rows, cols, cy, cx;
+
+	(void)t;
+	getmaxyx(w, rows, cols);
+	tui_put(w, 0, 1, cols - 2, tui_attr(TS_LABEL),
+		f->id ? "Edit the profile (every change is audited)" : "New patient", false);
+	tui_form_draw(w, &f->fm, 2, 1, cols - 2, rows - 4, &cy, &cx);
+	sc->cy = cy;
+	sc->cx = cx;
+	tui_put(w, rows - 1, 1, cols - 2, tui_attr(TS_DIM), f->fm.f[f->fm.focus].hint, false);
+}
+
+static void pick(struct tui *t, struct pform *f)
+{
+	const char *key = f->fm.f[f->fm.focus].key;
+	char buf[TEXT_BUF];
+
+	if (strcmp(key, "skin") == 0) {
+		const char *items[] = { "I", "II", "III", "IV", "V", "VI", "(not recorded)" };
+		int k = tui_pick(t, "Fitzpatrick skin type", items, 7, -1);
+
+		if (k >= 0)
+			tui_form_set(&f->fm, f->fm.focus, k < 6 ? items[k] : "");
+	} else if (strcmp(key, "flags") == 0) {
+		const char *items[64];
+		char labels[64][128];
+		size_t n = 0;
+		int k;
+
+		for (size_t i = 0; i < vocab_flag_count && n < 64; i++, n++) {
+			snprintf(labels[n], sizeof(labels[n]), "%-20s %s", vocab_flags[i].code,
+				 vocab_flags[i].label);
+			items[n] = labels[n];
+		}
+		k = tui_pick(t, "Add a contraindication", items, n, -1);
+		if (k >= 0) {
+			tui_form_get(&f->fm, f->fm.focus, buf, sizeof(buf));
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s",
+				 buf[0] ? ", " : "", vocab_flags[k].code);
+			tui_form_set(&f->fm, f->fm.focus, buf);
+		}
+	} else {
+		tui_form_step(&f->fm, 1);
+	}
+}
+
+static void save(struct tui *t, struct pform *f)
+{
+	struct nl_patient p;
+	struct nl_err err = { 0 };
+	int64_t id = f->id;
+	int rc = build(f, &p, &err);
+
+	if (rc == NL_OK)
+		rc = f->id ? record_patient_edit(t->store, &p, &err)
+			   : record_patient_add(t->store, &p, &id, &err);
+	record_patient_free(&p);
+	if (rc != NL_OK) {
+		tui_fail(t, "Not saved", &err);
+		return;
+	}
+	tui_msg(t, TS_OK, f->id ? "Profile saved." : "Patient %lld added.", (long long)id);
+	if (f->id) {
+		tui_pop(t);
+	} else {
+		tui_pop(t);
+		tui_push(t, tui_patient_new(t, id));
+	}
+}
+
+static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+{
+	struct pform *f = (struct pform *)sc;
+
+	switch (a) {
+	case TA_NEXT_FIELD:
+	case TA_PREV_FIELD:
+		tui_form_step(&f->fm, a == TA_NEXT_FIELD ? 1 : -1);
+		break;
+	case TA_PICK:
+		pick(t, f);
+		break;
+	case TA_SAVE:
+		save(t, f);
+		break;
+	case TA_CANCEL:
+		if (!f->fm.changed || tui_confirm(t, "Leave", "Leave without saving the changes?", false))
+			tui_pop(t);
+		break;
+	default:
+		break;
+	}
+}
+
+static bool input(struct tui *t, struct tui_screen *sc, int key)
+{
+	(void)t;
+	return tui_form_input(&((struct pform *)sc)->fm, key);
+}
+
+static void destroy(struct tui_screen *sc)
+{
+	struct pform *f = (struct pform *)sc;
+
+	tui_form_wipe(&f->fm);
+	if (f->have_orig)
+		record_patient_free(&f->orig);
+	free(f);
+}
+
+static const struct tui_screen_ops ops = {
+	.name = "patient form",
+	.ctxs = ctxs,
+	.draw = draw,
+	.input = input,
+	.action = action,
+	.destroy = destroy,
+};
+
+struct tui_screen *tui_patient_form_new(struct tui *t, int64_t patient_id)
+{
+	struct pform *f = calloc(1, sizeof(*f));
+	struct nl_err err = { 0 };
+
+	if (!f)
+		return NULL;
+	f->base.ops = &ops;
+	f->id = patient_id;
+	for (size_t i = 0; i < NDEFS; i++) {
+		int k = tui_form_insert(&f->fm, f->fm.n, defs[i].key, defs[i].label, defs[i].kind,
+					0, defs[i].width, false);
+
+		if (k < 0) {
+			destroy(&f->base);
+			return NULL;
+		}
+		snprintf(f->fm.f[k].hint, sizeof(f->fm.f[k].hint), "%s", defs[i].hint);
+	}
+	f->fm.f[0].required = true;
+	tui_form_layout(&f->fm);
+	snprintf(f->base.title, sizeof(f->base.title), "%s", patient_id ? "Edit" : "New patient");
+	if (patient_id) {
+		if (record_patient_get(t->store, patient_id, &f->orig, &err) != NL_OK) {
+			tui_fail(t, "Cannot read the patient", &err);
+			destroy(&f->base);
+			return NULL;
+		}
+		f->have_orig = true;
+		fill(f, &f->orig);
+	}
+	f->fm.changed = false;
+	return &f->base;
+}

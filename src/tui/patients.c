@@ -1,0 +1,306 @@
+/* The patient list: search as you type (name, date of birth, phone, id),
+ * each patient's active series and next due date, overdue in red. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "needlelog/progress.h"
+#include "needlelog/record.h"
+#include "needlelog/vocab.h"
+#include "tui.h"
+
+struct patients {
+	struct tui_screen base;
+	struct nl_patient_summary *rows;
+	struct tui_list list;
+	struct tui_form search;   /* one field */
+	bool searching;
+	bool archived;
+	char today[11];
+};
+
+static const enum tui_ctx browse_ctxs[] = {
+	TC_PATIENTS, TC_LIST, TC_BROWSE, TC_GLOBAL, TC_END
+};
+static const enum tui_ctx search_ctxs[] = {
+	TC_SEARCH, TC_EDIT, TC_GLOBAL, TC_END
+};
+
+static void free_rows(struct patients *p)
+{
+	record_patient_list_free(p->rows, p->list.n);
+	p->rows = NULL;
+	p->list.n = 0;
+}
+
+static void load(struct tui *t, struct patients *p)
+{
+	int64_t keep = p->list.n ? p->rows[p->list.sel].id : 0;
+	struct nl_err err = { 0 };
+	char text[256];
+	size_t n = 0;
+
+	tui_form_get(&p->search, 0, text, sizeof(text));
+	free_rows(p);
+	tui_today(p->today);
+	if (!t->store)
+		return;
+	if (record_patient_list(t->store, text, p->archived, &p->rows, &n, &err) != NL_OK) {
+		tui_fail(t, "Cannot list the patients", &err);
+		p->rows = NULL;
+		n = 0;
+	}
+	p->list.n = n;
+	p->list.sel = 0;
+	for (size_t i = 0; keep && i < n; i++)
+		if (p->rows[i].id == keep)
+			p->list.sel = i;
+}
+
+struct cols {
+	int id, name, dob, phone, series, due;
+};
+
+static struct cols columns(int width)
+{
+	struct cols c = { 6, 0, 11, 0, 24, 22 };
+	int rest = width - c.id - c.dob - c.series - c.due - 1;
+
+	if (rest >= 18 + 16) {
+		c.phone = 16;
+		rest -= 16;
+	}
+	c.name = rest;
+	return c;
+}
+
+static void series_text(const struct nl_patient_summary *r, char *buf,
+			size_t size)
+{
+	const struct vocab_indication *ind;
+
+	if (!r->series_id) {
+		snprintf(buf, size, "%s", r->active_series ? "" : "no active series");
+		return;
+	}
+	ind = vocab_indication_find(r->indication ? r->indication : "");
+	snprintf(buf, size, "%s %d/%d%s", ind ? ind->label : r->indication, r->done,
+		 r->planned, r->active_series > 1 ? " +" : "");
+}
+
+/* "2026-12-01", "today", "5 days late"; the style for it. */
+static enum tui_style due_text(const char *next_due, const char *today,
+			       char *buf, size_t size)
+{
+	enum progress_due d;
+	int days = 0;
+
+	if (!next_due || !next_due[0]) {
+		snprintf(buf, size, "—");
+		return TS_DIM;
+	}
+	d = progress_due_state(next_due, today, &days);
+	if (d == PROGRESS_OVERDUE) {
+		snprintf(buf, size, "%s %dd late", next_due, -days);
+		return TS_OVERDUE;
+	}
+	if (d == PROGRESS_DUE) {
+		snprintf(buf, size, "%s today", next_due);
+		return TS_DUE;
+	}
+	snprintf(buf, size, "%s", next_due);
+	return TS_NORMAL;
+}
+
+static void draw_row(WINDOW *w, int y, int x, int width, size_t row, attr_t a,
+		     void *ctx)
+{
+	struct patients *p = ctx;
+	const struct nl_patient_summary *r = &p->rows[row];
+	struct cols c = columns(width);
+	char buf[256];
+	enum tui_style ds;
+	int nx;
+
+	tui_putf(w, y, x, c.id, a ? a : tui_attr(TS_DIM), "%5lld", (long long)r->id);
+	nx = tui_put(w, y, x + c.id, c.name - 3, a ? a : (r->archived ? tui_attr(TS_VOID) : A_NORMAL),
+		     r->name, false);
+	if (r->nflags)
+		tui_put(w, y, x + c.id + nx + 1, 2, a ? a : tui_attr(TS_WARN), "⚠", false);
+	x += c.id + c.name;
+	tui_put(w, y, x, c.dob - 1, a, r->dob ? r->dob : "", false);
+	x += c.dob;
+	if (c.phone) {
+		tui_put(w, y, x, c.phone - 1, a, r->phone ? r->phone : "", false);
+		x += c.phone;
+	}
+	series_text(r, buf, sizeof(buf));
+	tui_put(w, y, x, c.series - 1, a ? a : (r->series_id ? A_NORMAL : tui_attr(TS_DIM)), buf, false);
+	x += c.series;
+	ds = due_text(r->next_due, p->today, buf, sizeof(buf));
+	tui_put(w, y, x, c.due, a ? a : tui_attr(ds), buf, false);
+}
+
+static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
+{
+	struct patients *p = (struct patients *)sc;
+	int rows, cols, cy, cx, x = 0;
+	struct cols c;
+
+	(void)t;
+	getmaxyx(w, rows, cols);
+	c = columns(cols);
+	tui_put(w, 0, 1, 8, tui_attr(p->searching ? TS_LABEL : TS_NORMAL), "Search:", false);
+	tui_form_draw(w, &p->search, 0, 9, cols - 32 > 20 ? cols - 32 : 20, 1, &cy, &cx);
+	tui_putf(w, 0, cols - 22, 22, tui_attr(TS_DIM), "%zu patient%s%s", p->list.n,
+		 p->list.n == 1 ? "" : "s", p->archived ? " (+archived)" : "");
+	if (p->searching) {
+		sc->cy = cy;
+		sc->cx = cx;
+	}
+	wattrset(w, tui_attr(TS_HEADER));
+	tui_put(w, 1, x, c.id, tui_attr(TS_HEADER), "    #", true);
+	x += c.id;
+	tui_put(w, 1, x, c.name, tui_attr(TS_HEADER), "Name", true);
+	x += c.name;
+	tui_put(w, 1, x, c.dob, tui_attr(TS_HEADER), "Born", true);
+	x += c.dob;
+	if (c.phone) {
+		tui_put(w, 1, x, c.phone, tui_attr(TS_HEADER), "Phone", true);
+		x += c.phone;
+	}
+	tui_put(w, 1, x, c.series, tui_attr(TS_HEADER), "Active series", true);
+	x += c.series;
+	tui_put(w, 1, x, cols - x, tui_attr(TS_HEADER), "Next due", true);
+	tui_list_draw(w, &p->list, 2, 0, cols, rows - 2, !p->searching,
+		      p->search.f[0].len ? "No patient matches the search. Esc clears it."
+					 : "No patients yet. Press a to add one.",
+		      draw_row, p);
+}
+
+static bool input(struct tui *t, struct tui_screen *sc, int key)
+{
+	struct patients *p = (struct patients *)sc;
+
+	if (!p->searching)
+		return false;
+	if (key == TUI_ESC || key == '\n' || key == '\r' || key == TUI_FN(KEY_DOWN) ||
+	    key == TUI_FN(KEY_UP))
+		return false;
+	if (!tui_form_input(&p->search, key))
+		return false;
+	if (p->search.changed) {
+		p->search.changed = false;
+		load(t, p);
+		p->list.sel = 0;
+	}
+	return true;
+}
+
+static void set_searching(struct patients *p, bool on)
+{
+	p->searching = on;
+	p->base.ctxs = on ? search_ctxs : browse_ctxs;
+}
+
+static int64_t selected(struct patients *p)
+{
+	return p->list.n ? p->rows[p->list.sel].id : 0;
+}
+
+static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+{
+	struct patients *p = (struct patients *)sc;
+
+	if (tui_list_move(&p->list, a))
+		return;
+	switch (a) {
+	case TA_SEARCH:
+		set_searching(p, true);
+		break;
+	case TA_SEARCH_DONE:
+		set_searching(p, false);
+		break;
+	case TA_SEARCH_CLEAR:
+		tui_form_set(&p->search, 0, "");
+		set_searching(p, false);
+		load(t, p);
+		break;
+	case TA_OPEN:
+		if (selected(p))
+			tui_push(t, tui_patient_new(t, selected(p)));
+		break;
+	case TA_ADD:
+		tui_push(t, tui_patient_form_new(t, 0));
+		break;
+	case TA_EDIT:
+		if (selected(p))
+			tui_push(t, tui_patient_form_new(t, selected(p)));
+		break;
+	case TA_ARCHIVED:
+		p->archived = !p->archived;
+		load(t, p);
+		tui_msg(t, TS_STATUS, "%s archived patients.", p->archived ? "Showing" : "Hiding");
+		break;
+	case TA_DUE:
+		tui_push(t, tui_due_new(t));
+		break;
+	case TA_BACK:
+		if (p->search.f[0].len) {
+			tui_form_set(&p->search, 0, "");
+			load(t, p);
+		} else {
+			t->quit = true;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void reload(struct tui *t, struct tui_screen *sc)
+{
+	load(t, (struct patients *)sc);
+}
+
+static void lock(struct tui *t, struct tui_screen *sc)
+{
+	(void)t;
+	free_rows((struct patients *)sc);
+}
+
+static void destroy(struct tui_screen *sc)
+{
+	struct patients *p = (struct patients *)sc;
+
+	free_rows(p);
+	tui_form_wipe(&p->search);
+	free(p);
+}
+
+static const struct tui_screen_ops ops = {
+	.name = "patients",
+	.ctxs = browse_ctxs,
+	.draw = draw,
+	.input = input,
+	.action = action,
+	.lock = lock,
+	.unlock = reload,
+	.reload = reload,
+	.destroy = destroy,
+};
+
+struct tui_screen *tui_patients_new(struct tui *t)
+{
+	struct patients *p = calloc(1, sizeof(*p));
+
+	if (!p || tui_form_insert(&p->search, 0, "search", "", TF_TEXT, 0, 0, false) < 0) {
+		free(p);
+		tui_msg(t, TS_ERROR, "Out of memory.");
+		return NULL;
+	}
+	tui_form_layout(&p->search);
+	p->base.ops = &ops;
+	snprintf(p->base.title, sizeof(p->base.title), "Patients");
+	load(t, p);
+	return &p->base;
+}

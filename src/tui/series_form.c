@@ -1,0 +1,292 @@
+/* The series form: plan a treatment series for a patient (indication,
+ * sessions planned, interval, target areas, start, goal, baseline scores). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "needlelog/check.h"
+#include "needlelog/record.h"
+#include "needlelog/vocab.h"
+#include "tui.h"
+
+#define TEXT_BUF 4096
+
+struct srform {
+	struct tui_screen base;
+	int64_t patient_id;
+	struct tui_form fm;
+};
+
+static const enum tui_ctx ctxs[] = { TC_FORM, TC_GLOBAL, TC_END };
+
+static const struct {
+	const char *key, *label;
+	enum tui_field_kind kind;
+	int width;
+	const char *hint;
+} defs[] = {
+	{ "indication", "Indication", TF_PICK, 20, "What is treated. Enter picks (required)." },
+	{ "planned", "Sessions planned", TF_TEXT, 4, "How many sessions, 1-60 (empty = 6)." },
+	{ "interval", "Interval (days)", TF_TEXT, 4, "Days between sessions, 1-365 (empty = 28; scalp often 7)." },
+	{ "areas", "Target areas", TF_PICK, 0, "Area codes separated by commas. Enter adds one from the list." },
+	{ "start", "Start date", TF_TEXT, 12, "YYYY-MM-DD (empty = today)." },
+	{ "goal", "Goal", TF_TEXT, 0, "What the series aims for (free text)." },
+	{ "baseline", "Baseline scores", TF_PICK, 0, "scale=value, separated by commas (gais=4, pain=3). Enter adds a scale." },
+};
+#define NDEFS (sizeof(defs) / sizeof(defs[0]))
+
+static void get(struct srform *f, const char *key, char *buf, size_t size)
+{
+	tui_form_get(&f->fm, (size_t)tui_form_find(&f->fm, key, 0), buf, size);
+}
+
+static int parse_num(const char *field, const char *s, int def, int *out,
+		     struct nl_err *err)
+{
+	char *end;
+	long v;
+
+	if (!*s) {
+		*out = def;
+		return NL_OK;
+	}
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < 0 || v > 100000)
+		return nl_error(err, NL_EDATA, "%s: '%s' is not a whole number", field, s);
+	*out = (int)v;
+	return NL_OK;
+}
+
+/* Splits "a, b, c" in place; returns how many parts went into parts. */
+static size_t split(char *s, char **parts, size_t max)
+{
+	char *save = NULL;
+	size_t n = 0;
+
+	for (char *tok = strtok_r(s, ",", &save); tok && n < max; tok = strtok_r(NULL, ",", &save)) {
+		char *end;
+
+		while (*tok == ' ')
+			tok++;
+		end = tok + strlen(tok);
+		while (end > tok && end[-1] == ' ')
+			*--end = '\0';
+		if (*tok)
+			parts[n++] = tok;
+	}
+	return n;
+}
+
+static int build(struct srform *f, struct nl_series *sr, struct nl_err *err)
+{
+	char v[TEXT_BUF], *parts[64];
+	size_t n;
+	int rc;
+
+	memset(sr, 0, sizeof(*sr));
+	sr->patient_id = f->patient_id;
+	get(f, "indication", v, sizeof(v));
+	if (!vocab_indication_find(v))
+		return nl_error(err, NL_EDATA, "indication: '%s' is not known (Enter lists them)", v);
+	sr->indication = strdup(v);
+	get(f, "planned", v, sizeof(v));
+	if ((rc = parse_num("sessions planned", v, 0, &sr->planned, err)) != NL_OK)
+		return rc;
+	get(f, "interval", v, sizeof(v));
+	if ((rc = parse_num("interval", v, 0, &sr->interval_days, err)) != NL_OK)
+		return rc;
+	get(f, "start", v, sizeof(v));
+	sr->start_date = v[0] ? strdup(v) : NULL;
+	get(f, "goal", v, sizeof(v));
+	sr->goal = v[0] ? strdup(v) : NULL;
+	get(f, "areas", v, sizeof(v));
+	n = split(v, parts, 64);
+	sr->areas = calloc(n ? n : 1, sizeof(*sr->areas));
+	for (size_t i = 0; sr->areas && i < n; i++) {
+		if (!vocab_area_find(parts[i]))
+			return nl_error(err, NL_EDATA, "target areas: '%s' is not an area (Enter lists them)",
+					parts[i]);
+		sr->areas[sr->nareas++] = strdup(parts[i]);
+	}
+	get(f, "baseline", v, sizeof(v));
+	n = split(v, parts, 64);
+	sr->baseline = calloc(n ? n : 1, sizeof(*sr->baseline));
+	for (size_t i = 0; sr->baseline && i < n; i++) {
+		char *eq = strchr(parts[i], '=');
+		const struct vocab_scale *sc;
+
+		if (!eq)
+			return nl_error(err, NL_EDATA, "baseline: write scale=value, not '%s'", parts[i]);
+		*eq++ = '\0';
+		sc = vocab_scale_find(parts[i]);
+		if (!sc)
+			return nl_error(err, NL_EDATA, "baseline: '%s' is not a scale", parts[i]);
+		if ((rc = vocab_scale_parse(sc, eq, &sr->baseline[sr->nbaseline].value, err)) != NL_OK)
+			return rc;
+		sr->baseline[sr->nbaseline++].scale = strdup(sc->code);
+	}
+	return check_series(sr, err);
+}
+
+static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
+{
+	struct srform *f = (struct srform *)sc;
+	int rows, cols, cy, cx;
+
+	(void)t;
+	getmaxyx(w, rows, cols);
+	tui_put(w, 0, 1, cols - 2, tui_attr(TS_LABEL), "New treatment series", false);
+	tui_form_draw(w, &f->fm, 2, 1, cols - 2, rows - 4, &cy, &cx);
+	sc->cy = cy;
+	sc->cx = cx;
+	tui_put(w, rows - 1, 1, cols - 2, tui_attr(TS_DIM), f->fm.f[f->fm.focus].hint, false);
+}
+
+static void append(struct srform *f, const char *text, const char *sep)
+{
+	char buf[TEXT_BUF];
+
+	tui_form_get(&f->fm, f->fm.focus, buf, sizeof(buf));
+	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", buf[0] ? sep : "", text);
+	tui_form_set(&f->fm, f->fm.focus, buf);
+}
+
+static void pick(struct tui *t, struct srform *f)
+{
+	const char *key = f->fm.f[f->fm.focus].key;
+	char labels[64][128];
+	const char *items[64];
+	size_t n = 0;
+	int k;
+
+	if (strcmp(key, "indication") == 0) {
+		for (; n < vocab_indication_count && n < 64; n++) {
+			snprintf(labels[n], sizeof(labels[n]), "%-18s %s", vocab_indications[n].code,
+				 vocab_indications[n].label);
+			items[n] = labels[n];
+		}
+		if ((k = tui_pick(t, "Indication", items, n, -1)) >= 0)
+			tui_form_set(&f->fm, f->fm.focus, vocab_indications[k].code);
+	} else if (strcmp(key, "areas") == 0) {
+		for (; n < vocab_area_count && n < 64; n++) {
+			snprintf(labels[n], sizeof(labels[n]), "%-18s %s", vocab_areas[n].code,
+				 vocab_areas[n].label);
+			items[n] = labels[n];
+		}
+		if ((k = tui_pick(t, "Add a target area", items, n, -1)) >= 0)
+			append(f, vocab_areas[k].code, ", ");
+	} else if (strcmp(key, "baseline") == 0) {
+		for (; n < vocab_scale_count && n < 64; n++) {
+			snprintf(labels[n], sizeof(labels[n]), "%-20s %s", vocab_scales[n].code,
+				 vocab_scales[n].value_help ? vocab_scales[n].value_help : vocab_scales[n].label);
+			items[n] = labels[n];
+		}
+		if ((k = tui_pick(t, "Add a baseline score", items, n, -1)) >= 0) {
+			char buf[64];
+
+			snprintf(buf, sizeof(buf), "%s=", vocab_scales[k].code);
+			append(f, buf, ", ");
+		}
+	} else {
+		tui_form_step(&f->fm, 1);
+	}
+}
+
+static void save(struct tui *t, struct srform *f)
+{
+	struct nl_series sr;
+	struct nl_err err = { 0 };
+	int64_t id = 0;
+	int rc = build(f, &sr, &err);
+
+	if (rc == NL_OK)
+		rc = record_series_add(t->store, &sr, &id, &err);
+	record_series_free(&sr);
+	if (rc != NL_OK) {
+		tui_fail(t, "Not saved", &err);
+		return;
+	}
+	tui_msg(t, TS_OK, "Series %lld planned. n logs its first session.", (long long)id);
+	tui_pop(t);
+	tui_push(t, tui_series_new(t, id));
+}
+
+static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+{
+	struct srform *f = (struct srform *)sc;
+
+	switch (a) {
+	case TA_NEXT_FIELD:
+	case TA_PREV_FIELD:
+		tui_form_step(&f->fm, a == TA_NEXT_FIELD ? 1 : -1);
+		break;
+	case TA_PICK:
+		pick(t, f);
+		break;
+	case TA_SAVE:
+		save(t, f);
+		break;
+	case TA_CANCEL:
+		if (!f->fm.changed || tui_confirm(t, "Leave", "Leave without saving the series?", false))
+			tui_pop(t);
+		break;
+	default:
+		break;
+	}
+}
+
+static bool input(struct tui *t, struct tui_screen *sc, int key)
+{
+	(void)t;
+	return tui_form_input(&((struct srform *)sc)->fm, key);
+}
+
+static void destroy(struct tui_screen *sc)
+{
+	struct srform *f = (struct srform *)sc;
+
+	tui_form_wipe(&f->fm);
+	free(f);
+}
+
+static const struct tui_screen_ops ops = {
+	.name = "series form",
+	.ctxs = ctxs,
+	.draw = draw,
+	.input = input,
+	.action = action,
+	.destroy = destroy,
+};
+
+struct tui_screen *tui_series_form_new(struct tui *t, int64_t patient_id)
+{
+	struct srform *f = calloc(1, sizeof(*f));
+	char today[11];
+
+	if (!f)
+		return NULL;
+	f->base.ops = &ops;
+	f->patient_id = patient_id;
+	for (size_t i = 0; i < NDEFS; i++) {
+		int k = tui_form_insert(&f->fm, f->fm.n, defs[i].key, defs[i].label, defs[i].kind,
+					0, defs[i].width, false);
+
+		if (k < 0) {
+			destroy(&f->base);
+			return NULL;
+		}
+		snprintf(f->fm.f[k].hint, sizeof(f->fm.f[k].hint), "%s", defs[i].hint);
+	}
+	f->fm.f[0].required = true;
+	tui_form_layout(&f->fm);
+	tui_today(today);
+	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "start", 0), today);
+	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "planned", 0), "6");
+	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "interval", 0), "28");
+	f->fm.changed = false;
+	(void)t;
+	snprintf(f->base.title, sizeof(f->base.title), "New series");
+	return &f->base;
+}

@@ -1,0 +1,263 @@
+/* One session, read only: its effective values, the safety warnings
+ * recorded with it, its signature, and every amendment with its reason and
+ * changes (the original stays readable). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "needlelog/record.h"
+#include "needlelog/vocab.h"
+#include "tui.h"
+
+struct line {
+	enum tui_style st;
+	char text[600];
+};
+
+struct session {
+	struct tui_screen base;
+	int64_t id, series_id;
+	struct line *lines;
+	size_t n, cap;
+	struct tui_list list;    /* scrolling: sel is the top line */
+	char date[11];
+	bool is_signed, voided;
+};
+
+static const enum tui_ctx ctxs[] = {
+	TC_SESSION, TC_LIST, TC_BROWSE, TC_GLOBAL, TC_END
+};
+
+static void add(struct session *s, enum tui_style st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void add(struct session *s, enum tui_style st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		struct line *nl = realloc(s->lines, cap * sizeof(*nl));
+
+		if (!nl)
+			return;
+		s->lines = nl;
+		s->cap = cap;
+	}
+	s->lines[s->n].st = st;
+	va_start(ap, fmt);
+	vsnprintf(s->lines[s->n].text, sizeof(s->lines[s->n].text), fmt, ap);
+	va_end(ap);
+	s->n++;
+}
+
+static void field(struct session *s, const char *label, const char *value)
+{
+	if (value && *value)
+		add(s, TS_NORMAL, "%-14s %s", label, value);
+}
+
+static void fill(struct session *s, const struct nl_session_view *v)
+{
+	const struct nl_session *e = &v->effective;
+	char buf[512];
+
+	add(s, TS_LABEL, "Session of %s%s", e->date, e->voided ? "  (VOIDED)" : "");
+	if (e->voided)
+		add(s, TS_WARN, "Voided %s by %s: %s", e->voided_at ? e->voided_at : "",
+		    e->voided_by ? e->voided_by : "?", e->void_reason ? e->void_reason : "");
+	if (e->is_signed)
+		add(s, TS_SIGNED, "✔ Signed %s by %s  (hash %.16s…)", e->signed_at,
+		    e->signed_by ? e->signed_by : "?", e->hash ? e->hash : "");
+	else
+		add(s, TS_DUE, "Not signed yet (s signs and locks it)");
+	add(s, TS_NORMAL, "%s", "");
+	add(s, TS_HEADER, "Treated areas");
+	for (size_t i = 0; i < e->nareas; i++) {
+		const struct nl_treatment *a = &e->areas[i];
+		const struct vocab_area *va = vocab_area_find(a->area);
+
+		if (a->passes)
+			snprintf(buf, sizeof(buf), "%d passes", a->passes);
+		else
+			snprintf(buf, sizeof(buf), "passes not recorded");
+		add(s, TS_NORMAL, "  %-22s %4.2f mm   %s", a->label ? a->label : va ? va->label : a->area,
+		    a->depth_mm, buf);
+	}
+	add(s, TS_NORMAL, "%s", "");
+	field(s, "Practitioner", e->practitioner);
+	field(s, "Device", e->device);
+	field(s, "Cartridge", e->cartridge);
+	if (e->anesthetic) {
+		if (e->anesthetic_minutes >= 0)
+			snprintf(buf, sizeof(buf), "%s, %d min", e->anesthetic, e->anesthetic_minutes);
+		else
+			snprintf(buf, sizeof(buf), "%s", e->anesthetic);
+		field(s, "Anaesthetic", buf);
+	}
+	buf[0] = '\0';
+	for (size_t i = 0; i < e->nproducts; i++)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", i ? ", " : "",
+			 e->products[i]);
+	field(s, "Products", buf);
+	field(s, "Endpoint", e->endpoint);
+	if (e->pain >= 0) {
+		snprintf(buf, sizeof(buf), "%d / 10", e->pain);
+		field(s, "Pain", buf);
+	}
+	field(s, "Reaction", e->reaction);
+	field(s, "Adverse", e->adverse);
+	field(s, "Aftercare", e->aftercare);
+	field(s, "Notes", e->notes);
+	for (size_t i = 0; i < e->nscores; i++) {
+		const struct vocab_scale *sc = vocab_scale_find(e->scores[i].scale);
+		char val[32];
+
+		if (sc)
+			vocab_scale_format(sc, e->scores[i].value, val, sizeof(val));
+		else
+			snprintf(val, sizeof(val), "%g", e->scores[i].value);
+		add(s, TS_NORMAL, "Score %-8s %s  (%s)", e->scores[i].scale, val, sc ? sc->label : "");
+	}
+	add(s, TS_NORMAL, "%s", "");
+	add(s, TS_HEADER, "Safety warnings");
+	if (!e->nwarnings)
+		add(s, TS_DIM, "  none");
+	for (size_t i = 0; i < e->nwarnings; i++)
+		add(s, TS_WARN, "  ⚠ %s", e->warnings[i].message);
+	if (v->namendments) {
+		add(s, TS_NORMAL, "%s", "");
+		add(s, TS_HEADER, "Amendments (the original is kept)");
+	}
+	for (size_t i = 0; i < v->namendments; i++) {
+		const struct nl_amendment *am = &v->amendments[i];
+
+		add(s, TS_LABEL, "  %s by %s — reason: %s", am->at, am->practitioner ? am->practitioner : "?",
+		    am->reason);
+		for (size_t j = 0; j < am->nchanges; j++)
+			add(s, TS_NORMAL, "    %s: %s → %s", am->changes[j].field,
+			    am->changes[j].old_value ? am->changes[j].old_value : "(empty)",
+			    am->changes[j].new_value ? am->changes[j].new_value : "(empty)");
+	}
+}
+
+static void load(struct tui *t, struct session *s)
+{
+	struct nl_session_view v;
+	struct nl_err err = { 0 };
+
+	s->n = 0;
+	if (record_session_get(t->store, s->id, &v, &err) != NL_OK) {
+		tui_fail(t, "Cannot read the session", &err);
+		return;
+	}
+	s->series_id = v.effective.series_id;
+	snprintf(s->date, sizeof(s->date), "%s", v.effective.date);
+	s->is_signed = v.effective.is_signed;
+	s->voided = v.effective.voided;
+	snprintf(s->base.title, sizeof(s->base.title), "Session %s", s->date);
+	fill(s, &v);
+	record_session_view_free(&v);
+	s->list.n = s->n;
+}
+
+static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
+{
+	struct session *s = (struct session *)sc;
+	int rows, cols;
+
+	(void)t;
+	getmaxyx(w, rows, cols);
+	if (s->list.sel + (size_t)rows > s->n)
+		s->list.sel = s->n > (size_t)rows ? s->n - (size_t)rows : 0;
+	for (int i = 0; i < rows && s->list.sel + (size_t)i < s->n; i++) {
+		const struct line *l = &s->lines[s->list.sel + (size_t)i];
+
+		tui_put(w, i, 1, cols - 2, tui_attr(l->st), l->text, false);
+	}
+	s->list.height = rows;
+}
+
+static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+{
+	struct session *s = (struct session *)sc;
+	char what[64];
+
+	snprintf(what, sizeof(what), "the session of %s", s->date);
+	if (tui_list_move(&s->list, a))
+		return;
+	switch (a) {
+	case TA_EDIT:
+		tui_push(t, tui_session_form_new(t, s->series_id, s->id, TUI_EDIT));
+		break;
+	case TA_AMEND:
+		tui_push(t, tui_session_form_new(t, s->series_id, s->id, TUI_AMEND));
+		break;
+	case TA_SIGN:
+		if (tui_session_sign(t, s->id, what))
+			load(t, s);
+		break;
+	case TA_VOID:
+		if (tui_session_void(t, s->id, what))
+			load(t, s);
+		break;
+	case TA_DUE:
+		tui_push(t, tui_due_new(t));
+		break;
+	case TA_BACK:
+		tui_pop(t);
+		break;
+	default:
+		break;
+	}
+}
+
+static void reload(struct tui *t, struct tui_screen *sc)
+{
+	load(t, (struct session *)sc);
+}
+
+static void lock(struct tui *t, struct tui_screen *sc)
+{
+	struct session *s = (struct session *)sc;
+
+	(void)t;
+	if (s->lines)
+		memset(s->lines, 0, s->cap * sizeof(*s->lines));
+	s->n = s->list.n = 0;
+}
+
+static void destroy(struct tui_screen *sc)
+{
+	struct session *s = (struct session *)sc;
+
+	free(s->lines);
+	free(s);
+}
+
+static const struct tui_screen_ops ops = {
+	.name = "session",
+	.ctxs = ctxs,
+	.draw = draw,
+	.action = action,
+	.lock = lock,
+	.unlock = reload,
+	.reload = reload,
+	.destroy = destroy,
+};
+
+struct tui_screen *tui_session_new(struct tui *t, int64_t session_id)
+{
+	struct session *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->base.ops = &ops;
+	s->id = session_id;
+	load(t, s);
+	if (s->n == 0) {
+		destroy(&s->base);
+		return NULL;
+	}
+	return &s->base;
+}

@@ -1,0 +1,1217 @@
+/* The session form: treated areas with depth and passes, every field of a
+ * session, outcome scores. Depths are checked as they are typed against
+ * the hard limits (and the usual range as a note); the safety warnings are
+ * previewed as the form changes and must be acknowledged before saving.
+ * A new session starts from the series' previous one. The form is kept as
+ * a draft in the record file while it is open, so a crash or a lock loses
+ * nothing; the same form amends a session, with a required reason. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "needlelog/check.h"
+#include "needlelog/draft.h"
+#include "needlelog/record.h"
+#include "needlelog/vocab.h"
+#include "tui.h"
+
+#define DRAFT_IDLE_MS 1000     /* save this long after the last change */
+#define DRAFT_MAX_GAP_MS 3000  /* and at least this often while typing */
+#define TEXT_BUF 4096
+
+enum { G_NONE, G_AREA, G_SCORE };
+
+struct sform {
+	struct tui_screen base;
+	enum tui_form_mode mode;     /* TUI_NEW, TUI_EDIT or TUI_AMEND */
+	int64_t series_id, session_id;
+	struct tui_form fm;
+	char indication[64];
+	char heading[256];
+	struct nl_warning *warn;
+	size_t nwarn;
+	char preview_err[512];
+	bool preview_due;
+	bool dirty;                  /* changes not yet in the draft */
+	bool touched;                /* changed since it was opened */
+	bool locked;                 /* wiped for a lock; back from the draft */
+	bool broken;                 /* could not be restored */
+	long long changed_ms, saved_ms;
+};
+
+static const enum tui_ctx ctxs[] = {
+	TC_SESSION_FORM, TC_FORM, TC_GLOBAL, TC_END
+};
+
+/* ---- building the fields ----------------------------------------------- */
+
+struct fdef {
+	const char *key, *label;
+	enum tui_field_kind kind;
+	int width;
+	bool same_line;
+	const char *hint;
+};
+
+static const struct fdef head_fields[] = {
+	{ "date", "Date", TF_TEXT, 12, false, "The session's date, YYYY-MM-DD." },
+	{ "practitioner", "Practitioner", TF_TEXT, 30, false, "Who treated (also who signs)." },
+};
+
+static const struct fdef tail_fields[] = {
+	{ "device", "Device", TF_PICK, 0, false, "Device and tip lot. Enter: used before and usual devices." },
+	{ "cartridge", "Cartridge", TF_PICK, 20, false, "Needle cartridge, e.g. 12-pin, 36-pin, nano. Enter picks." },
+	{ "anesthetic", "Anaesthetic", TF_PICK, 30, false, "Topical anaesthetic product. Enter picks." },
+	{ "minutes", "min", TF_TEXT, 4, true, "Minutes the anaesthetic was on, 0-240." },
+	{ "products", "Products", TF_PICK, 0, false, "Glides and adjuncts, separated by commas. Enter adds one from the list." },
+	{ "endpoint", "Endpoint", TF_PICK, 20, false, "Clinical endpoint reached. Enter picks." },
+	{ "pain", "Pain 0-10", TF_TEXT, 3, false, "Pain during the session, 0 (none) to 10." },
+	{ "reaction", "Reaction", TF_TEXT, 0, false, "Immediate reaction (erythema, oedema...)." },
+	{ "adverse", "Adverse events", TF_TEXT, 0, false, "Adverse events, if any." },
+	{ "aftercare", "Aftercare", TF_TEXT, 0, false, "Aftercare given." },
+	{ "notes", "Notes", TF_TEXT, 0, false, "Clinical notes." },
+};
+
+static int add_def(struct tui_form *fm, size_t at, const struct fdef *d, int group)
+{
+	int i = tui_form_insert(fm, at, d->key, d->label, d->kind, group, d->width, d->same_line);
+
+	if (i >= 0 && d->hint)
+		snprintf(fm->f[i].hint, sizeof(fm->f[i].hint), "%s", d->hint);
+	return i;
+}
+
+static void base_fields(struct sform *f)
+{
+	static const struct fdef reason = {
+		"reason", "Reason", TF_TEXT, 0, false,
+		"Required: why the record is corrected. Kept with the amendment; the original stays.",
+	};
+	int i;
+
+	if (f->mode == TUI_AMEND && (i = add_def(&f->fm, f->fm.n, &reason, G_NONE)) >= 0)
+		f->fm.f[i].required = true;
+	for (size_t k = 0; k < sizeof(head_fields) / sizeof(head_fields[0]); k++)
+		add_def(&f->fm, f->fm.n, &head_fields[k], G_NONE);
+	f->fm.f[tui_form_find(&f->fm, "date", 0)].required = true;
+	for (size_t k = 0; k < sizeof(tail_fields) / sizeof(tail_fields[0]); k++)
+		add_def(&f->fm, f->fm.n, &tail_fields[k], G_NONE);
+}
+
+static void renumber(struct tui_form *fm)
+{
+	int a = 0, s = 0;
+
+	for (size_t i = 0; i < fm->n; i++) {
+		if (strcmp(fm->f[i].key, "area") == 0)
+			snprintf(fm->f[i].label, sizeof(fm->f[i].label), "Area %d", ++a);
+		else if (strcmp(fm->f[i].key, "scale") == 0)
+			snprintf(fm->f[i].label, sizeof(fm->f[i].label), "Score %d", ++s);
+	}
+	tui_form_layout(fm);
+}
+
+/* Inserts an area row after the last one; returns the index of its area
+ * field (label, depth and passes follow), or -1. */
+static int add_area_row(struct sform *f)
+{
+	static const struct fdef row[] = {
+		{ "area", "Area", TF_PICK, 16, false, "The treated area. Enter picks from the list." },
+		{ "label", "scar", TF_TEXT, 10, true, "For a named scar: which one (free text)." },
+		{ "depth", "depth mm", TF_TEXT, 5, true, NULL },
+		{ "passes", "passes", TF_TEXT, 3, true, "Passes over the area, 1-20 (empty = not recorded)." },
+	};
+	size_t at = 0;
+	int first = -1;
+
+	for (size_t i = 0; i < f->fm.n; i++)
+		if (f->fm.f[i].group == G_AREA || strcmp(f->fm.f[i].key, "practitioner") == 0)
+			at = i + 1;
+	for (size_t k = 0; k < 4; k++) {
+		int i = add_def(&f->fm, at + k, &row[k], G_AREA);
+
+		if (i < 0)
+			return -1;
+		if (k == 0)
+			first = i;
+	}
+	snprintf(f->fm.f[first + 2].hint, sizeof(f->fm.f[first + 2].hint),
+		 "Depth in mm, allowed %.1f-%.1f mm.", VOCAB_DEPTH_MIN_MM, VOCAB_DEPTH_MAX_MM);
+	renumber(&f->fm);
+	return first;
+}
+
+static int add_score_row(struct sform *f)
+{
+	static const struct fdef row[] = {
+		{ "scale", "Score", TF_PICK, 20, false, "The outcome scale. Enter picks from the list." },
+		{ "value", "value", TF_TEXT, 8, true, "The score on the scale (empty rows are left out)." },
+	};
+	int first = add_def(&f->fm, f->fm.n, &row[0], G_SCORE);
+
+	if (first < 0 || add_def(&f->fm, f->fm.n, &row[1], G_SCORE) < 0)
+		return -1;
+	renumber(&f->fm);
+	return first;
+}
+
+static void set_key(struct sform *f, const char *key, const char *value)
+{
+	int i = tui_form_find(&f->fm, key, 0);
+
+	if (i >= 0)
+		tui_form_set(&f->fm, (size_t)i, value);
+}
+
+static void set_int(struct sform *f, const char *key, int v, int none)
+{
+	char buf[32] = "";
+
+	if (v != none)
+		snprintf(buf, sizeof(buf), "%d", v);
+	set_key(f, key, buf);
+}
+
+static void fill_area(struct sform *f, int i, const struct nl_treatment *a)
+{
+	char buf[32];
+
+	tui_form_set(&f->fm, (size_t)i, a->area);
+	tui_form_set(&f->fm, (size_t)i + 1, a->label);
+	snprintf(buf, sizeof(buf), "%.2f", a->depth_mm);
+	tui_form_set(&f->fm, (size_t)i + 2, a->depth_mm > 0 ? buf : "");
+	snprintf(buf, sizeof(buf), "%d", a->passes);
+	tui_form_set(&f->fm, (size_t)i + 3, a->passes ? buf : "");
+}
+
+/* Fills the form from a session. full: every field (edit, amend); else the
+ * defaults a repeat session takes from the previous one. */
+static void fill(struct sform *f, const struct nl_session *s, bool full)
+{
+	char buf[TEXT_BUF] = "";
+
+	for (size_t k = 0; k < s->nareas; k++) {
+		int i = add_area_row(f);
+
+		if (i >= 0)
+			fill_area(f, i, &s->areas[k]);
+	}
+	set_key(f, "practitioner", s->practitioner);
+	set_key(f, "device", s->device);
+	set_key(f, "cartridge", s->cartridge);
+	set_key(f, "anesthetic", s->anesthetic);
+	set_int(f, "minutes", s->anesthetic_minutes, -1);
+	for (size_t k = 0; k < s->nproducts; k++)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", k ? ", " : "",
+			 s->products[k]);
+	set_key(f, "products", buf);
+	if (!full)
+		return;
+	set_key(f, "date", s->date);
+	set_key(f, "endpoint", s->endpoint);
+	set_int(f, "pain", s->pain, -1);
+	set_key(f, "reaction", s->reaction);
+	set_key(f, "adverse", s->adverse);
+	set_key(f, "aftercare", s->aftercare);
+	set_key(f, "notes", s->notes);
+	for (size_t k = 0; k < s->nscores; k++) {
+		const struct vocab_scale *sc = vocab_scale_find(s->scores[k].scale);
+		int i = add_score_row(f);
+
+		if (i < 0)
+			continue;
+		tui_form_set(&f->fm, (size_t)i, s->scores[k].scale);
+		if (sc)
+			vocab_scale_format(sc, s->scores[k].value, buf, sizeof(buf));
+		else
+			snprintf(buf, sizeof(buf), "%g", s->scores[k].value);
+		tui_form_set(&f->fm, (size_t)i + 1, buf);
+	}
+}
+
+/* ---- reading and checking the fields ---------------------------------- */
+
+static bool parse_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
+static bool parse_depth(const char *s, double *out)
+{
+	char buf[64], *end, *p;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	if ((p = strchr(buf, ',')))   /* a decimal comma is fine too */
+		*p = '.';
+	errno = 0;
+	*out = strtod(buf, &end);
+	return !errno && end != buf && *end == '\0' && isfinite(*out);
+}
+
+/* The area code of the row whose depth field is i. */
+static void row_area(const struct sform *f, size_t depth_i, char *buf, size_t size)
+{
+	tui_form_get(&f->fm, depth_i - 2, buf, size);
+}
+
+/* Sets the inline error (hard limits) or note (usual range) of field i. */
+static void check_field(struct sform *f, size_t i)
+{
+	struct tui_field *fd = &f->fm.f[i];
+	char v[TEXT_BUF], area[64];
+	double d;
+	int n;
+
+	fd->error[0] = fd->note[0] = '\0';
+	tui_form_get(&f->fm, i, v, sizeof(v));
+	if (fd->required && !v[0]) {
+		snprintf(fd->error, sizeof(fd->error), "required");
+		return;
+	}
+	if (!v[0])
+		return;
+	if (strcmp(fd->key, "date") == 0 && !check_date_valid(v)) {
+		snprintf(fd->error, sizeof(fd->error), "not a date: use YYYY-MM-DD");
+	} else if (strcmp(fd->key, "area") == 0 && !vocab_area_find(v)) {
+		snprintf(fd->error, sizeof(fd->error), "unknown area '%.40s': Enter picks", v);
+	} else if (strcmp(fd->key, "depth") == 0) {
+		double lo, hi;
+
+		if (!parse_depth(v, &d)) {
+			snprintf(fd->error, sizeof(fd->error), "depth '%.20s' is not a number of mm", v);
+			return;
+		}
+		if (d < VOCAB_DEPTH_MIN_MM || d > VOCAB_DEPTH_MAX_MM) {
+			snprintf(fd->error, sizeof(fd->error), "depth %.2f mm is outside %.1f-%.1f mm",
+				 d, VOCAB_DEPTH_MIN_MM, VOCAB_DEPTH_MAX_MM);
+			return;
+		}
+		row_area(f, i, area, sizeof(area));
+		if (vocab_depth_usual(area, f->indication, &lo, &hi, NULL) == NL_OK &&
+		    (d < lo || d > hi))
+			snprintf(fd->note, sizeof(fd->note), "%s usual %.2f-%.2f mm",
+				 d > hi ? "above the" : "below the", lo, hi);
+	} else if (strcmp(fd->key, "passes") == 0 &&
+		   !parse_int(v, VOCAB_PASSES_MIN, VOCAB_PASSES_MAX, &n)) {
+		snprintf(fd->error, sizeof(fd->error), "passes: %d-%d", VOCAB_PASSES_MIN, VOCAB_PASSES_MAX);
+	} else if (strcmp(fd->key, "pain") == 0 && !parse_int(v, VOCAB_PAIN_MIN, VOCAB_PAIN_MAX, &n)) {
+		snprintf(fd->error, sizeof(fd->error), "pain: a whole number 0-10");
+	} else if (strcmp(fd->key, "minutes") == 0 &&
+		   !parse_int(v, 0, VOCAB_ANESTHETIC_MINUTES_MAX, &n)) {
+		snprintf(fd->error, sizeof(fd->error), "minutes: 0-%d", VOCAB_ANESTHETIC_MINUTES_MAX);
+	} else if (strcmp(fd->key, "endpoint") == 0 && !vocab_endpoint_find(v)) {
+		snprintf(fd->error, sizeof(fd->error), "unknown endpoint: Enter picks");
+	} else if (strcmp(fd->key, "scale") == 0 && !vocab_scale_find(v)) {
+		snprintf(fd->error, sizeof(fd->error), "unknown scale: Enter picks");
+	} else if (strcmp(fd->key, "value") == 0) {
+		const struct vocab_scale *sc;
+		struct nl_err err = { 0 };
+		char code[64];
+
+		tui_form_get(&f->fm, i - 1, code, sizeof(code));
+		sc = vocab_scale_find(code);
+		if (sc && vocab_scale_parse(sc, v, &d, &err) != NL_OK) {
+			char range[128];
+
+			vocab_scale_range(sc, range, sizeof(range));
+			snprintf(fd->error, sizeof(fd->error), "%s allows %s", sc->code, range);
+		}
+	}
+}
+
+static void update_hint(struct sform *f, size_t i)
+{
+	struct tui_field *fd = &f->fm.f[i];
+	char area[64], buf[200];
+	double lo, hi;
+
+	if (strcmp(fd->key, "depth") == 0) {
+		row_area(f, i, area, sizeof(area));
+		if (vocab_depth_usual(area, f->indication, &lo, &hi, NULL) == NL_OK)
+			snprintf(buf, sizeof(buf), "Depth in mm: allowed %.1f-%.1f; usual for %s %.2f-%.2f.",
+				 VOCAB_DEPTH_MIN_MM, VOCAB_DEPTH_MAX_MM, area, lo, hi);
+		else
+			snprintf(buf, sizeof(buf), "Depth in mm: allowed %.1f-%.1f.",
+				 VOCAB_DEPTH_MIN_MM, VOCAB_DEPTH_MAX_MM);
+		snprintf(fd->hint, sizeof(fd->hint), "%s", buf);
+	} else if (strcmp(fd->key, "value") == 0) {
+		const struct vocab_scale *sc;
+
+		tui_form_get(&f->fm, i - 1, area, sizeof(area));
+		sc = vocab_scale_find(area);
+		if (sc)
+			snprintf(fd->hint, sizeof(fd->hint), "%s: %s", sc->label,
+				 sc->value_help ? sc->value_help : "");
+	}
+}
+
+static void check_all(struct sform *f)
+{
+	for (size_t i = 0; i < f->fm.n; i++)
+		check_field(f, i);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s && *s ? strdup(s) : NULL;
+}
+
+static char *get_dup(struct sform *f, const char *key)
+{
+	char v[TEXT_BUF];
+	int i = tui_form_find(&f->fm, key, 0);
+
+	if (i < 0)
+		return NULL;
+	tui_form_get(&f->fm, (size_t)i, v, sizeof(v));
+	return dup_or_null(v);
+}
+
+static int get_int(struct sform *f, const char *key, int none)
+{
+	char v[64];
+	int i = tui_form_find(&f->fm, key, 0), n;
+
+	if (i < 0)
+		return none;
+	tui_form_get(&f->fm, (size_t)i, v, sizeof(v));
+	return v[0] && parse_int(v, -1000000, 1000000, &n) ? n : none;
+}
+
+static void split_products(const char *text, struct nl_session *s)
+{
+	char *copy = strdup(text ? text : ""), *save = NULL;
+	size_t cap = 0;
+
+	for (char *tok = copy ? strtok_r(copy, ",", &save) : NULL; tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *end;
+
+		while (*tok == ' ')
+			tok++;
+		end = tok + strlen(tok);
+		while (end > tok && end[-1] == ' ')
+			*--end = '\0';
+		if (!*tok)
+			continue;
+		if (s->nproducts == cap) {
+			char **np = realloc(s->products, (cap ? cap * 2 : 4) * sizeof(*np));
+
+			if (!np)
+				break;
+			s->products = np;
+			cap = cap ? cap * 2 : 4;
+		}
+		s->products[s->nproducts++] = strdup(tok);
+	}
+	free(copy);
+}
+
+/* The session the form describes. Returns the index of the first field
+ * with an error, or -1 when the form is sound. */
+static int build(struct sform *f, struct nl_session *s)
+{
+	char v[TEXT_BUF];
+	size_t nrows = 0;
+	int bad = -1;
+
+	check_all(f);
+	memset(s, 0, sizeof(*s));
+	s->series_id = f->series_id;
+	s->id = f->session_id;
+	s->date = get_dup(f, "date");
+	s->practitioner = get_dup(f, "practitioner");
+	s->device = get_dup(f, "device");
+	s->cartridge = get_dup(f, "cartridge");
+	s->anesthetic = get_dup(f, "anesthetic");
+	s->anesthetic_minutes = get_int(f, "minutes", -1);
+	s->endpoint = get_dup(f, "endpoint");
+	s->pain = get_int(f, "pain", -1);
+	s->reaction = get_dup(f, "reaction");
+	s->adverse = get_dup(f, "adverse");
+	s->aftercare = get_dup(f, "aftercare");
+	s->notes = get_dup(f, "notes");
+	{
+		char *p = get_dup(f, "products");
+
+		split_products(p, s);
+		free(p);
+	}
+	for (size_t i = 0; i < f->fm.n; i++)
+		nrows += strcmp(f->fm.f[i].key, "area") == 0 || strcmp(f->fm.f[i].key, "scale") == 0;
+	s->areas = calloc(nrows ? nrows : 1, sizeof(*s->areas));
+	s->scores = calloc(nrows ? nrows : 1, sizeof(*s->scores));
+	for (size_t i = 0; i < f->fm.n; i++) {
+		const char *key = f->fm.f[i].key;
+
+		if (bad < 0 && f->fm.f[i].error[0])
+			bad = (int)i;
+		if (strcmp(key, "area") == 0 && s->areas) {
+			struct nl_treatment *a = &s->areas[s->nareas];
+			char dv[64];
+
+			tui_form_get(&f->fm, i, v, sizeof(v));
+			tui_form_get(&f->fm, i + 2, dv, sizeof(dv));
+			if (!v[0] && !dv[0])
+				continue;   /* an empty row is left out */
+			if (!dv[0] && !f->fm.f[i + 2].error[0]) {
+				snprintf(f->fm.f[i + 2].error, sizeof(f->fm.f[i + 2].error), "depth required");
+				if (bad < 0 || bad > (int)i + 2)
+					bad = (int)i + 2;
+			}
+			a->area = dup_or_null(v);
+			tui_form_get(&f->fm, i + 1, v, sizeof(v));
+			a->label = dup_or_null(v);
+			parse_depth(dv, &a->depth_mm);
+			tui_form_get(&f->fm, i + 3, v, sizeof(v));
+			if (!v[0] || !parse_int(v, 1, 1000, &a->passes))
+				a->passes = 0;
+			s->nareas++;
+		} else if (strcmp(key, "scale") == 0 && s->scores) {
+			const struct vocab_scale *sc;
+			char val[64];
+
+			tui_form_get(&f->fm, i, v, sizeof(v));
+			tui_form_get(&f->fm, i + 1, val, sizeof(val));
+			sc = vocab_scale_find(v);
+			if (!val[0] || !sc)
+				continue;
+			if (vocab_scale_parse(sc, val, &s->scores[s->nscores].value, NULL) != NL_OK)
+				continue;
+			s->scores[s->nscores++].scale = strdup(sc->code);
+		}
+	}
+	if (bad < 0 && s->nareas == 0) {
+		int i = tui_form_find(&f->fm, "area", 0);
+
+		if (i < 0)
+			i = add_area_row(f);
+		if (i >= 0) {
+			snprintf(f->fm.f[i].error, sizeof(f->fm.f[i].error), "at least one area");
+			bad = i;
+		}
+	}
+	return bad;
+}
+
+/* ---- safety preview ---------------------------------------------------- */
+
+static void clear_warnings(struct sform *f)
+{
+	record_warnings_free(f->warn, f->nwarn);
+	f->warn = NULL;
+	f->nwarn = 0;
+	f->preview_err[0] = '\0';
+}
+
+static void preview(struct tui *t, struct sform *f)
+{
+	struct nl_session s;
+	struct nl_err err = { 0 };
+	int bad;
+
+	f->preview_due = false;
+	clear_warnings(f);
+	bad = build(f, &s);
+	if (bad >= 0) {
+		snprintf(f->preview_err, sizeof(f->preview_err), "%s: %s", f->fm.f[bad].label,
+			 f->fm.f[bad].error);
+	} else if (check_session_preview(t->store, &s, f->mode == TUI_NEW ? 0 : f->session_id,
+					 &f->warn, &f->nwarn, &err) != NL_OK) {
+		snprintf(f->preview_err, sizeof(f->preview_err), "%s", err.msg);
+		f->warn = NULL;
+		f->nwarn = 0;
+	}
+	record_session_free(&s);
+}
+
+/* ---- drafts ------------------------------------------------------------ */
+
+static const char *const mode_names[] = {
+	[TUI_NEW] = "new", [TUI_EDIT] = "edit", [TUI_AMEND] = "amend", [TUI_DRAFT] = "new",
+};
+
+static char *draft_text(struct sform *f)
+{
+	json_t *root = json_object(), *fields = json_array();
+	char *text = NULL;
+
+	if (root && fields) {
+		json_object_set_new(root, "version", json_integer(1));
+		json_object_set_new(root, "mode", json_string(mode_names[f->mode]));
+		json_object_set_new(root, "session_id", json_integer(f->session_id));
+		json_object_set_new(root, "focus", json_integer((json_int_t)f->fm.focus));
+		for (size_t i = 0; i < f->fm.n; i++) {
+			char v[TEXT_BUF];
+
+			tui_form_get(&f->fm, i, v, sizeof(v));
+			json_array_append_new(fields, json_pack("{s:s, s:s}", "key", f->fm.f[i].key,
+								"text", v));
+		}
+		json_object_set(root, "fields", fields);
+		text = json_dumps(root, JSON_COMPACT);
+	}
+	json_decref(fields);
+	json_decref(root);
+	return text;
+}
+
+static void save_draft(struct tui *t, struct sform *f)
+{
+	struct nl_err err = { 0 };
+	char *text;
+
+	if (!t->store || f->locked || f->broken)
+		return;
+	text = draft_text(f);
+	if (!text) {
+		tui_msg(t, TS_ERROR, "Out of memory: the draft was not saved.");
+		return;
+	}
+	if (draft_save(t->store, f->series_id, text, &err) != NL_OK)
+		tui_fail(t, "The draft was not saved", &err);
+	else
+		f->dirty = false;
+	f->saved_ms = tui_now_ms();
+	free(text);
+}
+
+/* Rebuilds the form from draft text; -1 when it cannot be read. */
+static int restore(struct sform *f, const char *text)
+{
+	json_t *root = json_loads(text, 0, NULL), *fields, *it;
+	const char *mode = NULL;
+	json_int_t sid = 0, focus = 0;
+	size_t k;
+	int area = -1, score = -1;
+
+	if (!root || json_unpack(root, "{s:s, s:I, s:I, s:o}", "mode", &mode, "session_id", &sid,
+				 "focus", &focus, "fields", &fields) != 0 || !json_is_array(fields)) {
+		json_decref(root);
+		return -1;
+	}
+	f->mode = strcmp(mode, "amend") == 0 ? TUI_AMEND : strcmp(mode, "edit") == 0 ? TUI_EDIT : TUI_NEW;
+	f->session_id = f->mode == TUI_NEW ? 0 : sid;
+	tui_form_wipe(&f->fm);
+	base_fields(f);
+	json_array_foreach(fields, k, it) {
+		const char *key = json_string_value(json_object_get(it, "key"));
+		const char *v = json_string_value(json_object_get(it, "text"));
+
+		if (!key || !v)
+			continue;
+		if (strcmp(key, "area") == 0)
+			area = add_area_row(f);
+		else if (strcmp(key, "scale") == 0)
+			score = add_score_row(f);
+		if (strcmp(key, "area") == 0 && area >= 0)
+			tui_form_set(&f->fm, (size_t)area, v);
+		else if (strcmp(key, "label") == 0 && area >= 0)
+			tui_form_set(&f->fm, (size_t)area + 1, v);
+		else if (strcmp(key, "depth") == 0 && area >= 0)
+			tui_form_set(&f->fm, (size_t)area + 2, v);
+		else if (strcmp(key, "passes") == 0 && area >= 0)
+			tui_form_set(&f->fm, (size_t)area + 3, v);
+		else if (strcmp(key, "scale") == 0 && score >= 0)
+			tui_form_set(&f->fm, (size_t)score, v);
+		else if (strcmp(key, "value") == 0 && score >= 0)
+			tui_form_set(&f->fm, (size_t)score + 1, v);
+		else
+			set_key(f, key, v);
+	}
+	json_decref(root);
+	renumber(&f->fm);
+	f->fm.focus = focus >= 0 && (size_t)focus < f->fm.n ? (size_t)focus : 0;
+	check_all(f);
+	return 0;
+}
+
+/* ---- setting up --------------------------------------------------------- */
+
+static void set_heading(struct tui *t, struct sform *f)
+{
+	static const char *const what[] = {
+		[TUI_NEW] = "New session", [TUI_EDIT] = "Editing the unsigned session",
+		[TUI_AMEND] = "Amending the session", [TUI_DRAFT] = "New session",
+	};
+	const struct vocab_indication *ind = vocab_indication_find(f->indication);
+
+	(void)t;
+	snprintf(f->heading, sizeof(f->heading), "%s — %s", what[f->mode],
+		 ind ? ind->label : f->indication);
+	snprintf(f->base.title, sizeof(f->base.title), "%s",
+		 f->mode == TUI_AMEND ? "Amend" : f->mode == TUI_EDIT ? "Edit session" : "New session");
+}
+
+static int load_series(struct tui *t, struct sform *f, struct nl_series *sr)
+{
+	struct nl_err err = { 0 };
+
+	if (record_series_get(t->store, f->series_id, sr, &err) != NL_OK) {
+		tui_fail(t, "Cannot read the series", &err);
+		return -1;
+	}
+	snprintf(f->indication, sizeof(f->indication), "%s", sr->indication);
+	return 0;
+}
+
+/* A new session: the previous session's areas, depths, passes, device,
+ * cartridge, products and anaesthetic; else the series' target areas. */
+static void defaults(struct tui *t, struct sform *f, const struct nl_series *sr)
+{
+	struct nl_session *rows = NULL;
+	struct nl_err err = { 0 };
+	char today[11];
+	size_t n = 0;
+
+	if (record_session_list(t->store, f->series_id, false, &rows, &n, &err) == NL_OK && n)
+		fill(f, &rows[n - 1], false);
+	else
+		for (size_t k = 0; k < sr->nareas; k++) {
+			int i = add_area_row(f);
+
+			if (i >= 0)
+				tui_form_set(&f->fm, (size_t)i, sr->areas[k]);
+		}
+	record_session_list_free(rows, n);
+	if (tui_form_find(&f->fm, "area", 0) < 0)
+		add_area_row(f);
+	for (size_t k = 0; k < sr->nbaseline; k++) {
+		int i = add_score_row(f);
+
+		if (i >= 0)
+			tui_form_set(&f->fm, (size_t)i, sr->baseline[k].scale);
+	}
+	tui_today(today);
+	set_key(f, "date", today);
+	if (t->practitioner[0])
+		set_key(f, "practitioner", t->practitioner);
+}
+
+static int load_session(struct tui *t, struct sform *f)
+{
+	struct nl_session_view v;
+	struct nl_err err = { 0 };
+
+	if (record_session_get(t->store, f->session_id, &v, &err) != NL_OK) {
+		tui_fail(t, "Cannot read the session", &err);
+		return -1;
+	}
+	if (v.effective.voided || (f->mode == TUI_EDIT && v.effective.is_signed)) {
+		tui_msg(t, TS_WARN, "%s", v.effective.voided ? "A voided session cannot be changed."
+			: "This session is signed: amend it (m) instead.");
+		record_session_view_free(&v);
+		return -1;
+	}
+	fill(f, &v.effective, true);
+	record_session_view_free(&v);
+	return 0;
+}
+
+static int load_draft(struct tui *t, struct sform *f)
+{
+	struct nl_err err = { 0 };
+	char *text = NULL;
+	int rc;
+
+	if (draft_load(t->store, f->series_id, &text, NULL, &err) != NL_OK) {
+		tui_fail(t, "Cannot load the draft", &err);
+		return -1;
+	}
+	rc = restore(f, text);
+	free(text);
+	if (rc != 0)
+		tui_msg(t, TS_ERROR, "The draft could not be read; it is kept as it was.");
+	return rc;
+}
+
+/* ---- screen hooks -------------------------------------------------------- */
+
+static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
+{
+	struct sform *f = (struct sform *)sc;
+	int rows, cols, cy, cx, wh, fh, y;
+	const struct tui_field *fd;
+
+	(void)t;
+	getmaxyx(w, rows, cols);
+	if (f->locked || f->broken) {
+		tui_put(w, 1, 1, cols - 2, tui_attr(TS_WARN),
+			"The form could not be brought back from its draft. Esc leaves.", false);
+		return;
+	}
+	tui_put(w, 0, 1, cols - 2, tui_attr(TS_LABEL), f->heading, false);
+	wh = f->nwarn ? (int)f->nwarn : 1;
+	if (wh > 5)
+		wh = 5;
+	fh = rows - 1 - 2 - 1 - wh;
+	if (fh < 3)
+		fh = 3;
+	tui_form_draw(w, &f->fm, 1, 1, cols - 2, fh, &cy, &cx);
+	sc->cy = cy;
+	sc->cx = cx;
+	y = 1 + fh;
+	fd = f->fm.n ? &f->fm.f[f->fm.focus] : NULL;
+	if (fd && fd->error[0])
+		tui_putf(w, y, 1, cols - 2, tui_attr(TS_ERROR), "✖ %s: %s", fd->label, fd->error);
+	else if (fd && fd->note[0])
+		tui_putf(w, y, 1, cols - 2, tui_attr(TS_WARN), "%s: %s   (%s)", fd->label, fd->note, fd->hint);
+	else if (fd)
+		tui_put(w, y, 1, cols - 2, tui_attr(TS_DIM), fd->hint, false);
+	y++;
+	tui_heading(w, y++, 0, cols, f->nwarn ? "Safety warnings (recorded with the session)"
+					      : "Safety checks");
+	if (f->preview_err[0])
+		tui_put(w, y, 1, cols - 2, tui_attr(TS_ERROR), f->preview_err, false);
+	else if (!f->nwarn)
+		tui_put(w, y, 1, cols - 2, tui_attr(TS_OK), "✔ No safety warnings so far.", false);
+	for (size_t i = 0; i < f->nwarn && (int)i < wh; i++) {
+		if ((int)i == wh - 1 && f->nwarn > (size_t)wh)
+			tui_putf(w, y + (int)i, 1, cols - 2, tui_attr(TS_WARN), "⚠ … and %zu more",
+				 f->nwarn - i);
+		else
+			tui_putf(w, y + (int)i, 1, cols - 2, tui_attr(TS_WARN), "⚠ %s", f->warn[i].message);
+	}
+}
+
+static void changed(struct sform *f)
+{
+	f->dirty = f->touched = true;
+	f->preview_due = true;
+	f->changed_ms = tui_now_ms();
+}
+
+static bool input(struct tui *t, struct tui_screen *sc, int key)
+{
+	struct sform *f = (struct sform *)sc;
+
+	if (f->locked || f->broken || !tui_form_input(&f->fm, key))
+		return false;
+	if (f->fm.changed) {
+		f->fm.changed = false;
+		check_field(f, f->fm.focus);
+		update_hint(f, f->fm.focus);
+		changed(f);
+		if (tui_now_ms() - f->saved_ms >= DRAFT_MAX_GAP_MS)
+			save_draft(t, f);
+	}
+	return true;
+}
+
+static void tick(struct tui *t, struct tui_screen *sc)
+{
+	struct sform *f = (struct sform *)sc;
+
+	if (f->locked || f->broken)
+		return;
+	if (f->preview_due)
+		preview(t, f);
+	if (f->dirty && tui_now_ms() - f->changed_ms >= DRAFT_IDLE_MS)
+		save_draft(t, f);
+}
+
+static void pick_from(struct tui *t, struct sform *f, enum record_pick which,
+		      const char *title, bool append)
+{
+	struct nl_err err = { 0 };
+	struct tui_field *fd = &f->fm.f[f->fm.focus];
+	char **items = NULL, cur[TEXT_BUF];
+	size_t n = 0;
+	int k;
+
+	if (record_picklist(t->store, which, t->practitioner[0] ? t->practitioner : NULL,
+			    &items, &n, &err) != NL_OK) {
+		tui_fail(t, "Cannot read the pick list", &err);
+		return;
+	}
+	k = tui_pick(t, title, (const char *const *)items, n, -1);
+	if (k >= 0) {
+		tui_form_get(&f->fm, f->fm.focus, cur, sizeof(cur));
+		if (append && cur[0] && !strstr(cur, items[k]))
+			snprintf(cur + strlen(cur), sizeof(cur) - strlen(cur), ", %s", items[k]);
+		else if (!append || !cur[0])
+			snprintf(cur, sizeof(cur), "%s", items[k]);
+		tui_form_set(&f->fm, f->fm.focus, cur);
+		(void)fd;
+		changed(f);
+	}
+	record_strings_free(items, n);
+}
+
+/* Picks a code from a vocabulary table shown as "code  Label". */
+static void pick_code(struct tui *t, struct sform *f, const char *title,
+		      const char *const *codes, const char *const *labels, size_t n)
+{
+	char **items = calloc(n ? n : 1, sizeof(*items)), cur[64];
+	int initial = -1, k;
+
+	if (!items)
+		return;
+	tui_form_get(&f->fm, f->fm.focus, cur, sizeof(cur));
+	for (size_t i = 0; i < n; i++) {
+		char buf[256];
+
+		snprintf(buf, sizeof(buf), "%-18s %s", codes[i], labels[i]);
+		items[i] = strdup(buf);
+		if (strcmp(codes[i], cur) == 0)
+			initial = (int)i;
+	}
+	k = tui_pick(t, title, (const char *const *)items, n, initial);
+	if (k >= 0) {
+		tui_form_set(&f->fm, f->fm.focus, codes[k]);
+		check_field(f, f->fm.focus);
+		changed(f);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(items[i]);
+	free(items);
+}
+
+static void pick(struct tui *t, struct sform *f)
+{
+	const char *key = f->fm.f[f->fm.focus].key;
+	const char *codes[64], *labels[64];
+	char ranges[64][96];
+	size_t n = 0;
+
+	if (strcmp(key, "area") == 0) {
+		for (size_t i = 0; i < vocab_area_count && n < 64; i++, n++) {
+			double lo, hi;
+
+			codes[n] = vocab_areas[i].code;
+			if (vocab_depth_usual(vocab_areas[i].code, f->indication, &lo, &hi, NULL) == NL_OK)
+				snprintf(ranges[n], sizeof(ranges[n]), "%s (usual %.2g-%.2g mm)",
+					 vocab_areas[i].label, lo, hi);
+			else
+				snprintf(ranges[n], sizeof(ranges[n]), "%s", vocab_areas[i].label);
+			labels[n] = ranges[n];
+		}
+		pick_code(t, f, "Treated area", codes, labels, n);
+	} else if (strcmp(key, "scale") == 0) {
+		for (size_t i = 0; i < vocab_scale_count && n < 64; i++, n++) {
+			codes[n] = vocab_scales[i].code;
+			labels[n] = vocab_scales[i].label;
+		}
+		pick_code(t, f, "Outcome scale", codes, labels, n);
+	} else if (strcmp(key, "endpoint") == 0) {
+		for (size_t i = 0; i < vocab_endpoint_count && n < 64; i++, n++) {
+			codes[n] = vocab_endpoints[i].code;
+			labels[n] = vocab_endpoints[i].label;
+		}
+		pick_code(t, f, "Endpoint", codes, labels, n);
+	} else if (strcmp(key, "device") == 0) {
+		pick_from(t, f, RECORD_PICK_DEVICE, "Device", false);
+	} else if (strcmp(key, "cartridge") == 0) {
+		pick_from(t, f, RECORD_PICK_CARTRIDGE, "Cartridge", false);
+	} else if (strcmp(key, "anesthetic") == 0) {
+		pick_from(t, f, RECORD_PICK_ANESTHETIC, "Anaesthetic", false);
+	} else if (strcmp(key, "products") == 0) {
+		pick_from(t, f, RECORD_PICK_PRODUCT, "Add a product", true);
+	} else {
+		tui_form_step(&f->fm, 1);
+	}
+}
+
+static bool acknowledge(struct tui *t, struct nl_warning *w, size_t n)
+{
+	char text[2048];
+	size_t used;
+
+	used = (size_t)snprintf(text, sizeof(text), "%zu safety warning%s:\n", n, n == 1 ? "" : "s");
+	for (size_t i = 0; i < n && used < sizeof(text); i++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "⚠ %s\n", w[i].message);
+	if (used < sizeof(text))
+		snprintf(text + used, sizeof(text) - used,
+			 "\nSave anyway? The warnings are recorded with the session.");
+	return tui_confirm(t, "Acknowledge the warnings", text, false);
+}
+
+static void save(struct tui *t, struct sform *f)
+{
+	struct nl_session s;
+	struct nl_warning *w = NULL;
+	struct nl_err err = { 0 };
+	size_t nw = 0;
+	int64_t id = f->session_id;
+	char reason[TEXT_BUF] = "";
+	const char *who = NULL;
+	int bad, rc;
+
+	bad = build(f, &s);
+	if (bad >= 0) {
+		f->fm.focus = (size_t)bad;
+		tui_msg(t, TS_ERROR, "Not saved. %s: %s", f->fm.f[bad].label, f->fm.f[bad].error);
+		record_session_free(&s);
+		return;
+	}
+	rc = check_session_preview(t->store, &s, f->mode == TUI_NEW ? 0 : f->session_id, &w, &nw, &err);
+	if (rc != NL_OK) {
+		tui_fail(t, "Not saved", &err);
+		record_session_free(&s);
+		return;
+	}
+	if (nw && !acknowledge(t, w, nw)) {
+		record_warnings_free(w, nw);
+		record_session_free(&s);
+		tui_msg(t, TS_WARN, "Not saved: the warnings were not acknowledged.");
+		return;
+	}
+	record_warnings_free(w, nw);
+	w = NULL;
+	nw = 0;
+	if (f->mode == TUI_AMEND) {
+		tui_form_get(&f->fm, (size_t)tui_form_find(&f->fm, "reason", 0), reason, sizeof(reason));
+		who = tui_practitioner(t, "Who amends? (your name, recorded with the amendment)");
+		if (!who) {
+			record_session_free(&s);
+			tui_msg(t, TS_WARN, "Not saved: an amendment needs the practitioner's name.");
+			return;
+		}
+		rc = record_session_amend(t->store, f->session_id, &s, reason, who, &w, &nw, NULL, &err);
+	} else if (f->mode == TUI_EDIT) {
+		rc = record_session_edit(t->store, &s, &w, &nw, &err);
+	} else {
+		rc = record_session_add(t->store, &s, false, &w, &nw, &id, &err);
+	}
+	record_warnings_free(w, nw);
+	record_session_free(&s);
+	if (rc != NL_OK) {
+		tui_fail(t, "Not saved", &err);
+		return;
+	}
+	if (draft_delete(t->store, f->series_id, &err) != NL_OK)
+		tui_fail(t, "Saved, but the draft was not removed", &err);
+	else if (f->mode == TUI_AMEND)
+		tui_msg(t, TS_OK, "Amendment recorded for session %lld; the original is kept.", (long long)id);
+	else
+		tui_msg(t, TS_OK, "Session %lld saved (unsigned). Select it and press s to sign.",
+			(long long)id);
+	f->dirty = false;
+	tui_pop(t);
+}
+
+static void leave(struct tui *t, struct sform *f)
+{
+	struct nl_err err = { 0 };
+	int k;
+
+	if (f->broken || (!f->touched && !f->dirty)) {
+		tui_pop(t);
+		return;
+	}
+	k = tui_ask(t, "Leave the form",
+		    "The form is not saved as a session.\n\n"
+		    "k  keep it as a draft (offered when the series is opened)\n"
+		    "d  discard it\n"
+		    "Esc  stay in the form", "kKdD");
+	if (k == 'k' || k == 'K') {
+		save_draft(t, f);
+		if (!f->dirty) {
+			tui_msg(t, TS_OK, "Kept as a draft.");
+			tui_pop(t);
+		}
+	} else if (k == 'd' || k == 'D') {
+		if (draft_delete(t->store, f->series_id, &err) != NL_OK)
+			tui_fail(t, "Cannot discard the draft", &err);
+		f->dirty = false;
+		tui_pop(t);
+	}
+}
+
+static void delete_row(struct sform *f)
+{
+	size_t i = f->fm.focus;
+	int g = f->fm.f[i].group, len = g == G_AREA ? 4 : 2;
+
+	if (g == G_NONE)
+		return;
+	while (i > 0 && f->fm.f[i].same_line)
+		i--;
+	for (int k = 0; k < len; k++)
+		tui_form_remove(&f->fm, i);
+	renumber(&f->fm);
+	changed(f);
+}
+
+static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+{
+	struct sform *f = (struct sform *)sc;
+	int i;
+
+	if (f->locked || f->broken) {
+		if (a == TA_CANCEL)
+			tui_pop(t);
+		return;
+	}
+	switch (a) {
+	case TA_NEXT_FIELD:
+	case TA_PREV_FIELD:
+		tui_form_step(&f->fm, a == TA_NEXT_FIELD ? 1 : -1);
+		update_hint(f, f->fm.focus);
+		if (f->dirty)
+			save_draft(t, f);
+		break;
+	case TA_PICK:
+		pick(t, f);
+		update_hint(f, f->fm.focus);
+		break;
+	case TA_ADD_AREA:
+		if ((i = add_area_row(f)) >= 0) {
+			f->fm.focus = (size_t)i;
+			changed(f);
+		}
+		break;
+	case TA_ADD_SCORE:
+		if ((i = add_score_row(f)) >= 0) {
+			f->fm.focus = (size_t)i;
+			changed(f);
+		}
+		break;
+	case TA_DEL_ROW:
+		delete_row(f);
+		break;
+	case TA_SAVE:
+		save(t, f);
+		break;
+	case TA_CANCEL:
+		leave(t, f);
+		break;
+	default:
+		break;
+	}
+}
+
+static void lock(struct tui *t, struct tui_screen *sc)
+{
+	struct sform *f = (struct sform *)sc;
+
+	if (f->locked || f->broken)
+		return;
+	save_draft(t, f);
+	if (f->dirty)
+		return;   /* not saved: keep it in memory rather than lose it */
+	tui_form_wipe(&f->fm);
+	clear_warnings(f);
+	f->locked = true;
+}
+
+static void unlock(struct tui *t, struct tui_screen *sc)
+{
+	struct sform *f = (struct sform *)sc;
+
+	if (!f->locked)
+		return;
+	f->locked = false;
+	if (load_draft(t, f) != 0) {
+		f->broken = true;
+		return;
+	}
+	f->preview_due = true;
+	tui_msg(t, TS_OK, "Unlocked: the form is as you left it.");
+}
+
+static void destroy(struct tui_screen *sc)
+{
+	struct sform *f = (struct sform *)sc;
+
+	tui_form_wipe(&f->fm);
+	clear_warnings(f);
+	free(f);
+}
+
+static const struct tui_screen_ops ops = {
+	.name = "session form",
+	.ctxs = ctxs,
+	.draw = draw,
+	.input = input,
+	.action = action,
+	.tick = tick,
+	.lock = lock,
+	.unlock = unlock,
+	.destroy = destroy,
+};
+
+/* A new session while a draft exists: resume it, or start over. */
+static enum tui_form_mode new_or_draft(struct tui *t, int64_t series_id, bool *cancel)
+{
+	struct nl_err err = { 0 };
+	char *text = NULL;
+	int k;
+
+	*cancel = false;
+	if (draft_load(t->store, series_id, &text, NULL, &err) != NL_OK)
+		return TUI_NEW;
+	free(text);
+	k = tui_ask(t, "Draft session", "This series has an unsaved session form.\n\n"
+		    "r  resume it     n  start a new one (the draft is replaced)     Esc  cancel",
+		    "rRnN");
+	if (k == 'r' || k == 'R')
+		return TUI_DRAFT;
+	*cancel = k == 0;
+	return TUI_NEW;
+}
+
+struct tui_screen *tui_session_form_new(struct tui *t, int64_t series_id,
+					int64_t session_id,
+					enum tui_form_mode mode)
+{
+	struct nl_series sr;
+	struct sform *f;
+	bool cancel = false;
+	int rc;
+
+	if (mode == TUI_NEW)
+		mode = new_or_draft(t, series_id, &cancel);
+	if (cancel || !(f = calloc(1, sizeof(*f))))
+		return NULL;
+	f->base.ops = &ops;
+	f->series_id = series_id;
+	f->session_id = mode == TUI_NEW || mode == TUI_DRAFT ? 0 : session_id;
+	f->mode = mode;
+	if (load_series(t, f, &sr) != 0) {
+		free(f);
+		return NULL;
+	}
+	if (mode == TUI_DRAFT) {
+		rc = load_draft(t, f);
+	} else {
+		base_fields(f);
+		if (mode == TUI_NEW) {
+			defaults(t, f, &sr);
+			rc = 0;
+		} else {
+			rc = load_session(t, f);
+		}
+	}
+	record_series_free(&sr);
+	if (rc != 0) {
+		destroy(&f->base);
+		return NULL;
+	}
+	renumber(&f->fm);
+	check_all(f);
+	set_heading(t, f);
+	/* start on the first thing to type: the reason, else the first depth */
+	if (f->mode == TUI_AMEND)
+		f->fm.focus = 0;
+	else if (mode != TUI_DRAFT && (rc = tui_form_find(&f->fm, "area", 0)) >= 0)
+		f->fm.focus = (size_t)rc;
+	update_hint(f, f->fm.focus);
+	f->preview_due = true;
+	f->saved_ms = tui_now_ms();
+	if (mode == TUI_DRAFT)
+		tui_msg(t, TS_OK, "Draft resumed.");
+	return &f->base;
+}

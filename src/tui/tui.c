@@ -1,0 +1,356 @@
+/* The TUI's frame and loop: the `tui` command, the screen stack, the key
+ * dispatch, resizes, and the idle lock (drafts saved, store closed, key
+ * wiped, passphrase asked again). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "needlelog/audit.h"
+#include "needlelog/check.h"
+#include "../cli/cli.h"
+#include "tui.h"
+
+#define TICK_MS 250
+
+long long tui_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void tui_today(char out[11])
+{
+	check_today_utc(out);
+}
+
+bool tui_idle_expired(struct tui *t)
+{
+	return t->store && t->lock_after_ms > 0 &&
+	       tui_now_ms() - t->last_input_ms >= t->lock_after_ms;
+}
+
+void tui_msg(struct tui *t, enum tui_style st, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->msg, sizeof(t->msg), fmt, ap);
+	va_end(ap);
+	t->msg_style = st;
+}
+
+void tui_fail(struct tui *t, const char *what, const struct nl_err *err)
+{
+	const char *m = err && err->msg[0] ? err->msg : "unknown error";
+
+	if (err && err->status == NL_EBUSY)
+		tui_msg(t, TS_ERROR, "The record file is busy (another needlelog is writing): %s. Try again in a moment.", m);
+	else
+		tui_msg(t, TS_ERROR, "%s: %s", what, m);
+}
+
+void tui_push(struct tui *t, struct tui_screen *sc)
+{
+	if (!sc)
+		return;
+	sc->below = t->top;
+	if (!sc->ctxs)
+		sc->ctxs = sc->ops->ctxs;
+	sc->cy = sc->cx = -1;
+	t->top = sc;
+}
+
+static void destroy_top(struct tui *t)
+{
+	struct tui_screen *sc = t->top;
+
+	t->top = sc->below;
+	sc->ops->destroy(sc);
+}
+
+void tui_pop(struct tui *t)
+{
+	if (!t->top)
+		return;
+	destroy_top(t);
+	if (t->top && t->store && t->top->ops->reload)
+		t->top->ops->reload(t, t->top);
+}
+
+void tui_relayout(struct tui *t)
+{
+	int rows, cols;
+
+	getmaxyx(stdscr, rows, cols);
+	t->rows = rows < 4 ? 4 : rows;
+	t->cols = cols < 10 ? 10 : cols;
+	if (t->title)
+		delwin(t->title);
+	if (t->body)
+		delwin(t->body);
+	if (t->status)
+		delwin(t->status);
+	t->title = newwin(1, t->cols, 0, 0);
+	t->body = newwin(t->rows - 3, t->cols, 1, 0);
+	t->status = newwin(2, t->cols, t->rows - 2, 0);
+	keypad(t->body, TRUE);
+	clearok(curscr, TRUE);
+}
+
+void tui_frame(struct tui *t)
+{
+	struct tui_screen *sc = t->top;
+
+	if (!t->title || !t->body || !t->status)
+		return;
+	werase(t->body);
+	if (sc) {
+		sc->cy = sc->cx = -1;
+		sc->ops->draw(t, sc, t->body);
+	}
+	tui_title_draw(t);
+	tui_status_draw(t);
+	if (sc && sc->cy >= 0) {
+		wmove(t->body, sc->cy, sc->cx);
+		curs_set(1);
+	} else {
+		curs_set(0);
+	}
+	wnoutrefresh(t->body);
+}
+
+/* Saves what is open, closes the store (the key is wiped) and asks for
+ * the passphrase again. */
+static void lock(struct tui *t)
+{
+	for (struct tui_screen *sc = t->top; sc; sc = sc->below)
+		if (sc->ops->lock)
+			sc->ops->lock(t, sc);
+	store_close(t->store);
+	t->store = NULL;
+	t->lock_now = false;
+	t->msg[0] = '\0';
+	tui_push(t, tui_unlock_new(t, true));
+}
+
+static void unlock_hooks(struct tui *t, struct tui_screen *sc)
+{
+	if (!sc)
+		return;
+	unlock_hooks(t, sc->below);
+	if (sc->ops->unlock)
+		sc->ops->unlock(t, sc);
+}
+
+/* Called by the unlock screen with the store open: drops the unlock
+ * screen and brings every screen below back. */
+void tui_unlocked(struct tui *t)
+{
+	destroy_top(t);
+	if (!t->top)
+		tui_push(t, tui_patients_new(t));
+	else
+		unlock_hooks(t, t->top);
+}
+
+static void handle_key(struct tui *t, int key)
+{
+	struct tui_screen *sc = t->top;
+	enum tui_action a;
+
+	if (sc->ops->input && sc->ops->input(t, sc, key))
+		return;
+	a = tui_key_action(sc->ctxs, key);
+	switch (a) {
+	case TA_NONE:
+		return;
+	case TA_HELP:
+		if (t->store && sc->ctxs[0] != TC_HELP)
+			tui_push(t, tui_help_new(t, sc));
+		else if (!t->store)
+			sc->ops->action(t, sc, a);
+		return;
+	case TA_REDRAW:
+		clearok(curscr, TRUE);
+		return;
+	case TA_LOCK:
+		if (t->store)
+			t->lock_now = true;
+		return;
+	case TA_QUIT:
+		t->quit = true;
+		return;
+	default:
+		sc->ops->action(t, sc, a);
+	}
+}
+
+static void loop(struct tui *t)
+{
+	t->last_input_ms = tui_now_ms();
+	while (!t->quit && t->top) {
+		int key;
+
+		if (t->lock_now || tui_idle_expired(t))
+			lock(t);
+		tui_frame(t);
+		doupdate();
+		if (!tui_read_key(TICK_MS, &key)) {
+			if (t->top->ops->tick && t->store)
+				t->top->ops->tick(t, t->top);
+			continue;
+		}
+		if (tui_idle_expired(t)) {
+			/* the key that wakes an expired session only locks it */
+			t->lock_now = true;
+			continue;
+		}
+		t->last_input_ms = tui_now_ms();
+		if (key == TUI_FN(KEY_RESIZE)) {
+			tui_relayout(t);
+			continue;
+		}
+		t->msg[0] = '\0';
+		handle_key(t, key);
+	}
+	/* quitting: the lock hooks save any open form as a draft */
+	for (struct tui_screen *sc = t->top; sc && t->store; sc = sc->below)
+		if (sc->ops->lock)
+			sc->ops->lock(t, sc);
+	while (t->top)
+		destroy_top(t);
+}
+
+static int start(struct tui *t)
+{
+	if (!initscr())
+		return -1;
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	tui_colors_init();
+	tui_relayout(t);
+	return 0;
+}
+
+static void finish(struct tui *t)
+{
+	if (t->title)
+		delwin(t->title);
+	if (t->body)
+		delwin(t->body);
+	if (t->status)
+		delwin(t->status);
+	endwin();
+	store_close(t->store);
+	t->store = NULL;
+}
+
+enum { OPT_LOCK_AFTER = OPT_FIRST_LOCAL, OPT_LOCK_SECONDS, OPT_PRACTITIONER };
+
+static int parse_minutes(const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > 24 * 60 * 7)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int run_tui(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "lock-after", required_argument, NULL, OPT_LOCK_AFTER },
+		{ "lock-after-seconds", required_argument, NULL, OPT_LOCK_SECONDS },
+		{ "practitioner", required_argument, NULL, OPT_PRACTITIONER },
+		{ 0 },
+	};
+	const char *who = getenv("NEEDLELOG_PRACTITIONER");
+	struct tui t = { 0 };
+	struct nl_err err = { 0 };
+	struct stat st;
+	long v;
+	int opt, rc;
+
+	t.lock_after_ms = 5 * 60 * 1000;
+	t.cli = c;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_LOCK_AFTER:
+			if (parse_minutes(optarg, &v) != 0)
+				return cli_usage_error(c, "--lock-after takes whole minutes (0 = never), not '%s'", optarg);
+			t.lock_after_ms = v * 60 * 1000;
+			break;
+		case OPT_LOCK_SECONDS:
+			if (parse_minutes(optarg, &v) != 0)
+				return cli_usage_error(c, "--lock-after-seconds takes whole seconds, not '%s'", optarg);
+			t.lock_after_ms = v * 1000;
+			break;
+		case OPT_PRACTITIONER:
+			who = optarg;
+			break;
+		default:
+			if ((rc = cli_common_opt(c, opt, argv)) >= 0)
+				return rc;
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(c, "tui takes no arguments");
+	t.path = cli_db_path(c, &err);
+	if (!t.path)
+		return cli_fail(&err);
+	if (stat(t.path, &st) != 0 && errno == ENOENT) {
+		nl_error(&err, NL_ENOENT, "no record file at %s; create one with `needlelog init` "
+			 "(or try `needlelog demo`)", t.path);
+		return cli_fail(&err);
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return cli_usage_error(c, "the TUI needs a terminal; the subcommands work without one "
+				       "(needlelog --help)");
+	if (store_global_init(&err) != NL_OK)
+		return cli_fail(&err);
+	if (who && *who) {
+		snprintf(t.practitioner, sizeof(t.practitioner), "%s", who);
+		audit_set_actor(who);
+	}
+	t.pass_from_env = c->pass_file || getenv("NEEDLELOG_PASSPHRASE");
+	if (start(&t) != 0)
+		return cli_usage_error(c, "cannot start the terminal interface (is TERM set?)");
+	tui_push(&t, tui_unlock_new(&t, false));
+	if (t.store)
+		tui_unlocked(&t);
+	loop(&t);
+	finish(&t);
+	return EX_OK;
+}
+
+const struct cli_command cli_tui_commands[] = {
+	{ NULL, "tui", run_tui,
+	  "[--lock-after MIN] [--practitioner NAME]",
+	  "Open the full-screen interface, which is also what `needlelog` alone does.\n"
+	  "The patient list, profiles, series with their progress, the session form\n"
+	  "and who is due. It locks itself after MIN minutes without a key (default\n"
+	  "5): an open session form is kept as a draft, the record file is closed\n"
+	  "and the passphrase is asked again. Press ? in any screen for its keys.",
+	  "  --lock-after MIN          lock after MIN idle minutes (0 = never; default 5)\n"
+	  "  --lock-after-seconds SEC  the same in seconds (for tests and demos)\n"
+	  "  --practitioner NAME       who signs and amends (else\n"
+	  "                            $NEEDLELOG_PRACTITIONER; asked when needed)\n" },
+	{ 0 },
+};

@@ -1,0 +1,221 @@
+/* The unlock screen: the passphrase, typed with no echo, opens the record
+ * file. Shown at start and after every idle lock, when nothing of the
+ * records is on screen and the store (with its key) is closed. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "needlelog/schema.h"
+#include "../cli/cli.h"
+#include "tui.h"
+
+#define PASS_MAX 1024
+
+struct unlock {
+	struct tui_screen base;
+	bool relock;
+	char *pass;        /* sodium_malloc'd, PASS_MAX bytes */
+	size_t len;
+	size_t chars;      /* how many characters were typed (not shown) */
+	char error[1024];
+	int tries;
+};
+
+static const enum tui_ctx ctxs[] = { TC_UNLOCK, TC_GLOBAL, TC_END };
+
+static int open_store(struct tui *t, const struct store_pass *pass,
+		      struct nl_err *err)
+{
+	struct store *s = NULL;
+	int rc = store_open(t->path, pass, &s, err);
+
+	if (rc == NL_OK)
+		rc = store_migrate(s, schema_migrations, schema_migration_count, err);
+	if (rc != NL_OK) {
+		store_close(s);
+		return rc;
+	}
+	t->store = s;
+	return NL_OK;
+}
+
+static void explain(struct unlock *u, struct tui *t, const struct nl_err *err)
+{
+	switch (err->status) {
+	case NL_EPASS:
+		snprintf(u->error, sizeof(u->error),
+			 "Wrong passphrase. Try again (attempt %d).", u->tries);
+		break;
+	case NL_EBUSY:
+		snprintf(u->error, sizeof(u->error),
+			 "The record file is busy: another needlelog is using it. "
+			 "Try again in a moment.");
+		break;
+	case NL_ENOTFILE:
+		snprintf(u->error, sizeof(u->error),
+			 "%s is not a needlelog record file.", t->path);
+		break;
+	case NL_EAUTH:
+	case NL_EHEADER:
+		snprintf(u->error, sizeof(u->error),
+			 "The record file failed authentication (tampered or damaged): %s "
+			 "Run `needlelog check`; restore a backup if it fails.", err->msg);
+		break;
+	default:
+		snprintf(u->error, sizeof(u->error), "Cannot open the record file: %s",
+			 err->msg);
+	}
+}
+
+static void submit(struct tui *t, struct unlock *u)
+{
+	struct store_pass pass = { 0 };
+	struct nl_err err = { 0 };
+	int rc;
+
+	if (u->len == 0) {
+		snprintf(u->error, sizeof(u->error), "Type the passphrase, then Enter.");
+		return;
+	}
+	u->tries++;
+	snprintf(u->error, sizeof(u->error), "Unlocking…");
+	tui_frame(t);
+	doupdate();
+	rc = store_pass_set(&pass, u->pass, u->len, &err);
+	sodium_memzero(u->pass, PASS_MAX);
+	u->len = u->chars = 0;
+	if (rc == NL_OK)
+		rc = open_store(t, &pass, &err);
+	store_pass_free(&pass);
+	if (rc != NL_OK) {
+		explain(u, t, &err);
+		return;
+	}
+	tui_unlocked(t);  /* destroys u */
+}
+
+static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
+{
+	struct unlock *u = (struct unlock *)sc;
+	int rows, cols, bw, x, y;
+
+	getmaxyx(w, rows, cols);
+	bw = cols < 70 ? cols - 2 : 68;
+	x = (cols - bw) / 2;
+	y = rows / 2 - 5;
+	if (y < 0)
+		y = 0;
+	tui_put(w, y, x, bw, tui_attr(TS_HEADER),
+		u->relock ? "needlelog is locked" : "needlelog", false);
+	tui_putf(w, y + 2, x, bw, A_NORMAL, "Record file: %s", t->path);
+	if (u->relock)
+		tui_put(w, y + 3, x, bw, tui_attr(TS_DIM),
+			"Locked after a time without use; the records are hidden.", false);
+	tui_put(w, y + 5, x, bw, tui_attr(TS_LABEL), "Passphrase:", false);
+	tui_fill(w, y + 5, x + 12, bw - 12 > 30 ? 30 : bw - 12, tui_attr(TS_FIELD));
+	tui_put(w, y + 6, x + 12, bw - 12, tui_attr(TS_DIM),
+		"(not shown as you type)", false);
+	if (u->error[0])
+		tui_put(w, y + 8, x, bw, tui_attr(u->tries && strncmp(u->error, "Unlocking", 9)
+						   ? TS_ERROR : TS_DIM), u->error, false);
+	sc->cy = y + 5;
+	sc->cx = x + 12;
+}
+
+static bool input(struct tui *t, struct tui_screen *sc, int key)
+{
+	struct unlock *u = (struct unlock *)sc;
+	char mb[MB_LEN_MAX];
+	mbstate_t st;
+	size_t k;
+
+	(void)t;
+	if (!tui_key_printable(key))
+		return false;
+	memset(&st, 0, sizeof(st));
+	k = wcrtomb(mb, (wchar_t)key, &st);
+	if (k != (size_t)-1 && u->len + k < PASS_MAX) {
+		memcpy(u->pass + u->len, mb, k);
+		u->len += k;
+		u->chars++;
+	}
+	sodium_memzero(mb, sizeof(mb));
+	return true;
+}
+
+static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+{
+	struct unlock *u = (struct unlock *)sc;
+
+	switch (a) {
+	case TA_SUBMIT:
+		submit(t, u);
+		break;
+	case TA_BACKSPACE:
+		/* drops the last character (UTF-8 continuation bytes with it) */
+		while (u->len > 0 && ((unsigned char)u->pass[u->len - 1] & 0xc0) == 0x80)
+			u->pass[--u->len] = 0;
+		if (u->len > 0)
+			u->pass[--u->len] = 0;
+		break;
+	case TA_KILL:
+		sodium_memzero(u->pass, PASS_MAX);
+		u->len = u->chars = 0;
+		break;
+	case TA_HELP:
+		snprintf(u->error, sizeof(u->error),
+			 "Type the record file's passphrase and press Enter; Esc quits.");
+		break;
+	default:
+		break;
+	}
+}
+
+static void destroy(struct tui_screen *sc)
+{
+	struct unlock *u = (struct unlock *)sc;
+
+	sodium_free(u->pass);
+	free(u);
+}
+
+static const struct tui_screen_ops ops = {
+	.name = "unlock",
+	.ctxs = ctxs,
+	.draw = draw,
+	.input = input,
+	.action = action,
+	.destroy = destroy,
+};
+
+struct tui_screen *tui_unlock_new(struct tui *t, bool relock)
+{
+	struct unlock *u = calloc(1, sizeof(*u));
+
+	if (!u)
+		return NULL;
+	u->pass = sodium_malloc(PASS_MAX);
+	if (!u->pass) {
+		free(u);
+		return NULL;
+	}
+	sodium_memzero(u->pass, PASS_MAX);
+	u->base.ops = &ops;
+	u->relock = relock;
+	snprintf(u->base.title, sizeof(u->base.title), "%s", relock ? "Locked" : "Unlock");
+	if (!relock && t->pass_from_env) {
+		struct store_pass pass = { 0 };
+		struct nl_err err = { 0 };
+		int rc = cli_passphrase(t->cli, false, &pass, &err);
+
+		if (rc == NL_OK)
+			rc = open_store(t, &pass, &err);
+		store_pass_free(&pass);
+		if (rc != NL_OK) {
+			u->tries = 1;
+			explain(u, t, &err);
+		}
+	}
+	return &u->base;
+}
