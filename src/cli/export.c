@@ -146,10 +146,12 @@ static int run_export(struct cli *c, int argc, char **argv)
 
 static int audit_backup(struct store *s, const char *dest, struct nl_err *err)
 {
-	json_t *d = json_pack("{s:s,s:s}", "from", store_path(s), "to", dest);
+	char *abs = realpath(dest, NULL);
+	json_t *d = json_pack("{s:s,s:s}", "from", store_path(s), "to", abs ? abs : dest);
 	char *text = d ? json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	int rc;
 
+	free(abs);
 	json_decref(d);
 	if (!text)
 		return nl_error(err, NL_ENOMEM, "out of memory");
@@ -206,8 +208,20 @@ static int run_backup(struct cli *c, int argc, char **argv)
 		rc = store_backup(s, dest, &pass, cli_progress, "backing up", &err);
 	cli_progress_end();
 	store_pass_free(&pass);
-	if (rc == NL_OK)
-		rc = audit_backup(s, dest, &err);
+	/* Every backup is audited: a busy writer only delays the row; if it
+	 * cannot be written, the copy made here is removed and the command
+	 * fails. */
+	if (rc == NL_OK) {
+		int tries = 0;
+
+		do {
+			if (tries++)
+				usleep(100000);
+			rc = audit_backup(s, dest, &err);
+		} while (rc == NL_EBUSY && tries < 10);
+		if (rc != NL_OK)
+			unlink(dest);
+	}
 	store_close(s);
 	if (rc != NL_OK)
 		return cli_fail(&err);

@@ -14,7 +14,7 @@ static const char *const columns[] = {
 	"area_label", "depth_mm", "passes", "device", "cartridge", "products",
 	"anesthetic", "anesthetic_minutes", "endpoint", "pain", "reaction",
 	"adverse_events", "scores", "signed", "signed_at", "signed_by",
-	"amendments", "voided", "next_due",
+	"amendments", "voided", "notes", "next_due",
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 
@@ -115,6 +115,7 @@ static void session_rows(const struct xm *m, const struct xm_series *xs,
 		field(out, e->signed_by, false, true);
 		field(out, count, false, false);
 		field(out, e->voided ? "yes" : "no", false, false);
+		field(out, e->notes, false, true);
 		field(out, xs->progress.next_due, false, false);
 		fputs("\r\n", out);
 	}

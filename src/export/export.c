@@ -317,8 +317,12 @@ int export_write(struct store *s, int64_t patient_id, int64_t series_id,
 		rc = nl_error(err, NL_EIO, "writing %s: %s", path, strerror(errno));
 	if (fclose(f) != 0 && rc == NL_OK)
 		rc = nl_error(err, NL_EIO, "writing %s: %s", path, strerror(errno));
-	if (rc == NL_OK)
-		rc = audit_export(s, patient_id, series_id, fmt, path, err);
+	if (rc == NL_OK) {
+		char *abs = realpath(path, NULL);
+
+		rc = audit_export(s, patient_id, series_id, fmt, abs ? abs : path, err);
+		free(abs);
+	}
 	if (rc != NL_OK)
 		unlink(path);
 	return rc;
@@ -367,6 +371,9 @@ void xm_area_label(const char *area, const char *label, char *buf, size_t size)
 	const struct vocab_area *a = area ? vocab_area_find(area) : NULL;
 	const char *name = a ? a->label : area ? area : "";
 
+	/* A named scar reads "Scar (appendectomy)", not "A named scar (...)". */
+	if (a && a->region == VOCAB_REGION_SCAR && label && *label)
+		name = "Scar";
 	if (label && *label)
 		snprintf(buf, size, "%s (%s)", name, label);
 	else

@@ -272,7 +272,7 @@ static void careplan(struct fx *x, const struct xm_series *xs,
 	put(x, r, "period", chk(x, json_pack("{s:s}", "start", sr->start_date)));
 	put(x, r, "addresses", chk(x, json_pack("[o]", ref(x, condition_urn))));
 	for (size_t i = 0; i < nprocs; i++)
-		if (procs[i][0])
+		if (!xs->sessions[i].effective.voided)
 			push(x, outcomes, ref(x, procs[i]));
 	put_arr(x, activity, "outcomeReference", outcomes);
 	put(x, detail, "kind", json_string("ServiceRequest"));

@@ -75,6 +75,7 @@ static double text_at(struct pdf *p, const char *text, double x, double y,
 	if (draw) {
 		cairo_move_to(p->cr, x, y);
 		pango_cairo_show_layout(p->cr, p->layout);
+		cairo_new_path(p->cr); /* or the next shape starts from here */
 	}
 	return (double)h / PANGO_SCALE;
 }
@@ -129,6 +130,7 @@ static void paragraph(struct pdf *p, const char *text, double size, bool bold,
 		cairo_move_to(p->cr, MARGIN + indent + (double)logical.x / PANGO_SCALE,
 			      p->y + baseline);
 		pango_cairo_show_layout_line(p->cr, line);
+		cairo_new_path(p->cr);
 		p->y += h;
 	} while (pango_layout_iter_next_line(it));
 	pango_layout_iter_free(it);
@@ -275,7 +277,7 @@ static void session_cells(const struct xm_series *xs,
 	char buf[2048];
 	size_t len;
 
-	snprintf(buf, sizeof(buf), num ? "%d" : "void", num);
+	snprintf(buf, sizeof(buf), num ? "%d" : "–", num);
 	cells[0] = strdup(buf);
 	cells[1] = strdup(e->date);
 	cells[2] = xm_areas_text(e);
@@ -428,6 +430,10 @@ static void chart_frame(struct pdf *p, struct chart *c, const char *title,
 	cairo_stroke(p->cr);
 	if (sc && sc->kind == VOCAB_SCALE_ORDINAL)
 		ticks = sc->nlevels > 1 ? sc->nlevels - 1 : 1;
+	else if (sc && sc->integer && c->hi - c->lo <= 10)
+		ticks = (size_t)(c->hi - c->lo);
+	else if (sc && sc->integer && fmod(c->hi - c->lo, 4) == 0)
+		ticks = 4;
 	for (size_t t = 0; t <= ticks; t++) {
 		double v = c->lo + (c->hi - c->lo) * (double)t / (double)ticks;
 
@@ -453,6 +459,7 @@ static void chart_frame(struct pdf *p, struct chart *c, const char *title,
 
 static void dot(struct pdf *p, double x, double y)
 {
+	cairo_new_path(p->cr);
 	cairo_arc(p->cr, x, y, 2.2, 0, 2 * M_PI);
 	cairo_fill(p->cr);
 }

@@ -5,10 +5,23 @@
 #include "needlelog/vocab.h"
 #include "model.h"
 
+/* "label value"; the lines of a value after its first are indented to
+ * line up under it. */
 static void line(FILE *out, const char *label, const char *value)
 {
-	if (value && *value)
-		fprintf(out, "%s%s\n", label, value);
+	int indent = (int)strlen(label);
+
+	if (!value || !*value)
+		return;
+	fputs(label, out);
+	for (; *value; value++) {
+		if (*value == '\r')
+			continue;
+		fputc(*value, out);
+		if (*value == '\n')
+			fprintf(out, "%*s", indent, "");
+	}
+	fputc('\n', out);
 }
 
 static void patient_block(const struct xm *m, FILE *out)

@@ -1,0 +1,617 @@
+#!/usr/bin/env python3
+"""Export, backup and restore, through the real binary.
+
+usage: test_export.py CASE XFIXTURE
+CASE is one of text, md, csv, fhir, pdf, safety, backup. The record file is
+filled by XFIXTURE (tests/export/xfixture.c) through the clinical core.
+Environment (tests/meson.build): NEEDLELOG, NEEDLELOG_TEST_KDF, LC_ALL.
+"""
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+
+NAME = "Zoë Müller-Łukasiewicz"
+TODAY = "2026-03-20"
+BIN = os.environ["NEEDLELOG"]
+FIX = sys.argv[2] if len(sys.argv) > 2 else None
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what, file=sys.stderr)
+
+
+class Env:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="nl-export-")
+        self.db = os.path.join(self.dir, "records.db")
+        self.env = dict(os.environ, NEEDLELOG_PASSPHRASE="correct horse",
+                        NEEDLELOG_DB=self.db, NEEDLELOG_PRACTITIONER="Tester",
+                        NEEDLELOG_TODAY=TODAY)
+        self.env.pop("NEEDLELOG_PRACTICE", None)
+        out = subprocess.run([FIX, "create", self.db], env=self.env, check=True,
+                             capture_output=True, text=True).stdout
+        self.ids = json.loads(out)
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def run(self, *args, code=0, binary=False, env=None):
+        r = subprocess.run([BIN, *args], env=env or self.env, capture_output=True,
+                           text=not binary, timeout=120)
+        check(r.returncode == code,
+              f"needlelog {' '.join(args)}: exit {r.returncode}, wanted {code}; "
+              f"stderr: {r.stderr!r}")
+        return r
+
+    def export(self, fmt, *extra, patient=None):
+        p = self.ids["patient"] if patient is None else patient
+        return self.run("export", "--patient", str(p), "--format", fmt, *extra).stdout
+
+    def fixture(self, *args):
+        return subprocess.run([FIX, *args], env=self.env, check=True,
+                              capture_output=True, text=True).stdout
+
+    def audit(self):
+        return [json.loads(l) for l in self.fixture("audit", self.db).splitlines()]
+
+    def close(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# ---- text ------------------------------------------------------------------
+
+def case_text(e):
+    out = e.export("text", "--practice", "Praxis Süd")
+    for want in [NAME, "Praxis Süd", "Born:          1984-02-29", "Fitzpatrick III",
+                 "SERIES #1: Acne scars (Active)",
+                 "Plan:          6 sessions every 28 days from 2026-01-05",
+                 "Session 1 (#1), 2026-01-05",
+                 "Cheek, left 1.5 mm x3; Cheek, right 1.5 mm x3; Forehead 0.5 mm x2",
+                 # session 2 as amended: cheek-r 1.75 became 1.8
+                 "Cheek, left 2 mm x3; Cheek, right 1.8 mm x3; Scar (appendectomy) 1.25 mm",
+                 "Products:      hyaluronic acid; saline, sterile",
+                 "Pain:          4/10", 'Reaction:      Erythema, "uniform"',
+                 "Adverse:       Pinpoint bruising\n                   resolved by day 2",
+                 "signed ", "by Dr. Ana Núñez",
+                 "amended 1 time", "depth typo: 1.8 not 1.75",
+                 "Voided session (#3), 2026-02-20", "entered on the wrong patient",
+                 "Session 3 (#4), 2026-03-02", "not signed",
+                 "Next due:      2026-03-30 (in 10 days)",
+                 "Global Aesthetic Improvement Scale (Narins): baseline 4; sessions #1 3, #2 2, #3 2",
+                 "SERIES #2: Hair loss", "Norwood-Hamilton (men) IIIa",
+                 "Next due:      2026-01-17 (overdue by 62 days)"]:
+        check(want in out, f"text: {want!r} missing")
+    check("1.75" not in out.split("depth typo")[0].split("Session 2")[1],
+          "text: the amended depth replaces the original")
+    # One series only.
+    one = e.export("text", "--series", str(e.ids["series"][1]))
+    check("Hair loss" in one and "Acne scars" not in one, "text: --series filters")
+    # Without a practice, no practice line.
+    check("Practice" not in e.export("text"), "text: no practice line without one")
+    env = dict(e.env, NEEDLELOG_PRACTICE="Env Practice")
+    r = e.run("export", "--patient", "1", "--format", "text", env=env)
+    check("Practice:      Env Practice" in r.stdout, "text: $NEEDLELOG_PRACTICE")
+
+
+# ---- Markdown --------------------------------------------------------------
+
+def case_md(e):
+    out = e.export("md", "--series", str(e.ids["series"][0]))
+    check(out.startswith(f"# Follow-up summary: {NAME}\n"), "md: title")
+    rows = [l for l in out.splitlines() if l.startswith("| ") and "---" not in l]
+    check(len(rows) >= 5, "md: header and 4 session rows")
+    check(rows[0].startswith("| # | Date | Areas (depth) |"), "md: table head")
+    sess = [r for r in rows if re.match(r"\| (\d+|void) \| 20", r)]
+    check(len(sess) == 4, f"md: 4 session rows, got {len(sess)}")
+    for r in sess:
+        # Every row has the same number of cells as the head (escaped | kept).
+        check(len(re.split(r"(?<!\\)\|", r)) == len(re.split(r"(?<!\\)\|", rows[0])),
+              f"md: cells in {r!r}")
+    check("| 2 | 2026-02-02 | Cheek, left 2 mm x3; Cheek, right 1.8 mm x3;" in out,
+          "md: amended depths")
+    check("Pinpoint bruising<br>resolved by day 2" in out, "md: line break in a cell")
+    check("Goodman \\& Baron" in out, "md: & escaped")
+    check("- **Next due:** 2026-03-30 (in 10 days)" in out, "md: next due")
+    check("| Global Aesthetic Improvement Scale (Narins) | 4 | #1 3, #2 2, #3 2 | better | improving |"
+          in out, "md: score table")
+    check("| Cheek, right | 1.5 | 1.8 | - |" in out, "md: depth table")
+    # Markup in a name is escaped, not rendered.
+    r = e.run("patient", "add", "--name", "Mary_Jane *O|Neil* [x](y)")
+    pid = int(r.stdout.strip())
+    out = e.export("md", patient=pid)
+    check("Mary\\_Jane \\*O\\|Neil\\* \\[x\\](y)" in out, "md: markup escaped in the name")
+
+
+# ---- CSV -------------------------------------------------------------------
+
+def case_csv(e):
+    e.run("export", "--patient", "1", "--format", "csv", "-o", e.path("s.csv"))
+    raw = open(e.path("s.csv"), "rb").read()
+    check(raw.endswith(b"\r\n"), "csv: CRLF at the end")
+    # Outside quoted fields every line ends in CRLF.
+    inq, bare_lf = False, 0
+    for i, b in enumerate(raw):
+        if b == 0x22:
+            inq = not inq
+        elif b == 0x0a and not inq and raw[i - 1] != 0x0d:
+            bare_lf += 1
+    check(bare_lf == 0, "csv: CRLF line ends only")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"), newline="")))
+    # Areas per session: 3 + 3 + 1 (voided) + 1, and 2 in the scalp series.
+    check(len(rows) == 10, f"csv: 10 rows (one per area per session), got {len(rows)}")
+    per = {}
+    for r in rows:
+        per.setdefault(r["session_id"], []).append(r["area"])
+    s = [str(x) for x in e.ids["sessions"]]
+    check(per.get(s[0]) == ["cheek-l", "cheek-r", "forehead"], "csv: session 1 areas")
+    check(per.get(s[1]) == ["cheek-l", "cheek-r", "scar"], "csv: session 2 areas")
+    check(all(r["patient_name"] == NAME for r in rows), "csv: UTF-8 name")
+    r2 = [r for r in rows if r["session_id"] == s[1]]
+    check([r["depth_mm"] for r in r2] == ["2", "1.8", "1.25"], "csv: amended depths")
+    check(r2[2]["area_label"] == "Scar (appendectomy)", "csv: named scar")
+    check(r2[0]["adverse_events"] == "Pinpoint bruising\nresolved by day 2", "csv: newline kept")
+    check(r2[0]["amendments"] == "1" and r2[0]["signed"] == "yes", "csv: amended, signed")
+    check(r2[0]["notes"] == "'=SUM(A1) looks like a formula", "csv: formula guarded")
+    check(sorted(r2[0]["scores"].split("; ")) == ["gais=2", "goodman-baron-quant=30"],
+          "csv: scores")
+    r1 = [r for r in rows if r["session_id"] == s[0]][0]
+    check(r1["reaction"] == 'Erythema, "uniform"', "csv: quotes doubled and read back")
+    check(r1["products"] == "hyaluronic acid; saline, sterile", "csv: comma in a field")
+    check(r1["device"] == "Dermapen 4, tip lot A123", "csv: device")
+    check(r1["date"] == "2026-01-05" and r1["pain"] == "4" and r1["passes"] == "3",
+          "csv: date, pain, passes")
+    check(r1["next_due"] == "2026-03-30", "csv: next due")
+    v = [r for r in rows if r["session_id"] == s[2]]
+    check(len(v) == 1 and v[0]["voided"] == "yes" and v[0]["session_number"] == "",
+          "csv: voided session marked")
+    scalp = [r for r in rows if r["session_id"] == s[4]]
+    check([r["area"] for r in scalp] == ["scalp-vertex", "scalp-temporal-l"], "csv: scalp")
+    check(sorted(scalp[0]["scores"].split("; ")) == ["hair-density=135", "norwood=IIIa"],
+          f"csv: ordinal score {scalp[0]['scores']!r}")
+
+
+# ---- FHIR ------------------------------------------------------------------
+
+DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+DATETIME = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])"
+                      r"(T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?(Z|[+-]\d\d:\d\d))?)?)?$")
+INSTANT = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):"
+                     r"[0-5]\d:([0-5]\d|60)(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+CODE = re.compile(r"^[^\s]+(\s[^\s]+)*$")
+URN_UUID = re.compile(r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+# Elements each resource may hold (R4), with the required ones: a typo or an
+# element from another FHIR version fails here.
+RESOURCES = {
+    "Patient": ({"resourceType", "identifier", "active", "name", "telecom", "gender",
+                 "birthDate"}, {"resourceType"}),
+    "Flag": ({"resourceType", "status", "code", "subject", "period"},
+             {"status", "code", "subject"}),
+    "Condition": ({"resourceType", "clinicalStatus", "code", "subject", "bodySite"},
+                  {"subject"}),
+    "CarePlan": ({"resourceType", "identifier", "status", "intent", "title", "description",
+                  "subject", "period", "addresses", "activity", "note"},
+                 {"status", "intent", "subject"}),
+    "Procedure": ({"resourceType", "identifier", "basedOn", "status", "code", "subject",
+                   "performedDateTime", "performer", "bodySite", "note", "complication",
+                   "focalDevice", "usedCode"}, {"status", "subject"}),
+    "Observation": ({"resourceType", "basedOn", "partOf", "status", "code", "subject",
+                     "effectiveDateTime", "performer", "valueQuantity", "valueInteger",
+                     "valueCodeableConcept", "bodySite", "note"},
+                    {"status", "code"}),
+}
+STATUS = {
+    "Flag": {"active", "inactive", "entered-in-error"},
+    "CarePlan": {"draft", "active", "on-hold", "revoked", "completed", "entered-in-error",
+                 "unknown"},
+    "Procedure": {"preparation", "in-progress", "not-done", "on-hold", "stopped",
+                  "completed", "entered-in-error", "unknown"},
+    "Observation": {"registered", "preliminary", "final", "amended", "corrected",
+                    "cancelled", "entered-in-error", "unknown"},
+}
+
+
+def no_empty(v, where):
+    """FHIR JSON: no empty strings, arrays or objects, no nulls, no
+    leading/trailing whitespace in strings."""
+    if v is None:
+        check(False, f"fhir: null at {where}")
+    elif isinstance(v, str):
+        check(v != "" and v == v.strip() or "\n" in v, f"fhir: empty or padded string at {where}")
+    elif isinstance(v, list):
+        check(len(v) > 0, f"fhir: empty array at {where}")
+        for i, x in enumerate(v):
+            no_empty(x, f"{where}[{i}]")
+    elif isinstance(v, dict):
+        check(len(v) > 0, f"fhir: empty object at {where}")
+        for k, x in v.items():
+            no_empty(x, f"{where}.{k}")
+
+
+def cc_ok(cc, where):
+    check(isinstance(cc, dict) and set(cc) <= {"coding", "text"}, f"fhir: CodeableConcept {where}")
+    for c in cc.get("coding", []):
+        check(set(c) <= {"system", "code", "display"} and "system" in c and "code" in c,
+              f"fhir: Coding {where}")
+        check(bool(CODE.match(c["code"])), f"fhir: code {c['code']!r} at {where}")
+        check(re.match(r"^(https?://|urn:)", c["system"]) is not None, f"fhir: system uri {where}")
+
+
+def ref_ok(ref, where, urls, types=None):
+    check(isinstance(ref, dict) and set(ref) <= {"reference", "display"} and ref,
+          f"fhir: Reference {where}")
+    if "reference" in ref:
+        target = urls.get(ref["reference"])
+        check(target is not None, f"fhir: {where} -> {ref['reference']} resolves")
+        if target is not None and types:
+            check(target in types, f"fhir: {where} points at {target}, wanted {types}")
+
+
+def validate_bundle(b):
+    check(b.get("resourceType") == "Bundle", "fhir: a Bundle")
+    check(b.get("type") == "collection", "fhir: type collection")
+    check(bool(INSTANT.match(b.get("timestamp", ""))), "fhir: timestamp is an instant")
+    check(set(b) <= {"resourceType", "identifier", "type", "timestamp", "entry"},
+          "fhir: Bundle elements")
+    no_empty(b, "Bundle")
+    urls = {}
+    for i, en in enumerate(b["entry"]):
+        check(set(en) == {"fullUrl", "resource"}, f"fhir: entry {i} elements")
+        check(bool(URN_UUID.match(en["fullUrl"])), f"fhir: entry {i} fullUrl urn:uuid")
+        check(en["fullUrl"] not in urls, f"fhir: entry {i} fullUrl unique")
+        urls[en["fullUrl"]] = en["resource"]["resourceType"]
+    for i, en in enumerate(b["entry"]):
+        r = en["resource"]
+        t = r["resourceType"]
+        where = f"entry {i} {t}"
+        check(t in RESOURCES, f"fhir: {where}: expected resource type")
+        if t not in RESOURCES:
+            continue
+        allowed, required = RESOURCES[t]
+        check(set(r) <= allowed, f"fhir: {where}: unknown elements {set(r) - allowed}")
+        check(required <= set(r), f"fhir: {where}: missing {required - set(r)}")
+        if t in STATUS:
+            check(r.get("status") in STATUS[t], f"fhir: {where}: status {r.get('status')}")
+        if "subject" in r:
+            ref_ok(r["subject"], where + ".subject", urls, {"Patient"})
+        for k in ("code", "valueCodeableConcept"):
+            if k in r:
+                cc_ok(r[k], f"{where}.{k}")
+        for k in ("bodySite", "usedCode", "complication"):
+            v = r.get(k)
+            for j, cc in enumerate(v if isinstance(v, list) else [v] if v else []):
+                cc_ok(cc, f"{where}.{k}[{j}]")
+        for k in ("basedOn", "partOf", "addresses"):
+            for j, ref in enumerate(r.get(k, [])):
+                ref_ok(ref, f"{where}.{k}[{j}]", urls,
+                       {"basedOn": {"CarePlan"}, "partOf": {"Procedure"},
+                        "addresses": {"Condition"}}[k])
+        for n in r.get("note", []):
+            check(set(n) == {"text"} and isinstance(n["text"], str), f"fhir: {where} note")
+        for k, rx in (("birthDate", DATE), ("performedDateTime", DATETIME),
+                      ("effectiveDateTime", DATETIME)):
+            if k in r:
+                check(bool(rx.match(r[k])), f"fhir: {where}.{k} {r[k]!r}")
+        if t == "Patient":
+            check(isinstance(r["active"], bool), "fhir: Patient.active boolean")
+            for tc in r.get("telecom", []):
+                check(tc["system"] in {"phone", "email"}, "fhir: telecom system")
+        if t == "CarePlan":
+            check(r["intent"] == "plan", "fhir: CarePlan intent plan")
+            for a in r["activity"]:
+                d = a["detail"]
+                check("status" in d, "fhir: CarePlan.activity.detail.status required")
+                rep = d["scheduledTiming"]["repeat"]
+                check(isinstance(rep["count"], int) and rep["count"] > 0, "fhir: count positiveInt")
+                check(isinstance(rep["period"], (int, float)) and rep["periodUnit"] == "d",
+                      "fhir: period in days")
+                for j, ref in enumerate(a.get("outcomeReference", [])):
+                    ref_ok(ref, f"{where}.outcomeReference[{j}]", urls, {"Procedure"})
+            check(DATETIME.match(r["period"]["start"]) is not None, "fhir: period.start")
+        if t == "Procedure":
+            for p in r.get("performer", []):
+                check(set(p) == {"actor"} and p["actor"], "fhir: Procedure.performer.actor required")
+            for f in r.get("focalDevice", []):
+                check("manipulated" in f, "fhir: focalDevice.manipulated required")
+        if t == "Observation":
+            values = [k for k in r if k.startswith("value")]
+            check(len(values) == 1, f"fhir: {where}: one value[x]")
+            if "valueInteger" in r:
+                check(isinstance(r["valueInteger"], int) and not isinstance(r["valueInteger"], bool),
+                      f"fhir: {where}: valueInteger is an integer")
+            if "valueQuantity" in r:
+                q = r["valueQuantity"]
+                check(isinstance(q["value"], (int, float)), f"fhir: {where}: decimal value")
+                check(set(q) <= {"value", "unit", "system", "code"}, f"fhir: {where}: Quantity")
+            if "bodySite" in r:
+                check(isinstance(r["bodySite"], dict), f"fhir: {where}: bodySite is 0..1")
+    return urls
+
+
+def case_fhir(e):
+    e.run("export", "--patient", "1", "--format", "fhir", "-o", e.path("b.json"))
+    text = open(e.path("b.json"), encoding="utf-8").read()
+    b = json.loads(text)
+    check(NAME in text, "fhir: UTF-8 written as is")
+    validate_bundle(b)
+    res = [en["resource"] for en in b["entry"]]
+    url = {id(en["resource"]): en["fullUrl"] for en in b["entry"]}
+    by = lambda t: [r for r in res if r["resourceType"] == t]
+    pat = by("Patient")
+    check(len(pat) == 1 and pat[0]["name"][0]["text"] == NAME, "fhir: the Patient")
+    check(pat[0].get("birthDate") == "1984-02-29", "fhir: birthDate")
+    conds = by("Condition")
+    check(sorted(c["code"]["coding"][0]["code"] for c in conds) == ["acne-scars", "hair-loss"],
+          "fhir: a Condition per indication")
+    plans = by("CarePlan")
+    check(len(plans) == 2, "fhir: a CarePlan per series")
+    acne = [p for p in plans if p["identifier"][0]["value"] == str(e.ids["series"][0])][0]
+    rep = acne["activity"][0]["detail"]["scheduledTiming"]["repeat"]
+    check((rep["count"], rep["period"], rep["periodUnit"]) == (6, 28, "d"), "fhir: repeat 6 x 28 d")
+    cond_url = acne["addresses"][0]["reference"]
+    check([c for c in conds if url[id(c)] == cond_url][0]["code"]["coding"][0]["code"]
+          == "acne-scars", "fhir: the plan addresses its Condition")
+    check(any("2026-03-30" in n["text"] for n in acne["note"]), "fhir: next due in the plan")
+    procs = by("Procedure")
+    check(len(procs) == 5, f"fhir: a Procedure per session, got {len(procs)}")
+    ps = {p["identifier"][0]["value"]: p for p in procs}
+    s = [str(x) for x in e.ids["sessions"]]
+    p1 = ps[s[0]]
+    check(p1["status"] == "completed" and p1["performedDateTime"] == "2026-01-05",
+          "fhir: Procedure 1 status and date")
+    check(p1["performer"][0]["actor"]["display"] == "Dr. Ana Núñez", "fhir: performer")
+    check(p1["basedOn"][0]["reference"] == url[id(acne)], "fhir: basedOn the CarePlan")
+    sites = p1["bodySite"]
+    check(sites[0]["text"] == "Cheek, left" and
+          sites[0]["coding"][0]["code"] == "89545001:272741003=7771000",
+          "fhir: cheek-l = face, laterality left")
+    check(sites[1]["coding"][0]["code"] == "89545001:272741003=24028007", "fhir: right")
+    check(sites[2]["coding"][0]["code"] == "89545001" and sites[2]["text"] == "Forehead",
+          "fhir: forehead = face 89545001")
+    check(all(c["coding"][0]["system"] == "http://snomed.info/sct" for c in sites),
+          "fhir: SNOMED CT system")
+    check(p1["focalDevice"][0]["manipulated"]["display"] == "Dermapen 4, tip lot A123",
+          "fhir: focalDevice")
+    check([u["text"] for u in p1["usedCode"]] == ["hyaluronic acid", "saline, sterile", "EMLA"],
+          "fhir: usedCode products and anaesthetic")
+    p2 = ps[s[1]]
+    check(p2["complication"][0]["text"] == "Pinpoint bruising\nresolved by day 2",
+          "fhir: complication")
+    check(p2["bodySite"][2] == {"text": "Scar (appendectomy)"}, "fhir: a scar as text only")
+    check(any("amended 1 time" in n["text"] for n in p2["note"]), "fhir: amendment noted")
+    check(ps[s[2]]["status"] == "entered-in-error", "fhir: voided = entered-in-error")
+    scalp = ps[s[4]]["bodySite"]
+    check(scalp[0]["coding"][0]["code"] == "41695006", "fhir: scalp 41695006")
+    check(scalp[1]["coding"][0]["code"] == "41695006:272741003=7771000", "fhir: scalp left")
+    obs = by("Observation")
+    proc_url = {url[id(p)]: p["identifier"][0]["value"] for p in procs}
+    depth = {}
+    for o in obs:
+        if o["code"]["coding"][0]["code"] == "needle-depth":
+            q = o["valueQuantity"]
+            check(q["unit"] == "mm" and q["code"] == "mm" and
+                  q["system"] == "http://unitsofmeasure.org", "fhir: depth in UCUM mm")
+            sid = proc_url[o["partOf"][0]["reference"]]
+            depth.setdefault(sid, []).append((o["bodySite"]["text"], q["value"]))
+    check(depth.get(s[0]) == [("Cheek, left", 1.5), ("Cheek, right", 1.5), ("Forehead", 0.5)],
+          f"fhir: depths of session 1: {depth.get(s[0])}")
+    check(depth.get(s[1]) == [("Cheek, left", 2.0), ("Cheek, right", 1.8),
+                              ("Scar (appendectomy)", 1.25)], "fhir: amended depths")
+    check(s[2] not in depth, "fhir: no observations for a voided session")
+    st = {proc_url[o["partOf"][0]["reference"]]: o["status"] for o in obs if "partOf" in o}
+    check((st[s[0]], st[s[1]], st[s[3]]) == ("final", "amended", "preliminary"),
+          "fhir: observation status follows signed/amended/unsigned")
+    passes = [o for o in obs if o["code"]["coding"][0]["code"] == "needle-passes"]
+    # 3 + 2 (the scar's passes are not recorded) + 1 + 2; none for the voided one
+    check(len(passes) == 8 and all(isinstance(o["valueInteger"], int) for o in passes),
+          f"fhir: passes observations ({len(passes)})")
+    pain = sorted(o["valueInteger"] for o in obs if o["code"]["coding"][0]["code"] == "pain")
+    check(pain == [2, 3, 4, 5], f"fhir: pain observations {pain}")
+    scores = [o for o in obs if o["code"]["coding"][0]["system"] == "urn:needlelog:scale"]
+    gais = sorted((o["effectiveDateTime"], o["valueInteger"]) for o in scores
+                  if o["code"]["coding"][0]["code"] == "gais" and "partOf" in o)
+    check(gais == [("2026-01-05", 3), ("2026-02-02", 2), ("2026-03-02", 2)], f"fhir: gais {gais}")
+    base = [o for o in scores if "partOf" not in o and o["code"]["coding"][0]["code"] == "gais"]
+    check(len(base) == 1 and base[0]["valueInteger"] == 4 and
+          base[0]["effectiveDateTime"] == "2026-01-05", "fhir: baseline score")
+    nw = [o for o in scores if o["code"]["coding"][0]["code"] == "norwood" and "partOf" in o]
+    check(len(nw) == 1 and nw[0]["valueCodeableConcept"]["coding"][0]["code"] == "IIIa",
+          "fhir: ordinal score coded")
+    flags = by("Flag")
+    check(len(flags) == 1 and flags[0]["code"]["coding"][0]["code"] == "isotretinoin",
+          "fhir: contraindication flag")
+    # One series: only its plan, its condition and its sessions.
+    one = json.loads(e.export("fhir", "--series", str(e.ids["series"][1])))
+    validate_bundle(one)
+    kinds = [en["resource"]["resourceType"] for en in one["entry"]]
+    check(kinds.count("Procedure") == 1 and kinds.count("CarePlan") == 1, "fhir: --series")
+    # A patient with nothing optional still gives a valid bundle.
+    r = e.run("patient", "add", "--name", "Bare")
+    validate_bundle(json.loads(e.export("fhir", patient=int(r.stdout))))
+
+
+# ---- PDF -------------------------------------------------------------------
+
+def pdftext(path, *opts):
+    return subprocess.run(["pdftotext", *opts, path, "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def case_pdf(e):
+    out = e.path("s.pdf")
+    e.run("export", "--patient", "1", "--format", "pdf", "-o", out, "--practice", "Klinik Süd")
+    data = open(out, "rb").read()
+    check(data.startswith(b"%PDF-") and b"/Font" in data, "pdf: a PDF with fonts")
+    info = subprocess.run(["pdfinfo", out], capture_output=True, text=True).stdout
+    check(f"Follow-up summary: {NAME}" in info, "pdf: title metadata")
+    t = pdftext(out)
+    for want in ["Klinik Süd", "Follow-up summary", NAME, "born 1984-02-29",
+                 "Series #1: Acne scars (Active)", "6 sessions every 28 days from 2026-01-05",
+                 "2026-01-05", "2026-02-02", "2026-03-02", "Cheek, left 1.5 mm x3",
+                 "Forehead 0.5 mm x2", "Dermapen 4,", "4/10", "Erythema,", "Pinpoint",
+                 "Dr. Ana Núñez", "Not signed", "VOIDED", "Amended 1×",
+                 "Next due: 2026-03-30 (in 10 days)", "Next due: 2026-01-17 (overdue by 62 days)",
+                 "Global Aesthetic Improvement Scale (Narins) (lower is better)",
+                 "Hair count per cm² at a fixed, marked site (higher is better)",
+                 "Depth per area (mm)", "baseline 4", "Scar (appendectomy)",
+                 "Notes: =SUM(A1) looks like a formula", "depth typo: 1.8 not 1.75"]:
+        check(want in t, f"pdf: {want!r} missing from pdftotext")
+    check("Practice" not in t or "Klinik Süd" in t, "pdf: practice")
+    # Drawn charts: the page content has paths (not just text).
+    # Without a practice, none printed.
+    e.run("export", "--patient", "1", "--format", "pdf", "-o", e.path("np.pdf"))
+    check("Klinik" not in pdftext(e.path("np.pdf")), "pdf: no practice when none given")
+    # A long table runs over pages with its header repeated.
+    e.fixture("writer", e.db, str(e.ids["other_series"]), "60")
+    e.run("export", "--patient", str(e.ids["other_patient"]), "--format", "pdf",
+          "-o", e.path("long.pdf"))
+    info = subprocess.run(["pdfinfo", e.path("long.pdf")], capture_output=True, text=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    lt = pdftext(e.path("long.pdf"))
+    check(pages >= 3, f"pdf: 61 sessions take several pages, got {pages}")
+    check(lt.count("Areas, depth") >= 2, "pdf: the table header repeats on a new page")
+    check(lt.count("2026-01-03") >= 60, "pdf: every session's row is there")
+    check(f"page {pages}" in lt, "pdf: page numbers")
+    # PDF needs a file.
+    e.run("export", "--patient", "1", "--format", "pdf", code=64)
+
+
+# ---- file modes, overwrite, audit, nothing changed --------------------------
+
+def case_safety(e):
+    before = e.fixture("dump", e.db)
+    nrows = len(e.audit())
+    for fmt, ext in (("text", "txt"), ("md", "md"), ("csv", "csv"), ("fhir", "json"),
+                     ("pdf", "pdf")):
+        path = e.path("out." + ext)
+        old = os.umask(0)
+        try:
+            r = e.run("export", "--patient", "1", "--format", fmt, "-o", path)
+        finally:
+            os.umask(old)
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        check(mode == 0o600, f"safety: {fmt} file mode {oct(mode)} under umask 0")
+        check(f"needlelog: wrote {path} (plaintext health data, mode 0600)" in r.stderr,
+              f"safety: {fmt}: the warning on stderr")
+        size = os.path.getsize(path)
+        r = e.run("export", "--patient", "1", "--format", fmt, "-o", path, code=73)
+        check("already exists" in r.stderr, f"safety: {fmt}: refusal says why")
+        check(os.path.getsize(path) == size, f"safety: {fmt}: existing file untouched")
+    # A symlink is not followed to write elsewhere.
+    os.symlink(e.path("target"), e.path("link.txt"))
+    e.run("export", "--patient", "1", "--format", "text", "-o", e.path("link.txt"), code=73)
+    check(not os.path.exists(e.path("target")), "safety: no write through a symlink")
+    rows = e.audit()
+    new = rows[nrows:]
+    check(len(new) == 5, f"safety: one audit row per export, got {len(new)}")
+    check([r["detail"]["format"] for r in new] == ["text", "md", "csv", "fhir", "pdf"],
+          "safety: audit rows name the format")
+    check(all(r["action"] == "export" and r["entity"] == "patient" and r["id"] == 1
+              and r["who"] == "Tester" and r["detail"]["series"] == "all" for r in new),
+          "safety: audit rows name the patient, who and series")
+    check(new[0]["detail"]["file"] == os.path.realpath(e.path("out.txt")), "safety: audit file")
+    e.run("export", "--patient", "1", "--series", str(e.ids["series"][0]), "--format", "md")
+    last = e.audit()[-1]
+    check(last["detail"] == {"format": "md", "series": e.ids["series"][0], "file": "stdout"},
+          f"safety: audit of a stdout export {last}")
+    # Nothing but the audit changed.
+    check(e.fixture("dump", e.db) == before, "safety: an export changes no record")
+    # Errors: unknown patient, another patient's series, bad format.
+    n = len(e.audit())
+    e.run("export", "--patient", "99", "--format", "text", code=66)
+    e.run("export", "--patient", "1", "--series", str(e.ids["other_series"]),
+          "--format", "text", code=66)
+    e.run("export", "--patient", "1", "--format", "docx", code=64)
+    e.run("export", "--format", "text", code=64)
+    e.run("export", "--patient", "99", "--format", "csv", "-o", e.path("none.csv"), code=66)
+    check(not os.path.exists(e.path("none.csv")), "safety: no file from a failed export")
+    check(len(e.audit()) == n, "safety: failed exports are not audited")
+    env = dict(e.env, NEEDLELOG_PASSPHRASE="wrong")
+    e.run("export", "--patient", "1", "--format", "text", code=77, env=env)
+
+
+# ---- backup, check, restore --------------------------------------------------
+
+def case_backup(e):
+    # A writer adds sessions while the backup runs.
+    w = subprocess.Popen([FIX, "writer", e.db, str(e.ids["other_series"]), "400"],
+                         env=e.env, stdout=subprocess.PIPE, text=True)
+    check(w.stdout.readline().strip() == "started", "backup: the writer started")
+    dest = e.path("backup.db")
+    r = e.run("backup", dest)
+    running = w.poll() is None
+    out, _ = w.communicate(timeout=120)
+    check(w.returncode == 0 and "done 400" in out, "backup: the writer finished")
+    print(f"backup taken while the writer was {'still' if running else 'no longer'} writing",
+          file=sys.stderr)
+    check(running, "backup: taken while the other process was writing")
+    check("every page authenticated" in r.stdout, "backup: says it verified")
+    check(stat.S_IMODE(os.stat(dest).st_mode) == 0o600, "backup: mode 0600")
+    raw = open(dest, "rb").read()
+    check(not raw.startswith(b"SQLite format 3") and "Łukasiewicz".encode() not in raw
+          and b"Dermapen" not in raw, "backup: the copy is encrypted")
+    # The copy checks clean, opens with the same passphrase, and holds the data.
+    e.run("check", "--db", dest)
+    e.run("check", "--db", dest, code=77, env=dict(e.env, NEEDLELOG_PASSPHRASE="wrong"))
+    show = e.run("patient", "show", "1", "--db", dest).stdout
+    check(NAME in show, "backup: restore by --db shows the patient")
+    t = e.run("export", "--db", dest, "--patient", "1", "--format", "text").stdout
+    check("Cheek, right 1.8 mm x3" in t, "backup: the copy exports the same records")
+    n = e.fixture("dump", dest).count("writer session")
+    check(1 <= n <= 400, f"backup: a consistent count of the writer's sessions ({n})")
+    # Never overwrites.
+    size = os.path.getsize(dest)
+    r = e.run("backup", dest, code=73)
+    check(os.path.getsize(dest) == size and "already exists" in r.stderr,
+          "backup: refuses to overwrite")
+    # Audited (entity file).
+    rows = [r for r in e.audit() if r["action"] == "backup"]
+    check(len(rows) == 1 and rows[0]["entity"] == "file" and
+          rows[0]["detail"]["to"] == os.path.realpath(dest), f"backup: audit row {rows}")
+    # Restore: the backup in place of a lost file.
+    os.unlink(e.db)
+    shutil.copy(dest, e.db)
+    os.chmod(e.db, 0o600)
+    e.run("check")
+    check(NAME in e.run("patient", "show", "1").stdout, "backup: restored by copying into place")
+    # A damaged backup fails check.
+    bad = e.path("bad.db")
+    data = bytearray(raw)
+    data[len(data) // 2] ^= 0x40
+    open(bad, "wb").write(bytes(data))
+    e.run("check", "--db", bad, code=74)
+
+
+CASES = {"text": case_text, "md": case_md, "csv": case_csv, "fhir": case_fhir,
+         "pdf": case_pdf, "safety": case_safety, "backup": case_backup}
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[1] not in CASES:
+        print(__doc__, file=sys.stderr)
+        return 64
+    e = Env()
+    try:
+        CASES[sys.argv[1]](e)
+    finally:
+        e.close()
+    if failures:
+        print(f"{len(failures)} check(s) failed", file=sys.stderr)
+        return 1
+    print("ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
