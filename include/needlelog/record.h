@@ -260,8 +260,8 @@ int record_session_get(struct store *s, int64_t id,
 int record_session_list(struct store *s, int64_t series_id,
 			bool include_voided, struct nl_session **out,
 			size_t *n, struct nl_err *err);
-/* Edits an UNSIGNED, not voided, never amended session in place: every field of in
- * replaces the stored one (the series cannot change); warnings are
+/* Edits an UNSIGNED, not voided, never amended session in place: every
+ * field of in replaces the stored one (the series cannot change); warnings are
  * recomputed and replaced; the audit row lists old and new values.
  * NL_EUSAGE for a signed, voided or amended session: amend it instead. */
 int record_session_edit(struct store *s, const struct nl_session *in,

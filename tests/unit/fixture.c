@@ -14,14 +14,20 @@ int fx_setup(void **state)
 	if (!f)
 		return -1;
 	snprintf(f->dir, sizeof(f->dir), "%s/nlunit.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir))
+	if (!mkdtemp(f->dir)) {
+		free(f);
 		return -1;
+	}
 	snprintf(f->path, sizeof(f->path), "%s/records.db", f->dir);
 	if (store_global_init(&err) != NL_OK || store_pass_set(&pass, "test", 4, &err) != NL_OK ||
 	    store_create(f->path, &pass, STORE_KDF_MIN, &f->s, &err) != NL_OK ||
 	    store_migrate(f->s, schema_migrations, schema_migration_count, &err) != NL_OK) {
 		fprintf(stderr, "fixture: %s\n", err.msg);
 		store_pass_free(&pass);
+		store_close(f->s);
+		unlink(f->path);
+		rmdir(f->dir);
+		free(f);
 		return -1;
 	}
 	store_pass_free(&pass);
@@ -47,17 +53,16 @@ int fx_teardown(void **state)
 
 void fx_assert_msg(const struct nl_err *err, const char *file, int line, ...)
 {
+	const char *frag, *missing = NULL;
 	va_list ap;
-	const char *frag;
 
 	va_start(ap, line);
-	while ((frag = va_arg(ap, const char *))) {
-		if (!strstr(err->msg, frag)) {
-			va_end(ap);
-			fail_msg("%s:%d: message \"%s\" lacks \"%s\"", file, line, err->msg, frag);
-		}
-	}
+	while (!missing && (frag = va_arg(ap, const char *)))
+		if (!strstr(err->msg, frag))
+			missing = frag;
 	va_end(ap);
+	if (missing)
+		fail_msg("%s:%d: message \"%s\" lacks \"%s\"", file, line, err->msg, missing);
 }
 
 int64_t fx_patient(struct store *s, const char *name)
