@@ -116,6 +116,9 @@ struct core_due_row {
 	int64_t series_id, patient_id;
 	char *indication;
 	char *status;
+	char *patient_name;
+	char *phone;
+	bool archived;
 	int planned, interval_days, done;
 	char start_date[11];
 	char last_date[11];   /* "" when none */

@@ -27,29 +27,18 @@ void core_due_rows_free(struct core_due_row *rows, size_t n)
 	for (size_t i = 0; rows && i < n; i++) {
 		free(rows[i].indication);
 		free(rows[i].status);
+		free(rows[i].patient_name);
+		free(rows[i].phone);
 	}
 	free(rows);
 }
 
-/* Facts per series, from effective session dates (an amendment can move a
- * session's date), so this reads the sessions through record_session_list. */
-static int fill_sessions(struct store *s, struct core_due_row *r, struct nl_err *err)
-{
-	struct nl_session *ses;
-	size_t n;
-	int rc = record_session_list(s, r->series_id, false, &ses, &n, err);
-
-	if (rc != NL_OK)
-		return rc;
-	r->done = (int)n;
-	r->last_date[0] = '\0';
-	if (n > 0)
-		snprintf(r->last_date, sizeof(r->last_date), "%s", ses[n - 1].date);
-	record_session_list_free(ses, n);
-	core_next_due(r->start_date, r->last_date, r->interval_days, r->done, r->planned,
-		      r->next_due);
-	return NL_OK;
-}
+/* A live session's effective date: its latest amended date, else its own
+ * (an amendment can move a session; new_json holds a JSON string). */
+#define EFFECTIVE_DATE \
+	"coalesce((SELECT substr(c.new_json, 2, 10) FROM amendment a JOIN amendment_change c " \
+	"ON c.amendment_id = a.id WHERE a.session_id = x.id AND c.field = 'date' " \
+	"ORDER BY a.id DESC LIMIT 1), x.date)"
 
 int core_due_rows(struct store *s, int64_t patient_id, struct core_due_row **out,
 		  size_t *n, struct nl_err *err)
@@ -58,9 +47,13 @@ int core_due_rows(struct store *s, int64_t patient_id, struct core_due_row **out
 	size_t cap = 0, count = 0;
 	sqlite3_stmt *st;
 	bool oom = false;
-	int rc = core_prepare(s, "SELECT id, patient_id, indication, status, planned, "
-				 "interval_days, start_date FROM series "
-				 "WHERE ?1 = 0 OR patient_id = ?1 ORDER BY id", &st, err);
+	int rc = core_prepare(s, "SELECT s.id, s.patient_id, s.indication, s.status, s.planned, "
+				 "s.interval_days, s.start_date, p.name, p.phone, p.archived, "
+				 "(SELECT count(*) FROM session x WHERE x.series_id = s.id AND x.voided = 0), "
+				 "(SELECT max(" EFFECTIVE_DATE ") FROM session x "
+				 "WHERE x.series_id = s.id AND x.voided = 0) "
+				 "FROM series s JOIN patient p ON p.id = s.patient_id "
+				 "WHERE ?1 = 0 OR s.patient_id = ?1 ORDER BY s.id", &st, err);
 
 	*out = NULL;
 	*n = 0;
@@ -84,19 +77,21 @@ int core_due_rows(struct store *s, int64_t patient_id, struct core_due_row **out
 		r->interval_days = sqlite3_column_int(st, 5);
 		snprintf(r->start_date, sizeof(r->start_date), "%s",
 			 (const char *)sqlite3_column_text(st, 6));
+		r->patient_name = core_col_text(st, 7, &oom);
+		r->phone = core_col_text(st, 8, &oom);
+		r->archived = sqlite3_column_int(st, 9) != 0;
+		r->done = sqlite3_column_int(st, 10);
+		if (sqlite3_column_type(st, 11) != SQLITE_NULL)
+			snprintf(r->last_date, sizeof(r->last_date), "%s",
+				 (const char *)sqlite3_column_text(st, 11));
+		core_next_due(r->start_date, r->last_date, r->interval_days, r->done, r->planned,
+			      r->next_due);
 	}
 	sqlite3_finalize(st);
-	if (oom)
-		rc = nl_error(err, NL_ENOMEM, "out of memory");
-	else if (rc != SQLITE_DONE)
-		rc = core_sql_error(s, "reading the series", err);
-	else
-		rc = NL_OK;
-	for (size_t i = 0; i < count && rc == NL_OK; i++)
-		rc = fill_sessions(s, &rows[i], err);
-	if (rc != NL_OK) {
+	if (oom || rc != SQLITE_DONE) {
 		core_due_rows_free(rows, count);
-		return rc;
+		return oom ? nl_error(err, NL_ENOMEM, "out of memory")
+			   : core_sql_error(s, "reading the series", err);
 	}
 	*out = rows;
 	*n = count;
@@ -440,7 +435,6 @@ int progress_due_list(struct store *s, const char *today, int within_days,
 	for (size_t i = 0; i < nrows && rc == NL_OK; i++) {
 		struct core_due_row *r = &rows[i];
 		struct nl_due *d = &due[count];
-		struct nl_patient p;
 		int days;
 
 		if (strcmp(r->status, VOCAB_STATUS_ACTIVE) != 0 || !r->next_due[0])
@@ -448,17 +442,12 @@ int progress_due_list(struct store *s, const char *today, int within_days,
 		d->due = progress_due_state(r->next_due, today, &days);
 		if (days > within_days)
 			continue;
-		if ((rc = record_patient_get(s, r->patient_id, &p, err)) != NL_OK)
-			break;
-		if (p.archived) {
-			record_patient_free(&p);
+		if (r->archived)
 			continue;
-		}
 		d->patient_id = r->patient_id;
-		d->patient_name = p.name;
-		d->phone = p.phone;
-		p.name = p.phone = NULL;
-		record_patient_free(&p);
+		d->patient_name = r->patient_name;
+		d->phone = r->phone;
+		r->patient_name = r->phone = NULL;
 		d->series_id = r->series_id;
 		d->indication = strdup(r->indication);
 		d->done = r->done;

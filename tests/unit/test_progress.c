@@ -282,8 +282,36 @@ static void due_list(void **state)
 	assert_int_equal(progress_due_list(f->s, "2026-03-01", 0, &rows, &n, &err), NL_OK);
 	assert_int_equal(n, 2);
 	progress_due_list_free(rows, n);
+	/* an amended date moves the due date in the list too */
+	{
+		struct nl_session *list;
+		struct nl_session_view v;
+		size_t k;
+
+		assert_int_equal(record_session_list(f->s, late, false, &list, &k, &err), NL_OK);
+		assert_int_equal(record_session_get(f->s, list[0].id, &v, &err), NL_OK);
+		record_session_list_free(list, k);
+		free(v.effective.date);
+		v.effective.date = strdup("2026-02-10");
+		assert_int_equal(record_session_amend(f->s, v.original.id, &v.effective, "date typo",
+						      NULL, NULL, NULL, NULL, &err), NL_OK);
+		record_session_view_free(&v);
+	}
+	assert_int_equal(progress_due_list(f->s, "2026-03-01", 7, &rows, &n, &err), NL_OK);
+	assert_int_equal(n, 2);            /* today, soon: late is now 9 days away */
+	assert_int_equal(rows[0].series_id, today);
+	assert_int_equal(rows[1].series_id, soon);
+	progress_due_list_free(rows, n);
+	assert_int_equal(progress_due_list(f->s, "2026-03-01", 9, &rows, &n, &err), NL_OK);
+	assert_int_equal(n, 4);
+	assert_int_equal(rows[3].series_id, late);
+	assert_string_equal(rows[3].last_date, "2026-02-10");
+	assert_string_equal(rows[3].next_due, "2026-03-10");
+	assert_int_equal(rows[3].days_until_due, 9);
+	assert_int_equal(rows[3].due, PROGRESS_UPCOMING);
+	assert_int_equal(rows[2].series_id, far);      /* 8 days */
+	progress_due_list_free(rows, n);
 	assert_int_equal(progress_due_list(f->s, "2026-03-01", -1, &rows, &n, &err), NL_EDATA);
-	(void)far;
 	(void)p;
 }
 
