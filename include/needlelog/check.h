@@ -3,7 +3,7 @@
  *
  * Hard-limit failures return NL_EDATA with a message naming the field, the
  * value and what is allowed, e.g.
- *   "areas[2] cheek-l: depth 3.5 mm is outside 0.1-3.0 mm".
+ *   "areas[2] cheek-l: depth 3.5 mm is outside the allowed 0.1-3.0 mm".
  * Warnings never block a save; record_session_add stores them with the
  * session. check_session_preview gives the same warnings before saving,
  * for a form that checks as the user types. */

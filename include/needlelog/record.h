@@ -240,6 +240,10 @@ struct nl_session_view {
 	size_t namendments;
 };
 
+/* Zeroes a session and sets the "not recorded" sentinels (pain and
+ * anesthetic_minutes -1): start every session built by hand with it. */
+void record_session_init(struct nl_session *ses);
+
 /* Field names used in amendments and audit details, in canonical order. */
 extern const char *const record_session_fields[];
 extern const size_t record_session_field_count;

@@ -87,6 +87,13 @@ void record_session_view_free(struct nl_session_view *v)
 	memset(v, 0, sizeof(*v));
 }
 
+void record_session_init(struct nl_session *ses)
+{
+	memset(ses, 0, sizeof(*ses));
+	ses->pain = -1;
+	ses->anesthetic_minutes = -1;
+}
+
 /* ---- copying -------------------------------------------------------------- */
 
 static int copy_warnings(struct nl_warning **dst, size_t *n, const struct nl_warning *w,
@@ -103,11 +110,9 @@ int record_session_copy(struct nl_session *dst, const struct nl_session *src,
 {
 	bool oom = false;
 
-	memset(dst, 0, sizeof(*dst));
+	record_session_init(dst);
 	dst->id = src->id;
 	dst->series_id = src->series_id;
-	dst->anesthetic_minutes = -1;
-	dst->pain = -1;
 	for (size_t i = 0; i < core_session_field_count && !oom; i++) {
 		json_t *v = core_field_json(&core_session_fields[i], src);
 

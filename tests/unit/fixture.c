@@ -94,10 +94,9 @@ void fx_session_init(struct fx_session *f, int64_t series, const char *date,
 		     const char *area, double depth)
 {
 	memset(f, 0, sizeof(*f));
+	record_session_init(&f->ses);
 	f->ses.series_id = series;
 	f->ses.date = (char *)date;
-	f->ses.pain = -1;
-	f->ses.anesthetic_minutes = -1;
 	f->areas[0].area = (char *)area;
 	f->areas[0].depth_mm = depth;
 	f->ses.areas = f->areas;

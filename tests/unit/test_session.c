@@ -445,6 +445,45 @@ static void verify_detects_tampering(void **state)
 	free(bad);
 }
 
+static void picklists(void **state)
+{
+	struct fx *f = *state;
+	struct nl_err err = { 0 };
+	struct fx_session fs;
+	char **v;
+	size_t n;
+	int64_t pid, sid = setup_series(f, &pid), id;
+
+	fx_session_init(&fs, sid, "2026-01-05", "cheek-l", 1.0);
+	fs.ses.practitioner = "Dr Kim";
+	fs.ses.device = "Dermapen 4 lot 77";
+	fs.products[0] = "PRP";
+	fs.products[1] = "tranexamic serum";
+	fs.ses.nproducts = 2;
+	assert_int_equal(record_session_add(f->s, &fs.ses, false, NULL, NULL, &id, &err), NL_OK);
+	fs.ses.practitioner = "Dr Lee";
+	fs.ses.device = "roller 1.5";
+	fs.ses.date = "2026-02-05";
+	assert_int_equal(record_session_add(f->s, &fs.ses, false, NULL, NULL, &id, &err), NL_OK);
+
+	assert_int_equal(record_picklist(f->s, RECORD_PICK_DEVICE, NULL, &v, &n, &err), NL_OK);
+	assert_int_equal(n, 2 + vocab_device_count);
+	assert_string_equal(v[0], "roller 1.5");           /* most recent first */
+	assert_string_equal(v[1], "Dermapen 4 lot 77");
+	assert_string_equal(v[2], vocab_devices[0]);
+	record_strings_free(v, n);
+	assert_int_equal(record_picklist(f->s, RECORD_PICK_DEVICE, "Dr Kim", &v, &n, &err), NL_OK);
+	assert_string_equal(v[0], "Dermapen 4 lot 77");    /* per practitioner */
+	assert_int_equal(n, 1 + vocab_device_count);
+	record_strings_free(v, n);
+	assert_int_equal(record_picklist(f->s, RECORD_PICK_PRODUCT, NULL, &v, &n, &err), NL_OK);
+	assert_int_equal(n, 1 + vocab_product_count);      /* PRP is not repeated */
+	record_strings_free(v, n);
+	assert_int_equal(record_picklist(f->s, RECORD_PICK_ANESTHETIC, NULL, &v, &n, &err), NL_OK);
+	assert_int_equal(n, 0);
+	record_strings_free(v, n);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
@@ -458,6 +497,7 @@ int main(void)
 		T(signed_lock_in_database),
 		T(void_session),
 		T(verify_detects_tampering),
+		T(picklists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
