@@ -1,0 +1,404 @@
+#!/bin/bash
+# The TUI driven through tmux: tui_test.sh CASE. See lib.sh.
+. "$(dirname "$0")/lib.sh"
+
+# The display column (0-based) of TEXT in the screen line holding WHERE.
+column_of() {
+	screen | python3 -c '
+import sys
+where, text = sys.argv[1], sys.argv[2]
+for l in sys.stdin.read().splitlines():
+    if where in l:
+        print(l.index(text)); break' "$1" "$2"
+}
+
+open_zoe_series() {
+	keys /
+	type_text "Zoë"
+	wait_for "1 patient"
+	keys Enter Enter
+	wait_for "Treatment series"
+	keys Enter
+	wait_for "Sessions"
+	wait_for "Depth per area"
+}
+
+tabs() {
+	for _ in $(seq "$1"); do keys Tab; done
+}
+
+case_unlock() {
+	echo "not a record file, just text" >"$DB"
+	start 80 24
+	wait_for "Passphrase:"
+	type_text "$PASS"
+	keys Enter
+	wait_for "is not a needlelog record file"
+	keys Escape
+	wait_exit
+	$T kill-server
+	rm -f "$DB"
+	seed
+	start 80 24
+	wait_for "Passphrase:"
+	absent "Zoë"
+	type_text "wrong passphrase"
+	keys Enter
+	wait_for "Wrong passphrase. Try again"
+	absent "Zoë"
+	absent "wrong passphrase"     # never echoed
+	type_text "$PASS"
+	keys Enter
+	wait_for "Zoë Müller"
+	wait_for "3 patients"
+	wait_for "Åsa Öberg"
+	keys q
+	wait_exit
+}
+
+case_search() {
+	seed
+	start 80 24
+	unlock "Zoë Müller"
+	keys /
+	type_text "öBERG"
+	wait_for "1 patient"
+	wait_for "Åsa Öberg"
+	absent "Zoë Müller"
+	keys C-u
+	type_text "900111"           # phone digits
+	wait_for "Zoë Müller"
+	absent "Åsa Öberg"
+	keys C-u
+	type_text "1990"             # date of birth
+	wait_for "Bob Smith"
+	absent "Zoë Müller"
+	keys Escape                  # clears the search
+	wait_for "3 patients"
+	# accented names keep the columns straight (widths by wcwidth)
+	[ "$(column_of "Zoë Müller" 1980-02-03)" = "$(column_of "Name" Born)" ] ||
+		fail "the Born column is misaligned after an accented name"
+	[ "$(column_of "Åsa Öberg" 1975-06-07)" = "$(column_of "Name" Born)" ] ||
+		fail "the Born column is misaligned after an accented name"
+	keys /
+	type_text "#$P_ASA"          # by id
+	wait_for "1 patient"
+	wait_for "Åsa Öberg"
+	keys Enter Enter
+	wait_for "Treatment series"
+	wait_for "Isotretinoin"      # the flag, in plain sight
+	wait_for "Fitzpatrick V"
+	keys q
+	wait_for "Active series"
+}
+
+case_series() {
+	seed
+	start 100 30
+	unlock "Zoë Müller"
+	open_zoe_series
+	wait_for "2 of 6 done"
+	wait_for "next due $(day 16)"
+	wait_for "cheek-l 1.75mm×3"
+	wait_for "1.50×3"            # depth table: the first session
+	wait_for "1.75×3"
+	[ "$(screen | grep -c '✔ signed')" = 2 ] || fail "two signed sessions expected"
+	keys Tab
+	wait_for "Scores against baseline"
+	wait_for "gais            base 4"
+	wait_for "now 2 -2 better"
+	wait_for "satisfaction"
+	keys Enter                   # the selected (latest) session
+	wait_for "Session of $(day -12)"
+	wait_for "Signed"
+	wait_for "Pen A, lot 12"
+	keys q
+	wait_for "Depth per area"
+}
+
+case_session() {
+	seed
+	start 100 34
+	unlock "Zoë Müller"
+	open_zoe_series
+	keys n
+	wait_for "New session — Acne scars"
+	# defaults from the previous session
+	wait_for "Pen A, lot 12"
+	wait_for "EMLA 5%"
+	tabs 2                       # area 1 -> its depth
+	keys C-u
+	type_text "2.0"
+	tabs 11                      # -> endpoint
+	keys Enter
+	wait_for "pinpoint-bleeding"
+	type_text "pinpoint"
+	keys Enter
+	tabs 1                       # -> pain
+	type_text "3"
+	tabs 4                       # -> notes
+	type_text "Logged from the TUI test"
+	tabs 2                       # -> gais value
+	type_text "2"
+	tabs 2                       # -> satisfaction value
+	type_text "8"
+	wait_for "interval: 12 days"   # the short interval shows before saving
+	keys C-s
+	wait_for "Acknowledge the warnings"
+	keys y
+	wait_for "saved (unsigned)"
+	id=$(screen | sed -n 's/.*Session \([0-9]*\) saved.*/\1/p' | head -1)
+	[ -n "$id" ] || fail "no session id in the status line"
+	wait_for "3 of 6 done"
+	out=$(nl session show "$id") || fail "session show $id"
+	for want in "Logged from the TUI test" "pinpoint-bleeding" "cheek-l 2 mm x3" "Pen A, lot 12" \
+		    "EMLA 5%" "hyaluronic acid" "interval"; do
+		echo "$out" | grep -qiF -- "$want" || { echo "$out" >&2; fail "session show lacks '$want'"; }
+	done
+	echo "$out" | grep -qE "Pain: *3/10" || { echo "$out" >&2; fail "pain 3 not recorded"; }
+}
+
+case_depth() {
+	seed
+	start 100 30
+	unlock "Zoë Müller"
+	open_zoe_series
+	keys n
+	wait_for "New session"
+	tabs 2
+	keys C-u
+	type_text "3.5"
+	wait_for "depth 3.50 mm is outside 0.1-3.0 mm"
+	keys C-s
+	wait_for "Not saved"
+	keys C-u
+	type_text "0.05"
+	wait_for "depth 0.05 mm is outside 0.1-3.0 mm"
+	keys C-u
+	type_text "deep"
+	wait_for "is not a number of mm"
+	keys C-u
+	type_text "2.8"              # allowed, but above the usual range: a note
+	wait_for "above the usual"
+	wait_gone "is outside 0.1-3.0"
+	keys Escape
+	wait_for "Leave the form"
+	keys d
+	wait_for "2 of 6 done"       # nothing was written
+	[ "$(nl series show "$S_ZOE" | grep -c "$(day 0)")" = 0 ] || fail "a session was written"
+}
+
+case_amend() {
+	seed
+	start 100 30
+	unlock "Zoë Müller"
+	open_zoe_series
+	keys e                       # signed: edit is refused
+	wait_for "amend it (m) instead"
+	keys m
+	wait_for "Amending the session"
+	type_text "Depth misrecorded on the day"
+	tabs 5                       # reason, date, practitioner, area 1, label -> depth 1
+	keys C-u
+	type_text "1.6"
+	keys C-s
+	wait_for "Amendment recorded"
+	wait_for "am."
+	out=$(nl session show "$SES2") || fail "session show"
+	echo "$out" | grep -qF "Depth misrecorded on the day" || { echo "$out" >&2; fail "no reason"; }
+	echo "$out" | grep -qF "1.6" || { echo "$out" >&2; fail "no amended depth"; }
+	echo "$out" | grep -qF "1.75" || { echo "$out" >&2; fail "the original is gone"; }
+	keys Enter
+	wait_for "Amendments (the original is kept)"
+	wait_for "Depth misrecorded on the day"
+}
+
+case_signvoid() {
+	seed
+	new=$(nl session add --series "$S_ZOE" --date "$(day -1)" --area cheek-l:1.5 2>/dev/null) ||
+		fail "session add"
+	start 100 30
+	unlock "Zoë Müller"
+	open_zoe_series
+	wait_for "unsigned"
+	keys s
+	wait_for "Sign session"
+	keys n                       # declined: nothing happens
+	wait_gone "Sign session"
+	wait_for "unsigned"
+	keys s
+	wait_for "Sign session"
+	keys y
+	wait_for "It is now locked"
+	wait_gone "unsigned"
+	nl session show "$new" | grep -qi "signed" || fail "not signed in the file"
+	keys V
+	wait_for "Void session"
+	keys y
+	wait_for "Why is it voided"
+	type_text "Entered on the wrong patient"
+	keys Enter
+	wait_for "Voided"
+	wait_for "2 of 6 done"
+	nl session show "$new" | grep -qF "Entered on the wrong patient" || fail "void reason missing"
+}
+
+case_due() {
+	seed
+	start 80 24
+	unlock "Zoë Müller"
+	keys D
+	wait_for "Due today"
+	wait_for "Åsa Öberg"
+	wait_for "days overdue"
+	absent "Zoë Müller"           # due in 16 days, outside a week
+	keys + +
+	wait_for "within 21 days"
+	wait_for "Zoë Müller"
+	wait_for "in 16 days"
+	keys g Enter
+	wait_for "Stretch marks"
+	wait_for "OVERDUE"
+	keys q
+	wait_for "Due today"
+	keys q
+	wait_for "Active series"
+}
+
+case_resize() {
+	seed
+	start 80 24
+	unlock "Zoë Müller"
+	open_zoe_series
+	[ "$(screen | wc -l)" = 24 ] || fail "not 24 lines"
+	line 24 | grep -qF "n new session" || fail "no key hints on line 24"
+	line 1 | grep -qF "Zoë Müller › Acne scars" || fail "no breadcrumb on line 1"
+	# 80x24: depths and scores fit, one above the other
+	wait_for "Scores against baseline"
+	screen | grep -F "Depth per area" | grep -qF "Scores" && fail "side by side at 80 columns"
+	$T resize-window -t nl -x 200 -y 60
+	# 200x60: side by side
+	wait_line "Depth per area" "Scores against baseline"
+	line 60 | grep -qF "n new session" || fail "no key hints on line 60"
+	line 59 | grep -qF "records.db" || fail "no status line on line 59"
+	keys n
+	wait_for "New session"
+	wait_for "Score 2"           # the whole form fits at 60 lines
+	$T resize-window -t nl -x 80 -y 24
+	wait_for "Safety"
+	line 24 | grep -qF "C-s save" || fail "no form hints on line 24 at 80x24"
+	keys C-n C-n C-n             # more area rows than fit: the form scrolls
+	wait_for "Area 5"
+	tabs 18                      # to the last field
+	wait_for "Score 2"
+	wait_gone "Date "
+	wait_for "Safety"
+	tabs 1                       # wraps round to the first
+	wait_for "Date "
+	keys Escape
+	wait_for "Leave the form"
+	keys d
+	wait_for "Sessions"
+	screen | grep -F "Depth per area" | grep -qF "Scores" && fail "still side by side at 80x24"
+	line 24 | grep -qF "n new session" || fail "hints lost after resizes"
+}
+
+case_lock() {
+	seed
+	start 100 30 --lock-after-seconds 4
+	unlock "Zoë Müller"
+	open_zoe_series
+	keys n
+	wait_for "New session"
+	tabs 18                      # -> notes
+	type_text "kept-across-the-lock"
+	wait_for "kept-across-the-lock"
+	wait_for "needlelog is locked" 20
+	absent "Zoë"
+	absent "kept-across-the-lock"
+	absent "Acne scars"
+	# the store is closed while locked: the CLI can use the file
+	nl session show "$SES1" >/dev/null || fail "the file is held while locked"
+	type_text "wrong"
+	keys Enter
+	wait_for "Wrong passphrase"
+	type_text "$PASS"
+	keys Enter
+	wait_for "kept-across-the-lock"
+	wait_for "New session — Acne scars"
+	keys C-s
+	wait_for "Acknowledge the warnings"
+	keys y
+	wait_for "saved (unsigned)"
+	id=$(screen | sed -n 's/.*Session \([0-9]*\) saved.*/\1/p' | head -1)
+	nl session show "$id" | grep -qF "kept-across-the-lock" || fail "the draft's notes were lost"
+}
+
+case_draft() {
+	seed
+	start 100 30
+	unlock "Zoë Müller"
+	open_zoe_series
+	keys n
+	wait_for "New session"
+	tabs 18
+	type_text "left-as-a-draft"
+	keys Escape
+	wait_for "Leave the form"
+	keys k
+	wait_for "Kept as a draft"
+	keys q
+	wait_for "Treatment series"
+	keys Enter                   # opening the series offers the draft
+	wait_for "Draft session"
+	keys r
+	wait_for "left-as-a-draft"
+	# a crash loses nothing either: kill it and come back
+	$T kill-server
+	start 100 30
+	unlock "Zoë Müller"
+	open_zoe_series
+	wait_for "Draft session"
+	keys r
+	wait_for "left-as-a-draft"
+}
+
+case_help() {
+	seed
+	start 80 24
+	unlock "Zoë Müller"
+	keys ?
+	wait_for "Patient list"
+	wait_for "search by name, date of birth, phone or id"
+	keys q
+	wait_for "Active series"
+	open_zoe_series
+	keys n
+	wait_for "New session"
+	keys F1
+	wait_for "add a treated area"
+	wait_for "C-n"
+	keys q
+	wait_for "New session"
+}
+
+case_mono() {
+	seed
+	TUI_ENV="NO_COLOR=1" start 80 24
+	unlock "Zoë Müller"
+	keys D
+	wait_for "days overdue"
+	esc=$(printf '\033')
+	$T capture-pane -e -p -t nl | grep -qE "${esc}\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5)[;m]" &&
+		fail "NO_COLOR is set, yet there are colours"
+	$T capture-pane -e -p -t nl | grep -qE "${esc}\[([0-9;]*;)?(1|4|7)[;m]" ||
+		fail "no attributes (bold, underline, reverse) on a monochrome screen"
+	$T kill-server
+	TUI_TERM=vt100 start 80 24
+	unlock "Zoë Müller"
+	keys D
+	wait_for "days overdue"
+}
+
+"case_$1"
+echo "ok $1"
