@@ -73,12 +73,47 @@ static json_t *text_json(const char *s)
 	return core_opt(s) ? json_string(s) : json_null();
 }
 
+struct keyed {
+	const char *key;
+	size_t i;
+};
+
+static int keyed_cmp(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->key ? x->key : "", y->key ? y->key : "");
+
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Scores and flags are sets keyed by scale / code: their JSON is in key
+ * order, so the order a caller gives them in is never a "change". Areas and
+ * products keep their order. order[] gets the element order. */
+static void list_order(const struct core_field *f, const void *rec, size_t n,
+		       struct keyed *order)
+{
+	for (size_t i = 0; i < n; i++) {
+		order[i].i = i;
+		order[i].key = NULL;
+		if (f->kind == CF_SCORES)
+			order[i].key = (*CAT(rec, f->off, struct nl_score *const))[i].scale;
+		else if (f->kind == CF_FLAGS)
+			order[i].key = (*CAT(rec, f->off, struct nl_flag *const))[i].code;
+	}
+	if (n > 1 && (f->kind == CF_SCORES || f->kind == CF_FLAGS))
+		qsort(order, n, sizeof(*order), keyed_cmp);
+}
+
 static json_t *list_json(const struct core_field *f, const void *rec)
 {
 	size_t n = *CAT(rec, f->count_off, size_t);
-	json_t *a = json_array();
+	struct keyed *order = calloc(n ? n : 1, sizeof(*order));
+	json_t *a = order ? json_array() : NULL;
 
-	for (size_t i = 0; a && i < n; i++) {
+	if (a)
+		list_order(f, rec, n, order);
+	for (size_t k = 0; a && k < n; k++) {
+		size_t i = order[k].i;
 		json_t *e = NULL;
 
 		switch (f->kind) {
@@ -113,9 +148,10 @@ static json_t *list_json(const struct core_field *f, const void *rec)
 		}
 		if (!e || json_array_append_new(a, e) != 0) {
 			json_decref(a);
-			return NULL;
+			a = NULL;
 		}
 	}
+	free(order);
 	return a;
 }
 

@@ -67,6 +67,16 @@ static void add_full_and_read(void **state)
 	assert_string_equal(v.effective.notes, fs.ses.notes);
 	assert_false(v.original.is_signed);
 	assert_int_equal(v.namendments, 0);
+	/* the same scores in another order are not a change */
+	{
+		struct nl_score tmp = v.effective.scores[0];
+
+		v.effective.scores[0] = v.effective.scores[1];
+		v.effective.scores[1] = tmp;
+	}
+	assert_int_equal(record_session_amend(f->s, id, &v.effective, "reorder", NULL, NULL, NULL,
+					      NULL, &err), NL_EDATA);
+	assert_msg(err, "nothing differs");
 	record_session_view_free(&v);
 
 	assert_int_equal(record_session_get(f->s, id + 100, &v, &err), NL_ENOENT);
