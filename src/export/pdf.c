@@ -45,39 +45,43 @@ static const double palette[][3] = {
 
 /* ---- text ---------------------------------------------------------------- */
 
-static void set_font(struct pdf *p, double size, bool bold)
+/* Sets layout up for text in width (max_h > 0: cut there with an
+ * ellipsis); returns its height. */
+static double lay_out(PangoLayout *layout, const char *text, double width,
+		      double size, bool bold, double max_h)
 {
 	PangoFontDescription *fd = pango_font_description_from_string(FONT);
+	int w, h;
 
 	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
 	pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD
 					      : PANGO_WEIGHT_NORMAL);
-	pango_layout_set_font_description(p->layout, fd);
+	pango_layout_set_font_description(layout, fd);
 	pango_font_description_free(fd);
+	pango_layout_set_width(layout, (int)(width * PANGO_SCALE));
+	pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_ellipsize(layout, max_h > 0 ? PANGO_ELLIPSIZE_END
+						     : PANGO_ELLIPSIZE_NONE);
+	pango_layout_set_height(layout, max_h > 0 ? (int)(max_h * PANGO_SCALE) : -1);
+	pango_layout_set_text(layout, text ? text : "", -1);
+	pango_layout_get_size(layout, &w, &h);
+	return (double)h / PANGO_SCALE;
 }
 
-/* Lays out text in width (max_h > 0: cut there with an ellipsis) and
- * returns its height; draws it at (x, y) when draw. */
+/* Lays text out (see lay_out) and returns its height; draws it at (x, y)
+ * when draw. */
 static double text_at(struct pdf *p, const char *text, double x, double y,
 		      double width, double size, bool bold, double max_h,
 		      bool draw)
 {
-	int w, h;
+	double h = lay_out(p->layout, text, width, size, bold, max_h);
 
-	set_font(p, size, bold);
-	pango_layout_set_width(p->layout, (int)(width * PANGO_SCALE));
-	pango_layout_set_wrap(p->layout, PANGO_WRAP_WORD_CHAR);
-	pango_layout_set_ellipsize(p->layout, max_h > 0 ? PANGO_ELLIPSIZE_END
-							 : PANGO_ELLIPSIZE_NONE);
-	pango_layout_set_height(p->layout, max_h > 0 ? (int)(max_h * PANGO_SCALE) : -1);
-	pango_layout_set_text(p->layout, text ? text : "", -1);
-	pango_layout_get_size(p->layout, &w, &h);
 	if (draw) {
 		cairo_move_to(p->cr, x, y);
 		pango_cairo_show_layout(p->cr, p->layout);
 		cairo_new_path(p->cr); /* or the next shape starts from here */
 	}
-	return (double)h / PANGO_SCALE;
+	return h;
 }
 
 static void footer(struct pdf *p)
@@ -109,14 +113,16 @@ static bool ensure(struct pdf *p, double h)
 	return true;
 }
 
-/* A paragraph over the full width, broken across pages line by line. */
+/* A paragraph over the full width, broken across pages line by line. It
+ * has its own layout: a page break draws the footer with p->layout. */
 static void paragraph(struct pdf *p, const char *text, double size, bool bold,
 		      double indent)
 {
+	PangoLayout *layout = pango_cairo_create_layout(p->cr);
 	PangoLayoutIter *it;
 
-	text_at(p, text, MARGIN + indent, 0, BODY_W - indent, size, bold, 0, false);
-	it = pango_layout_get_iter(p->layout);
+	lay_out(layout, text, BODY_W - indent, size, bold, 0);
+	it = pango_layout_get_iter(layout);
 	do {
 		PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
 		PangoRectangle logical;
@@ -134,6 +140,7 @@ static void paragraph(struct pdf *p, const char *text, double size, bool bold,
 		p->y += h;
 	} while (pango_layout_iter_next_line(it));
 	pango_layout_iter_free(it);
+	g_object_unref(layout);
 }
 
 static void labelled(struct pdf *p, const char *label, const char *value)

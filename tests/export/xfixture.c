@@ -2,8 +2,9 @@
  *
  *   xfixture create DB     a record file (passphrase $NEEDLELOG_PASSPHRASE)
  *                          with two patients; prints the ids as JSON
- *   xfixture writer DB SERIES N  adds N sessions, one transaction each, to
- *                          SERIES; prints "started" after the first
+ *   xfixture writer DB SERIES N  adds up to N sessions, one transaction
+ *                          each, to SERIES, until the file DB.stop exists;
+ *                          prints "started" after the first, "done COUNT"
  *   xfixture dump DB       every row of every table but the audit trail,
  *                          as text (to compare before and after)
  *   xfixture audit DB      the audit rows, one JSON object a line
@@ -176,9 +177,12 @@ static int create(const char *path)
 static int writer(const char *path, int64_t series, int n)
 {
 	struct store *s = open_db(path, 0);
+	char stop[512];
+	int i;
 
+	snprintf(stop, sizeof(stop), "%s.stop", path);
 	audit_set_actor("Writer");
-	for (int i = 0; i < n; i++) {
+	for (i = 0; i < n && access(stop, F_OK) != 0; i++) {
 		char notes[300];
 		struct nl_treatment a[] = { { "neck", NULL, 0.5 + (i % 10) * 0.05, 1 } };
 		struct nl_session ses = { .series_id = series, .date = "2026-01-03",
@@ -199,7 +203,7 @@ static int writer(const char *path, int64_t series, int n)
 		}
 		usleep(2000); /* a busy practice, not a lock hog */
 	}
-	printf("done %d\n", n);
+	printf("done %d\n", i);
 	store_close(s);
 	return 0;
 }
