@@ -480,7 +480,8 @@ static int run_demo(struct cli *c, int argc, char **argv)
 
 const struct cli_command cli_demo_commands[] = {
 	{ NULL, "demo", run_demo, "[--db PATH] [--no-tui] [--seed N] [--today DATE]",
-	  "Create a NEW record file (never overwrites one: exit 73) with the passphrase\n"
+	  "Create a demo record file and open the TUI on it.\n"
+	  "A NEW record file (never overwrites one: exit 73) with the passphrase\n"
 	  "'demo', filled with a fictional practice: 40 patients, acne scars, stretch\n"
 	  "marks, hair loss on a weekly-then-monthly protocol, fine lines and more;\n"
 	  "signed, amended and voided sessions; series on time, overdue and completed.\n"

@@ -259,8 +259,9 @@ static int run_patients(struct cli *c, int argc, char **argv)
 
 const struct cli_command cli_import_commands[] = {
 	{ "import", "patients", run_patients, "FILE.csv",
-	  "Import patients from a CSV file (RFC 4180: quoted fields may hold commas,\n"
-	  "quotes and line breaks; CRLF or LF; UTF-8). The first row names the\n"
+	  "Import patients from a CSV file, all or nothing.\n"
+	  "RFC 4180: quoted fields may hold commas,\n"
+	  "quotes and line breaks; CRLF or LF; UTF-8. The first row names the\n"
 	  "columns: " COLUMN_LIST ".\n"
 	  "Only name is required. flags holds CODE[:DATE[:NOTE]] items separated by\n"
 	  "';'. Every row is checked first: if any is rejected, each one is listed\n"

@@ -111,6 +111,17 @@ int out_parse_score(const char *field, const char *s, struct nl_score *sc,
 	return vocab_scale_parse(v, eq + 1, &sc->value, err);
 }
 
+static bool vocab_scale_find_n(const char *s, size_t len)
+{
+	char code[64];
+
+	if (len >= sizeof(code))
+		return false;
+	memcpy(code, s, len);
+	code[len] = '\0';
+	return vocab_scale_find(code) != NULL;
+}
+
 int out_score_set(const char *field, const char *spec, struct nl_score **v,
 		  size_t *n, struct nl_err *err)
 {
@@ -129,8 +140,11 @@ int out_score_set(const char *field, const char *spec, struct nl_score **v,
 				return NL_OK;
 			}
 		}
-		return nl_error(err, NL_EDATA, "%s: no score '%.*s' to remove", field,
-				(int)(eq - spec), spec);
+		/* Nothing to remove is not an error: the result is the same. */
+		return vocab_scale_find_n(spec, (size_t)(eq - spec))
+		       ? NL_OK
+		       : nl_error(err, NL_EDATA, "%s: unknown scale '%.*s' (see `needlelog vocab`)",
+				  field, (int)(eq - spec), spec);
 	}
 	if ((rc = out_parse_score(field, spec, &sc, err)) != NL_OK)
 		return rc;

@@ -722,14 +722,15 @@ const struct cli_command cli_patient_commands[] = {
 	{ "patient", "add", run_add, "--name NAME [FIELD OPTIONS]",
 	  "Add a patient and print the new patient's id.", FIELD_HELP },
 	{ "patient", "list", run_list, "[--search TEXT] [--all] [--format text|csv|json]",
-	  "List patients, one line each, by name: the active series due soonest and\n"
-	  "its next due date.",
+	  "List patients, one line each.\n"
+	  "By name, with the active series due soonest and its next due date.",
 	  "  --search TEXT          part of the name (any case, accents kept), of the\n"
 	  "                         date of birth, the phone's digits, or the id (#12)\n"
 	  "  --all                  include archived patients\n"
 	  "  --format FMT           text (default), csv (RFC 4180) or json\n" },
 	{ "patient", "show", run_show, "ID [--format text|json] [--today DATE]",
-	  "Show a patient's profile, contraindications in force, warnings and series.",
+	  "Show a patient.\n"
+	  "The profile, contraindications in force, warnings and series.",
 	  "  --format FMT           text (default) or json\n"
 	  "  --today DATE           the day to judge flags and due dates against\n"
 	  "                         (else $NEEDLELOG_TODAY, else today)\n" },
@@ -741,8 +742,9 @@ const struct cli_command cli_patient_commands[] = {
 	  "                              it stays on file\n"
 	  "  --remove-flag CODE          take off a flag entered in error (audited)\n" },
 	{ "patient", "archive", run_archive, "ID [--undo]",
-	  "Archive a patient: hidden from the list, never deleted; every record stays\n"
-	  "readable. --undo restores the patient.",
+	  "Archive a patient (never deleted), or restore one.\n"
+	  "Archived patients leave the list; every record stays readable.\n"
+	  "--undo restores the patient.",
 	  "  --undo                 restore an archived patient\n"
 	  "  --practitioner NAME    who archives, for the audit trail\n" },
 	{ 0 },

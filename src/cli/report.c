@@ -447,7 +447,8 @@ static int run_audit(struct cli *c, int argc, char **argv)
 
 const struct cli_command cli_report_commands[] = {
 	{ NULL, "progress", run_progress, "SERIES_ID [--format text|json] [--today DATE]",
-	  "The progress of a series: sessions done of planned, the next due date\n"
+	  "Show the progress of a series.\n"
+	  "Sessions done of planned, the next due date\n"
 	  "(due, overdue or upcoming), depth per area across the sessions, and each\n"
 	  "outcome scale against its baseline with the change, verdict and trend.\n"
 	  "Voided sessions do not count.",
@@ -455,18 +456,21 @@ const struct cli_command cli_report_commands[] = {
 	  "  --today DATE           judge the due date as of DATE (else\n"
 	  "                         $NEEDLELOG_TODAY, else today's UTC date)\n" },
 	{ NULL, "due", run_due, "[--within DAYS] [--format text|csv|json] [--today DATE]",
+	  "List who is due or overdue.\n"
 	  "Patients whose next session is due or overdue (or due within DAYS), most\n"
 	  "overdue first. Active series of patients not archived only.",
 	  "  --within DAYS          also those due in the next DAYS days (default 0)\n"
 	  "  --format FMT           text (default), csv or json\n"
 	  "  --today DATE           as of DATE (else $NEEDLELOG_TODAY, else today)\n" },
 	{ NULL, "vocab", run_vocab, "[--format text|json]",
-	  "The vocabularies: indications, areas with their usual depth ranges,\n"
+	  "List the vocabularies with their ranges.\n"
+	  "Indications, areas with their usual depth ranges,\n"
 	  "contraindication flags, skin types, outcome scales with their values,\n"
 	  "endpoints, statuses, pick lists, and the hard limits. Needs no record file.",
 	  "  --format FMT           text (default) or json\n" },
 	{ NULL, "audit", run_audit, "[--limit N] [--entity E] [--id ID] [--format text|csv|json]",
-	  "The audit trail, newest first: every create, change, sign, amendment,\n"
+	  "Show the audit trail.\n"
+	  "Newest first: every create, change, sign, amendment,\n"
 	  "void, archive, import, export and backup, with who and when. Text output\n"
 	  "cuts long details; --format json or csv gives them whole.",
 	  "  --limit N              at most N rows (default 50; 0 = all)\n"

@@ -118,6 +118,7 @@ static int run_add(struct cli *c, int argc, char **argv)
 	struct nl_series sr = { 0 };
 	struct nl_err err = { 0 };
 	struct store *s = NULL;
+	char today[11];
 	int64_t id = 0;
 	int rc, st;
 
@@ -138,7 +139,10 @@ static int run_add(struct cli *c, int argc, char **argv)
 	if ((rc = out_parse_id(c, "--patient", o.patient, &sr.patient_id)) >= 0)
 		goto out;
 	out_practitioner(o.who);
-	rc = cli_open(c, &s, &err);
+	rc = sr.start_date ? NL_OK
+	     : out_today(NULL, today, &err) ? set_str(&sr.start_date, today, &err) : err.status;
+	if (rc == NL_OK)
+		rc = cli_open(c, &s, &err);
 	if (rc == NL_OK)
 		rc = record_series_add(s, &sr, &id, &err);
 	rc = rc == NL_OK ? EX_OK : cli_fail(&err);
@@ -353,7 +357,8 @@ static int run_show(struct cli *c, int argc, char **argv)
 	"  --planned N             sessions planned, 1-60 (default 6)\n" \
 	"  --interval-days N       days between sessions, 1-365 (default 28)\n" \
 	"  --area AREA             a target area (repeatable; see `needlelog vocab`)\n" \
-	"  --start DATE            first session planned on DATE (default today)\n" \
+	"  --start DATE            first session planned on DATE (default today,\n" \
+	"                          or $NEEDLELOG_TODAY)\n" \
 	"  --goal TEXT             the treatment goal\n" \
 	"  --baseline SCALE=VALUE  a baseline score (repeatable), e.g. norwood=IV,\n" \
 	"                          hair-density=120\n" \
@@ -364,8 +369,9 @@ const struct cli_command cli_series_commands[] = {
 	  "Plan a treatment series for a patient and print the new series id.",
 	  "  --patient ID            the patient\n" SERIES_HELP },
 	{ "series", "show", run_show, "ID [--format text|json] [--today DATE]",
-	  "Show a series: its plan, the sessions so far, depth per area over time,\n"
-	  "scores against the baseline and the next due date.",
+	  "Show a series.\n"
+	  "Its plan, the sessions so far, depth per area over time, scores against\n"
+	  "the baseline and the next due date.",
 	  "  --format FMT            text (default) or json\n"
 	  "  --today DATE            the day to judge the due date against (else\n"
 	  "                          $NEEDLELOG_TODAY, else today)\n" },

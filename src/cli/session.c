@@ -610,19 +610,22 @@ static int run_show(struct cli *c, int argc, char **argv)
 
 const struct cli_command cli_session_commands[] = {
 	{ "session", "add", run_add, "--series ID --area AREA:DEPTH_MM[:PASSES]... [OPTIONS] [--sign]",
-	  "Log a session: prints the new session id on stdout and each safety warning\n"
+	  "Log a session.\n"
+	  "Prints the new session id on stdout and each safety warning\n"
 	  "on stderr (\"needlelog: warning: ...\"); warnings are stored with the\n"
 	  "session and never block it. A value outside its hard limits is rejected\n"
 	  "(exit 65) and nothing is written.",
 	  "  --series ID                     the treatment series\n" SESSION_HELP
 	  "  --sign                          sign and lock it at once\n" },
 	{ "session", "show", run_show, "ID [--format text|json]",
-	  "Show a session: its effective values, warnings, signature and hash, and,\n"
+	  "Show a session.\n"
+	  "Its effective values, warnings, signature and hash, and,\n"
 	  "when amended, the original as written and every amendment (reason, time,\n"
 	  "practitioner, changed fields old -> new).",
 	  "  --format FMT                    text (default) or json\n" },
 	{ "session", "amend", run_amend, "ID --reason TEXT [OPTIONS]",
-	  "Amend a session, signed or not: the fields given change, the original stays\n"
+	  "Amend a session; the original stays readable.\n"
+	  "Signed or not, the fields given change; the original stays\n"
 	  "readable, and the reason, time and practitioner are kept. --area options\n"
 	  "replace all the areas, --product options all the products; --score\n"
 	  "SCALE=VALUE sets one score (SCALE= removes it); an empty value clears a\n"
@@ -634,7 +637,8 @@ const struct cli_command cli_session_commands[] = {
 	  "  --practitioner NAME             who signs (default: the session's\n"
 	  "                                  practitioner)\n" },
 	{ "session", "void", run_void, "ID --reason TEXT",
-	  "Void a session entered in error: it stays readable with the reason, and\n"
+	  "Void a session entered in error (never deleted).\n"
+	  "It stays readable with the reason, and\n"
 	  "leaves the progress and the due dates. Sessions are never deleted.",
 	  "  --reason TEXT                   why it is voided (required)\n"
 	  "  --practitioner NAME             who voids it\n" },

@@ -1,0 +1,80 @@
+#!/bin/bash
+# demo: a new record file with a fictional practice, passphrase "demo",
+# deterministic for a seed, dates relative to today.
+. "$(dirname "$0")/lib.sh"
+export NEEDLELOG_PASSPHRASE=demo
+DEMO="$T_DIR/demo.db"
+
+run demo --db "$DEMO" --no-tui --today 2026-06-01
+expect_rc 0 "demo --no-tui"
+expect_out "passphrase: demo" "it tells the passphrase"
+expect_out "40 patients" "about 40 patients"
+check "the demo file exists" test -s "$DEMO"
+check "the demo file is 0600" test "$(stat -c %a "$DEMO")" = 600
+
+export NEEDLELOG_DB="$DEMO"
+run patient list --all --format json
+json "40 patients, one archived" "len(d)==40 and sum(p['archived'] for p in d)==1"
+json "UTF-8 names" "{'Zoë Müller', 'José Ñúñez', 'Łukasz Wójcik'} <= {p['name'] for p in d}"
+run due --today 2026-06-01 --format json
+json "some series are overdue" "sum(r['due']=='overdue' for r in d) >= 5"
+run audit --limit 0 --format json
+json "signed, amended and voided sessions" \
+	"sum(r['action']=='sign' for r in d) > 100 and sum(r['action']=='amend' for r in d) >= 3 and sum(r['action']=='void' for r in d) == 1"
+run check
+expect_rc 0 "the demo file checks sound"
+
+# Indications and a weekly-then-monthly hair-loss series.
+HAIR=""
+for sid in $(seq 1 45); do
+	run series show "$sid" --format json --today 2026-06-01
+	[ "$RC" = 0 ] || continue
+	IND=$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["indication"])')
+	echo "$IND" >>"$T_DIR/indications"
+	if [ -z "$HAIR" ] && [ "$IND" = hair-loss ] && printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+iv = [s["interval_days"] for s in d["progress"]["sessions"]][1:]
+sys.exit(0 if len(iv) >= 6 and 7 <= iv[0] <= 8 and any(i >= 25 for i in iv) else 1)'; then
+		HAIR=$sid
+	fi
+done
+for ind in acne-scars stretch-marks hair-loss; do
+	check "the demo has $ind" grep -qx "$ind" "$T_DIR/indications"
+done
+check "a hair-loss series goes weekly then monthly" test -n "$HAIR"
+run series show "$HAIR" --format json --today 2026-06-01
+json "scalp zones at 1.5 mm with minoxidil" \
+	"all(a['depth_mm']==1.5 for s in d['sessions'] for a in s['areas']) and all('minoxidil' in s['products'] for s in d['sessions'])"
+json "hair density moves towards improvement" \
+	"[s for s in d['progress']['scales'] if s['scale']=='hair-density'][0]['verdict'] == 'better'"
+
+# Never overwrites; deterministic for a seed.
+rejected 73 "demo onto an existing file" demo --db "$DEMO" --no-tui
+expect_err "already exists"
+run demo --db "$T_DIR/again.db" --no-tui --today 2026-06-01
+run --db "$DEMO" patient list --all --format csv
+A=$OUT
+run --db "$T_DIR/again.db" patient list --all --format csv
+check "the same seed gives the same practice" test "$A" = "$OUT"
+run --db "$DEMO" series show 3 --format json --today 2026-06-01
+A=$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); [s.pop(k) for s in d["sessions"] for k in ("id",)]; print(json.dumps(d["sessions"], sort_keys=True))')
+run --db "$T_DIR/again.db" series show 3 --format json --today 2026-06-01
+B=$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); [s.pop(k) for s in d["sessions"] for k in ("id",)]; print(json.dumps(d["sessions"], sort_keys=True))')
+check "the same seed gives the same sessions" test "$A" = "$B"
+run demo --db "$T_DIR/other.db" --no-tui --today 2026-06-01 --seed 7
+run --db "$T_DIR/other.db" patient list --all --format csv
+check "another seed gives another practice" test "$A" != "$OUT"
+
+# Dates follow today: the same demo a year later is just as overdue.
+run demo --db "$T_DIR/later.db" --no-tui --today 2027-06-01
+run --db "$T_DIR/later.db" due --today 2027-06-01 --format json
+json "overdue stays true relative to today" "sum(r['due']=='overdue' for r in d) >= 5"
+
+# Without --no-tui it prints the passphrase, then execs the TUI.
+OUT=$(timeout 20 "$NEEDLELOG" demo --db "$T_DIR/tui.db" </dev/null 2>"$T_DIR/stderr")
+RC=$?
+ERR=$(cat "$T_DIR/stderr")
+expect_out "passphrase: demo" "demo prints the passphrase before the TUI"
+check "the file is created before the TUI starts" test -s "$T_DIR/tui.db"
+finish
