@@ -284,7 +284,9 @@ int record_session_amend(struct store *s, int64_t id,
 			 struct nl_err *err);
 /* Signs and locks a session: stores signed_at (now), signed_by (by, else
  * the session's practitioner; one of them is required) and the hash of its
- * canonical form. From then on the database refuses to change or delete
+ * canonical form (the original values, warnings, signer, time, and any
+ * amendments made before signing; later amendments are append-only later
+ * entries outside the signature). From then on the database refuses to change or delete
  * the session, its areas, products, scores and warnings. NL_EUSAGE if it is
  * already signed or voided. */
 int record_session_sign(struct store *s, int64_t id, const char *by,
@@ -302,8 +304,10 @@ int record_session_void(struct store *s, int64_t id, const char *reason,
  * or whose hash differs from the one the audit recorded at signing. */
 int record_verify_signatures(struct store *s, size_t *checked, int64_t **bad,
 			     size_t *nbad, struct nl_err *err);
-/* The canonical form and hash of a session as stored (original values),
- * e.g. to show in `session show`. Caller frees *canonical with free(). */
+/* The canonical form and hash of a session as stored: for a signed one,
+ * what its signature covers (equal to its hash unless tampered with); for
+ * an unsigned one, what signing now would cover (but without a signer).
+ * Caller frees *canonical with free(). */
 int record_session_canonical(struct store *s, int64_t id, char **canonical,
 			     char hash_hex[65], struct nl_err *err);
 

@@ -901,9 +901,18 @@ int record_session_amend(struct store *s, int64_t id, const struct nl_session *i
 
 /* ---- signing ------------------------------------------------------------------ */
 
-/* The canonical form: the original values as stored, the warnings and the
- * signature's who and when, as JSON with sorted keys and no spaces. */
-static char *canonical(const struct nl_session *ses)
+static void hash_hex(const char *text, char out[65])
+{
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)text, strlen(text), NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+/* The canonical form: the original values as stored, the warnings, the
+ * signature's who and when and, when the session was amended before it was
+ * signed, those amendments; JSON with sorted keys and no spaces. */
+static char *canonical(const struct nl_session *ses, json_t *amendments)
 {
 	json_t *o = core_record_json(core_session_fields, core_session_field_count, ses);
 	json_t *w = json_array();
@@ -918,7 +927,8 @@ static char *canonical(const struct nl_session *ses)
 	    json_object_set_new(o, "created_at", json_string(ses->created_at)) == 0 &&
 	    json_object_set_new(o, "signed_at", json_string(ses->signed_at)) == 0 &&
 	    json_object_set_new(o, "signed_by", json_string(ses->signed_by)) == 0 &&
-	    json_object_set_new(o, "format", json_string("needlelog-session-1")) == 0)
+	    json_object_set_new(o, "format", json_string("needlelog-session-1")) == 0 &&
+	    (!amendments || json_object_set(o, "amendments", amendments) == 0))
 		text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
 	else if (!o)
 		json_decref(w);
@@ -926,29 +936,155 @@ static char *canonical(const struct nl_session *ses)
 	return text;
 }
 
-static void hash_hex(const char *text, char out[65])
+/* The changes of one amendment as JSON: [{field, new}] in order. */
+static int changes_json(struct store *s, int64_t aid, json_t *out, struct nl_err *err)
 {
-	unsigned char h[32];
+	sqlite3_stmt *st;
+	int rc = core_prepare(s, "SELECT field, new_json FROM amendment_change "
+				 "WHERE amendment_id = ? ORDER BY pos", &st, err);
 
-	crypto_generichash(h, sizeof(h), (const unsigned char *)text, strlen(text), NULL, 0);
-	sodium_bin2hex(out, 65, h, sizeof(h));
+	if (rc != NL_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, aid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (json_array_append_new(out, json_pack("{s:s,s:s}", "field",
+							 (const char *)sqlite3_column_text(st, 0), "new",
+							 (const char *)sqlite3_column_text(st, 1))))
+			break;
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	return rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading an amendment", err);
 }
+
+/* The session's amendments with ids up to through, as JSON (NULL when
+ * through is 0: the form then has no "amendments" key). */
+static int amendments_json(struct store *s, int64_t id, int64_t through, json_t **out,
+			   struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	json_t *a;
+	int rc;
+
+	*out = NULL;
+	if (through <= 0)
+		return NL_OK;
+	if ((rc = core_prepare(s, "SELECT id, at, practitioner, reason FROM amendment "
+				  "WHERE session_id = ? AND id <= ? ORDER BY id", &st, err)) != NL_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, through);
+	a = json_array();
+	while (a && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *who = (const char *)sqlite3_column_text(st, 2);
+		json_t *changes = json_array();
+		json_t *e = json_pack("{s:I,s:s,s:s?,s:s,s:o}", "id",
+				      (json_int_t)sqlite3_column_int64(st, 0), "at",
+				      (const char *)sqlite3_column_text(st, 1), "practitioner", who,
+				      "reason", (const char *)sqlite3_column_text(st, 3), "changes",
+				      changes);
+
+		if (!e || json_array_append_new(a, e) != 0 ||
+		    (rc = changes_json(s, sqlite3_column_int64(st, 0), changes, err)) != NL_OK) {
+			sqlite3_finalize(st);
+			json_decref(a);
+			return rc == NL_OK || rc == SQLITE_ROW ? nl_error(err, NL_ENOMEM, "out of memory")
+							       : rc;
+		}
+	}
+	sqlite3_finalize(st);
+	if (!a)
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	if (rc != SQLITE_DONE) {
+		json_decref(a);
+		return core_sql_error(s, "reading the amendments", err);
+	}
+	*out = a;
+	return NL_OK;
+}
+
+/* One integer from a query with one bound id (0 when NULL or no row). */
+static int query_id(struct store *s, const char *sql, int64_t id, int64_t *out,
+		    struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = core_prepare(s, sql, &st, err);
+
+	*out = 0;
+	if (rc != NL_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? NL_OK
+						     : core_sql_error(s, "reading the session", err);
+}
+
+/* The last amendment a signed session's signature covers, as its audit
+ * row recorded it at signing. */
+static int signed_through(struct store *s, int64_t id, int64_t *through, struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = core_prepare(s, "SELECT detail FROM audit WHERE action = 'sign' AND "
+				 "entity = 'session' AND entity_id = ? ORDER BY id DESC LIMIT 1",
+			      &st, err);
+
+	*through = 0;
+	if (rc != NL_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+		json_t *d = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
+
+		*through = json_integer_value(json_object_get(d, "amendments_through"));
+		json_decref(d);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? NL_OK
+						     : core_sql_error(s, "reading the audit trail", err);
+}
+
+/* The canonical text and hash of a stored session covering amendments up
+ * to through. */
+static int canonical_hash(struct store *s, const struct nl_session *ses, int64_t through,
+			  char **text, char hex[65], struct nl_err *err)
+{
+	json_t *amend;
+	int rc = amendments_json(s, ses->id, through, &amend, err);
+
+	*text = NULL;
+	if (rc != NL_OK)
+		return rc;
+	*text = canonical(ses, amend);
+	json_decref(amend);
+	if (!*text)
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	hash_hex(*text, hex);
+	return NL_OK;
+}
+
+#define LAST_AMENDMENT "SELECT max(id) FROM amendment WHERE session_id = ?"
 
 int record_session_canonical(struct store *s, int64_t id, char **text, char hex[65],
 			     struct nl_err *err)
 {
 	struct nl_session ses;
+	int64_t through = 0;
 	int rc = read_original(s, id, &ses, err);
 
 	*text = NULL;
 	if (rc != NL_OK)
 		return rc;
-	*text = canonical(&ses);
+	/* signed: what the signature covers; else what signing now would */
+	rc = ses.is_signed ? signed_through(s, id, &through, err)
+			   : query_id(s, LAST_AMENDMENT, id, &through, err);
+	if (rc == NL_OK)
+		rc = canonical_hash(s, &ses, through, text, hex, err);
 	record_session_free(&ses);
-	if (!*text)
-		return nl_error(err, NL_ENOMEM, "out of memory");
-	hash_hex(*text, hex);
-	return NL_OK;
+	return rc;
 }
 
 /* Signs inside the caller's transaction. */
@@ -957,6 +1093,7 @@ static int sign_locked(struct store *s, int64_t id, const char *by, struct nl_er
 	struct nl_session ses;
 	sqlite3_stmt *st;
 	char now[21], hex[65], *text;
+	int64_t through = 0;
 	int rc = read_original(s, id, &ses, err);
 
 	if (rc != NL_OK)
@@ -980,11 +1117,15 @@ static int sign_locked(struct store *s, int64_t id, const char *by, struct nl_er
 	free(ses.signed_by);
 	ses.signed_at = strdup(now);
 	ses.signed_by = strdup(by);
-	text = ses.signed_at && ses.signed_by ? canonical(&ses) : NULL;
+	/* amendments made before signing are part of what is signed */
+	rc = query_id(s, LAST_AMENDMENT, id, &through, err);
+	if (rc == NL_OK && (!ses.signed_at || !ses.signed_by))
+		rc = nl_error(err, NL_ENOMEM, "out of memory");
+	if (rc == NL_OK)
+		rc = canonical_hash(s, &ses, through, &text, hex, err);
 	record_session_free(&ses);
-	if (!text)
-		return nl_error(err, NL_ENOMEM, "out of memory");
-	hash_hex(text, hex);
+	if (rc != NL_OK)
+		return rc;
 	free(text);
 	rc = core_prepare(s, "UPDATE session SET signed = 1, signed_at = ?, signed_by = ?, hash = ?, "
 			     "updated_at = ?1 WHERE id = ?", &st, err);
@@ -997,7 +1138,8 @@ static int sign_locked(struct store *s, int64_t id, const char *by, struct nl_er
 	if ((rc = core_exec_stmt(s, st, "signing the session", err)) != NL_OK)
 		return rc;
 	return core_audit_json(s, AUDIT_SIGN, AUDIT_SESSION, id, by,
-			       json_pack("{s:s}", "hash", hex), err);
+			       json_pack("{s:s,s:I}", "hash", hex, "amendments_through",
+					 (json_int_t)through), err);
 }
 
 int record_session_sign(struct store *s, int64_t id, const char *by, struct nl_err *err)
@@ -1118,16 +1260,17 @@ int record_verify_signatures(struct store *s, size_t *checked, int64_t **bad, si
 	for (size_t i = 0; i < n && rc == NL_OK; i++) {
 		struct nl_session ses;
 		char *text, hex[65];
+		int64_t through;
 
 		if ((rc = read_original(s, ids[i], &ses, err)) != NL_OK)
 			break;
-		text = canonical(&ses);
-		if (!text) {
+		rc = signed_through(s, ids[i], &through, err);
+		if (rc == NL_OK)
+			rc = canonical_hash(s, &ses, through, &text, hex, err);
+		if (rc != NL_OK) {
 			record_session_free(&ses);
-			rc = nl_error(err, NL_ENOMEM, "out of memory");
 			break;
 		}
-		hash_hex(text, hex);
 		free(text);
 		if (!ses.hash || strcmp(hex, ses.hash) != 0) {
 			if (core_grow((void **)&wrong, &wcap, nw + 1, sizeof(*wrong)) != 0)

@@ -455,6 +455,42 @@ static void verify_detects_tampering(void **state)
 	free(bad);
 }
 
+/* An amendment made before signing is part of what is signed; one made
+ * after is a later entry and leaves the signature valid. */
+static void sign_covers_prior_amendments(void **state)
+{
+	struct fx *f = *state;
+	struct nl_err err = { 0 };
+	struct nl_session_view v;
+	sqlite3 *db = store_db(f->s);
+	char *canon, hex[65];
+	int64_t pid, sid = setup_series(f, &pid);
+	int64_t id = fx_session_add(f->s, sid, "2026-01-05", "cheek-l", 1.0);
+
+	assert_int_equal(record_session_get(f->s, id, &v, &err), NL_OK);
+	v.effective.pain = 2;
+	assert_int_equal(record_session_amend(f->s, id, &v.effective, "pain recorded late",
+					      "Dr Kim", NULL, NULL, NULL, &err), NL_OK);
+	assert_int_equal(record_session_sign(f->s, id, "Dr Kim", &err), NL_OK);
+	assert_int_equal(record_session_canonical(f->s, id, &canon, hex, &err), NL_OK);
+	assert_non_null(strstr(canon, "pain recorded late"));
+	free(canon);
+	v.effective.pain = 3;
+	assert_int_equal(record_session_amend(f->s, id, &v.effective, "later addendum", "Dr Kim",
+					      NULL, NULL, NULL, &err), NL_OK);
+	record_session_view_free(&v);
+	assert_int_equal(record_verify_signatures(f->s, NULL, NULL, NULL, &err), NL_OK);
+	assert_int_equal(record_session_canonical(f->s, id, &canon, hex, &err), NL_OK);
+	assert_null(strstr(canon, "later addendum"));
+	free(canon);
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER amendment_change_no_update", NULL, NULL,
+				      NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE amendment_change SET new_json = '5' WHERE "
+					  "amendment_id = (SELECT min(id) FROM amendment)", NULL, NULL,
+				      NULL), SQLITE_OK);
+	assert_int_equal(record_verify_signatures(f->s, NULL, NULL, NULL, &err), NL_EAUTH);
+}
+
 static void picklists(void **state)
 {
 	struct fx *f = *state;
@@ -508,6 +544,7 @@ int main(void)
 		T(void_session),
 		T(verify_detects_tampering),
 		T(picklists),
+		T(sign_covers_prior_amendments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
