@@ -777,6 +777,36 @@ int vfs_header_write(sqlite3_file *f, int offset, const uint8_t *buf, int n)
 	return rc;
 }
 
+/* Marks the free-list leaf pages. A leaf holds nothing SQLite reads
+ * again: one taken back into use is written whole, neither read nor
+ * journaled first (pager.c, PAGER_GET_NOCONTENT), so a power loss that
+ * tears that write leaves a leaf that fails authentication, and that is
+ * no damage. Page 1 and the trunks are authenticated on the way, and
+ * integrity_check checks the list itself. */
+static int free_leaves(struct nl_file *f, uint64_t pages, uint8_t *leaf)
+{
+	int rc = db_read_page(f, f->scratch, 1);
+	uint32_t trunk = get32(f->scratch + 32), left = get32(f->scratch + 36);
+
+	while (rc == SQLITE_OK && trunk >= 1 && trunk <= pages && left > 0) {
+		uint32_t n;
+
+		rc = db_read_page(f, f->scratch, trunk);
+		n = get32(f->scratch + 4);
+		if (rc != SQLITE_OK || n > NL_PAGE_DATA / 4 - 2)
+			break;
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t pg = get32(f->scratch + 8 + 4 * i);
+
+			if (pg >= 1 && pg <= pages && pg != trunk)
+				leaf[pg] = 1;
+		}
+		left -= left > n ? n + 1 : left; /* ends a looping list */
+		trunk = get32(f->scratch);
+	}
+	return rc;
+}
+
 int vfs_verify_pages(sqlite3_file *file, store_progress_fn progress, void *ctx,
 		     uint32_t *bad_page)
 {
@@ -784,6 +814,7 @@ int vfs_verify_pages(sqlite3_file *file, store_progress_fn progress, void *ctx,
 	sqlite3_file *low = LOWER(f);
 	sqlite3_int64 size;
 	uint64_t pages;
+	uint8_t *leaf = NULL;
 	int rc = low->pMethods->xFileSize(low, &size);
 
 	*bad_page = 0;
@@ -795,15 +826,26 @@ int vfs_verify_pages(sqlite3_file *file, store_progress_fn progress, void *ctx,
 		*bad_page = (uint32_t)pages + 1;
 		return note_bad(f, *bad_page, CRYPT_KIND_DB);
 	}
-	for (uint64_t p = 1; p <= pages && rc == SQLITE_OK; p++) {
-		if (p == LOCK_BYTE_PAGE)
-			continue; /* SQLite never writes it */
-		rc = db_read_page(f, f->scratch, (uint32_t)p);
+	if (pages > 0) {
+		leaf = sqlite3_malloc64(pages + 1);
+		if (!leaf)
+			return SQLITE_NOMEM;
+		memset(leaf, 0, pages + 1);
+		rc = free_leaves(f, pages, leaf);
 		if (rc == SQLITE_IOERR_DATA)
-			*bad_page = (uint32_t)p;
+			*bad_page = f->key->bad_page;
+	}
+	for (uint64_t p = 1; p <= pages && rc == SQLITE_OK; p++) {
+		/* SQLite never writes the lock-byte page, never reads a leaf. */
+		if (p != LOCK_BYTE_PAGE && !leaf[p]) {
+			rc = db_read_page(f, f->scratch, (uint32_t)p);
+			if (rc == SQLITE_IOERR_DATA)
+				*bad_page = (uint32_t)p;
+		}
 		if (progress && (p % 256 == 0 || p == pages) && progress(ctx, p, pages))
 			break;
 	}
+	sqlite3_free(leaf);
 	sodium_memzero(f->scratch, sizeof(f->scratch));
 	return rc;
 }
