@@ -184,6 +184,13 @@ def main():
         print("  SQLCipher: not built (libsqlcipher-dev not found)")
     drop = pl.get("os_cache_drop", "not attempted")
     print(f"  OS page cache dropped before the cold scan: {drop}")
+    settings = {e: info[e].get("settings", "?") for e, _ in engines}
+    if len(set(settings.values())) == 1:
+        print(f"  Settings, all engines: {settings['plain']}")
+    else:
+        for e, _ in engines:
+            print(f"  Settings, {e}: {settings[e]}")
+        print("  WARNING: the engines ran with different settings")
     pages = ", ".join(f"{e} {info[e].get('pages', '?')}" for e, _ in engines)
     print(f"  Pages of 4096 bytes after the workload: {pages}")
     print(f"  Rows: {args.rows} bulk + {args.commits} commits; "
