@@ -33,13 +33,6 @@ void core_due_rows_free(struct core_due_row *rows, size_t n)
 	free(rows);
 }
 
-/* A live session's effective date: its latest amended date, else its own
- * (an amendment can move a session; new_json holds a JSON string). */
-#define EFFECTIVE_DATE \
-	"coalesce((SELECT substr(c.new_json, 2, 10) FROM amendment a JOIN amendment_change c " \
-	"ON c.amendment_id = a.id WHERE a.session_id = x.id AND c.field = 'date' " \
-	"ORDER BY a.id DESC LIMIT 1), x.date)"
-
 int core_due_rows(struct store *s, int64_t patient_id, struct core_due_row **out,
 		  size_t *n, struct nl_err *err)
 {

@@ -495,8 +495,7 @@ static void context_free(struct context *c)
 static int context_load(struct store *s, int64_t series_id, const char *date,
 			int64_t self_id, struct context *c, struct nl_err *err)
 {
-	struct nl_session *rows;
-	size_t n;
+	sqlite3_stmt *st = NULL;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
@@ -504,19 +503,26 @@ static int context_load(struct store *s, int64_t series_id, const char *date,
 	if (rc == NL_OK)
 		rc = record_patient_get(s, c->series.patient_id, &c->patient, err);
 	if (rc == NL_OK)
-		rc = record_session_list(s, series_id, false, &rows, &n, err);
+		rc = core_prepare(s, "SELECT " EFFECTIVE_DATE " FROM session x WHERE x.series_id = ? "
+				     "AND x.voided = 0 AND x.id != ?", &st, err);
 	if (rc != NL_OK) {
 		context_free(c);
 		return rc;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (rows[i].id == self_id)
-			continue;
+	sqlite3_bind_int64(st, 1, series_id);
+	sqlite3_bind_int64(st, 2, self_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(st, 0);
+
 		c->ctx.prior_count++;
-		if (strcmp(rows[i].date, date) <= 0 && strcmp(rows[i].date, c->prev_date) > 0)
-			snprintf(c->prev_date, sizeof(c->prev_date), "%s", rows[i].date);
+		if (d && strcmp(d, date) <= 0 && strcmp(d, c->prev_date) > 0)
+			snprintf(c->prev_date, sizeof(c->prev_date), "%s", d);
 	}
-	record_session_list_free(rows, n);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		context_free(c);
+		return core_sql_error(s, "reading the series' sessions", err);
+	}
 	c->ctx.patient = &c->patient;
 	c->ctx.series = &c->series;
 	c->ctx.prev_date = c->prev_date[0] ? c->prev_date : NULL;

@@ -180,6 +180,39 @@ static void past_planned(void **state)
 	record_warnings_free(w, nw);
 }
 
+/* The interval warning looks at the previous session's amended date. */
+static void warnings_use_amended_dates(void **state)
+{
+	struct fx *f = *state;
+	struct nl_err err = { 0 };
+	struct nl_session_view v;
+	struct fx_session fs;
+	struct nl_warning *w;
+	size_t nw;
+	int64_t pid, sid = setup_series(f, &pid);
+	int64_t id = fx_session_add(f->s, sid, "2026-01-05", "cheek-l", 1.0);
+
+	fx_session_init(&fs, sid, "2026-02-02", "cheek-l", 1.0);
+	assert_int_equal(check_session_preview(f->s, &fs.ses, 0, &w, &nw, &err), NL_OK);
+	assert_int_equal(nw, 0);                          /* 28 days */
+	record_warnings_free(w, nw);
+	assert_int_equal(record_session_get(f->s, id, &v, &err), NL_OK);
+	free(v.effective.date);
+	v.effective.date = strdup("2026-01-20");
+	assert_int_equal(record_session_amend(f->s, id, &v.effective, "date", NULL, NULL, NULL,
+					      NULL, &err), NL_OK);
+	record_session_view_free(&v);
+	assert_int_equal(check_session_preview(f->s, &fs.ses, 0, &w, &nw, &err), NL_OK);
+	assert_int_equal(nw, 1);                          /* 13 days */
+	assert_string_equal(w[0].code, CHECK_W_INTERVAL_SHORT);
+	assert_non_null(strstr(w[0].message, "2026-01-20"));
+	record_warnings_free(w, nw);
+	/* leaving the session itself out when it is edited */
+	assert_int_equal(check_session_preview(f->s, &fs.ses, id, &w, &nw, &err), NL_OK);
+	assert_int_equal(nw, 0);
+	record_warnings_free(w, nw);
+}
+
 static void edit_unsigned_in_place(void **state)
 {
 	struct fx *f = *state;
@@ -538,6 +571,7 @@ int main(void)
 		T(rejected_writes_nothing),
 		T(warnings_stored_and_previewed),
 		T(past_planned),
+		T(warnings_use_amended_dates),
 		T(edit_unsigned_in_place),
 		T(amend_keeps_original),
 		T(signed_lock_in_database),
