@@ -2,7 +2,7 @@
 """Export, backup and restore, through the real binary.
 
 usage: test_export.py CASE XFIXTURE
-CASE is one of text, md, csv, fhir, pdf, safety, backup. The record file is
+CASE is one of text, md, csv, fhir, pdf, safety, backup, valgrind. The record file is
 filled by XFIXTURE (tests/export/xfixture.c) through the clinical core.
 Environment (tests/meson.build): NEEDLELOG, NEEDLELOG_TEST_KDF, LC_ALL.
 """
@@ -599,7 +599,30 @@ def case_backup(e):
     e.run("check", "--db", bad, code=74)
 
 
-CASES = {"text": case_text, "md": case_md, "csv": case_csv, "fhir": case_fhir,
+# ---- valgrind ----------------------------------------------------------------
+
+def case_valgrind(e):
+    """Every format under valgrind: no invalid access, no use of
+    uninitialised memory, no leak of ours (fontconfig's caches suppressed)."""
+    supp = os.path.join(os.path.dirname(os.path.abspath(__file__)), "valgrind.supp")
+    for fmt in ("text", "md", "csv", "fhir", "pdf"):
+        path = e.path("vg." + fmt)
+        r = subprocess.run(["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
+                            "--show-leak-kinds=definite,indirect",
+                            "--errors-for-leak-kinds=definite,indirect",
+                            f"--suppressions={supp}", BIN, "export", "--patient", "1",
+                            "--format", fmt, "-o", path],
+                           env=e.env, capture_output=True, text=True, timeout=300)
+        check(r.returncode == 0 and os.path.getsize(path) > 0,
+              f"valgrind: export {fmt}: exit {r.returncode}: {r.stderr[-3000:]}")
+    r = subprocess.run(["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
+                        "--errors-for-leak-kinds=definite,indirect", BIN, "backup",
+                        e.path("vg-backup.db")], env=e.env, capture_output=True, text=True,
+                       timeout=300)
+    check(r.returncode == 0, f"valgrind: backup: exit {r.returncode}: {r.stderr[-3000:]}")
+
+
+CASES = {"valgrind": case_valgrind, "text": case_text, "md": case_md, "csv": case_csv, "fhir": case_fhir,
          "pdf": case_pdf, "safety": case_safety, "backup": case_backup}
 
 
