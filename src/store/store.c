@@ -247,8 +247,13 @@ static int read_header(const char *path, struct header *h, struct nl_err *err)
 	rc = header_parse(h, err);
 	if (rc == NL_OK && st.st_size < HDR_SIZE)
 		rc = nl_error(err, NL_EHEADER, "the record file's header is damaged (truncated)");
-	if (rc != NL_OK)
-		return nl_error(err, rc, "%s: %s", path, err ? err->msg : "bad header");
+	if (rc != NL_OK) {
+		/* err->msg cannot be both the output and an argument. */
+		char why[sizeof(err->msg)];
+
+		snprintf(why, sizeof(why), "%s", err ? err->msg : "bad header");
+		return nl_error(err, rc, "%s: %s", path, why);
+	}
 	return NL_OK;
 }
 
@@ -319,7 +324,7 @@ int store_create(const char *path, const struct store_pass *pass,
 {
 	uint8_t *dek = crypt_secure_alloc(NL_KEY_BYTES);
 	struct header h;
-	int rc;
+	int rc, sq;
 
 	*out = NULL;
 	if (!dek)
@@ -329,7 +334,39 @@ int store_create(const char *path, const struct store_pass *pass,
 		rc = create_file(path, pass, kdf, dek, &h, err);
 	if (rc == NL_OK)
 		rc = attach(path, dek, h.file_id, out, err);
+	/* Page 1 at once: from here on a record file always has pages, and
+	 * store_open can refuse one that was cut back to its header. */
+	if (rc == NL_OK && (sq = exec((*out)->db, "PRAGMA user_version=0")) != SQLITE_OK) {
+		rc = store_sqlite_error(*out, sq, path, err);
+		store_close(*out);
+		*out = NULL;
+	}
 	crypt_secure_free(dek);
+	return rc;
+}
+
+/* SQLite takes a file without pages for a new, empty database; a record
+ * file without pages lost them (store_create writes page 1). */
+static int require_pages(struct store **s, struct nl_err *err)
+{
+	sqlite3_int64 pages = -1;
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2((*s)->db, "PRAGMA page_count", -1, &st, NULL);
+
+	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		pages = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (pages > 0)
+		return NL_OK;
+	if (pages < 0)
+		rc = store_sqlite_error(*s, sqlite3_extended_errcode((*s)->db),
+					"reading the page count", err);
+	else
+		rc = nl_error(err, NL_EAUTH,
+			      "%s has no pages: it was cut back to its header, or its "
+			      "creation never finished; restore it from a backup", (*s)->path);
+	store_close(*s);
+	*s = NULL;
 	return rc;
 }
 
@@ -350,6 +387,8 @@ int store_open(const char *path, const struct store_pass *pass,
 		rc = nl_error(err, rc, "wrong passphrase for %s; nothing was changed", path);
 	if (rc == NL_OK)
 		rc = attach(path, dek, h.file_id, out, err);
+	if (rc == NL_OK)
+		rc = require_pages(out, err);
 	crypt_secure_free(dek);
 	return rc;
 }
@@ -584,8 +623,12 @@ int store_backup(struct store *s, const char *dest,
 	rc = store_open(dest, pass, &copy, err);
 	if (rc == NL_OK)
 		rc = store_check(copy, NULL, NULL, err);
-	if (rc != NL_OK)
-		nl_error(err, rc, "backup: the copy failed verification: %s", err ? err->msg : "");
+	if (rc != NL_OK) {
+		char why[sizeof(err->msg)];
+
+		snprintf(why, sizeof(why), "%s", err ? err->msg : "");
+		nl_error(err, rc, "backup: the copy failed verification: %s", why);
+	}
 	store_close(copy);
 out:
 	if (rc != NL_OK && created)

@@ -57,6 +57,14 @@ struct nl_file {
 	int p1_known;
 	uint8_t p1_vers[VERS_LEN];
 	uint8_t p1_sealed[NL_PAGE_SIZE];
+	/* Journal playback: where the next header must be checked, and the
+	 * records [seg_start, seg_end) of the last checked one, whose
+	 * checksums are verified (see journal_header). */
+	sqlite3_int64 seg_next, seg_start, seg_end;
+	uint32_t cksum_init;
+	int ck_pending;
+	sqlite3_int64 ck_off;
+	uint32_t ck_val, ck_pgno;
 };
 
 /* The lower VFS's file object lives right after ours. */
@@ -334,12 +342,81 @@ static int journal_pgno(struct nl_file *f, sqlite3_int64 off, uint32_t *pgno)
 	return SQLITE_OK;
 }
 
+/* The journal's plaintext structure decides how much SQLite rolls back: a
+ * header with a bad magic, or a record whose checksum does not match, ends
+ * the playback early and silently (pager.c, readJournalHdr and
+ * pager_playback_one_page), leaving uncommitted pages in the database. A
+ * power loss cannot produce either under a header SQLite reaches through
+ * synced records: with synchronous FULL or EXTRA a header's record count
+ * is written only after its records are synced, and before any database
+ * page is touched. So the shim checks exactly those headers (the first,
+ * and each one right after a checked one's records) when their count is
+ * non-zero, and the checksums of their records: a mismatch is tampering
+ * or damage, reported as a failed authentication. An unsynced header says
+ * 0 records and is left to SQLite. */
+#define JOURNAL_HDR 512 /* one sector: we report POWERSAFE_OVERWRITE */
+#define JOURNAL_REC (4 + NL_PAGE_SIZE + 4)
+
+static const uint8_t journal_magic[8] = {
+	0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7
+};
+
+static int journal_header(struct nl_file *f, sqlite3_int64 off)
+{
+	sqlite3_file *low = LOWER(f);
+	int expected = off == f->seg_next;
+	uint8_t h[28];
+	uint32_t nrec;
+	int rc = low->pMethods->xRead(low, h, sizeof(h), off);
+
+	f->seg_next = -1;
+	f->seg_start = f->seg_end = 0;
+	if (rc == SQLITE_IOERR_SHORT_READ)
+		return SQLITE_OK; /* no whole header: SQLite stops there */
+	if (rc != SQLITE_OK)
+		return rc;
+	nrec = get32(h + 8);
+	if (!expected || nrec == 0 || nrec == 0xffffffff)
+		return SQLITE_OK;
+	if (memcmp(h, journal_magic, sizeof(journal_magic)) != 0 ||
+	    get32(h + 20) != JOURNAL_HDR || get32(h + 24) != NL_PAGE_SIZE)
+		return note_bad(f, 0, CRYPT_KIND_JOURNAL);
+	f->cksum_init = get32(h + 12);
+	f->seg_start = off + JOURNAL_HDR;
+	f->seg_end = f->seg_start + (sqlite3_int64)nrec * JOURNAL_REC;
+	f->seg_next = (f->seg_end + JOURNAL_HDR - 1) / JOURNAL_HDR * JOURNAL_HDR;
+	return SQLITE_OK;
+}
+
+/* After an image at off is authenticated: the checksum SQLite will read
+ * next, if the record lies in a checked header's range (pager_cksum). */
+static void journal_expect_cksum(struct nl_file *f, const uint8_t *page,
+				 sqlite3_int64 off, uint32_t pgno)
+{
+	sqlite3_int64 rec = off - 4;
+	uint32_t ck = f->cksum_init;
+
+	f->ck_pending = 0;
+	if (rec < f->seg_start || rec + JOURNAL_REC > f->seg_end ||
+	    (rec - f->seg_start) % JOURNAL_REC != 0)
+		return;
+	for (int i = NL_PAGE_SIZE - 200; i > 0; i -= 200)
+		ck += page[i];
+	f->ck_pending = 1;
+	f->ck_off = off + NL_PAGE_SIZE;
+	f->ck_val = ck;
+	f->ck_pgno = pgno;
+}
+
 static int journal_write(struct nl_file *f, const uint8_t *buf, int amt,
 			 sqlite3_int64 off)
 {
 	sqlite3_file *low = LOWER(f);
 	uint32_t pgno;
 
+	f->seg_next = 0;
+	f->seg_start = f->seg_end = 0;
+	f->ck_pending = 0;
 	if (amt == 4) {
 		f->last4_off = off;
 		f->last4_val = get32(buf);
@@ -369,6 +446,18 @@ static int journal_read(struct nl_file *f, uint8_t *buf, int amt,
 	uint32_t pgno;
 	int rc;
 
+	if (amt == 8 && off % JOURNAL_HDR == 0) {
+		rc = journal_header(f, off);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	if (amt == 4 && f->ck_pending && off == f->ck_off) {
+		f->ck_pending = 0;
+		rc = low->pMethods->xRead(low, buf, amt, off);
+		if (rc == SQLITE_OK && get32(buf) != f->ck_val)
+			return note_bad(f, f->ck_pgno, CRYPT_KIND_JOURNAL);
+		return rc;
+	}
 	if (amt != NL_PAGE_SIZE)
 		return low->pMethods->xRead(low, buf, amt, off);
 	rc = journal_pgno(f, off, &pgno);
@@ -376,7 +465,10 @@ static int journal_read(struct nl_file *f, uint8_t *buf, int amt,
 		return note_bad(f, 0, CRYPT_KIND_JOURNAL);
 	if (rc != SQLITE_OK)
 		return rc;
-	return open_sealed(f, buf, off, pgno, CRYPT_KIND_JOURNAL);
+	rc = open_sealed(f, buf, off, pgno, CRYPT_KIND_JOURNAL);
+	if (rc == SQLITE_OK)
+		journal_expect_cksum(f, buf, off, pgno);
+	return rc;
 }
 
 /* ---- io_methods ---- */
