@@ -359,7 +359,7 @@ static void session_details(struct pdf *p, const struct xm_series *xs)
 		int num = xm_session_number(xs, e->id);
 
 		if (!e->notes && !e->nwarnings && !v->namendments && !e->aftercare &&
-		    !e->adverse && !e->practitioner && !e->anesthetic)
+		    !e->adverse && !e->reaction && !e->practitioner && !e->anesthetic)
 			continue;
 		if (!any) {
 			gap(p, 6);
@@ -384,6 +384,7 @@ static void session_details(struct pdf *p, const struct xm_series *xs)
 			labelled(p, "Anaesthetic", buf);
 		}
 		labelled(p, "Endpoint", e->endpoint ? xm_endpoint_label(e->endpoint) : NULL);
+		labelled(p, "Immediate reaction", e->reaction);
 		labelled(p, "Adverse events", e->adverse);
 		labelled(p, "Aftercare", e->aftercare);
 		for (size_t w = 0; w < e->nwarnings; w++)
@@ -437,10 +438,15 @@ static void chart_frame(struct pdf *p, struct chart *c, const char *title,
 	cairo_stroke(p->cr);
 	if (sc && sc->kind == VOCAB_SCALE_ORDINAL)
 		ticks = sc->nlevels > 1 ? sc->nlevels - 1 : 1;
-	else if (sc && sc->integer && c->hi - c->lo <= 10)
+	else if (sc && sc->integer && c->hi - c->lo <= 14)
 		ticks = (size_t)(c->hi - c->lo);
-	else if (sc && sc->integer && fmod(c->hi - c->lo, 4) == 0)
-		ticks = 4;
+	else if (sc && sc->integer)
+		/* Whole-number ticks where the range allows: 0-84 by 14, 0-500 by 100. */
+		for (size_t t = 6; t >= 3; t--)
+			if (fmod(c->hi - c->lo, (double)t) == 0) {
+				ticks = t;
+				break;
+			}
 	for (size_t t = 0; t <= ticks; t++) {
 		double v = c->lo + (c->hi - c->lo) * (double)t / (double)ticks;
 

@@ -50,11 +50,11 @@ class Env:
         r = subprocess.run([BIN, *args], env=env or self.env, capture_output=True,
                            text=not binary, timeout=120)
         check(r.returncode == code,
-              f"needlelog {' '.join(args)}: exit {r.returncode}, wanted {code}; "
+              f"needlelog {' '.join(args)[:300]}: exit {r.returncode}, wanted {code}; "
               f"stderr: {r.stderr!r}")
         err = r.stderr if isinstance(r.stderr, str) else r.stderr.decode(errors="replace")
         check("WARNING **" not in err and "CRITICAL **" not in err,
-              f"needlelog {' '.join(args)}: a library warned: {err!r}")
+              f"needlelog {' '.join(args)[:300]}: a library warned: {err!r}")
         return r
 
     def export(self, fmt, *extra, patient=None):
@@ -486,6 +486,19 @@ def case_pdf(e):
     check(lt.count("Areas, depth") >= 2, "pdf: the table header repeats on a new page")
     check(lt.count("2026-01-03") >= 60, "pdf: every session's row is there")
     check(f"page {pages}" in lt, "pdf: page numbers")
+    # A note longer than a page is broken across pages, to its last word; a
+    # long cell is cut (with an ellipsis) in the table, and given in full
+    # under it.
+    words = " ".join(f"word{i:05d}" for i in range(1900))
+    e.run("session", "add", "--series", str(e.ids["other_series"]), "--date", "2026-02-01",
+          "--area", "neck:0.5", "--notes", words, "--reaction", words[:6000])
+    e.run("export", "--patient", str(e.ids["other_patient"]), "--format", "pdf",
+          "-o", e.path("longnote.pdf"))
+    lt = pdftext(e.path("longnote.pdf"))
+    check("word00000" in lt and "word01899" in lt, "pdf: a long note in full")
+    check(sum(1 for i in range(1900) if f"word{i:05d}" in lt) == 1900,
+          "pdf: no line of a long note lost at a page break")
+    check("Immediate reaction: word00000" in lt, "pdf: a long reaction in full under the table")
     # PDF needs a file.
     e.run("export", "--patient", "1", "--format", "pdf", code=64)
 
@@ -540,6 +553,13 @@ def case_safety(e):
     e.run("export", "--patient", "99", "--format", "csv", "-o", e.path("none.csv"), code=66)
     check(not os.path.exists(e.path("none.csv")), "safety: no file from a failed export")
     check(len(e.audit()) == n, "safety: failed exports are not audited")
+    # A patient with nothing but a name: every format works.
+    bare = int(e.run("patient", "add", "--name", "Bare").stdout)
+    for fmt in ("text", "md", "csv", "fhir", "pdf"):
+        e.run("export", "--patient", str(bare), "--format", fmt, "-o", e.path("bare." + fmt))
+    check(len(list(csv.reader(open(e.path("bare.csv"), newline="")))) == 1,
+          "safety: CSV of a patient without sessions is its header")
+    check("No treatment series." in pdftext(e.path("bare.pdf")), "safety: bare PDF")
     env = dict(e.env, NEEDLELOG_PASSPHRASE="wrong")
     e.run("export", "--patient", "1", "--format", "text", code=77, env=env)
 

@@ -201,7 +201,7 @@ static int writer(const char *path, int64_t series, int n)
 			printf("started\n");
 			fflush(stdout);
 		}
-		usleep(2000); /* a busy practice, not a lock hog */
+		usleep(20000); /* a busy practice, not a lock hog */
 	}
 	printf("done %d\n", i);
 	store_close(s);
