@@ -146,7 +146,7 @@ int vocab_scale_parse(const struct vocab_scale *sc, const char *text,
 /* NL_OK if value is allowed on the scale, else NL_EDATA as above. */
 int vocab_scale_check(const struct vocab_scale *sc, double value,
 		      struct nl_err *err);
-/* The value as people read it ("IIIa", "3", "12.5") into buf. */
+/* The value as people read it ("IIIa", "3", "12.5", "+2" on -3..+3) into buf. */
 void vocab_scale_format(const struct vocab_scale *sc, double value, char *buf,
 			size_t size);
 /* "1-5", "I, II, IIa, ...": what the scale allows, into buf. */

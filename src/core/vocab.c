@@ -290,9 +290,9 @@ void vocab_scale_format(const struct vocab_scale *sc, double value, char *buf,
 	    value == floor(value))
 		snprintf(buf, size, "%s", sc->levels[(size_t)value]);
 	else if (value == floor(value) && fabs(value) < 1e9)
-		snprintf(buf, size, "%.0f", value);
+		snprintf(buf, size, sc->min < 0 && value > 0 ? "+%.0f" : "%.0f", value);
 	else
-		snprintf(buf, size, "%g", value);
+		snprintf(buf, size, sc->min < 0 && value > 0 ? "+%g" : "%g", value);
 }
 
 int vocab_fitzpatrick_parse(const char *text, int *type, struct nl_err *err)

@@ -64,6 +64,12 @@ static void scale_parse(void **state)
 	assert_msg(err, "norwood", "'VIII'", "I, II, IIa, III, IIIa, III-vertex, IV, IVa, V, Va, VI, VII");
 	assert_int_equal(vocab_scale_parse(g7, "+3", &v, &err), NL_OK);
 	assert_true(v == 3);
+	vocab_scale_format(g7, 3, buf, sizeof(buf));
+	assert_string_equal(buf, "+3");                  /* signed scale */
+	vocab_scale_format(vocab_scale_find("gais"), 3, buf, sizeof(buf));
+	assert_string_equal(buf, "3");
+	vocab_scale_format(mmasi, 12.5, buf, sizeof(buf));
+	assert_string_equal(buf, "12.5");
 	assert_int_equal(vocab_scale_parse(g7, "-3", &v, &err), NL_OK);
 	assert_true(v == -3);
 	assert_int_equal(vocab_scale_parse(g7, "4", &v, &err), NL_EDATA);
