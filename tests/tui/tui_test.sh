@@ -1,15 +1,16 @@
 #!/bin/bash
-# The TUI driven through tmux: tui_test.sh CASE. See lib.sh.
+# The TUI driven through tmux: tui_test.sh CASE FIXTURE. See lib.sh.
+FIXTURE=${2:-${FIXTURE:-}}
 . "$(dirname "$0")/lib.sh"
 
-# The display column (0-based) of TEXT in the screen line holding WHERE.
+# The column (in characters; these lines hold no wide ones) of TEXT in
+# the first screen line holding WHERE.
 column_of() {
-	screen | python3 -c '
-import sys
-where, text = sys.argv[1], sys.argv[2]
-for l in sys.stdin.read().splitlines():
-    if where in l:
-        print(l.index(text)); break' "$1" "$2"
+	local l prefix
+
+	l=$(screen | grep -F -- "$1" | head -1)
+	prefix=${l%%"$2"*}
+	echo "${#prefix}"
 }
 
 open_zoe_series() {
@@ -37,6 +38,7 @@ case_unlock() {
 	keys Escape
 	wait_exit
 	$T kill-server
+	new_server
 	rm -f "$DB"
 	seed
 	start 80 24
@@ -355,12 +357,15 @@ case_draft() {
 	wait_for "left-as-a-draft"
 	# a crash loses nothing either: kill it and come back
 	$T kill-server
+	new_server
 	start 100 30
 	unlock "Zoë Müller"
 	open_zoe_series
 	wait_for "Draft session"
 	keys r
 	wait_for "left-as-a-draft"
+	keys Escape                  # unchanged since resumed: leaves, draft kept
+	wait_for "Depth per area"
 }
 
 case_help() {
@@ -380,6 +385,8 @@ case_help() {
 	wait_for "C-n"
 	keys q
 	wait_for "New session"
+	keys Escape
+	wait_for "Depth per area"
 }
 
 case_mono() {
@@ -394,6 +401,7 @@ case_mono() {
 	$T capture-pane -e -p -t nl | grep -qE "${esc}\[([0-9;]*;)?(1|4|7)[;m]" ||
 		fail "no attributes (bold, underline, reverse) on a monochrome screen"
 	$T kill-server
+	new_server
 	TUI_TERM=vt100 start 80 24
 	unlock "Zoë Müller"
 	keys D
@@ -401,4 +409,5 @@ case_mono() {
 }
 
 "case_$1"
+quit_app
 echo "ok $1"

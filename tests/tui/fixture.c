@@ -1,0 +1,128 @@
+/* The TUI tests' practice, written through the core in one process (the
+ * CLI would take one process per record): tui_fixture PATH PASSPHRASE.
+ * Prints shell assignments of the ids for the test to eval.
+ *
+ * Zoë Müller: acne scars, two signed sessions 40 and 12 days ago (due in
+ * 16 days), baseline gais 4 and satisfaction 3, lidocaine allergy.
+ * Åsa Öberg: Fitzpatrick V, isotretinoin flag, stretch marks, one session
+ * 70 days ago (overdue). Bob Smith: no series. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "needlelog/audit.h"
+#include "needlelog/check.h"
+#include "needlelog/record.h"
+#include "needlelog/schema.h"
+#include "needlelog/store.h"
+
+static struct nl_err err;
+
+static void check(int rc, const char *what)
+{
+	if (rc != NL_OK) {
+		fprintf(stderr, "tui_fixture: %s: %s\n", what, err.msg);
+		exit(1);
+	}
+}
+
+static void day(int offset, char out[11])
+{
+	char today[11];
+
+	check_today_utc(today);
+	check(check_date_add_days(today, offset, out, &err), "date");
+}
+
+static int64_t patient(struct store *s, const char *name, const char *dob,
+		       const char *phone, int skin, const char *allergies,
+		       const char *flag)
+{
+	struct nl_flag fl = { .code = (char *)flag };
+	struct nl_patient p = {
+		.name = (char *)name, .dob = (char *)dob, .phone = (char *)phone,
+		.skin_type = skin, .allergies = (char *)allergies,
+		.consent_date = (char *)(skin ? "2026-01-01" : NULL),
+		.flags = flag ? &fl : NULL, .nflags = flag ? 1 : 0,
+	};
+	int64_t id;
+
+	check(record_patient_add(s, &p, &id, &err), "patient");
+	return id;
+}
+
+static int64_t session(struct store *s, int64_t series, int offset,
+		       struct nl_treatment *areas, size_t nareas,
+		       struct nl_score *scores, size_t nscores, const char *device)
+{
+	char date[11];
+	char *products[] = { "hyaluronic acid" };
+	struct nl_session ses = {
+		.series_id = series, .date = date, .practitioner = "Dr Test",
+		.device = (char *)device, .cartridge = "36-pin", .anesthetic = "EMLA 5%",
+		.anesthetic_minutes = 30, .products = products, .nproducts = 1,
+		.pain = -1, .areas = areas, .nareas = nareas, .scores = scores,
+		.nscores = nscores,
+	};
+	int64_t id;
+
+	day(offset, date);
+	check(record_session_add(s, &ses, true, NULL, NULL, &id, &err), "session");
+	return id;
+}
+
+int main(int argc, char **argv)
+{
+	struct store_pass pass = { 0 };
+	struct store *s = NULL;
+	char start_zoe[11], start_asa[11];
+	char *zoe_areas[] = { "cheek-l", "cheek-r" }, *asa_areas[] = { "abdomen" };
+	struct nl_score base[] = { { "gais", 4 }, { "satisfaction", 3 } };
+	struct nl_score sc1[] = { { "gais", 3 }, { "satisfaction", 5 } };
+	struct nl_score sc2[] = { { "gais", 2 }, { "satisfaction", 7 } };
+	struct nl_treatment a1[] = { { "cheek-l", NULL, 1.5, 3 }, { "cheek-r", NULL, 1.5, 3 } };
+	struct nl_treatment a2[] = { { "cheek-l", NULL, 1.75, 3 }, { "cheek-r", NULL, 1.75, 3 } };
+	struct nl_treatment a3[] = { { "abdomen", NULL, 2.0, 4 } };
+	int64_t p_zoe, p_asa, s_zoe, s_asa, ses1, ses2;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: tui_fixture PATH PASSPHRASE\n");
+		return 64;
+	}
+	audit_set_actor("Dr Test");
+	check(store_global_init(&err), "init");
+	check(store_pass_set(&pass, argv[2], strlen(argv[2]), &err), "passphrase");
+	check(store_create(argv[1], &pass, STORE_KDF_DEFAULT, &s, &err), "create");
+	store_pass_free(&pass);
+	check(store_migrate(s, schema_migrations, schema_migration_count, &err), "migrate");
+
+	p_zoe = patient(s, "Zoë Müller", "1980-02-03", "+44 7700 900111", 3, "lidocaine", NULL);
+	p_asa = patient(s, "Åsa Öberg", "1975-06-07", "0201234567", 5, NULL, "isotretinoin");
+	patient(s, "Bob Smith", "1990-01-01", NULL, 0, NULL, NULL);
+
+	day(-40, start_zoe);
+	day(-90, start_asa);
+	{
+		struct nl_series sr = {
+			.patient_id = p_zoe, .indication = "acne-scars", .areas = zoe_areas,
+			.nareas = 2, .planned = 6, .interval_days = 28, .start_date = start_zoe,
+			.baseline = base, .nbaseline = 2,
+		};
+		check(record_series_add(s, &sr, &s_zoe, &err), "series");
+	}
+	{
+		struct nl_series sr = {
+			.patient_id = p_asa, .indication = "stretch-marks", .areas = asa_areas,
+			.nareas = 1, .planned = 4, .interval_days = 28, .start_date = start_asa,
+		};
+		check(record_series_add(s, &sr, &s_asa, &err), "series");
+	}
+	ses1 = session(s, s_zoe, -40, a1, 2, sc1, 2, "Pen A, lot 11");
+	ses2 = session(s, s_zoe, -12, a2, 2, sc2, 2, "Pen A, lot 12");
+	session(s, s_asa, -70, a3, 1, NULL, 0, "Pen B, lot 7");
+	store_close(s);
+	printf("P_ZOE=%lld P_ASA=%lld S_ZOE=%lld S_ASA=%lld SES1=%lld SES2=%lld\n",
+	       (long long)p_zoe, (long long)p_asa, (long long)s_zoe, (long long)s_asa,
+	       (long long)ses1, (long long)ses2);
+	return 0;
+}
