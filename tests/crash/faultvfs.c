@@ -2,10 +2,10 @@
  *
  * Every operation but a sync is done for real on the unix VFS, so the
  * process sees a normal file system; the model only remembers what a
- * power failure could leave behind (and so a sync need not reach the
- * disk). It follows POSIX, not one file system: a file's
- * fsync makes its data durable but not its directory entry; creating,
- * deleting and renaming become durable with an fsync of the directory.
+ * power failure could leave behind (so a sync need not reach the disk).
+ * It follows POSIX, not one file system: a file's fsync makes its data
+ * durable but not its directory entry; creating, deleting and renaming
+ * become durable with an fsync of the directory.
  * The unix VFS syncs the directory at the first sync of a journal it
  * created (os_unix.c, UNIXFILE_DIRSYNC) and in xDelete when asked to;
  * the model mirrors exactly that. */

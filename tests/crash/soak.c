@@ -417,15 +417,17 @@ int main(int argc, char **argv)
 	if (make_file(path, &pass) != NL_OK)
 		rc = -1;
 	/* Kill 0 times the child's way to its first commit (slower under a
-	 * sanitizer); the others fall at random over that span and
-	 * max-delay-ms more: in the open, the recovery and the transfers. */
+	 * sanitizer); the others fall at random over twice that span (the
+	 * machine's load varies) and max-delay-ms more: in the open, the
+	 * recovery and the transfers. */
 	first = -1;
 	if (rc == 0)
 		rc = one_kill(path, &pass, &first, 0, &prev, &st);
 	if (rc == 0)
 		printf("first commit acknowledged after %.1f ms\n", first);
 	for (k = 1; rc == 0 && k <= o.kills; k++) {
-		double delay = (double)(rng() % 1000000) / 1e6 * (first + (double)o.max_delay_ms);
+		double delay = (double)(rng() % 1000000) / 1e6 *
+			       (2 * first + (double)o.max_delay_ms);
 
 		rc = one_kill(path, &pass, &delay, k, &prev, &st);
 	}

@@ -10,6 +10,9 @@
  *   - store_check passes: every page authenticates, integrity_check ok;
  *   - the content equals the state before or after the step in progress,
  *     and only the state after when that step had returned success.
+ * Where a snapshot holds a hot journal, the power fails again after each
+ * operation of its recovery (store_open's rollback), and every variant
+ * of that second crash passes the same checks.
  *
  * Usage: test_crash [--shard I/N] [--only N] [--verbose]
  * With a shard, only the crash points with N % shards == I are tested;
@@ -278,11 +281,13 @@ struct expect {
 
 struct ctx {
 	char base[PATH_MAX / 2], run[PATH_MAX / 2 + 16], check[PATH_MAX / 2 + 16];
+	char rec[PATH_MAX / 2 + 16];
 	struct work w;
 	struct record ref[MAX_STEPS];
 	struct fault_op *ref_ops;
 	long m;
 	long points, snapshots, variant_seen[FAULT_VARIANTS];
+	long recovery_points, recovery_snapshots;
 	int verbose;
 };
 
@@ -453,16 +458,31 @@ static int has_db(const struct fault_image *f, size_t n)
 	return 0;
 }
 
-static void check_snapshot(struct ctx *c, long n, enum fault_variant v,
-			   const struct expect *e, const struct fault_image *f,
-			   size_t nf)
+static int same_images(const struct fault_image *a, size_t na,
+		       const struct fault_image *b, size_t nb)
 {
-	char where[512], op[256];
-	int before = failures, stub_ok;
+	if (na != nb)
+		return 0;
+	for (size_t i = 0; i < na; i++) {
+		size_t j;
 
-	describe_op(n, op, sizeof(op));
-	snprintf(where, sizeof(where), "N=%ld (%s) variant=%s step=\"%s\"",
-		 n, op, fault_variant_name(v), steps[e->step].name);
+		for (j = 0; j < nb; j++)
+			if (strcmp(a[i].name, b[j].name) == 0)
+				break;
+		if (j == nb || a[i].len != b[j].len ||
+		    memcmp(a[i].data, b[j].data, a[i].len) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Every check on one set of files, as a reboot would find them. */
+static void check_files(const struct ctx *c, const char *where,
+			const struct expect *e, const struct fault_image *f,
+			size_t nf)
+{
+	int stub_ok;
+
 	for (size_t i = 0; i < nf; i++)
 		scan_plaintext(where, f[i].name, f[i].data, f[i].len);
 	if (write_snapshot(c->check, f, nf) != 0)
@@ -470,7 +490,7 @@ static void check_snapshot(struct ctx *c, long n, enum fault_variant v,
 	if (!has_db(f, nf)) {
 		if (e->step != 0 || e->returned)
 			fail("  %s: the record file is gone", where);
-		goto out;
+		return;
 	}
 	/* A crash inside store_create may leave an empty or half-written
 	 * header: an unusable stub, but no data lost. */
@@ -482,15 +502,119 @@ static void check_snapshot(struct ctx *c, long n, enum fault_variant v,
 		if (e->pass_ok[p])
 			check_open(c, where, e, p, stub_ok);
 	check_after_recovery(c, where, f, nf);
-out:
+}
+
+static int has_hot_journal(const struct fault_image *f, size_t nf)
+{
+	for (size_t i = 0; i < nf; i++)
+		if (strcmp(f[i].name, DB_NAME "-journal") == 0 && f[i].len > 0 &&
+		    f[i].data[0] != 0)
+			return 1;
+	return 0;
+}
+
+static struct fault_image *copy_images(const struct fault_image *f, size_t nf)
+{
+	struct fault_image *copy = calloc(nf ? nf : 1, sizeof(*copy));
+
+	for (size_t i = 0; copy && i < nf; i++) {
+		copy[i] = f[i];
+		copy[i].data = malloc(f[i].len ? f[i].len : 1);
+		if (!copy[i].data) {
+			fprintf(stderr, "out of memory\n");
+			exit(2);
+		}
+		memcpy(copy[i].data, f[i].data, f[i].len);
+	}
+	return copy;
+}
+
+static void free_images(struct fault_image *f, size_t nf)
+{
+	for (size_t i = 0; f && i < nf; i++)
+		free(f[i].data);
+	free(f);
+}
+
+/* Opens the files in c->rec with passphrase p, the power failing after
+ * operation crash (0: never); returns how many operations there were. */
+static long recover_once(const struct ctx *c, const struct fault_image *f,
+			 size_t nf, int p, long crash)
+{
+	char path[PATH_MAX];
+	struct store *s = NULL;
+	struct nl_err err = { 0 };
+
+	snprintf(path, sizeof(path), "%s/" DB_NAME, c->rec);
+	write_snapshot(c->rec, f, nf);
+	fault_begin(c->rec, crash);
+	if (store_open(path, &c->w.pass[p], &s, &err) == NL_OK)
+		store_close(s);
+	fault_end();
+	return fault_ops();
+}
+
+/* A second power failure, during the rollback of the hot journal: after
+ * each of the recovery's operations, every variant must still give the
+ * same answers. */
+static void crash_recovery(struct ctx *c, const char *where,
+			   const struct expect *e, const struct fault_image *f,
+			   size_t nf)
+{
+	struct fault_image *orig = copy_images(f, nf);
+	char where2[1024], op[256];
+	long ops;
+	int p = 0;
+
+	while (p < NPASS && !e->pass_ok[p])
+		p++;
+	ops = p < NPASS && orig ? recover_once(c, orig, nf, p, 0) : 0;
+	for (long r = 1; r <= ops; r++) {
+		const struct fault_image *g[FAULT_VARIANTS];
+		size_t ng[FAULT_VARIANTS];
+
+		recover_once(c, orig, nf, p, r);
+		c->recovery_points++;
+		describe_op(r, op, sizeof(op));
+		for (int v = 0; v < FAULT_VARIANTS; v++) {
+			int dup = fault_snapshot(v, &g[v], &ng[v]) != 0 ||
+				  same_images(g[v], ng[v], orig, nf);
+
+			for (int u = 0; u < v && !dup; u++)
+				dup = g[u] && same_images(g[u], ng[u], g[v], ng[v]);
+			if (dup) {
+				g[v] = NULL;
+				continue;
+			}
+			snprintf(where2, sizeof(where2), "%s, then during recovery %s variant=%s",
+				 where, op, fault_variant_name(v));
+			check_files(c, where2, e, g[v], ng[v]);
+			c->recovery_snapshots++;
+		}
+	}
+	free_images(orig, nf);
+}
+
+static void check_snapshot(struct ctx *c, long n, const char *op,
+			   enum fault_variant v, const struct expect *e,
+			   const struct fault_image *f, size_t nf, int nested)
+{
+	char where[512];
+	int before = failures;
+
+	snprintf(where, sizeof(where), "N=%ld (%s) variant=%s step=\"%s\"",
+		 n, op, fault_variant_name(v), steps[e->step].name);
+	check_files(c, where, e, f, nf);
+	if (failures > before)
+		keep_snapshot(c, n, v, f, nf);
+	else if (nested)
+		crash_recovery(c, where, e, f, nf);
 	if (failures > before && reported <= MAX_REPORTED)
 		fprintf(stderr, "FAIL at %s (expected passphrase(s):%s%s%s)\n", where,
 			e->pass_ok[0] ? " 1" : "", e->pass_ok[1] ? " 2" : "",
 			e->pass_ok[2] ? " 3" : "");
 	else if (c->verbose)
 		printf("ok %s\n", where);
-	if (failures > before)
-		keep_snapshot(c, n, v, f, nf);
 }
 
 /* ---- What a crash may leave, from the reference run ---- */
@@ -573,23 +697,6 @@ static void expect_for(const struct ctx *c, long n, int returned,
 
 /* ---- Driving the runs ---- */
 
-static int same_images(const struct fault_image *a, size_t na,
-		       const struct fault_image *b, size_t nb)
-{
-	if (na != nb)
-		return 0;
-	for (size_t i = 0; i < na; i++) {
-		size_t j;
-
-		for (j = 0; j < nb; j++)
-			if (strcmp(a[i].name, b[j].name) == 0)
-				break;
-		if (j == nb || a[i].len != b[j].len ||
-		    memcmp(a[i].data, b[j].data, a[i].len) != 0)
-			return 0;
-	}
-	return 1;
-}
 
 /* The operations up to the crash must be those of the reference run. */
 static int same_ops(const struct ctx *c, long n)
@@ -616,8 +723,11 @@ static void crash_at(struct ctx *c, long n)
 {
 	struct record rec[MAX_STEPS];
 	const struct fault_image *f[FAULT_VARIANTS];
+	struct fault_image *mine[FAULT_VARIANTS] = { NULL };
+	struct expect e[FAULT_VARIANTS];
 	size_t nf[FAULT_VARIANTS];
-	int done, k = step_of(c, n);
+	char op[256];
+	int done, nested = -1, k = step_of(c, n);
 
 	empty_dir(c->run);
 	memset(rec, 0, sizeof(rec));
@@ -636,8 +746,11 @@ static void crash_at(struct ctx *c, long n)
 	}
 	if (!same_ops(c, n) || k < 0)
 		return;
+	describe_op(n, op, sizeof(op));
+	/* Everything taken from the model first: checking a snapshot with a
+	 * hot journal crashes its recovery too, and that starts the model
+	 * over. */
 	for (int v = 0; v < FAULT_VARIANTS; v++) {
-		struct expect e;
 		int dup = 0;
 
 		if (fault_snapshot(v, &f[v], &nf[v]) != 0) {
@@ -650,8 +763,19 @@ static void crash_at(struct ctx *c, long n)
 			continue;
 		/* A step's own operations end at ops_end, so it returned only
 		 * if the crash came at its last one and it said so. */
-		expect_for(c, n, done > k, v, &e);
-		check_snapshot(c, n, v, &e, f[v], nf[v]);
+		expect_for(c, n, done > k, v, &e[v]);
+		mine[v] = copy_images(f[v], nf[v]);
+	}
+	/* The recovery is crashed from one variant with a hot journal (the
+	 * last, torn if it has one): the others replay much the same. */
+	for (int v = 0; v < FAULT_VARIANTS; v++)
+		if (mine[v] && has_hot_journal(mine[v], nf[v]))
+			nested = v;
+	for (int v = 0; v < FAULT_VARIANTS; v++) {
+		if (!mine[v])
+			continue;
+		check_snapshot(c, n, op, v, &e[v], mine[v], nf[v], v == nested);
+		free_images(mine[v], nf[v]);
 		c->snapshots++;
 		c->variant_seen[v]++;
 	}
@@ -712,8 +836,10 @@ static int make_dirs(struct ctx *c)
 	memcpy(c->base, full, strlen(full) + 1);
 	snprintf(c->run, sizeof(c->run), "%s/run", c->base);
 	snprintf(c->check, sizeof(c->check), "%s/check", c->base);
+	snprintf(c->rec, sizeof(c->rec), "%s/recovery", c->base);
 	snprintf(c->w.path, sizeof(c->w.path), "%s/" DB_NAME, c->run);
-	if (mkdir(c->run, 0700) != 0 || mkdir(c->check, 0700) != 0)
+	if (mkdir(c->run, 0700) != 0 || mkdir(c->check, 0700) != 0 ||
+	    mkdir(c->rec, 0700) != 0)
 		return -1;
 	return 0;
 }
@@ -722,8 +848,10 @@ static void remove_dirs(const struct ctx *c)
 {
 	empty_dir(c->run);
 	empty_dir(c->check);
+	empty_dir(c->rec);
 	rmdir(c->run);
 	rmdir(c->check);
+	rmdir(c->rec);
 	rmdir(c->base);
 }
 
@@ -798,9 +926,11 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("%ld operations; %ld crash points (shard %ld/%ld); %ld distinct "
 	       "snapshots checked (synced %ld, synced+dirs %ld, all-writes %ld, "
-	       "torn %ld); %.1f s\n", c.m, c.points, shard, shards, c.snapshots,
+	       "torn %ld); recovery crashed at %ld points, %ld more snapshots; "
+	       "%.1f s\n", c.m, c.points, shard, shards, c.snapshots,
 	       c.variant_seen[FAULT_SYNCED], c.variant_seen[FAULT_DIRS],
 	       c.variant_seen[FAULT_ALL], c.variant_seen[FAULT_TORN],
+	       c.recovery_points, c.recovery_snapshots,
 	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	if (c.points == 0 || c.snapshots < c.points)
 		fail("FAIL: too few snapshots were checked");
