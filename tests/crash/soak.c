@@ -439,6 +439,9 @@ int main(int argc, char **argv)
 	if (rc == 0 && k - 1 - st.early_kills < o.kills / 10)
 		rc = fail(k, "only %ld kills came after a commit: the soak tested too little",
 			  k - 1 - st.early_kills);
+	/* ... and so are kills inside one: a hot journal to roll back. */
+	if (rc == 0 && o.kills >= 50 && st.hot_journals == 0)
+		rc = fail(k, "no kill left a journal to roll back: the soak tested too little");
 	empty_dir(dir);
 	rmdir(dir);
 	store_pass_free(&pass);
