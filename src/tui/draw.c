@@ -124,3 +124,25 @@ void tui_heading(WINDOW *w, int y, int x, int width, const char *title)
 	if (width - 2 - n > 0)
 		tui_hline(w, y, x + 2 + n, width - 2 - n, tui_attr(TS_DIM));
 }
+
+size_t tui_text_fit(const char *s, int width)
+{
+	size_t len = strlen(s), i = 0, last_space = 0;
+	int used = 0;
+
+	while (i < len) {
+		wchar_t c;
+		size_t k = next_char(s + i, &c);
+		int cw = cell_width(c);
+
+		if (used + cw > width)
+			break;
+		used += cw;
+		i += k;
+		if (c == L' ')
+			last_space = i;
+	}
+	if (i >= len)
+		return len;
+	return last_space > 0 ? last_space : i > 0 ? i : 1;
+}

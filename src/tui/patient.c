@@ -139,11 +139,17 @@ static void draw_row(WINDOW *w, int y, int x, int width, size_t row, attr_t a,
 	enum tui_style ds = TS_NORMAL;
 	char due[64];
 
-	tui_putf(w, y, x + 1, 28, a, "%s", ind ? ind->label : sr->indication);
-	tui_putf(w, y, x + 30, 10, a ? a : tui_attr(strcmp(sr->status, VOCAB_STATUS_ACTIVE) ? TS_DIM : TS_OK),
+	int iw = width >= 100 ? 30 : 22, cx = x + 1;
+
+	tui_putf(w, y, cx, iw - 1, a, "%s", ind ? ind->label : sr->indication);
+	cx += iw;
+	tui_putf(w, y, cx, 8, a ? a : tui_attr(strcmp(sr->status, VOCAB_STATUS_ACTIVE) ? TS_DIM : TS_OK),
 		 "%s", sr->status);
-	tui_putf(w, y, x + 41, 12, a, "%d/%d done", pg->done, sr->planned);
-	tui_putf(w, y, x + 54, 10, a, "every %dd", sr->interval_days);
+	cx += 9;
+	tui_putf(w, y, cx, 10, a, "%d/%d done", pg->done, sr->planned);
+	cx += 11;
+	tui_putf(w, y, cx, 10, a, "every %dd", sr->interval_days);
+	cx += 11;
 	if (pg->due == PROGRESS_OVERDUE) {
 		snprintf(due, sizeof(due), "due %s (%dd late)", pg->next_due, -pg->days_until_due);
 		ds = TS_OVERDUE;
@@ -156,8 +162,8 @@ static void draw_row(WINDOW *w, int y, int x, int width, size_t row, attr_t a,
 		snprintf(due, sizeof(due), "%s", progress_due_name(pg->due));
 		ds = TS_DIM;
 	}
-	if (width > 66)
-		tui_put(w, y, x + 65, width - 66, a ? a : tui_attr(ds), due, false);
+	if (x + width - cx > 0)
+		tui_put(w, y, cx, x + width - cx, a ? a : tui_attr(ds), due, false);
 }
 
 static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)

@@ -62,10 +62,15 @@ struct cols {
 
 static struct cols columns(int width)
 {
-	struct cols c = { 6, 0, 11, 0, 24, 22 };
-	int rest = width - c.id - c.dob - c.series - c.due - 1;
+	struct cols c = { 6, 0, 11, 0, 20, 20 };
+	int rest;
 
-	if (rest >= 18 + 16) {
+	if (width >= 100) {
+		c.series = 26;
+		c.due = 22;
+	}
+	rest = width - c.id - c.dob - c.series - c.due - 1;
+	if (rest >= 22 + 16) {
 		c.phone = 16;
 		rest -= 16;
 	}

@@ -181,15 +181,21 @@ static void draw_depths(struct series *s, WINDOW *w, int y, int x, int width,
 			int height)
 {
 	const struct nl_progress *pg = &s->pg;
-	const int lead = 18, colw = 10;
+	const int lead = 18;
 	size_t ncols, first;
-	int rows;
+	int rows, colw = 10;
 
 	if (height < 2)
 		return;
 	if (!s->have_progress || pg->nsessions == 0 || pg->nareas == 0) {
 		tui_put(w, y, x + 1, width - 1, tui_attr(TS_DIM), "No depths yet.", false);
 		return;
+	}
+	for (size_t j = 0; j < pg->nareas; j++) {
+		int need = tui_text_width(pg->areas[j]) + 2;
+
+		if (need > colw)
+			colw = need > 18 ? 18 : need;
 	}
 	ncols = (size_t)((width - lead) / colw);
 	if (ncols > pg->nareas)

@@ -81,8 +81,13 @@ static void fill(struct session *s, const struct nl_session_view *v)
 			snprintf(buf, sizeof(buf), "%d passes", a->passes);
 		else
 			snprintf(buf, sizeof(buf), "passes not recorded");
-		add(s, TS_NORMAL, "  %-22s %4.2f mm   %s", a->label ? a->label : va ? va->label : a->area,
-		    a->depth_mm, buf);
+		char name[160];
+
+		if (a->label)
+			snprintf(name, sizeof(name), "%s: %s", va ? va->label : a->area, a->label);
+		else
+			snprintf(name, sizeof(name), "%s", va ? va->label : a->area);
+		add(s, TS_NORMAL, "  %-28s %4.2f mm   %s", name, a->depth_mm, buf);
 	}
 	add(s, TS_NORMAL, "%s", "");
 	field(s, "Practitioner", e->practitioner);
@@ -170,10 +175,24 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 	getmaxyx(w, rows, cols);
 	if (s->list.sel + (size_t)rows > s->n)
 		s->list.sel = s->n > (size_t)rows ? s->n - (size_t)rows : 0;
-	for (int i = 0; i < rows && s->list.sel + (size_t)i < s->n; i++) {
-		const struct line *l = &s->lines[s->list.sel + (size_t)i];
+	for (size_t li = s->list.sel, row = 0; li < s->n && (int)row < rows; li++) {
+		const char *p = s->lines[li].text;
+		int indent = 0;
 
-		tui_put(w, i, 1, cols - 2, tui_attr(l->st), l->text, false);
+		/* long lines wrap, the continuation indented */
+		do {
+			size_t k = tui_text_fit(p, cols - 2 - indent);
+			char buf[sizeof(s->lines[li].text)];
+
+			memcpy(buf, p, k);
+			buf[k] = '\0';
+			tui_put(w, (int)row++, 1 + indent, cols - 2 - indent,
+				tui_attr(s->lines[li].st), buf, false);
+			p += k;
+			while (*p == ' ')
+				p++;
+			indent = 4;
+		} while (*p && (int)row < rows);
 	}
 	s->list.height = rows;
 }

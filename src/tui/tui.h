@@ -135,6 +135,9 @@ int tui_put(WINDOW *w, int y, int x, int width, attr_t a, const char *s,
 	    bool pad);
 int tui_putf(WINDOW *w, int y, int x, int width, attr_t a, const char *fmt,
 	     ...) __attribute__((format(printf, 6, 7)));
+/* How many bytes of s fit in width cells, cut after a space when the
+ * whole does not fit (for wrapping). At least one character. */
+size_t tui_text_fit(const char *s, int width);
 /* Fills a row segment with spaces in a. */
 void tui_fill(WINDOW *w, int y, int x, int width, attr_t a);
 /* A section heading: "── Title ─────". */
