@@ -117,6 +117,13 @@ run 74 "check on a file that is not a record file" env NEEDLELOG_PASSPHRASE=firs
 expect_in "$ROOT/err" "not a needlelog record file" "check on a random file"
 same_file "$ROOT/random.db" "$HR" "check on a random file"
 
+# Cut back to its header: not a new, empty file.
+head -c 4096 "$DB" >"$ROOT/cut.db"
+HC=$(hash "$ROOT/cut.db")
+run 74 "check on a file cut back to its header" env NEEDLELOG_PASSPHRASE=first "$NL" check --db "$ROOT/cut.db"
+expect_in "$ROOT/err" "no pages" "check on a file cut back to its header"
+same_file "$ROOT/cut.db" "$HC" "check on a file cut back to its header"
+
 # ---- passwd ----
 P0=$(pages_hash "$DB")
 printf 'second\n' >"$ROOT/newpw"

@@ -242,10 +242,42 @@ static void scan_finds_plaintext(void **state)
 	assert_false(tu_find_fragments(buf, sizeof(buf), canaries[2], NULL));
 }
 
+/* The control: the same rows in a plain SQLite file are found. */
+static void plain_sqlite_is_found(void **state)
+{
+	char dir[TU_PATH_MAX], path[TU_PATH_MAX];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st;
+	uint8_t *b;
+	size_t n;
+
+	(void)state;
+	tu_mkdir(dir, sizeof(dir), "plain");
+	tu_join(path, sizeof(path), dir, "/plain.db");
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+					 "unix"), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (a TEXT, b BLOB)", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO t VALUES (?1, ?2)", -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(st, 1, canaries[3], -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, big, BLOB_LEN, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	b = tu_read(path, &n);
+	assert_non_null(b);
+	assert_true(tu_find_fragments(b, n, canaries[3], NULL));
+	assert_true(tu_find_fragments(b, n, big, NULL));
+	free(b);
+	tu_rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(scan_finds_plaintext),
+		cmocka_unit_test(plain_sqlite_is_found),
 		cmocka_unit_test(no_plaintext),
 	};
 	int len = 0;
