@@ -72,6 +72,6 @@ void tui_export(struct tui *t, int64_t patient_id, int64_t series_id)
 		tui_fail(t, "Not exported", &err);
 		return;
 	}
-	tui_msg(t, TS_WARN, "Exported to %s (mode 0600). It holds plaintext health data: "
-		"keep it safe and delete it when done.", path);
+	tui_msg(t, TS_WARN, "Holds plaintext health data (mode 0600): %s. Keep it safe; "
+		"delete it when done.", path);
 }

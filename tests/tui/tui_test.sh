@@ -408,6 +408,46 @@ case_mono() {
 	wait_for "days overdue"
 }
 
+case_export() {
+	seed
+	start 100 30
+	unlock "Zoë Müller"
+	open_zoe_series
+	keys x
+	wait_for "Export this series"
+	keys Enter                   # text, the first
+	wait_for "Export to file"
+	wait_for "needlelog-exports/patient-$P_ZOE-series-$S_ZOE-"
+	keys Enter
+	wait_for "Holds plaintext health data (mode 0600)"
+	f=$(ls "$HOME"/needlelog-exports/*.txt) || fail "no export file"
+	[ "$(stat -c %a "$f")" = 600 ] || fail "the export is not mode 0600"
+	[ "$(stat -c %a "$HOME/needlelog-exports")" = 700 ] || fail "the folder is not 0700"
+	grep -qF "Zoë Müller" "$f" || fail "the export lacks the patient"
+	keys q
+	wait_for "Treatment series"
+	keys x
+	wait_for "Export the patient (all series)"
+	type_text "md"
+	keys Enter
+	wait_for "Export to file"
+	keys C-u
+	type_text "$TMP/summary.md"
+	keys Enter
+	wait_for "plaintext health data"
+	[ "$(stat -c %a "$TMP/summary.md")" = 600 ] || fail "the export is not mode 0600"
+	keys x                       # the same file again: refused, said so
+	wait_for "Export the patient"
+	type_text "md"
+	keys Enter
+	wait_for "Export to file"
+	keys C-u
+	type_text "$TMP/summary.md"
+	keys Enter
+	wait_for "Not exported"
+	nl audit | grep -qi export || fail "no audit row for the export"
+}
+
 "case_$1"
 quit_app
 echo "ok $1"
