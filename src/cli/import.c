@@ -78,7 +78,7 @@ static int map_header(char **head, size_t n, const char **fields, struct nl_err 
 	bool have_name = false;
 
 	for (size_t i = 0; i < n; i++) {
-		char norm[64];
+		char norm[64] = "";
 		size_t k = 0;
 		const char *h = head[i];
 
