@@ -52,7 +52,8 @@ void tui_fail(struct tui *t, const char *what, const struct nl_err *err)
 	const char *m = err && err->msg[0] ? err->msg : "unknown error";
 
 	if (err && err->status == NL_EBUSY)
-		tui_msg(t, TS_ERROR, "The record file is busy (another needlelog is writing): %s. Try again in a moment.", m);
+		tui_msg(t, TS_ERROR, "%s: the record file is busy (another needlelog is using it). "
+			"Try again in a moment.", what);
 	else
 		tui_msg(t, TS_ERROR, "%s: %s", what, m);
 }

@@ -5,10 +5,15 @@
  * Zoë Müller: acne scars, two signed sessions 40 and 12 days ago (due in
  * 16 days), baseline gais 4 and satisfaction 3, lidocaine allergy.
  * Åsa Öberg: Fitzpatrick V, isotretinoin flag, stretch marks, one session
- * 70 days ago (overdue). Bob Smith: no series. */
+ * 70 days ago (overdue). Bob Smith: no series.
+ *
+ * tui_fixture --hold PATH PASSPHRASE READY STOP holds an exclusive lock on
+ * the file (a busy file for the TUI) from when it creates READY until STOP
+ * appears (at most 60 s). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
@@ -71,6 +76,31 @@ static int64_t session(struct store *s, int64_t series, int offset,
 	return id;
 }
 
+static int hold(const char *path, const char *pw, const char *ready,
+		const char *stop)
+{
+	struct store_pass pass = { 0 };
+	struct store *s = NULL;
+	FILE *f;
+
+	check(store_global_init(&err), "init");
+	check(store_pass_set(&pass, pw, strlen(pw), &err), "passphrase");
+	check(store_open(path, &pass, &s, &err), "open");
+	store_pass_free(&pass);
+	if (sqlite3_exec(store_db(s), "BEGIN EXCLUSIVE", NULL, NULL, NULL) != SQLITE_OK) {
+		fprintf(stderr, "tui_fixture: BEGIN EXCLUSIVE: %s\n", sqlite3_errmsg(store_db(s)));
+		return 1;
+	}
+	if (!(f = fopen(ready, "w")))
+		return 1;
+	fclose(f);
+	for (int i = 0; i < 6000 && access(stop, F_OK) != 0; i++)
+		usleep(10000);
+	sqlite3_exec(store_db(s), "ROLLBACK", NULL, NULL, NULL);
+	store_close(s);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct store_pass pass = { 0 };
@@ -85,6 +115,8 @@ int main(int argc, char **argv)
 	struct nl_treatment a3[] = { { "abdomen", NULL, 2.0, 4 } };
 	int64_t p_zoe, p_asa, s_zoe, s_asa, ses1, ses2;
 
+	if (argc == 6 && strcmp(argv[1], "--hold") == 0)
+		return hold(argv[2], argv[3], argv[4], argv[5]);
 	if (argc != 3) {
 		fprintf(stderr, "usage: tui_fixture PATH PASSPHRASE\n");
 		return 64;

@@ -448,6 +448,39 @@ case_export() {
 	nl audit | grep -qi export || fail "no audit row for the export"
 }
 
+case_busy() {
+	seed
+	"$FIXTURE" --hold "$DB" "$PASS" "$TMP/ready" "$TMP/stop" &
+	holder=$!
+	for _ in $(seq 200); do [ -e "$TMP/ready" ] && break; sleep 0.05; done
+	[ -e "$TMP/ready" ] || fail "the lock holder did not start"
+	start 100 30
+	wait_for "Passphrase:"
+	type_text "$PASS"
+	keys Enter
+	wait_for "The record file is busy"
+	touch "$TMP/stop"
+	wait "$holder"
+	type_text "$PASS"
+	keys Enter
+	wait_for "Zoë Müller"
+	open_zoe_series
+	keys n
+	wait_for "New session"
+	rm -f "$TMP/ready" "$TMP/stop"
+	"$FIXTURE" --hold "$DB" "$PASS" "$TMP/ready" "$TMP/stop" &
+	holder=$!
+	for _ in $(seq 200); do [ -e "$TMP/ready" ] && break; sleep 0.05; done
+	keys C-s
+	wait_for "busy" 30
+	touch "$TMP/stop"
+	wait "$holder"
+	keys C-s
+	wait_for "Acknowledge the warnings" 30
+	keys y
+	wait_for "saved (unsigned)"
+}
+
 "case_$1"
 quit_app
 echo "ok $1"
