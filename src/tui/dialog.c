@@ -263,7 +263,7 @@ int tui_pick(struct tui *t, const char *title, const char *const *items,
 		l.n = m;
 		if (maxw + 6 > wd)
 			wd = maxw + 6;
-		h = (int)n + 4;
+		h = (int)n + 3;
 		if (h > t->rows - 4)
 			h = t->rows - 4;
 		tui_frame(t);

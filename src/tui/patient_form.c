@@ -165,7 +165,10 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 	tui_form_draw(w, &f->fm, 2, 1, cols - 2, rows - 4, &cy, &cx);
 	sc->cy = cy;
 	sc->cx = cx;
-	tui_put(w, rows - 1, 1, cols - 2, tui_attr(TS_DIM), f->fm.f[f->fm.focus].hint, false);
+	if (f->fm.f[f->fm.focus].error[0])
+		tui_put(w, rows - 1, 1, cols - 2, tui_attr(TS_ERROR), f->fm.f[f->fm.focus].error, false);
+	else
+		tui_put(w, rows - 1, 1, cols - 2, tui_attr(TS_DIM), f->fm.f[f->fm.focus].hint, false);
 }
 
 static void pick(struct tui *t, struct pform *f)
@@ -202,6 +205,35 @@ static void pick(struct tui *t, struct pform *f)
 	}
 }
 
+/* Marks the field a core message names ("dob: ..."), and focuses it. */
+static void mark(struct pform *f, const char *msg)
+{
+	static const struct {
+		const char *prefix, *key;
+	} alias[] = {
+		{ "consent_date", "consent" }, { "consent", "consent" }, { "skin_type", "skin" },
+		{ "skin", "skin" }, { "Fitzpatrick", "skin" }, { "flags", "flags" },
+		{ "contraindication", "flags" }, { "unknown contraindication", "flags" },
+	};
+
+	for (size_t i = 0; i < f->fm.n; i++)
+		f->fm.f[i].error[0] = '\0';
+	for (size_t i = 0; i < f->fm.n; i++) {
+		const char *key = f->fm.f[i].key;
+		size_t n = strlen(key);
+		bool hit = strncmp(msg, key, n) == 0 && (msg[n] == ':' || msg[n] == ' ' || msg[n] == '[');
+
+		for (size_t k = 0; !hit && k < sizeof(alias) / sizeof(alias[0]); k++)
+			hit = strcmp(alias[k].key, key) == 0 &&
+			      strncmp(msg, alias[k].prefix, strlen(alias[k].prefix)) == 0;
+		if (hit) {
+			snprintf(f->fm.f[i].error, sizeof(f->fm.f[i].error), "%.199s", msg);
+			f->fm.focus = i;
+			return;
+		}
+	}
+}
+
 static void save(struct tui *t, struct pform *f)
 {
 	struct nl_patient p;
@@ -214,6 +246,7 @@ static void save(struct tui *t, struct pform *f)
 			   : record_patient_add(t->store, &p, &id, &err);
 	record_patient_free(&p);
 	if (rc != NL_OK) {
+		mark(f, err.msg);
 		tui_fail(t, "Not saved", &err);
 		return;
 	}
