@@ -48,7 +48,8 @@ int export_write(struct store *s, int64_t patient_id, int64_t series_id,
 		 enum export_format fmt, const char *path, struct nl_err *err);
 
 /* The same to an open stream (text-like formats only), with the same audit
- * row; detail names the destination ("stdout" when dest is NULL). */
+ * row, written before the output (which cannot be taken back); detail names
+ * the destination ("stdout" when dest is NULL). */
 int export_write_stream(struct store *s, int64_t patient_id,
 			int64_t series_id, enum export_format fmt, FILE *out,
 			const char *dest, struct nl_err *err);

@@ -261,10 +261,12 @@ int export_write_stream(struct store *s, int64_t patient_id,
 	rc = model_load(s, patient_id, series_id, &m, err);
 	if (rc != NL_OK)
 		return rc;
-	rc = write_model(&m, fmt, out, err);
-	model_free(&m);
+	/* Written output cannot be taken back: the audit row comes first, so
+	 * no data leaves unrecorded (a file, below, is removed instead). */
+	rc = audit_export(s, patient_id, series_id, fmt, dest, err);
 	if (rc == NL_OK)
-		rc = audit_export(s, patient_id, series_id, fmt, dest, err);
+		rc = write_model(&m, fmt, out, err);
+	model_free(&m);
 	return rc;
 }
 
