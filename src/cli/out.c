@@ -214,6 +214,22 @@ void out_warnings(const struct nl_warning *w, size_t n)
 		fprintf(stderr, "needlelog: warning: %s\n", w[i].message);
 }
 
+void out_field(FILE *f, int indent, const char *label, const char *value)
+{
+	if (!value || !*value)
+		return;
+	fprintf(f, "%*s%-*s ", indent, "", 14, label);
+	/* Continuation lines of multi-line text line up under the value. */
+	for (; *value; value++) {
+		if (*value == '\r')
+			continue;
+		fputc(*value, f);
+		if (*value == '\n')
+			fprintf(f, "%*s", indent + 15, "");
+	}
+	fputc('\n', f);
+}
+
 size_t out_width(const char *s)
 {
 	size_t n = mbstowcs(NULL, s, 0);

@@ -69,6 +69,10 @@ const char *out_practitioner(const char *opt);
 /* "needlelog: warning: MESSAGE" on stderr, one line each. */
 void out_warnings(const struct nl_warning *w, size_t n);
 
+/* "  Label:        value", multi-line values indented under the first
+ * line; nothing when value is NULL or empty. */
+void out_field(FILE *f, int indent, const char *label, const char *value);
+
 /* Display columns of UTF-8 text (wide characters count 2). */
 size_t out_width(const char *s);
 /* Writes s and pads it with spaces to width columns. */

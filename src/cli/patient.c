@@ -560,8 +560,7 @@ static json_t *patient_json(const struct nl_patient *p, const char *today,
 
 static void field_line(const char *label, const char *value)
 {
-	if (value && *value)
-		printf("  %-14s %s\n", label, value);
+	out_field(stdout, 2, label, value);
 }
 
 static void print_flags(const struct nl_patient *p, const char *today)

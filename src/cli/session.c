@@ -402,8 +402,7 @@ static int run_void(struct cli *c, int argc, char **argv)
 
 static void line(const char *label, const char *value)
 {
-	if (value && *value)
-		printf("  %-13s %s\n", label, value);
+	out_field(stdout, 2, label, value);
 }
 
 static void print_fields(const struct nl_session *ses)
@@ -418,7 +417,7 @@ static void print_fields(const struct nl_session *ses)
 	line("Device:", ses->device);
 	line("Cartridge:", ses->cartridge);
 	if (ses->nproducts) {
-		printf("  %-13s", "Products:");
+		printf("  %-14s", "Products:");
 		for (size_t i = 0; i < ses->nproducts; i++)
 			printf("%s%s", i ? ", " : " ", ses->products[i]);
 		putchar('\n');
