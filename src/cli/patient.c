@@ -739,7 +739,9 @@ const struct cli_command cli_patient_commands[] = {
 	  FIELD_HELP
 	  "  --end-flag CODE[:DATE]      the flag stops applying on DATE (default today);\n"
 	  "                              it stays on file\n"
-	  "  --remove-flag CODE          take off a flag entered in error (audited)\n" },
+	  "  --remove-flag CODE          take off a flag entered in error (audited)\n"
+	  "  --today DATE                the default end date (else $NEEDLELOG_TODAY,\n"
+	  "                              else today)\n" },
 	{ "patient", "archive", run_archive, "ID [--undo]",
 	  "Archive a patient (never deleted), or restore one.\n"
 	  "Archived patients leave the list; every record stays readable.\n"
