@@ -102,6 +102,16 @@ def case_text(e):
     check("Hair loss" in one and "Acne scars" not in one, "text: --series filters")
     # Without a practice, no practice line.
     check("Practice" not in e.export("text"), "text: no practice line without one")
+    # A note cannot drive the terminal the summary is printed on.
+    e.run("session", "add", "--series", str(e.ids["other_series"]), "--date", "2026-02-03",
+          "--area", "neck:0.5", "--notes", "evil \x1b[2J\x1b]0;pwn\x07 \u009b end")
+    for fmt in ("text", "md", "csv"):
+        o = e.export(fmt, patient=e.ids["other_patient"])
+        want = "evil \ufffd\\[2J\ufffd\\]0;pwn\ufffd \ufffd end" if fmt == "md" else \
+            "evil \ufffd[2J\ufffd]0;pwn\ufffd \ufffd end"
+        check(want in o, f"{fmt}: control characters replaced")
+        check(not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f]", o),
+              f"{fmt}: no control characters in the output")
     env = dict(e.env, NEEDLELOG_PRACTICE="Env Practice")
     r = e.run("export", "--patient", "1", "--format", "text", env=env)
     check("Practice:      Env Practice" in r.stdout, "text: $NEEDLELOG_PRACTICE")
