@@ -59,9 +59,11 @@ const char *xm_session_status(const struct nl_session_view *v, char *buf,
 char *xm_areas_text(const struct nl_session *ses);   /* malloc'd or NULL */
 /* Items joined with sep ("; "), or NULL when there are none. */
 char *xm_join(char *const *items, size_t n, const char *sep);
-/* Scores "GAIS 3; Satisfaction 8". */
+/* Scores with their scale labels: "... (Narins) 3; Patient satisfaction 8"
+ * (malloc'd, or NULL when there are none). */
 char *xm_scores_text(const struct nl_score *sc, size_t n);
-/* The scale's verdict words for a session's score against the baseline. */
+/* "2026-03-30 (in 10 days)", "... (overdue by 3 days)", "none: ...".
+ * Returns buf. */
 const char *xm_next_due_text(const struct nl_progress *p, char *buf, size_t size);
 
 #endif
