@@ -23,12 +23,14 @@ TODAY = "2026-03-20"
 BIN = os.environ["NEEDLELOG"]
 FIX = sys.argv[2] if len(sys.argv) > 2 else None
 failures = []
+quiet = [False]  # while the FHIR checker is tested on spoilt bundles
 
 
 def check(cond, what):
     if not cond:
         failures.append(what)
-        print("FAIL:", what, file=sys.stderr)
+        if not quiet[0]:
+            print("FAIL:", what, file=sys.stderr)
 
 
 class Env:
@@ -449,6 +451,26 @@ def case_fhir(e):
     validate_bundle(one)
     kinds = [en["resource"]["resourceType"] for en in one["entry"]]
     check(kinds.count("Procedure") == 1 and kinds.count("CarePlan") == 1, "fhir: --series")
+    # The checker itself catches what FHIR forbids (so a pass means something).
+    import copy
+    for name, spoil in (
+            ("empty string", lambda b: b["entry"][0]["resource"].update(birthDate="")),
+            ("empty array", lambda b: b["entry"][0]["resource"].update(telecom=[])),
+            ("bad date", lambda b: b["entry"][0]["resource"].update(birthDate="29.02.1984")),
+            ("no status", lambda b: [en["resource"].pop("status") for en in b["entry"]
+                                     if en["resource"]["resourceType"] == "Procedure"]),
+            ("dangling reference", lambda b: b["entry"][1]["resource"]["subject"].update(
+                reference="urn:uuid:00000000-0000-4000-8000-000000000000")),
+            ("unknown element", lambda b: b["entry"][0]["resource"].update(nickname="Z"))):
+        bad = copy.deepcopy(b)
+        spoil(bad)
+        before = len(failures)
+        quiet[0] = True
+        validate_bundle(bad)
+        quiet[0] = False
+        caught = len(failures) > before
+        del failures[before:]
+        check(caught, f"fhir: the checker catches a {name}")
     # A patient with nothing optional still gives a valid bundle.
     r = e.run("patient", "add", "--name", "Bare")
     validate_bundle(json.loads(e.export("fhir", patient=int(r.stdout))))
