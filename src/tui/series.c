@@ -76,6 +76,11 @@ static int load(struct tui *t, struct series *s)
 	for (size_t i = 0; i < n; i++)
 		if (s->ses[i].id == keep)
 			s->list.sel = i;
+	for (size_t i = 0; t->select_session && i < n; i++)
+		if (s->ses[i].id == t->select_session) {
+			s->list.sel = i;
+			t->select_session = 0;
+		}
 	return 0;
 }
 

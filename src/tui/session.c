@@ -195,6 +195,10 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 		} while (*p && (int)row < rows);
 	}
 	s->list.height = rows;
+	if (s->list.sel > 0)
+		tui_put(w, 0, cols - 9, 8, tui_attr(TS_DIM), "↑ k", false);
+	if (s->list.sel + (size_t)rows < s->n)
+		tui_put(w, rows - 1, cols - 9, 8, tui_attr(TS_DIM), "↓ j more", false);
 }
 
 static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)

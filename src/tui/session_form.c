@@ -999,6 +999,7 @@ static void save(struct tui *t, struct sform *f)
 		tui_msg(t, TS_OK, "Session %lld saved (unsigned). Select it and press s to sign.",
 			(long long)id);
 	f->dirty = false;
+	t->select_session = id;
 	tui_pop(t);
 }
 

@@ -292,6 +292,7 @@ struct tui {
 	enum tui_style msg_style;
 	char practitioner[200];     /* who signs and amends */
 	bool pass_from_env;        /* try --passphrase-file / env once */
+	int64_t select_session;    /* a list showing it selects it, once */
 	struct cli *cli;
 };
 
