@@ -133,7 +133,7 @@ def main():
     ap.add_argument("--sqlcipher", help="the workload built against SQLCipher")
     ap.add_argument("--dir", required=True, help="where the data files go")
     ap.add_argument("--reps", type=int,
-                    default=int(os.environ.get("BENCH_REPS", "5")),
+                    default=int(os.environ.get("BENCH_REPS", "7")),
                     help="repetitions; the median is shown (env BENCH_REPS)")
     ap.add_argument("--rows", type=int, default=100000)
     ap.add_argument("--commits", type=int, default=300)
