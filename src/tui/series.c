@@ -271,11 +271,25 @@ static void draw_scores(struct series *s, WINDOW *w, int y, int x, int width,
 		tui_putf(w, y + row, cx, 10, tui_attr(TS_BASELINE), "base %s", base);
 		cx += 11;
 		if (n && x + width - cx > (int)n + 30) {
-			/* the baseline first (in its own colour), then each session */
+			/* scaled to what was seen (a hair count moves little on
+			 * 0-500); the baseline first, in its own colour */
+			double lo = ps->has_baseline ? ps->baseline : v[0], hi = lo;
+
+			for (size_t k = 0; k < n; k++) {
+				lo = v[k] < lo ? v[k] : lo;
+				hi = v[k] > hi ? v[k] : hi;
+			}
+			if (hi - lo < (sc->max - sc->min) / 6) {
+				/* but a step of one on a short scale is not a cliff */
+				double mid = (hi + lo) / 2, half = (sc->max - sc->min) / 12;
+
+				lo = mid - half;
+				hi = mid + half;
+			}
 			if (ps->has_baseline)
-				tui_sparkline(w, y + row, cx, &ps->baseline, 1, sc->min, sc->max,
+				tui_sparkline(w, y + row, cx, &ps->baseline, 1, lo, hi,
 					      tui_attr(TS_BASELINE));
-			tui_sparkline(w, y + row, cx + 1, v, n, sc->min, sc->max, tui_attr(TS_CHART));
+			tui_sparkline(w, y + row, cx + 1, v, n, lo, hi, tui_attr(TS_CHART));
 			cx += (int)n + 2;
 		}
 		cx += tui_putf(w, y + row, cx, x + width - cx, A_NORMAL, " now %s ", now);
