@@ -1144,8 +1144,10 @@ static const struct tui_screen_ops ops = {
 	.destroy = destroy,
 };
 
-/* A new session while a draft exists: resume it, or start over. */
-static enum tui_form_mode new_or_draft(struct tui *t, int64_t series_id, bool *cancel)
+/* A form while the series has a draft (one per series): resume the draft,
+ * or go on and let this form replace it. */
+static enum tui_form_mode new_or_draft(struct tui *t, int64_t series_id,
+				       enum tui_form_mode mode, bool *cancel)
 {
 	struct nl_err err = { 0 };
 	char *text = NULL;
@@ -1153,15 +1155,18 @@ static enum tui_form_mode new_or_draft(struct tui *t, int64_t series_id, bool *c
 
 	*cancel = false;
 	if (draft_load(t->store, series_id, &text, NULL, &err) != NL_OK)
-		return TUI_NEW;
+		return mode;
 	free(text);
-	k = tui_ask(t, "Draft session", "This series has an unsaved session form.\n\n"
-		    "r  resume it     n  start a new one (the draft is replaced)     Esc  cancel",
-		    "rRnN");
+	k = tui_ask(t, "Draft session", mode == TUI_NEW
+		    ? "This series has an unsaved session form.\n\n"
+		      "r  resume it     n  start a new one (it replaces the draft)     Esc  cancel"
+		    : "This series has an unsaved session form; this one would replace it.\n\n"
+		      "r  resume the draft     c  continue (it replaces the draft)     Esc  cancel",
+		    mode == TUI_NEW ? "rRnN" : "rRcC");
 	if (k == 'r' || k == 'R')
 		return TUI_DRAFT;
 	*cancel = k == 0;
-	return TUI_NEW;
+	return mode;
 }
 
 struct tui_screen *tui_session_form_new(struct tui *t, int64_t series_id,
@@ -1173,8 +1178,8 @@ struct tui_screen *tui_session_form_new(struct tui *t, int64_t series_id,
 	bool cancel = false;
 	int rc;
 
-	if (mode == TUI_NEW)
-		mode = new_or_draft(t, series_id, &cancel);
+	if (mode != TUI_DRAFT)
+		mode = new_or_draft(t, series_id, mode, &cancel);
 	if (cancel || !(f = calloc(1, sizeof(*f))))
 		return NULL;
 	f->base.ops = &ops;

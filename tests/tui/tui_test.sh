@@ -366,6 +366,16 @@ case_draft() {
 	wait_for "left-as-a-draft"
 	keys Escape                  # unchanged since resumed: leaves, draft kept
 	wait_for "Depth per area"
+	keys m                       # amending would replace the draft: asked first
+	wait_for "this one would replace it"
+	keys Escape
+	wait_gone "Draft session"
+	keys n
+	wait_for "Draft session"
+	keys r
+	wait_for "left-as-a-draft"
+	keys Escape
+	wait_for "Depth per area"
 }
 
 case_help() {
