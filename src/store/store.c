@@ -501,70 +501,6 @@ static int vacuum_into(sqlite3 *db, const char *uri)
 	return rc == SQLITE_DONE ? SQLITE_OK : sqlite3_extended_errcode(db);
 }
 
-int store_rekey(struct store *s, const struct store_pass *newpass,
-		enum store_kdf preset, struct nl_err *err)
-{
-	uint8_t *dek = crypt_secure_alloc(NL_KEY_BYTES);
-	size_t n = strlen(s->path);
-	char *tmp = malloc(n + 8), *uri = NULL;
-	sqlite3 *guard = NULL;
-	struct header h;
-	int key = -1, rc;
-
-	if (!dek || !tmp) {
-		rc = nl_error(err, NL_ENOMEM, "out of memory");
-		goto out;
-	}
-	snprintf(tmp, n + 8, "%s.rekey", s->path);
-	unlink(tmp); /* left by a rekey that crashed before its rename */
-	rc = create_file(tmp, newpass, preset, dek, &h, err);
-	if (rc != NL_OK)
-		goto out;
-	key = vfs_key_add(dek, h.file_id);
-	uri = make_uri(tmp, key);
-	if (key < 0 || !uri) {
-		rc = nl_error(err, NL_ENOMEM, "out of memory");
-		goto out;
-	}
-	/* A second connection holds the write lock, so no writer can commit
-	 * to the old file between the copy and the rename. */
-	rc = open_conn(s->path, s->key, &guard);
-	if (rc == SQLITE_OK)
-		rc = exec(guard, "BEGIN IMMEDIATE");
-	if (rc == SQLITE_OK)
-		rc = vacuum_into(s->db, uri);
-	if (rc != SQLITE_OK) {
-		rc = store_sqlite_error(s, rc, "passwd --rekey", err);
-		goto out;
-	}
-	if (rename(tmp, s->path) != 0) {
-		rc = nl_error(err, NL_EIO, "passwd --rekey: cannot replace %s: %s",
-			      s->path, strerror(errno));
-		goto out;
-	}
-	sync_dir(s->path);
-	sqlite3_close(guard);
-	guard = NULL;
-	sqlite3_close(s->db);
-	vfs_key_remove(s->key);
-	s->key = key;
-	key = -1;
-	rc = open_conn(s->path, s->key, &s->db);
-	if (rc != SQLITE_OK)
-		rc = store_sqlite_error(s, rc, "passwd --rekey: reopening", err);
-out:
-	if (guard)
-		sqlite3_close(guard);
-	if (key > 0) {
-		vfs_key_remove(key);
-		unlink(tmp);
-	}
-	free(uri);
-	free(tmp);
-	crypt_secure_free(dek);
-	return rc;
-}
-
 /* Copies in steps so progress can be shown; a writer in another process
  * restarts the copy, so after many steps it finishes in one. */
 static int backup_copy(sqlite3 *dst, sqlite3 *src, store_progress_fn progress,
@@ -590,31 +526,67 @@ static int backup_copy(sqlite3 *dst, sqlite3 *src, store_progress_fn progress,
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* A new record file at dest, under a new data key wrapped under pass,
+ * filled from s by the online backup API or, with vacuum, by VACUUM INTO.
+ * Returns a SQLite code; the container's own errors go to *rc_nl and err.
+ * With keep_key, the new key's handle is kept there (else removed). */
+static int copy_into(struct store *s, const char *dest,
+		     const struct store_pass *pass, enum store_kdf preset,
+		     int vacuum, store_progress_fn progress, void *ctx,
+		     int *keep_key, int *rc_nl, struct nl_err *err)
+{
+	uint8_t *dek = crypt_secure_alloc(NL_KEY_BYTES);
+	sqlite3 *dst = NULL;
+	char *uri = NULL;
+	struct header h;
+	int key = -1, rc;
+
+	*rc_nl = dek ? create_file(dest, pass, preset, dek, &h, err)
+		     : nl_error(err, NL_ENOMEM, "out of secure memory");
+	if (*rc_nl != NL_OK) {
+		crypt_secure_free(dek);
+		return SQLITE_ERROR;
+	}
+	key = vfs_key_add(dek, h.file_id);
+	crypt_secure_free(dek);
+	if (key < 0)
+		rc = SQLITE_NOMEM;
+	else if (vacuum)
+		rc = (uri = make_uri(dest, key)) ? vacuum_into(s->db, uri) : SQLITE_NOMEM;
+	else if ((rc = open_conn(dest, key, &dst)) == SQLITE_OK)
+		rc = backup_copy(dst, s->db, progress, ctx);
+	if (dst)
+		sqlite3_close(dst);
+	if (keep_key && rc == SQLITE_OK)
+		*keep_key = key;
+	else
+		vfs_key_remove(key);
+	free(uri);
+	return rc;
+}
+
 int store_backup(struct store *s, const char *dest,
 		 const struct store_pass *pass, store_progress_fn progress,
 		 void *ctx, struct nl_err *err)
 {
-	uint8_t *dek = crypt_secure_alloc(NL_KEY_BYTES);
 	struct store *copy = NULL;
-	sqlite3 *dst = NULL;
-	struct header h;
-	int key = -1, created = 0, rc;
+	int rc_nl, rc = path_free(dest, "backup", err);
 
-	if (!dek)
-		return nl_error(err, NL_ENOMEM, "out of secure memory");
-	rc = path_free(dest, "backup", err);
-	if (rc == NL_OK)
-		rc = create_file(dest, pass, STORE_KDF_DEFAULT, dek, &h, err);
 	if (rc != NL_OK)
-		goto out;
-	created = 1;
-	key = vfs_key_add(dek, h.file_id);
-	rc = key < 0 ? SQLITE_NOMEM : open_conn(dest, key, &dst);
-	if (rc == SQLITE_OK)
-		rc = backup_copy(dst, s->db, progress, ctx);
-	if (dst)
-		sqlite3_close(dst);
-	vfs_key_remove(key);
+		return rc;
+	rc = copy_into(s, dest, pass, STORE_KDF_DEFAULT, 0, progress, ctx, NULL,
+		       &rc_nl, err);
+	/* The backup API copies every page, free ones too, and a free-list
+	 * leaf torn by a power loss fails authentication although it holds
+	 * nothing (see vfs_verify_pages). VACUUM INTO reads only live pages:
+	 * if they are sound, it makes a sound copy. */
+	if (rc == SQLITE_IOERR_DATA) {
+		unlink(dest);
+		rc = copy_into(s, dest, pass, STORE_KDF_DEFAULT, 1, NULL, NULL,
+			       NULL, &rc_nl, err);
+	}
+	if (rc_nl != NL_OK)
+		return rc_nl; /* dest was not created */
 	if (rc != SQLITE_OK) {
 		rc = store_sqlite_error(s, rc, "backup", err);
 		goto out;
@@ -631,8 +603,61 @@ int store_backup(struct store *s, const char *dest,
 	}
 	store_close(copy);
 out:
-	if (rc != NL_OK && created)
+	if (rc != NL_OK)
 		unlink(dest);
-	crypt_secure_free(dek);
+	return rc;
+}
+
+int store_rekey(struct store *s, const struct store_pass *newpass,
+		enum store_kdf preset, struct nl_err *err)
+{
+	size_t n = strlen(s->path) + 8;
+	char *tmp = malloc(n);
+	sqlite3 *guard = NULL;
+	int key = -1, rc_nl = NL_OK, rc;
+
+	if (!tmp)
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	snprintf(tmp, n, "%s.rekey", s->path);
+	unlink(tmp); /* left by a rekey that crashed before its rename */
+	/* A second connection holds the write lock, so no writer can commit
+	 * to the old file between the copy and the rename. */
+	rc = open_conn(s->path, s->key, &guard);
+	if (rc == SQLITE_OK)
+		rc = exec(guard, "BEGIN IMMEDIATE");
+	if (rc == SQLITE_OK)
+		rc = copy_into(s, tmp, newpass, preset, 1, NULL, NULL, &key,
+			       &rc_nl, err);
+	if (rc_nl != NL_OK) {
+		rc = rc_nl;
+		goto out;
+	}
+	if (rc != SQLITE_OK) {
+		rc = store_sqlite_error(s, rc, "passwd --rekey", err);
+		goto out;
+	}
+	if (rename(tmp, s->path) != 0) {
+		rc = nl_error(err, NL_EIO, "passwd --rekey: cannot replace %s: %s",
+			      s->path, strerror(errno));
+		goto out;
+	}
+	sync_dir(s->path);
+	sqlite3_close(guard);
+	guard = NULL;
+	sqlite3_close(s->db);
+	vfs_key_remove(s->key);
+	s->key = key;
+	key = -1;
+	rc = open_conn(s->path, s->key, &s->db);
+	if (rc != SQLITE_OK)
+		rc = store_sqlite_error(s, rc, "passwd --rekey: reopening", err);
+out:
+	if (guard)
+		sqlite3_close(guard);
+	if (key > 0)
+		vfs_key_remove(key);
+	if (rc != NL_OK)
+		unlink(tmp); /* what the failed copy left, if anything */
+	free(tmp);
 	return rc;
 }
