@@ -36,6 +36,9 @@ static const struct style styles[TS_COUNT] = {
 	[TS_WORSE]        = { COLOR_RED, -1, A_BOLD, A_BOLD },
 	[TS_DIALOG]       = { COLOR_WHITE, COLOR_BLUE, A_NORMAL, A_NORMAL },
 	[TS_DIALOG_TITLE] = { COLOR_YELLOW, COLOR_BLUE, A_BOLD, A_BOLD | A_UNDERLINE },
+	[TS_MSG_ERROR]    = { COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD },
+	[TS_MSG_WARN]     = { COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_REVERSE | A_BOLD },
+	[TS_MSG_OK]       = { COLOR_BLACK, COLOR_GREEN, A_NORMAL, A_REVERSE },
 };
 
 static bool colors_on;
@@ -66,4 +69,23 @@ attr_t tui_attr(enum tui_style s)
 	if (s == TS_NORMAL)
 		return A_NORMAL;
 	return (attr_t)COLOR_PAIR((int)s) | styles[s].color_attr;
+}
+
+enum tui_style tui_msg_style(enum tui_style s)
+{
+	switch (s) {
+	case TS_ERROR:
+	case TS_OVERDUE:
+	case TS_WORSE:
+		return TS_MSG_ERROR;
+	case TS_WARN:
+	case TS_DUE:
+		return TS_MSG_WARN;
+	case TS_OK:
+	case TS_BETTER:
+	case TS_SIGNED:
+		return TS_MSG_OK;
+	default:
+		return TS_STATUS;
+	}
 }

@@ -92,14 +92,9 @@ void tui_status_draw(struct tui *t)
 	tui_fill(t->status, 0, 0, t->cols, tui_attr(TS_STATUS));
 	x = tui_putf(t->status, 0, 0, t->cols / 3, tui_attr(TS_STATUS), " %s ", file);
 	x += tui_put(t->status, 0, x, 2, tui_attr(TS_STATUS), "│ ", false);
-	if (t->msg[0]) {
-		attr_t a = t->msg_style == TS_STATUS ? tui_attr(TS_STATUS)
-						     : tui_attr(t->msg_style) | A_REVERSE;
-
-		if (!tui_colors_on())
-			a = tui_attr(TS_STATUS) | (t->msg_style == TS_ERROR ? A_BOLD : 0);
-		tui_put(t->status, 0, x, t->cols - x, a, t->msg, false);
-	}
+	if (t->msg[0])
+		tui_put(t->status, 0, x, t->cols - x, tui_attr(tui_msg_style(t->msg_style)),
+			t->msg, true);
 	draw_hints(t, 1);
 	wnoutrefresh(t->status);
 }

@@ -51,6 +51,9 @@ enum tui_style {
 	TS_WORSE,
 	TS_DIALOG,
 	TS_DIALOG_TITLE,
+	TS_MSG_ERROR,    /* status-line messages, by their style */
+	TS_MSG_WARN,
+	TS_MSG_OK,
 	TS_COUNT
 };
 
@@ -60,6 +63,8 @@ bool tui_colors_on(void);
 /* The attributes for a style: a colour pair, or bold/reverse/underline
  * alone on a monochrome terminal. */
 attr_t tui_attr(enum tui_style s);
+/* The status-line style for a message of style s. */
+enum tui_style tui_msg_style(enum tui_style s);
 
 /* ---- keys (keys.c) ------------------------------------------------------
  * One table binds keys to actions per context. A key is a wide character,
