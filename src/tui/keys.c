@@ -71,6 +71,7 @@ const struct tui_binding tui_keymap[] = {
 	{ TC_SERIES, 'V', TA_VOID, "void the selected session (with a reason)", "void" },
 	{ TC_SERIES, 'x', TA_EXPORT, "export this series' follow-up summary", "export" },
 	{ TC_SERIES, '\t', TA_PANE, "switch the lower pane: depths / scores", "pane" },
+	{ TC_SERIES, 'E', TA_EDIT_SERIES, "edit the series: plan, goal, baseline, status", NULL },
 
 	/* a session */
 	{ TC_SESSION, 'e', TA_EDIT, "edit this session (unsigned only)", NULL },

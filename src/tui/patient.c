@@ -139,13 +139,13 @@ static void draw_row(WINDOW *w, int y, int x, int width, size_t row, attr_t a,
 	enum tui_style ds = TS_NORMAL;
 	char due[64];
 
-	int iw = width >= 100 ? 30 : 22, cx = x + 1;
+	int iw = width >= 100 ? 30 : 20, cx = x + 1;
 
 	tui_putf(w, y, cx, iw - 1, a, "%s", ind ? ind->label : sr->indication);
 	cx += iw;
-	tui_putf(w, y, cx, 8, a ? a : tui_attr(strcmp(sr->status, VOCAB_STATUS_ACTIVE) ? TS_DIM : TS_OK),
+	tui_putf(w, y, cx, 10, a ? a : tui_attr(strcmp(sr->status, VOCAB_STATUS_ACTIVE) ? TS_DIM : TS_OK),
 		 "%s", sr->status);
-	cx += 9;
+	cx += 11;
 	tui_putf(w, y, cx, 10, a, "%d/%d done", pg->done, sr->planned);
 	cx += 11;
 	tui_putf(w, y, cx, 10, a, "every %dd", sr->interval_days);
@@ -212,7 +212,7 @@ static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 			tui_open_series(t, pt->series[pt->list.sel].id);
 		break;
 	case TA_ADD:
-		tui_push(t, tui_series_form_new(t, pt->id));
+		tui_push(t, tui_series_form_new(t, pt->id, 0));
 		break;
 	case TA_EDIT:
 		tui_push(t, tui_patient_form_new(t, pt->id));

@@ -476,6 +476,10 @@ static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 	case TA_PANE:
 		s->pane = !s->pane;
 		break;
+	case TA_EDIT_SERIES:
+		if (s->loaded)
+			tui_push(t, tui_series_form_new(t, s->sr.patient_id, s->id));
+		break;
 	case TA_EXPORT:
 		if (s->loaded)
 			tui_export(t, s->sr.patient_id, s->id);

@@ -15,6 +15,7 @@
 struct srform {
 	struct tui_screen base;
 	int64_t patient_id;
+	int64_t series_id;          /* 0 = a new series */
 	struct tui_form fm;
 };
 
@@ -33,6 +34,7 @@ static const struct {
 	{ "start", "Start date", TF_TEXT, 12, "YYYY-MM-DD (empty = today)." },
 	{ "goal", "Goal", TF_TEXT, 0, "What the series aims for (free text)." },
 	{ "baseline", "Baseline scores", TF_PICK, 0, "scale=value, separated by commas (gais=4, pain=3). Enter adds a scale." },
+	{ "status", "Status", TF_PICK, 12, "active, or why it ended. Enter picks." },
 };
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
 
@@ -86,7 +88,12 @@ static int build(struct srform *f, struct nl_series *sr, struct nl_err *err)
 	int rc;
 
 	memset(sr, 0, sizeof(*sr));
+	sr->id = f->series_id;
 	sr->patient_id = f->patient_id;
+	get(f, "status", v, sizeof(v));
+	if (v[0] && !vocab_status_find(v))
+		return nl_error(err, NL_EDATA, "status: '%s' is not known (Enter lists them)", v);
+	sr->status = v[0] ? strdup(v) : NULL;
 	get(f, "indication", v, sizeof(v));
 	if (!vocab_indication_find(v))
 		return nl_error(err, NL_EDATA, "indication: '%s' is not known (Enter lists them)", v);
@@ -137,7 +144,8 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 
 	(void)t;
 	getmaxyx(w, rows, cols);
-	tui_put(w, 0, 1, cols - 2, tui_attr(TS_LABEL), "New treatment series", false);
+	tui_put(w, 0, 1, cols - 2, tui_attr(TS_LABEL),
+		f->series_id ? "Edit the series (every change is audited)" : "New treatment series", false);
 	tui_form_draw(w, &f->fm, 2, 1, cols - 2, rows - 4, &cy, &cx);
 	sc->cy = cy;
 	sc->cx = cx;
@@ -189,6 +197,14 @@ static void pick(struct tui *t, struct srform *f)
 			snprintf(buf, sizeof(buf), "%s=", vocab_scales[k].code);
 			append(f, buf, ", ");
 		}
+	} else if (strcmp(key, "status") == 0) {
+		for (; n < vocab_status_count && n < 64; n++) {
+			snprintf(labels[n], sizeof(labels[n]), "%-12s %s", vocab_statuses[n].code,
+				 vocab_statuses[n].label);
+			items[n] = labels[n];
+		}
+		if ((k = tui_pick(t, "Series status", items, n, -1)) >= 0)
+			tui_form_set(&f->fm, f->fm.focus, vocab_statuses[k].code);
 	} else {
 		tui_form_step(&f->fm, 1);
 	}
@@ -202,14 +218,19 @@ static void save(struct tui *t, struct srform *f)
 	int rc = build(f, &sr, &err);
 
 	if (rc == NL_OK)
-		rc = record_series_add(t->store, &sr, &id, &err);
+		rc = f->series_id ? record_series_edit(t->store, &sr, &err)
+				  : record_series_add(t->store, &sr, &id, &err);
 	record_series_free(&sr);
 	if (rc != NL_OK) {
 		tui_fail(t, "Not saved", &err);
 		return;
 	}
-	tui_msg(t, TS_OK, "Series %lld planned. n logs its first session.", (long long)id);
 	tui_pop(t);
+	if (f->series_id) {
+		tui_msg(t, TS_OK, "Series saved.");
+		return;
+	}
+	tui_msg(t, TS_OK, "Series %lld planned. n logs its first session.", (long long)id);
 	tui_push(t, tui_series_new(t, id));
 }
 
@@ -260,15 +281,49 @@ static const struct tui_screen_ops ops = {
 	.destroy = destroy,
 };
 
-struct tui_screen *tui_series_form_new(struct tui *t, int64_t patient_id)
+/* Fills the form from a series being edited. */
+static void fill(struct srform *f, const struct nl_series *sr)
+{
+	char buf[TEXT_BUF] = "", val[64];
+
+	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "indication", 0), sr->indication);
+	snprintf(val, sizeof(val), "%d", sr->planned);
+	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "planned", 0), val);
+	snprintf(val, sizeof(val), "%d", sr->interval_days);
+	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "interval", 0), val);
+	for (size_t i = 0; i < sr->nareas; i++)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", i ? ", " : "",
+			 sr->areas[i]);
+	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "areas", 0), buf);
+	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "start", 0), sr->start_date);
+	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "goal", 0), sr->goal);
+	buf[0] = '\0';
+	for (size_t i = 0; i < sr->nbaseline; i++) {
+		const struct vocab_scale *sc = vocab_scale_find(sr->baseline[i].scale);
+
+		if (sc)
+			vocab_scale_format(sc, sr->baseline[i].value, val, sizeof(val));
+		else
+			snprintf(val, sizeof(val), "%g", sr->baseline[i].value);
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s=%s", i ? ", " : "",
+			 sr->baseline[i].scale, val);
+	}
+	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "baseline", 0), buf);
+	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "status", 0), sr->status);
+}
+
+struct tui_screen *tui_series_form_new(struct tui *t, int64_t patient_id,
+				       int64_t series_id)
 {
 	struct srform *f = calloc(1, sizeof(*f));
+	struct nl_err err = { 0 };
 	char today[11];
 
 	if (!f)
 		return NULL;
 	f->base.ops = &ops;
 	f->patient_id = patient_id;
+	f->series_id = series_id;
 	for (size_t i = 0; i < NDEFS; i++) {
 		int k = tui_form_insert(&f->fm, f->fm.n, defs[i].key, defs[i].label, defs[i].kind,
 					0, defs[i].width, false);
@@ -281,12 +336,24 @@ struct tui_screen *tui_series_form_new(struct tui *t, int64_t patient_id)
 	}
 	f->fm.f[0].required = true;
 	tui_form_layout(&f->fm);
-	tui_today(today);
-	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "start", 0), today);
-	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "planned", 0), "6");
-	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "interval", 0), "28");
+	if (series_id) {
+		struct nl_series sr;
+
+		if (record_series_get(t->store, series_id, &sr, &err) != NL_OK) {
+			tui_fail(t, "Cannot read the series", &err);
+			destroy(&f->base);
+			return NULL;
+		}
+		fill(f, &sr);
+		record_series_free(&sr);
+	} else {
+		tui_today(today);
+		tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "start", 0), today);
+		tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "planned", 0), "6");
+		tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "interval", 0), "28");
+		tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "status", 0), VOCAB_STATUS_ACTIVE);
+	}
 	f->fm.changed = false;
-	(void)t;
-	snprintf(f->base.title, sizeof(f->base.title), "New series");
+	snprintf(f->base.title, sizeof(f->base.title), "%s", series_id ? "Edit series" : "New series");
 	return &f->base;
 }

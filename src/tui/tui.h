@@ -98,7 +98,7 @@ enum tui_action {
 	/* browsing */
 	TA_OPEN, TA_BACK, TA_QUIT, TA_HELP, TA_LOCK, TA_REDRAW, TA_SEARCH,
 	TA_ADD, TA_EDIT, TA_DUE, TA_EXPORT, TA_ARCHIVE, TA_ARCHIVED,
-	TA_NEW_SESSION, TA_AMEND, TA_SIGN, TA_VOID, TA_PANE, TA_WIDER,
+	TA_NEW_SESSION, TA_EDIT_SERIES, TA_AMEND, TA_SIGN, TA_VOID, TA_PANE, TA_WIDER,
 	TA_NARROWER, TA_SEARCH_DONE, TA_SEARCH_CLEAR,
 	/* forms */
 	TA_NEXT_FIELD, TA_PREV_FIELD, TA_SAVE, TA_ADD_AREA, TA_ADD_SCORE,
@@ -331,7 +331,9 @@ struct tui_screen *tui_patients_new(struct tui *t);
 struct tui_screen *tui_patient_new(struct tui *t, int64_t patient_id);
 struct tui_screen *tui_patient_form_new(struct tui *t, int64_t patient_id);
 struct tui_screen *tui_series_new(struct tui *t, int64_t series_id);
-struct tui_screen *tui_series_form_new(struct tui *t, int64_t patient_id);
+/* A new series of patient_id, or (series_id not 0) its plan and status. */
+struct tui_screen *tui_series_form_new(struct tui *t, int64_t patient_id,
+				       int64_t series_id);
 struct tui_screen *tui_session_new(struct tui *t, int64_t session_id);
 enum tui_form_mode { TUI_NEW, TUI_EDIT, TUI_AMEND, TUI_DRAFT };
 /* A session form: a new session of series_id, editing or amending

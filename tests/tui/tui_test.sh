@@ -491,6 +491,47 @@ case_busy() {
 	wait_for "saved (unsigned)"
 }
 
+case_plan() {
+	seed
+	start 100 30
+	unlock "Zoë Müller"
+	keys /
+	type_text "Bob"
+	wait_for "1 patient"
+	keys Enter Enter
+	wait_for "No series yet"
+	keys a                       # plan a series
+	wait_for "New treatment series"
+	keys Enter
+	wait_for "hair-loss"
+	type_text "hair"
+	keys Enter
+	tabs 2                       # -> interval
+	keys C-u
+	type_text "7"
+	tabs 1                       # -> target areas
+	keys Enter
+	type_text "vertex"
+	keys Enter
+	wait_for "scalp-vertex"
+	keys C-s
+	wait_for "planned. n logs its first session"
+	wait_for "every 7 days"
+	keys E                       # its status: completed
+	wait_for "Edit the series"
+	tabs 7
+	keys Enter
+	type_text "compl"
+	keys Enter
+	keys C-s
+	wait_for "Series saved."
+	wait_for "completed"
+	nl audit | grep -q "series" || fail "no audit row for the series"
+	keys q
+	wait_for "Hair loss"
+	wait_for "completed"
+}
+
 "case_$1"
 quit_app
 echo "ok $1"
