@@ -251,8 +251,11 @@ static bool parse_int(const char *s, int lo, int hi, int *out)
 static bool parse_depth(const char *s, double *out)
 {
 	char buf[64], *end, *p;
+	size_t n = strlen(s);
 
-	snprintf(buf, sizeof(buf), "%s", s);
+	if (n >= sizeof(buf))   /* no depth is that long: not a number */
+		return false;
+	memcpy(buf, s, n + 1);
 	if ((p = strchr(buf, ',')))   /* a decimal comma is fine too */
 		*p = '.';
 	errno = 0;
