@@ -37,17 +37,24 @@ ensure_utf8_locale() {
 	$sudo locale-gen >/dev/null
 }
 
+# The build `run` starts: optimised, without the test suite or test KDF.
+build_release() {
+	[ -d build-release ] || meson setup build-release --buildtype=release -Dtests=false >/dev/null
+	meson compile -C build-release >/dev/null
+}
+
 case "${1:-}" in
 run)
 	shift
 	install_missing "${RUN_PKGS[@]}"
-	[ -d build ] || meson setup build --buildtype=release -Dtests=false >/dev/null
-	meson compile -C build >/dev/null
-	exec ./build/src/needlelog "$@"
+	build_release
+	exec ./build-release/src/needlelog "$@"
 	;;
 test)
 	install_missing "${RUN_PKGS[@]}" "${TEST_PKGS[@]}"
 	ensure_utf8_locale
+	echo "setup: the release build that 'run' starts" >&2
+	build_release
 	[ -d build-test ] || meson setup build-test -Dtest_kdf=true \
 		-Db_sanitize=address,undefined -Db_lundef=false \
 		-Dc_args=-fno-sanitize-recover=all >/dev/null
