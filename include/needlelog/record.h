@@ -116,7 +116,9 @@ int record_patient_edit(struct store *s, const struct nl_patient *in,
  * patients keep every record and can still be read. */
 int record_patient_archive(struct store *s, int64_t id, bool archived,
 			   struct nl_err *err);
-/* Patients matching search (NULL or "" = all), ordered by name. The search
+/* Patients matching search (NULL or "" = all), ordered by name ignoring
+ * case and Latin accents as the search does, whatever the locale ("Émilie"
+ * among the e's), then by name as written, then by id. The search
  * matches, case-insensitively over UTF-8 (Latin, Greek, Cyrillic) and
  * ignoring Latin accents ("zoe" finds "Zoë"), a
  * substring of the name, a substring of the dob, the phone's digits, or the

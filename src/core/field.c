@@ -333,8 +333,15 @@ char *core_field_text(const struct core_field *f, const void *rec)
 			snprintf(item, sizeof(item), "%s", (*CAT(rec, f->off, char *const *))[i]);
 		} else if (f->kind == CF_SCORES) {
 			const struct nl_score *sc = &(*CAT(rec, f->off, struct nl_score *const))[i];
+			const struct vocab_scale *v = vocab_scale_find(sc->scale);
+			char value[64];
 
-			snprintf(item, sizeof(item), "%s=%g", sc->scale, sc->value);
+			/* as people read it: "norwood=IIIa", not the stored index */
+			if (v)
+				vocab_scale_format(v, sc->value, value, sizeof(value));
+			else
+				snprintf(value, sizeof(value), "%g", sc->value);
+			snprintf(item, sizeof(item), "%s=%s", sc->scale, value);
 		} else if (f->kind == CF_AREAS) {
 			const struct nl_treatment *t =
 				&(*CAT(rec, f->off, struct nl_treatment *const))[i];

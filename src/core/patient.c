@@ -304,6 +304,50 @@ static int64_t search_id(const char *q)
 	return *end ? 0 : v;
 }
 
+/* Name order as people expect it whatever the locale: by the name folded
+ * as the search folds it (case and Latin accents ignored, so "Émilie" is
+ * among the e's and "Łukasz" among the l's), then by the name as written,
+ * then by id. */
+struct named {
+	char *key;
+	struct nl_patient_summary p;
+};
+
+static int named_cmp(const void *a, const void *b)
+{
+	const struct named *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	if (!c)
+		c = strcmp(x->p.name ? x->p.name : "", y->p.name ? y->p.name : "");
+	return c ? c : (x->p.id > y->p.id) - (x->p.id < y->p.id);
+}
+
+static int sort_by_name(struct nl_patient_summary *rows, size_t n)
+{
+	struct named *v;
+	size_t i;
+
+	if (n < 2)
+		return 0;
+	if (!(v = calloc(n, sizeof(*v))))
+		return -1;
+	for (i = 0; i < n; i++) {
+		v[i].p = rows[i];
+		if (!(v[i].key = core_fold(rows[i].name ? rows[i].name : "")))
+			break;
+	}
+	if (i == n) {
+		qsort(v, n, sizeof(*v), named_cmp);
+		for (size_t j = 0; j < n; j++)
+			rows[j] = v[j].p;
+	}
+	for (size_t j = 0; j < n; j++)
+		free(v[j].key);    /* NULL past a failed fold (calloc) */
+	free(v);
+	return i == n ? 0 : -1;
+}
+
 /* Attaches each patient's soonest-due active series. */
 static int attach_series(struct store *s, struct nl_patient_summary *rows, size_t n,
 			 struct nl_err *err)
@@ -360,7 +404,7 @@ int record_patient_list(struct store *s, const char *search, bool include_archiv
 	}
 	rc = core_prepare(s, "SELECT p.id, p.name, p.dob, p.phone, p.skin_type, p.archived, "
 			     "(SELECT count(*) FROM patient_flag f WHERE f.patient_id = p.id) "
-			     "FROM patient p WHERE p.archived = 0 OR ? ORDER BY p.name, p.id",
+			     "FROM patient p WHERE p.archived = 0 OR ? ORDER BY p.id",
 			  &st, err);
 	if (rc != NL_OK) {
 		free(folded);
@@ -393,6 +437,8 @@ int record_patient_list(struct store *s, const char *search, bool include_archiv
 	}
 	sqlite3_finalize(st);
 	free(folded);
+	if (!oom && rc == SQLITE_DONE)
+		oom = sort_by_name(rows, count) != 0;
 	if (oom)
 		rc = nl_error(err, NL_ENOMEM, "out of memory");
 	else if (rc != SQLITE_DONE)

@@ -915,28 +915,41 @@ static void hash_hex(const char *text, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
+/* A string, or JSON null when absent (json_string(NULL) fails). A value
+ * that is present is encoded as it always was, so signed sessions' hashes
+ * are unchanged. */
+static json_t *string_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
 /* The canonical form: the original values as stored, the warnings, the
- * signature's who and when and, when the session was amended before it was
- * signed, those amendments; JSON with sorted keys and no spaces. */
+ * signature's who and when (null while unsigned) and, when the session was
+ * amended before it was signed, those amendments; JSON with sorted keys and
+ * no spaces. */
 static char *canonical(const struct nl_session *ses, json_t *amendments)
 {
 	json_t *o = core_record_json(core_session_fields, core_session_field_count, ses);
 	json_t *w = json_array();
 	char *text = NULL;
+	bool ok = o && w;
 
-	for (size_t i = 0; o && w && i < ses->nwarnings; i++)
-		json_array_append_new(w, json_pack("{s:s,s:s}", "code", ses->warnings[i].code,
-						   "message", ses->warnings[i].message));
-	if (o && w && json_object_set_new(o, "warnings", w) == 0 &&
+	/* a warning that cannot be added fails the form: never hash a partial one */
+	for (size_t i = 0; ok && i < ses->nwarnings; i++)
+		ok = json_array_append_new(w, json_pack("{s:s,s:s}", "code",
+							ses->warnings[i].code, "message",
+							ses->warnings[i].message)) == 0;
+	/* json_object_set_new takes w, even when it fails */
+	if (ok && json_object_set_new(o, "warnings", w) == 0 &&
 	    json_object_set_new(o, "id", json_integer(ses->id)) == 0 &&
 	    json_object_set_new(o, "series_id", json_integer(ses->series_id)) == 0 &&
-	    json_object_set_new(o, "created_at", json_string(ses->created_at)) == 0 &&
-	    json_object_set_new(o, "signed_at", json_string(ses->signed_at)) == 0 &&
-	    json_object_set_new(o, "signed_by", json_string(ses->signed_by)) == 0 &&
+	    json_object_set_new(o, "created_at", string_or_null(ses->created_at)) == 0 &&
+	    json_object_set_new(o, "signed_at", string_or_null(ses->signed_at)) == 0 &&
+	    json_object_set_new(o, "signed_by", string_or_null(ses->signed_by)) == 0 &&
 	    json_object_set_new(o, "format", json_string("needlelog-session-1")) == 0 &&
 	    (!amendments || json_object_set(o, "amendments", amendments) == 0))
 		text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
-	else if (!o)
+	else if (!ok)
 		json_decref(w);
 	json_decref(o);
 	return text;
@@ -1093,11 +1106,33 @@ int record_session_canonical(struct store *s, int64_t id, char **text, char hex[
 	return rc;
 }
 
-/* Signs inside the caller's transaction. */
+/* Stores a signature: the flag, who and when, the hash, and the audit row
+ * that remembers the hash and the amendments it covers. */
+static int store_signature(struct store *s, int64_t id, const char *now, const char *by,
+			   const char *hex, int64_t through, struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = core_prepare(s, "UPDATE session SET signed = 1, signed_at = ?, signed_by = ?, "
+				 "hash = ?, updated_at = ?1 WHERE id = ?", &st, err);
+
+	if (rc != NL_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, by, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, hex, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, id);
+	if ((rc = core_exec_stmt(s, st, "signing the session", err)) != NL_OK)
+		return rc;
+	return core_audit_json(s, AUDIT_SIGN, AUDIT_SESSION, id, by,
+			       json_pack("{s:s,s:I}", "hash", hex, "amendments_through",
+					 (json_int_t)through), err);
+}
+
+/* Signs inside the caller's transaction. With no name given the signer is
+ * the session's practitioner. */
 static int sign_locked(struct store *s, int64_t id, const char *by, struct nl_err *err)
 {
 	struct nl_session ses;
-	sqlite3_stmt *st;
 	char now[21], hex[65], *text;
 	int64_t through = 0;
 	int rc = read_original(s, id, &ses, err);
@@ -1111,7 +1146,7 @@ static int sign_locked(struct store *s, int64_t id, const char *by, struct nl_er
 		return rc;
 	}
 	if (!core_opt(by))
-		by = ses.practitioner;
+		by = ses.practitioner;    /* owned by ses: used only while ses lives */
 	if (!core_opt(by) || check_text("signed by", by, VOCAB_NAME_MAX, true, err) != NL_OK) {
 		record_session_free(&ses);
 		return nl_error(err, NL_EDATA,
@@ -1129,23 +1164,13 @@ static int sign_locked(struct store *s, int64_t id, const char *by, struct nl_er
 		rc = nl_error(err, NL_ENOMEM, "out of memory");
 	if (rc == NL_OK)
 		rc = canonical_hash(s, &ses, through, &text, hex, err);
+	if (rc == NL_OK) {
+		free(text);
+		/* the signer as hashed, and ses still alive: by may point into it */
+		rc = store_signature(s, id, now, ses.signed_by, hex, through, err);
+	}
 	record_session_free(&ses);
-	if (rc != NL_OK)
-		return rc;
-	free(text);
-	rc = core_prepare(s, "UPDATE session SET signed = 1, signed_at = ?, signed_by = ?, hash = ?, "
-			     "updated_at = ?1 WHERE id = ?", &st, err);
-	if (rc != NL_OK)
-		return rc;
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, by, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, hex, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, id);
-	if ((rc = core_exec_stmt(s, st, "signing the session", err)) != NL_OK)
-		return rc;
-	return core_audit_json(s, AUDIT_SIGN, AUDIT_SESSION, id, by,
-			       json_pack("{s:s,s:I}", "hash", hex, "amendments_through",
-					 (json_int_t)through), err);
+	return rc;
 }
 
 int record_session_sign(struct store *s, int64_t id, const char *by, struct nl_err *err)

@@ -367,6 +367,43 @@ static void grouped_all_or_nothing(void **state)
 	assert_int_equal(fx_count(f->s, "SELECT count(*) FROM patient"), 2);
 }
 
+/* The list is in name order ignoring case and accents, whatever the
+ * locale: "Émilie" sorts among the e's, not after "Z". */
+static void list_sorted_by_folded_name(void **state)
+{
+	struct fx *f = *state;
+	struct nl_err err = { 0 };
+	struct nl_patient_summary *rows;
+	size_t n;
+	const char *want[] = { "Adam", "élodie", "emilie", "Émilie", "Émilie", "Łukasz",
+			       "Ólafur", "zara", "Zoë" };
+	int64_t emilie1, emilie2;
+
+	fx_patient(f->s, "Zoë");
+	emilie1 = fx_patient(f->s, "Émilie");
+	fx_patient(f->s, "Łukasz");
+	fx_patient(f->s, "Ólafur");
+	fx_patient(f->s, "Adam");
+	fx_patient(f->s, "zara");
+	fx_patient(f->s, "emilie");
+	fx_patient(f->s, "élodie");
+	emilie2 = fx_patient(f->s, "Émilie");
+	assert_int_equal(record_patient_list(f->s, NULL, false, &rows, &n, &err), NL_OK);
+	assert_int_equal(n, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(rows[i].name, want[i]);
+	assert_int_equal(rows[3].id, emilie1);             /* same name: by id */
+	assert_int_equal(rows[4].id, emilie2);
+	record_patient_list_free(rows, n);
+	/* a search keeps the order */
+	assert_int_equal(record_patient_list(f->s, "emi", false, &rows, &n, &err), NL_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].name, "emilie");
+	assert_int_equal(rows[1].id, emilie1);
+	assert_int_equal(rows[2].id, emilie2);
+	record_patient_list_free(rows, n);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
@@ -376,6 +413,7 @@ int main(void)
 		T(patient_edit_audited),
 		T(archive_keeps_patient),
 		T(search),
+		T(list_sorted_by_folded_name),
 		T(list_shows_active_series),
 		T(series_defaults_and_edit),
 		T(drafts),

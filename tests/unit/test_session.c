@@ -563,6 +563,128 @@ static void picklists(void **state)
 	record_strings_free(v, n);
 }
 
+/* Signing with no name signs as the session's practitioner: the stored
+ * signed_by is that name and the signature verifies. */
+static void sign_as_practitioner(void **state)
+{
+	struct fx *f = *state;
+	struct nl_err err = { 0 };
+	struct nl_session_view v;
+	struct fx_session fs;
+	int64_t pid, sid = setup_series(f, &pid), a, b;
+
+	fx_session_init(&fs, sid, "2026-01-05", "cheek-l", 1.0);
+	fs.ses.practitioner = "Dr Amélie Kowalczyk-Brzęczyszczykiewicz";
+	assert_int_equal(record_session_add(f->s, &fs.ses, false, NULL, NULL, &a, &err), NL_OK);
+	fs.ses.date = "2026-02-02";
+	assert_int_equal(record_session_add(f->s, &fs.ses, false, NULL, NULL, &b, &err), NL_OK);
+	assert_int_equal(record_session_sign(f->s, a, NULL, &err), NL_OK);
+	assert_int_equal(record_session_sign(f->s, b, "", &err), NL_OK);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(record_session_get(f->s, i ? b : a, &v, &err), NL_OK);
+		assert_true(v.original.is_signed);
+		assert_non_null(v.original.signed_by);
+		assert_string_equal(v.original.signed_by, fs.ses.practitioner);
+		record_session_view_free(&v);
+	}
+	assert_int_equal(fx_count(f->s, "SELECT count(*) FROM audit WHERE action = 'sign' AND "
+					"who = 'Dr Amélie Kowalczyk-Brzęczyszczykiewicz'"), 2);
+	assert_int_equal(record_verify_signatures(f->s, NULL, NULL, NULL, &err), NL_OK);
+	/* no name and no practitioner: refused */
+	a = fx_session_add(f->s, sid, "2026-03-02", "cheek-l", 1.0);
+	assert_int_equal(record_session_sign(f->s, a, NULL, &err), NL_EDATA);
+	assert_msg(err, "signed by");
+}
+
+/* An unsigned session has a canonical form too (what signing would cover),
+ * with null for the signature's who and when; a signed one's is unchanged. */
+static void canonical_unsigned(void **state)
+{
+	struct fx *f = *state;
+	struct nl_err err = { 0 };
+	struct nl_session_view v;
+	char *canon, *again, hex[65], hex2[65];
+	int64_t pid, sid = setup_series(f, &pid);
+	int64_t id = fx_session_add(f->s, sid, "2026-01-05", "cheek-l", 1.0);
+
+	assert_int_equal(record_session_canonical(f->s, id, &canon, hex, &err), NL_OK);
+	assert_non_null(canon);
+	assert_int_equal(strlen(hex), 64);
+	assert_non_null(strstr(canon, "\"signed_at\":null"));
+	assert_non_null(strstr(canon, "\"signed_by\":null"));
+	assert_non_null(strstr(canon, "\"practitioner\":null"));
+	assert_int_equal(record_session_canonical(f->s, id, &again, hex2, &err), NL_OK);
+	assert_string_equal(canon, again);                 /* deterministic */
+	assert_string_equal(hex, hex2);
+	free(again);
+	free(canon);
+
+	/* amended before signing: the amendment is in the form */
+	assert_int_equal(record_session_get(f->s, id, &v, &err), NL_OK);
+	v.effective.pain = 2;
+	assert_int_equal(record_session_amend(f->s, id, &v.effective, "pain recorded late", NULL,
+					      NULL, NULL, NULL, &err), NL_OK);
+	record_session_view_free(&v);
+	assert_int_equal(record_session_canonical(f->s, id, &canon, hex, &err), NL_OK);
+	assert_non_null(strstr(canon, "pain recorded late"));
+	assert_non_null(strstr(canon, "\"signed_by\":null"));
+	free(canon);
+
+	/* signed: the form names the signer and its hash is the stored one */
+	assert_int_equal(record_session_sign(f->s, id, "Dr Kim", &err), NL_OK);
+	assert_int_equal(record_session_canonical(f->s, id, &canon, hex, &err), NL_OK);
+	assert_non_null(strstr(canon, "\"signed_by\":\"Dr Kim\""));
+	assert_null(strstr(canon, "\"signed_at\":null"));
+	assert_int_equal(record_session_get(f->s, id, &v, &err), NL_OK);
+	assert_string_equal(v.original.hash, hex);
+	record_session_view_free(&v);
+	free(canon);
+	assert_int_equal(record_verify_signatures(f->s, NULL, NULL, NULL, &err), NL_OK);
+}
+
+/* An amendment shows ordinal scale values by their labels, as people read
+ * them, not as the stored index. */
+static void amend_scale_labels(void **state)
+{
+	struct fx *f = *state;
+	struct nl_err err = { 0 };
+	struct nl_session_view v;
+	struct fx_session fs;
+	int64_t pid = fx_patient(f->s, "Hal Nguyen"), id;
+	int64_t sid = fx_series(f->s, pid, "hair-loss", "2026-01-05");
+
+	fx_session_init(&fs, sid, "2026-01-05", "scalp-vertex", 1.0);
+	fs.scores[0].scale = "norwood";
+	fs.scores[0].value = 4;                            /* IIIa */
+	fs.scores[1].scale = "global-7pt";
+	fs.scores[1].value = 1;
+	fs.ses.nscores = 2;
+	assert_int_equal(record_session_add(f->s, &fs.ses, true, NULL, NULL, &id, &err), NL_EDATA);
+	fs.ses.practitioner = "Dr Kim";
+	assert_int_equal(record_session_add(f->s, &fs.ses, true, NULL, NULL, &id, &err), NL_OK);
+	assert_int_equal(record_session_get(f->s, id, &v, &err), NL_OK);
+	for (size_t i = 0; i < v.effective.nscores; i++) {
+		if (strcmp(v.effective.scores[i].scale, "norwood") == 0)
+			v.effective.scores[i].value = 5;          /* III-vertex */
+		else
+			v.effective.scores[i].value = 2;
+	}
+	assert_int_equal(record_session_amend(f->s, id, &v.effective, "misgraded", "Dr Kim", NULL,
+					      NULL, NULL, &err), NL_OK);
+	record_session_view_free(&v);
+	assert_int_equal(record_session_get(f->s, id, &v, &err), NL_OK);
+	assert_int_equal(v.namendments, 1);
+	assert_int_equal(v.amendments[0].nchanges, 1);
+	assert_string_equal(v.amendments[0].changes[0].field, "scores");
+	assert_non_null(strstr(v.amendments[0].changes[0].old_value, "norwood=IIIa"));
+	assert_non_null(strstr(v.amendments[0].changes[0].new_value, "norwood=III-vertex"));
+	assert_non_null(strstr(v.amendments[0].changes[0].old_value, "global-7pt=+1"));
+	assert_non_null(strstr(v.amendments[0].changes[0].new_value, "global-7pt=+2"));
+	assert_null(strstr(v.amendments[0].changes[0].old_value, "norwood=4"));
+	record_session_view_free(&v);
+	assert_int_equal(record_verify_signatures(f->s, NULL, NULL, NULL, &err), NL_OK);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
@@ -579,6 +701,9 @@ int main(void)
 		T(verify_detects_tampering),
 		T(picklists),
 		T(sign_covers_prior_amendments),
+		T(sign_as_practitioner),
+		T(canonical_unsigned),
+		T(amend_scale_labels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
