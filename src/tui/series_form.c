@@ -215,6 +215,7 @@ static void save(struct tui *t, struct srform *f)
 	struct nl_series sr;
 	struct nl_err err = { 0 };
 	int64_t id = 0;
+	bool edited;
 	int rc = build(f, &sr, &err);
 
 	if (rc == NL_OK)
@@ -225,8 +226,9 @@ static void save(struct tui *t, struct srform *f)
 		tui_fail(t, "Not saved", &err);
 		return;
 	}
-	tui_pop(t);
-	if (f->series_id) {
+	edited = f->series_id != 0;
+	tui_pop(t);   /* frees f */
+	if (edited) {
 		tui_msg(t, TS_OK, "Series saved.");
 		return;
 	}
