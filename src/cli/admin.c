@@ -34,13 +34,36 @@ static int make_parents(const char *path, struct nl_err *err)
 	return NL_OK;
 }
 
+int cli_create_record_file(struct cli *c, struct nl_err *err)
+{
+	struct store_pass pass = { 0 };
+	struct store *s = NULL;
+	const char *path = cli_db_path(c, err);
+	int rc;
+
+	if (!path)
+		return err->status;
+	rc = store_global_init(err);
+	if (rc == NL_OK && access(path, F_OK) == 0)
+		rc = nl_error(err, NL_EEXIST,
+			      "%s already exists; init never overwrites a record file", path);
+	if (rc == NL_OK)
+		rc = make_parents(path, err);
+	if (rc == NL_OK)
+		rc = cli_passphrase(c, true, &pass, err);
+	if (rc == NL_OK)
+		rc = store_create(path, &pass, STORE_KDF_DEFAULT, &s, err);
+	store_pass_free(&pass);
+	if (rc == NL_OK)
+		rc = store_migrate(s, schema_migrations, schema_migration_count, err);
+	store_close(s);
+	return rc;
+}
+
 static int run_init(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = { CLI_COMMON_OPTIONS, { 0 } };
-	struct store_pass pass = { 0 };
 	struct nl_err err = { 0 };
-	struct store *s = NULL;
-	const char *path;
 	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
@@ -48,26 +71,9 @@ static int run_init(struct cli *c, int argc, char **argv)
 			return rc;
 	if (optind != argc)
 		return cli_usage_error(c, "init takes no arguments");
-	path = cli_db_path(c, &err);
-	if (!path)
+	if (cli_create_record_file(c, &err) != NL_OK)
 		return cli_fail(&err);
-	rc = store_global_init(&err);
-	if (rc == NL_OK && access(path, F_OK) == 0)
-		rc = nl_error(&err, NL_EEXIST,
-			      "%s already exists; init never overwrites a record file", path);
-	if (rc == NL_OK)
-		rc = make_parents(path, &err);
-	if (rc == NL_OK)
-		rc = cli_passphrase(c, true, &pass, &err);
-	if (rc == NL_OK)
-		rc = store_create(path, &pass, STORE_KDF_DEFAULT, &s, &err);
-	store_pass_free(&pass);
-	if (rc == NL_OK)
-		rc = store_migrate(s, schema_migrations, schema_migration_count, &err);
-	store_close(s);
-	if (rc != NL_OK)
-		return cli_fail(&err);
-	printf("Created the encrypted record file %s\n", path);
+	printf("Created the encrypted record file %s\n", c->db);
 	return EX_OK;
 }
 

@@ -62,6 +62,10 @@ int cli_read_passphrase(const char *file, const char *env_name,
 			const char *prompt, bool confirm, struct store_pass *out,
 			struct nl_err *err);
 
+/* `needlelog init`: a new record file at cli_db_path (folders 0700, file
+ * 0600), the passphrase asked twice on a terminal, the schema applied. */
+int cli_create_record_file(struct cli *c, struct nl_err *err);
+
 /* Opens the record file and brings its schema up to date. */
 int cli_open(struct cli *c, struct store **out, struct nl_err *err);
 

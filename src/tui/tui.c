@@ -273,6 +273,31 @@ static int parse_minutes(const char *s, long *out)
 	return 0;
 }
 
+/* No record file yet: on a terminal, offer to create one (as `init`
+ * does), before the screen is taken over. Returns whether there is one. */
+static bool first_run(struct cli *c, const char *path, struct nl_err *err)
+{
+	char answer[16] = "";
+	FILE *tty;
+
+	nl_error(err, NL_ENOENT, "no record file at %s; create one with `needlelog init` "
+		 "(or try `needlelog demo`)", path);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || !(tty = fopen("/dev/tty", "r+")))
+		return false;
+	fprintf(tty, "There is no record file at %s yet.\n"
+		"Create a new encrypted record file there? [y/N] ", path);
+	fflush(tty);
+	if (!fgets(answer, sizeof(answer), tty))
+		answer[0] = '\0';
+	fclose(tty);
+	if (answer[0] != 'y' && answer[0] != 'Y')
+		return false;
+	if (cli_create_record_file(c, err) != NL_OK)
+		return false;
+	printf("Created the encrypted record file %s\n", path);
+	return true;
+}
+
 static int run_tui(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -316,11 +341,8 @@ static int run_tui(struct cli *c, int argc, char **argv)
 	t.path = cli_db_path(c, &err);
 	if (!t.path)
 		return cli_fail(&err);
-	if (stat(t.path, &st) != 0 && errno == ENOENT) {
-		nl_error(&err, NL_ENOENT, "no record file at %s; create one with `needlelog init` "
-			 "(or try `needlelog demo`)", t.path);
+	if (stat(t.path, &st) != 0 && errno == ENOENT && !first_run(c, t.path, &err))
 		return cli_fail(&err);
-	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return cli_usage_error(c, "the TUI needs a terminal; the subcommands work without one "
 				       "(needlelog --help)");

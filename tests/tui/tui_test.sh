@@ -532,6 +532,39 @@ case_plan() {
 	wait_for "completed"
 }
 
+# No record file yet: "no" leaves nothing behind (exit 66); "yes" creates
+# one as init does (0600 in a 0700 folder), then the unlock screen opens it.
+case_firstrun() {
+	DB=$TMP/new/records.db
+	start 80 24
+	wait_for "Create a new encrypted record file there? [y/N]"
+	type_text "n"
+	keys Enter
+	wait_exit
+	[ "$(cat "$TMP/exit")" = 66 ] || fail "declining should exit 66, not $(cat "$TMP/exit")"
+	[ ! -e "$DB" ] || fail "declining created a file"
+	$T kill-server
+	new_server
+	start 80 24
+	wait_for "Create a new encrypted record file there? [y/N]"
+	type_text "y"
+	keys Enter
+	wait_for "Passphrase:"
+	type_text "$PASS"
+	keys Enter
+	wait_for "Repeat it:"
+	absent "$PASS"
+	type_text "$PASS"
+	keys Enter
+	wait_for "Record file:"
+	[ "$(stat -c %a "$DB")" = 600 ] || fail "the new file is not mode 0600"
+	[ "$(stat -c %a "$TMP/new")" = 700 ] || fail "the new folder is not mode 0700"
+	type_text "$PASS"
+	keys Enter
+	wait_for "No patients yet"
+	nl check >/dev/null || fail "check on the new file"
+}
+
 "case_$1"
 quit_app
 echo "ok $1"
