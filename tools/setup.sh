@@ -51,6 +51,22 @@ fetch_fhir_schema() {
 		echo "setup: could not fetch the FHIR R4 schema; its test will be skipped" >&2
 }
 
+# Valgrind, on a build without sanitizers (they do not mix): the unit and
+# store programs (the every-byte loops on every 97th byte), and the binary
+# through every export format and a backup (export_valgrind).
+VALGRIND="valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --quiet"
+run_valgrind() {
+	local names rc=0
+	[ -d build-valgrind ] || meson setup build-valgrind -Dtest_kdf=true >/dev/null
+	meson compile -C build-valgrind >/dev/null
+	names=$(meson test -C build-valgrind --list 2>/dev/null |
+		sed -n 's#^needlelog:\(unit\|store\) / ##p' | grep -v cli_admin)
+	# shellcheck disable=SC2086
+	TU_STRIDE=97 meson test -C build-valgrind --print-errorlogs --wrap="$VALGRIND" $names || rc=$?
+	meson test -C build-valgrind --print-errorlogs export_valgrind || rc=$?
+	return $rc
+}
+
 # The build `run` starts: optimised, without the test suite or test KDF.
 build_release() {
 	[ -d build-release ] || meson setup build-release --buildtype=release -Dtests=false >/dev/null
@@ -77,7 +93,10 @@ test)
 	export FHIR_R4_SCHEMA="$PWD/build-test/fhir-r4/fhir.schema.json"
 	status=0
 	meson test -C build-test --print-errorlogs --num-processes 2 || status=$?
-	python3 tools/test_summary.py build-test/meson-logs/testlog.json || status=1
+	run_valgrind || status=$?
+	python3 tools/test_summary.py build-test/meson-logs/testlog.json \
+		build-valgrind/meson-logs/testlog-valgrind.json \
+		build-valgrind/meson-logs/testlog.json || status=1
 	exit $status
 	;;
 *)
