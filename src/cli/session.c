@@ -321,7 +321,6 @@ static int run_sign(struct cli *c, int argc, char **argv)
 	struct nl_err err = { 0 };
 	struct store *s = NULL;
 	const char *opt_who = NULL, *by;
-	char *own = NULL;
 	int64_t id;
 	int opt, rc;
 
@@ -337,15 +336,12 @@ static int run_sign(struct cli *c, int argc, char **argv)
 	rc = cli_open(c, &s, &err);
 	if (rc == NL_OK)
 		rc = record_session_get(s, id, &v, &err);
-	/* Without --practitioner, the session's own practitioner signs. It is
-	 * passed by name (a copy): the core reads a NULL "by" from memory it
-	 * has already freed (see the commit log). */
-	if (rc == NL_OK && !opt_who && v.original.practitioner &&
-	    !(by = own = strdup(v.original.practitioner)))
-		rc = nl_error(&err, NL_ENOMEM, "out of memory");
+	/* Without --practitioner, the session's own practitioner signs (a
+	 * NULL "by"); the actor only when the session names nobody. */
 	if (rc == NL_OK)
-		rc = record_session_sign(s, id, by, &err);
-	free(own);
+		rc = record_session_sign(s, id,
+					 !opt_who && v.original.practitioner ? NULL : by,
+					 &err);
 	record_session_view_free(&v);
 	if (rc == NL_OK)
 		rc = record_session_get(s, id, &v, &err);
