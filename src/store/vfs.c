@@ -16,6 +16,7 @@
 
 #include "needlelog/crypt.h"
 #include "header.h"
+#include "readahead.h"
 #include "vfs.h"
 
 #define LOCK_BYTE_PAGE ((uint32_t)(0x40000000 / NL_PAGE_SIZE) + 1)
@@ -65,6 +66,11 @@ struct nl_file {
 	int ck_pending;
 	sqlite3_int64 ck_off;
 	uint32_t ck_val, ck_pgno;
+	/* Main database: the lock level held, and decrypt-ahead for scans
+	 * (readahead.h) with the file's page count while it is valid. */
+	int lock;
+	struct readahead *ra;
+	uint32_t ra_last;
 };
 
 /* The lower VFS's file object lives right after ours. */
@@ -266,12 +272,60 @@ static int db_read_slice(struct nl_file *f, uint8_t *out, int amt,
 	return rc;
 }
 
+/* Forgets what was read ahead: the file may change from here on. */
+static void ra_forget(struct nl_file *f)
+{
+	ra_drop(f->ra);
+	f->ra_last = 0;
+}
+
+/* After page pgno was served under a SHARED lock or more: while the reads
+ * are in order, the next windows' ciphertext is read for the worker. */
+static void read_ahead(struct nl_file *f, uint32_t pgno, int hit)
+{
+	sqlite3_file *low = LOWER(f);
+	uint32_t first;
+	uint8_t *buf;
+	int n;
+
+	if (!ra_sequential(f->ra, pgno, hit))
+		return;
+	if (f->ra_last == 0) {
+		sqlite3_int64 size;
+
+		if (low->pMethods->xFileSize(low, &size) != SQLITE_OK ||
+		    size < 2 * HDR_SIZE)
+			return;
+		f->ra_last = (uint32_t)((size - HDR_SIZE) / NL_PAGE_SIZE);
+	}
+	while ((buf = ra_plan(f->ra, pgno, f->ra_last, &first, &n))) {
+		int rc = low->pMethods->xRead(low, buf, n * NL_PAGE_SIZE,
+					      (sqlite3_int64)first * NL_PAGE_SIZE);
+
+		ra_filled(f->ra, buf, rc == SQLITE_OK);
+		if (rc != SQLITE_OK)
+			break;
+	}
+}
+
+/* A whole page: from a window if it is there, else read and opened. */
+static int db_read_whole(struct nl_file *f, uint8_t *buf, uint32_t pgno)
+{
+	int locked = f->ra && f->lock >= SQLITE_LOCK_SHARED;
+	int hit = locked && ra_take(f->ra, pgno, buf);
+	int rc = hit ? SQLITE_OK : db_read_page(f, buf, pgno);
+
+	if (rc == SQLITE_OK && locked && pgno > 1)
+		read_ahead(f, pgno, hit);
+	return rc;
+}
+
 static int db_read(struct nl_file *f, uint8_t *buf, int amt, sqlite3_int64 off)
 {
 	int rc;
 
 	if (amt == NL_PAGE_SIZE && off % NL_PAGE_SIZE == 0)
-		return db_read_page(f, buf, (uint32_t)(off / NL_PAGE_SIZE) + 1);
+		return db_read_whole(f, buf, (uint32_t)(off / NL_PAGE_SIZE) + 1);
 	if (off == VERS_OFF && amt == VERS_LEN && db_read_vers(f, buf))
 		return SQLITE_OK;
 	rc = db_read_slice(f, buf, amt, off);
@@ -291,6 +345,7 @@ static int db_write(struct nl_file *f, const uint8_t *buf, int amt,
 	uint32_t pgno = (uint32_t)(off / NL_PAGE_SIZE) + 1;
 	int rc;
 
+	ra_forget(f);
 	if (amt != NL_PAGE_SIZE || off % NL_PAGE_SIZE != 0) {
 		sqlite3_log(SQLITE_IOERR_WRITE,
 			    "needlelog: refused a %d-byte database write at %lld",
@@ -477,8 +532,11 @@ static int nl_close(sqlite3_file *file)
 {
 	struct nl_file *f = (struct nl_file *)file;
 	sqlite3_file *low = LOWER(f);
-	int rc = low->pMethods->xClose(low);
+	int rc;
 
+	ra_free(f->ra);
+	f->ra = NULL;
+	rc = low->pMethods->xClose(low);
 	sodium_memzero(f->scratch, sizeof(f->scratch));
 	sodium_memzero(f->p1_vers, sizeof(f->p1_vers));
 	f->p1_known = 0;
@@ -520,6 +578,7 @@ static int nl_truncate(sqlite3_file *file, sqlite3_int64 size)
 			return SQLITE_IOERR_TRUNCATE;
 		size += HDR_SIZE;
 		f->p1_known = 0;
+		ra_forget(f);
 	}
 	return low->pMethods->xTruncate(low, size);
 }
@@ -544,15 +603,25 @@ static int nl_file_size(sqlite3_file *file, sqlite3_int64 *size)
 
 static int nl_lock(sqlite3_file *file, int level)
 {
-	sqlite3_file *low = LOWER(file);
+	struct nl_file *f = (struct nl_file *)file;
+	sqlite3_file *low = LOWER(f);
+	int rc = low->pMethods->xLock(low, level);
 
-	return low->pMethods->xLock(low, level);
+	if (rc == SQLITE_OK && level > f->lock)
+		f->lock = level;
+	return rc;
 }
 
+/* Below SHARED, another connection may write: what was read ahead goes. */
 static int nl_unlock(sqlite3_file *file, int level)
 {
-	sqlite3_file *low = LOWER(file);
+	struct nl_file *f = (struct nl_file *)file;
+	sqlite3_file *low = LOWER(f);
 
+	if (level < SQLITE_LOCK_SHARED)
+		ra_forget(f);
+	if (level < f->lock)
+		f->lock = level;
 	return low->pMethods->xUnlock(low, level);
 }
 
@@ -694,6 +763,9 @@ static int nl_open(sqlite3_vfs *vfs, sqlite3_filename name,
 		LOWER(f)->pMethods->xClose(LOWER(f));
 		return rc;
 	}
+	/* Without it (out of memory), every page takes the ordinary path. */
+	if (f->kind == CRYPT_KIND_DB)
+		f->ra = ra_new(f->key->dek, f->key->file_id);
 	f->base.pMethods = &nl_io;
 	return SQLITE_OK;
 }
