@@ -7,8 +7,9 @@
  *   READY    authenticated plaintext
  *   BAD      failed authentication: never served
  * The worker takes the earliest PENDING page. The reader, needing a
- * PENDING page, decrypts it itself rather than wait; it waits only for a
- * page the worker is already decrypting. Only the reader moves a page out
+ * PENDING page, decrypts it itself; needing one the worker is on, it
+ * decrypts the next PENDING one meanwhile, so both cores decrypt when
+ * the worker falls behind. Only the reader moves a page out
  * of FREE or back to it, and only when the worker holds none of the
  * window's pages. */
 #include <pthread.h>
@@ -185,6 +186,19 @@ static struct window *window_of(struct readahead *ra, uint32_t pgno)
 	return NULL;
 }
 
+/* The reader decrypts a PENDING page itself; with ra->mu held. */
+static void decrypt(struct readahead *ra, struct window *w, int i)
+{
+	int ok;
+
+	w->state[i] = BUSY;
+	pthread_mutex_unlock(&ra->mu);
+	ok = crypt_page_open(ra->key, ra->file_id, CRYPT_KIND_DB,
+			     w->first + (uint32_t)i, page_of(w, i)) == 0;
+	pthread_mutex_lock(&ra->mu);
+	w->state[i] = ok ? READY : BAD;
+}
+
 int ra_take(struct readahead *ra, uint32_t pgno, uint8_t *out)
 {
 	struct window *w;
@@ -199,15 +213,18 @@ int ra_take(struct readahead *ra, uint32_t pgno, uint8_t *out)
 		return 0;
 	}
 	i = (int)(pgno - w->first);
-	while (w->state[i] == BUSY)
-		pthread_cond_wait(&ra->done, &ra->mu);
-	if (w->state[i] == PENDING) {
-		w->state[i] = BUSY;
-		pthread_mutex_unlock(&ra->mu);
-		ok = crypt_page_open(ra->key, ra->file_id, CRYPT_KIND_DB, pgno,
-				     page_of(w, i)) == 0;
-		pthread_mutex_lock(&ra->mu);
-		w->state[i] = ok ? READY : BAD;
+	if (w->state[i] == PENDING)
+		decrypt(ra, w, i);
+	/* The worker has it: rather than wait idle, decrypt the next page
+	 * it has not reached, which is the one wanted after this. */
+	while (w->state[i] == BUSY) {
+		struct window *w2;
+		int j;
+
+		if (next_pending(ra, &w2, &j))
+			decrypt(ra, w2, j);
+		else
+			pthread_cond_wait(&ra->done, &ra->mu);
 	}
 	ok = w->state[i] == READY;
 	pthread_mutex_unlock(&ra->mu);
