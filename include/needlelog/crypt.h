@@ -3,6 +3,7 @@
 #ifndef NEEDLELOG_CRYPT_H
 #define NEEDLELOG_CRYPT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,11 +30,23 @@ struct crypt_kdf {
 	uint64_t memlimit;
 };
 
+/* Where a key's nonces come from: a random 16-byte prefix, drawn afresh
+ * for every key in every process, followed by a 64-bit count. Unique
+ * without a system call per page; reseed after fork, or parent and child
+ * would repeat each other's nonces. */
+#define NL_NONCE_PREFIX 16
+struct crypt_nonces {
+	uint8_t prefix[NL_NONCE_PREFIX];
+	atomic_uint_fast64_t count;
+};
+void crypt_nonces_seed(struct crypt_nonces *n);
+
 /* Seals NL_PAGE_DATA bytes of in into out (which may be in), and puts the
- * nonce and tag into out's last NL_RESERVE bytes. */
+ * nonce and tag into out's last NL_RESERVE bytes. The nonce is the next
+ * from nonces, or random when nonces is NULL. */
 void crypt_page_seal(const uint8_t *key, const uint8_t *file_id,
-		     enum crypt_kind kind, uint32_t pgno, const uint8_t *in,
-		     uint8_t *out);
+		     struct crypt_nonces *nonces, enum crypt_kind kind,
+		     uint32_t pgno, const uint8_t *in, uint8_t *out);
 
 /* Authenticates and decrypts a sealed page in place. Returns 0, or -1 if
  * the page is not what this key sealed for this file, kind and number (the

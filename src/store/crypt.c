@@ -20,16 +20,34 @@ static void page_ad(uint8_t ad[AD_BYTES], const uint8_t *file_id,
 	memcpy(ad + 5, file_id, NL_FILE_ID_BYTES);
 }
 
+void crypt_nonces_seed(struct crypt_nonces *n)
+{
+	randombytes_buf(n->prefix, sizeof(n->prefix));
+	atomic_store(&n->count, 0);
+}
+
+static void next_nonce(struct crypt_nonces *n, uint8_t *nonce)
+{
+	uint64_t c = atomic_fetch_add(&n->count, 1);
+
+	memcpy(nonce, n->prefix, NL_NONCE_PREFIX);
+	for (int i = 0; i < NL_NONCE_BYTES - NL_NONCE_PREFIX; i++)
+		nonce[NL_NONCE_PREFIX + i] = (uint8_t)(c >> (8 * i));
+}
+
 void crypt_page_seal(const uint8_t *key, const uint8_t *file_id,
-		     enum crypt_kind kind, uint32_t pgno, const uint8_t *in,
-		     uint8_t *out)
+		     struct crypt_nonces *nonces, enum crypt_kind kind,
+		     uint32_t pgno, const uint8_t *in, uint8_t *out)
 {
 	uint8_t ad[AD_BYTES];
 	uint8_t *nonce = out + NL_PAGE_DATA;
 	uint8_t *tag = nonce + NL_NONCE_BYTES;
 
 	page_ad(ad, file_id, kind, pgno);
-	randombytes_buf(nonce, NL_NONCE_BYTES);
+	if (nonces)
+		next_nonce(nonces, nonce);
+	else
+		randombytes_buf(nonce, NL_NONCE_BYTES);
 	crypto_aead_xchacha20poly1305_ietf_encrypt_detached(
 		out, tag, NULL, in, NL_PAGE_DATA, ad, sizeof(ad), NULL, nonce,
 		key);

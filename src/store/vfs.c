@@ -38,6 +38,7 @@ struct vfs_key {
 	int handle; /* 0 when the entry is free */
 	uint8_t *dek;
 	uint8_t file_id[NL_FILE_ID_BYTES];
+	struct crypt_nonces nonces;
 	uint32_t bad_page;
 	int bad_kind;
 };
@@ -105,6 +106,7 @@ int vfs_key_add(const uint8_t *dek, const uint8_t *file_id)
 		memcpy(keys[i].dek, dek, NL_KEY_BYTES);
 		sodium_mprotect_readonly(keys[i].dek);
 		memcpy(keys[i].file_id, file_id, NL_FILE_ID_BYTES);
+		crypt_nonces_seed(&keys[i].nonces);
 		keys[i].bad_page = 0;
 		keys[i].handle = handle = next_handle++;
 		break;
@@ -359,8 +361,8 @@ static int db_write(struct nl_file *f, const uint8_t *buf, int amt,
 			    "needlelog: refused page 1 without page size 4096 and reserve 40");
 		return SQLITE_IOERR_WRITE;
 	}
-	crypt_page_seal(f->key->dek, f->key->file_id, CRYPT_KIND_DB, pgno, buf,
-			f->scratch);
+	crypt_page_seal(f->key->dek, f->key->file_id, &f->key->nonces,
+			CRYPT_KIND_DB, pgno, buf, f->scratch);
 	if (pgno != 1)
 		return low->pMethods->xWrite(low, f->scratch, NL_PAGE_SIZE,
 					     off + HDR_SIZE);
@@ -483,7 +485,7 @@ static int journal_write(struct nl_file *f, const uint8_t *buf, int amt,
 				    (long long)off);
 			return SQLITE_IOERR_WRITE;
 		}
-		crypt_page_seal(f->key->dek, f->key->file_id,
+		crypt_page_seal(f->key->dek, f->key->file_id, &f->key->nonces,
 				CRYPT_KIND_JOURNAL, pgno, buf, f->scratch);
 		buf = f->scratch;
 	} else if (amt > JOURNAL_STRUCT_MAX) {
@@ -819,10 +821,33 @@ static int fwd_current_time64(sqlite3_vfs *v, sqlite3_int64 *out)
 	return lower_vfs->xCurrentTimeInt64(lower_vfs, out);
 }
 
+/* A forked child has the parent's nonce prefixes and counts: it gets new
+ * prefixes, so no nonce is ever used by both. The table is locked across
+ * the fork so the child finds it consistent. */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&keys_lock);
+}
+
+static void fork_parent(void)
+{
+	pthread_mutex_unlock(&keys_lock);
+}
+
+static void fork_child(void)
+{
+	for (int i = 0; i < MAX_KEYS; i++)
+		if (keys[i].handle != 0)
+			crypt_nonces_seed(&keys[i].nonces);
+	pthread_mutex_unlock(&keys_lock);
+}
+
 int vfs_register(void)
 {
 	if (sqlite3_vfs_find(NL_VFS_NAME))
 		return SQLITE_OK;
+	if (pthread_atfork(fork_prepare, fork_parent, fork_child) != 0)
+		return SQLITE_ERROR;
 	lower_vfs = sqlite3_vfs_find(NULL);
 	if (!lower_vfs || lower_vfs->iVersion < 2)
 		return SQLITE_ERROR;

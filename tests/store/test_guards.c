@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -237,7 +238,7 @@ static void plant_page1(const char *path, const uint8_t *dek, uint8_t *page1)
 	uint8_t *file = tu_read(path, &n), sealed[PAGE];
 
 	assert_non_null(file);
-	crypt_page_seal(dek, file + 32, CRYPT_KIND_DB, 1, page1, sealed);
+	crypt_page_seal(dek, file + 32, NULL, CRYPT_KIND_DB, 1, page1, sealed);
 	memcpy(file + HDR, sealed, PAGE);
 	tu_write(path, file, n);
 	free(file);
@@ -402,6 +403,64 @@ static void sub_page_reads(void **state)
 	fx_close(&f);
 }
 
+/* ---- Nonces ---- */
+
+/* The nonce of page pgno as the file holds it now. */
+static void page_nonce(const char *path, unsigned pgno, uint8_t out[NL_NONCE_BYTES])
+{
+	size_t n;
+	uint8_t *file = tu_read(path, &n);
+
+	assert_non_null(file);
+	assert_true(n >= HDR + (size_t)pgno * PAGE);
+	memcpy(out, file + HDR + (size_t)(pgno - 1) * PAGE + NL_PAGE_DATA,
+	       NL_NONCE_BYTES);
+	free(file);
+}
+
+/* Runs "UPDATE t SET v = 'tag-n' WHERE id = 1": a new value each time, or
+ * SQLite would write nothing (an unchanged cell dirties no page). */
+static int update_row1(struct store *s, const char *tag, int n)
+{
+	char sql[96];
+
+	snprintf(sql, sizeof(sql), "UPDATE t SET v = '%s-%d' WHERE id = 1", tag, n);
+	return sqlite3_exec(store_db(s), sql, NULL, NULL, NULL);
+}
+
+/* Every write of a page gets a nonce never used before, and a forked
+ * child that writes through its parent's connection draws a new prefix
+ * instead of repeating the parent's sequence. */
+static void nonces_fresh(void **state)
+{
+	uint8_t seen[32][NL_NONCE_BYTES], child[NL_NONCE_BYTES], parent[NL_NONCE_BYTES];
+	struct fx f;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	fx_open(&f, "nonces", 20);
+	for (int i = 0; i < 32; i++) {
+		assert_int_equal(update_row1(f.s, "parent", i), SQLITE_OK);
+		page_nonce(f.db, 1, seen[i]);
+		for (int k = 0; k < i; k++)
+			assert_memory_not_equal(seen[k], seen[i], NL_NONCE_BYTES);
+	}
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(update_row1(f.s, "child", 0) == SQLITE_OK ? 0 : 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	page_nonce(f.db, 1, child);
+	assert_int_equal(update_row1(f.s, "parent", 32), SQLITE_OK);
+	page_nonce(f.db, 1, parent);
+	assert_memory_not_equal(child, parent, NL_NONCE_PREFIX);
+	assert_memory_not_equal(child, seen[0], NL_NONCE_PREFIX);
+	assert_memory_equal(parent, seen[0], NL_NONCE_PREFIX);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -411,6 +470,7 @@ int main(void)
 		cmocka_unit_test(temp_files_refused),
 		cmocka_unit_test(reserve_guard),
 		cmocka_unit_test(sub_page_reads),
+		cmocka_unit_test(nonces_fresh),
 	};
 	int rc;
 
