@@ -18,13 +18,15 @@ import time
 NICE = -10  # the workload's scheduling priority, if we may raise it
 
 OPS = [
-    # key, label, needlelog/plain target
-    ("bulk", "bulk insert 100k rows", 1.25),
-    ("commits", "300 single-row commits", 1.25),
-    ("points", "10k random point reads", 1.25),
-    ("cold", "full scan, cold cache", 1.6),
-    ("coldos", "full scan, cold, OS-cached", 1.6),
-    ("warm", "full scan, warm cache", 1.25),
+    # key, label, needlelog/plain target, extra (not one of the lines)
+    ("bulk", "bulk insert 100k rows", 1.25, False),
+    ("commits", "300 single-row commits", 1.25, False),
+    ("points", "10k random point reads", 1.25, False),
+    ("cold", "full scan, cold cache", 1.6, False),
+    ("coldos", "full scan, cold, OS-cached", 1.6, True),
+    ("warm", "full scan, warm cache", 1.25, False),
+    ("textcold", "text scan, cold, OS-cached", 1.6, True),
+    ("textwarm", "text scan, warm cache", 1.25, True),
 ]
 
 
@@ -155,7 +157,7 @@ def main():
              "--points", str(args.points)]
 
     load_before = load_average()
-    samples = {e: {op: [] for op, _, _ in OPS} for e, _ in engines}
+    samples = {e: {op: [] for op, _, _, _ in OPS} for e, _ in engines}
     info = {}
     started = time.time()
     for rep in range(args.reps):
@@ -164,7 +166,7 @@ def main():
                   file=sys.stderr, flush=True)
             res, inf = run_once(exe, engine, data_dir, extra)
             info.setdefault(engine, {}).update(inf)
-            for op, _, _ in OPS:
+            for op, _, _, _ in OPS:
                 samples[engine][op].extend(res.get(op, []))
     shutil.rmtree(data_dir, ignore_errors=True)
 
@@ -206,8 +208,8 @@ def main():
     head = ["operation", "plain", "needlelog", "sqlcipher", "nl/plain",
             "sc/plain", "target", "nl<=target", "nl<sc"]
     rows = []
-    failures = 0
-    for op, label, target in OPS:
+    failures = extra_failures = 0
+    for op, label, target, extra in OPS:
         p = med["plain"][op]
         n = med["needlelog"][op]
         c = med["sqlcipher"][op] if have_sc else None
@@ -215,7 +217,11 @@ def main():
         rc = c / p if p and c is not None else None
         ok_t = rn is not None and rn <= target
         ok_c = (n is not None and c is not None and n < c) if have_sc else None
-        failures += (not ok_t) + (ok_c is False)
+        if extra:
+            extra_failures += (not ok_t) + (ok_c is False)
+            label += " *"
+        else:
+            failures += (not ok_t) + (ok_c is False)
         rows.append([label, fmt_time(p), fmt_time(n), fmt_time(c),
                      fmt_ratio(rn), fmt_ratio(rc), f"<={target:.2f}x",
                      "PASS" if ok_t else "FAIL",
@@ -228,11 +234,17 @@ def main():
     for r in rows:
         print(line(r))
     print()
-    print(f"{failures} check(s) failed" if failures else "all checks passed")
+    print("* extra lines, not in the issue's workload: the OS-cached cold scan, and the")
+    print("  scan summing length(note), whose time is mostly length() walking the text")
+    print()
+    print(f"issue's lines: {failures} check(s) failed" if failures
+          else "issue's lines: all checks passed")
+    print(f"extra lines: {extra_failures} check(s) failed" if extra_failures
+          else "extra lines: all checks passed")
     if args.samples:
         print()
         print("samples (ms), in run order:")
-        for op, label, _ in OPS:
+        for op, label, _, _ in OPS:
             for engine, _ in engines:
                 vals = " ".join(f"{v * 1000:.1f}" for v in samples[engine][op])
                 print(f"  {label:<28} {engine:<10} {vals}")
