@@ -73,6 +73,22 @@ int main(int argc, char **argv)
 	} else {
 		cmd = cli_find(argv[optind], optind + 1 < argc ? argv[optind + 1] : NULL, &words);
 	}
+	if (!cmd && cli_list_group(NULL, argv[optind]) > 0) {
+		/* A group without (a known) subcommand: name its commands. */
+		const char *next = optind + 1 < argc ? argv[optind + 1] : NULL;
+		int help = next && (strcmp(next, "--help") == 0 || strcmp(next, "-h") == 0);
+		FILE *out = help ? stdout : stderr;
+
+		if (!help)
+			fprintf(stderr, next ? "needlelog: unknown command '%s %s'\n"
+					     : "needlelog: '%s' needs a subcommand\n",
+				argv[optind], next);
+		fprintf(out, "usage: needlelog %s SUBCOMMAND [ARGS]\n\n", argv[optind]);
+		cli_list_group(out, argv[optind]);
+		fprintf(out, "\n'needlelog %s SUBCOMMAND --help' shows its options.\n",
+			argv[optind]);
+		return help ? EX_OK : EX_USAGE;
+	}
 	if (!cmd) {
 		fprintf(stderr, "needlelog: unknown command '%s'\n", argv[optind]);
 		usage(stderr);

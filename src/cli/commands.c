@@ -59,3 +59,20 @@ void cli_list(FILE *out)
 		}
 	}
 }
+
+size_t cli_list_group(FILE *out, const char *group)
+{
+	size_t n = 0;
+
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		for (const struct cli_command *c = groups[g]; c->name; c++) {
+			if (!c->group || strcmp(c->group, group) != 0)
+				continue;
+			if (out)
+				fprintf(out, "  %s %-12s %.*s\n", c->group, c->name,
+					(int)strcspn(c->summary, ".\n"), c->summary);
+			n++;
+		}
+	}
+	return n;
+}

@@ -27,7 +27,22 @@ expect_out "AREA[=LABEL]:DEPTH_MM[:PASSES]" "session add --help documents --area
 
 run patient frobnicate
 expect_rc 64 "an unknown subcommand"
-expect_err "needlelog: unknown command" "the message says so"
+expect_err "needlelog: unknown command 'patient frobnicate'" "the message says so"
+expect_err "  patient archive" "and lists the group's commands"
+
+# A group alone, or with --help, names its commands.
+for group in patient series session import; do
+	run $group --help
+	expect_rc 0 "'$group --help'"
+	expect_out "usage: needlelog $group SUBCOMMAND" "'$group --help' shows the group's usage"
+	run $group
+	expect_rc 64 "'$group' without a subcommand"
+	expect_err "'$group' needs a subcommand" "the message says a subcommand is needed"
+done
+run series --help
+expect_out "  series edit" "'series --help' lists series edit"
+run session --help
+expect_out "  session void" "'session --help' lists session void"
 run patient list --bogus
 expect_rc 64 "an unknown option"
 expect_err "unknown option" "the message names the problem"
