@@ -32,8 +32,9 @@ const struct cli_command *cli_find(const char *word1, const char *word2,
 				   int *words);
 /* One line per command, for --help. */
 void cli_list(FILE *out);
-/* One line per command of a group ("patient", "series"...), to out if not
- * NULL; returns how many there are (0: no such group). */
+/* One line per command of a group ("patient", "series"...), or of all
+ * when group is NULL, to out if not NULL; returns how many there are (0:
+ * no such group). */
 size_t cli_list_group(FILE *out, const char *group);
 
 /* Options every command takes; getopt value codes for them. */

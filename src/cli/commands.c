@@ -46,33 +46,29 @@ const struct cli_command *cli_find(const char *word1, const char *word2,
 	return NULL;
 }
 
-void cli_list(FILE *out)
-{
-	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
-		for (const struct cli_command *c = groups[g]; c->name; c++) {
-			char name[64];
-
-			snprintf(name, sizeof(name), "%s%s%s", c->group ? c->group : "",
-				 c->group ? " " : "", c->name);
-			fprintf(out, "  %-18s %.*s\n", name,
-				(int)strcspn(c->summary, ".\n"), c->summary);
-		}
-	}
-}
-
 size_t cli_list_group(FILE *out, const char *group)
 {
 	size_t n = 0;
 
 	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
 		for (const struct cli_command *c = groups[g]; c->name; c++) {
-			if (!c->group || strcmp(c->group, group) != 0)
+			char name[64];
+
+			if (group && (!c->group || strcmp(c->group, group) != 0))
 				continue;
-			if (out)
-				fprintf(out, "  %s %-12s %.*s\n", c->group, c->name,
-					(int)strcspn(c->summary, ".\n"), c->summary);
 			n++;
+			if (!out)
+				continue;
+			snprintf(name, sizeof(name), "%s%s%s", c->group ? c->group : "",
+				 c->group ? " " : "", c->name);
+			fprintf(out, "  %-18s %.*s\n", name,
+				(int)strcspn(c->summary, ".\n"), c->summary);
 		}
 	}
 	return n;
+}
+
+void cli_list(FILE *out)
+{
+	cli_list_group(out, NULL);
 }
