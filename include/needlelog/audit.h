@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "needlelog/err.h"
-#include "needlelog/store.h"
+#include "needlelog/record.h"
 
 /* Actions (nl_audit.action); the schema accepts only these. */
 #define AUDIT_CREATE    "create"
@@ -39,21 +39,15 @@ struct nl_audit {
 	char *detail;      /* short text or JSON of changed fields, or NULL */
 };
 
-/* The name recorded as "who" when a call does not name a practitioner
- * (copied; NULL clears). Process-wide: the CLI sets it from --practitioner
- * or $NEEDLELOG_PRACTITIONER, the TUI from its settings. */
-void audit_set_actor(const char *who);
-const char *audit_actor(void);
-
-/* Appends one row (who NULL = the actor). Joins the caller's transaction
+/* Appends one row (who NULL = the handle's actor, record_set_actor). Joins the caller's transaction
  * when one is open, else is its own. action and entity as above. */
-int audit_add(struct store *s, const char *action, const char *entity,
+int audit_add(struct record *r, const char *action, const char *entity,
 	      int64_t entity_id, const char *who, const char *detail,
 	      struct nl_err *err);
 
 /* The newest rows first; limit 0 = all. Filter by entity (NULL = all) and
  * entity_id (0 = all ids). */
-int audit_list(struct store *s, size_t limit, const char *entity,
+int audit_list(struct record *r, size_t limit, const char *entity,
 	       int64_t entity_id, struct nl_audit **out, size_t *n,
 	       struct nl_err *err);
 void audit_list_free(struct nl_audit *rows, size_t n);

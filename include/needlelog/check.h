@@ -53,8 +53,9 @@ int check_date_add_months(const char *date, int months, char out[11],
 /* *days = to - from (negative when to is earlier). */
 int check_date_diff(const char *from, const char *to, int *days,
 		    struct nl_err *err);
-/* Today's date in UTC, and the current UTC timestamp. */
-void check_today_utc(char out[11]);
+/* Today's date on this machine (local time, as shared/DOMAIN.md says),
+ * and the current UTC timestamp. */
+void check_today_local(char out[11]);
 void check_now_utc(char out[21]);
 
 /* ---- hard limits (pure; no store) ------------------------------------- */
@@ -90,7 +91,7 @@ int check_session_warnings(const struct check_context *ctx,
  * series must exist), then gives its warnings, writing nothing. self_id is
  * the session being edited or amended (left out of the interval and count),
  * 0 for a new one. */
-int check_session_preview(struct store *s, const struct nl_session *ses,
+int check_session_preview(struct record *r, const struct nl_session *ses,
 			  int64_t self_id, struct nl_warning **w, size_t *n,
 			  struct nl_err *err);
 

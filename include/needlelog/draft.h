@@ -9,20 +9,20 @@
 #include <stdint.h>
 
 #include "needlelog/err.h"
-#include "needlelog/store.h"
+#include "needlelog/record.h"
 
 #define DRAFT_MAX_BYTES (1024 * 1024)
 
 /* Saves (replaces) the draft of series_id. NL_ENOENT if no such series. */
-int draft_save(struct store *s, int64_t series_id, const char *text,
+int draft_save(struct record *r, int64_t series_id, const char *text,
 	       struct nl_err *err);
 /* Loads it: *text (free()) and, if saved_at is not NULL, its UTC time
  * (free()). NL_ENOENT when there is no draft. */
-int draft_load(struct store *s, int64_t series_id, char **text,
+int draft_load(struct record *r, int64_t series_id, char **text,
 	       char **saved_at, struct nl_err *err);
 /* Deletes it; NL_OK when there was none. */
-int draft_delete(struct store *s, int64_t series_id, struct nl_err *err);
+int draft_delete(struct record *r, int64_t series_id, struct nl_err *err);
 /* The series that have a draft (free() *ids). */
-int draft_list(struct store *s, int64_t **ids, size_t *n, struct nl_err *err);
+int draft_list(struct record *r, int64_t **ids, size_t *n, struct nl_err *err);
 
 #endif

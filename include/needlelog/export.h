@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "needlelog/err.h"
-#include "needlelog/store.h"
+#include "needlelog/record.h"
 
 enum export_format { EXPORT_TEXT, EXPORT_MD, EXPORT_CSV, EXPORT_FHIR, EXPORT_PDF };
 
@@ -27,16 +27,6 @@ const char *export_format_ext(enum export_format fmt);
 /* false for PDF, which needs a file. */
 bool export_format_textlike(enum export_format fmt);
 
-/* The practice name printed in headers (copied; NULL or "" = none).
- * Process-wide, like audit_set_actor: the CLI sets it from --practice or
- * $NEEDLELOG_PRACTICE. */
-void export_set_practice(const char *name);
-const char *export_practice(void);
-
-/* The date used as "today" for the next due date (a "YYYY-MM-DD" string,
- * copied; NULL = the real UTC date). For tests and reproducible output. */
-void export_set_today(const char *date);
-
 /* Writes the follow-up summary of a patient (one series, or all when
  * series_id is 0) to path — created new with mode 0600, NL_EEXIST if it
  * exists — or to stdout when path is NULL (text-like formats only; PDF
@@ -44,13 +34,13 @@ void export_set_today(const char *date);
  * exported what, when, in which format). NL_ENOENT for an unknown patient,
  * or a series that is not the patient's. On error a partly written file is
  * removed. */
-int export_write(struct store *s, int64_t patient_id, int64_t series_id,
+int export_write(struct record *r, int64_t patient_id, int64_t series_id,
 		 enum export_format fmt, const char *path, struct nl_err *err);
 
 /* The same to an open stream (text-like formats only), with the same audit
  * row, written before the output (which cannot be taken back); detail names
  * the destination ("stdout" when dest is NULL). */
-int export_write_stream(struct store *s, int64_t patient_id,
+int export_write_stream(struct record *r, int64_t patient_id,
 			int64_t series_id, enum export_format fmt, FILE *out,
 			const char *dest, struct nl_err *err);
 

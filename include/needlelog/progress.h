@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "needlelog/err.h"
-#include "needlelog/store.h"
+#include "needlelog/record.h"
 #include "needlelog/vocab.h"
 
 enum progress_due {
@@ -104,7 +104,7 @@ struct nl_progress {
 };
 
 /* Computes the progress of a series as of today. */
-int progress_series(struct store *s, int64_t series_id, const char *today,
+int progress_series(struct record *r, int64_t series_id, const char *today,
 		    struct nl_progress *out, struct nl_err *err);
 void progress_free(struct nl_progress *p);
 
@@ -136,7 +136,7 @@ struct nl_due {
 /* Active series of patients not archived, with sessions still to do, whose
  * next due date is on or before today + within_days (within_days >= 0);
  * overdue first (most overdue first), then by date, patient name. */
-int progress_due_list(struct store *s, const char *today, int within_days,
+int progress_due_list(struct record *r, const char *today, int within_days,
 		      struct nl_due **out, size_t *n, struct nl_err *err);
 void progress_due_list_free(struct nl_due *rows, size_t n);
 

@@ -30,14 +30,57 @@
 #include "needlelog/err.h"
 #include "needlelog/store.h"
 
+/* ---- the record handle -------------------------------------------------
+ * One open record file and what every call on it shares: the actor named
+ * in the audit trail, "today", the practice name and the transaction
+ * depth. Nothing of it lives in process globals. */
+struct record;
+
+/* Opens an existing record file and brings its schema up to date (the
+ * migrations are the core's). Errors as store_open, and a failed
+ * migration's. */
+int record_open(const char *path, const struct store_pass *pass,
+		struct record **out, struct nl_err *err);
+/* Creates a new record file (NL_EEXIST if path exists) with the schema. */
+int record_create(const char *path, const struct store_pass *pass,
+		  enum store_kdf kdf, struct record **out, struct nl_err *err);
+/* Takes an open store (the handle owns it from now on, also on error) and
+ * brings its schema up to date: for tests and tools that open stores
+ * themselves. */
+int record_adopt(struct store *s, struct record **out, struct nl_err *err);
+/* Closes the file and frees the handle; NULL is allowed. */
+void record_close(struct record *r);
+/* The store under the handle, for whole-file operations (check, backup,
+ * passwd). Owned by the handle. */
+struct store *record_store(struct record *r);
+
+/* The name recorded as "who" when a call does not name a practitioner
+ * (copied; NULL or "" clears). */
+int record_set_actor(struct record *r, const char *who, struct nl_err *err);
+const char *record_actor(const struct record *r);
+/* Fixes "today" ("YYYY-MM-DD", checked; NULL or "" = the machine's local
+ * date, read at each call). */
+int record_set_today(struct record *r, const char *date, struct nl_err *err);
+/* Today as a "YYYY-MM-DD" string owned by the handle, valid until the next
+ * call on it. */
+const char *record_today(struct record *r);
+/* The practice name printed in summaries (copied; NULL or "" = none). */
+int record_set_practice(struct record *r, const char *name, struct nl_err *err);
+const char *record_practice(const struct record *r);
+
 /* ---- grouping writes ---------------------------------------------------
  * Each function below is one transaction of its own. To make several of
  * them all-or-nothing (an import, the demo), open a transaction first:
  * inside it each write is a savepoint that undoes only itself when it
  * fails, and record_commit / record_rollback decide for the whole. */
-int record_begin(struct store *s, struct nl_err *err);
-int record_commit(struct store *s, struct nl_err *err);
-void record_rollback(struct store *s);
+int record_begin(struct record *r, struct nl_err *err);
+/* A read snapshot for several reads that must agree (an export): *own is
+ * false when the caller already had a transaction open, and is passed back
+ * to record_snapshot_end. */
+int record_snapshot_begin(struct record *r, bool *own, struct nl_err *err);
+void record_snapshot_end(struct record *r, bool own);
+int record_commit(struct record *r, struct nl_err *err);
+void record_rollback(struct record *r);
 
 /* ---- shared pieces ---------------------------------------------------- */
 
@@ -102,19 +145,19 @@ struct nl_patient_summary {
 };
 
 /* Adds a patient; *id gets the new id. */
-int record_patient_add(struct store *s, const struct nl_patient *in,
+int record_patient_add(struct record *r, const struct nl_patient *in,
 		       int64_t *id, struct nl_err *err);
 /* Reads one patient, archived or not, with its flags. */
-int record_patient_get(struct store *s, int64_t id, struct nl_patient *out,
+int record_patient_get(struct record *r, int64_t id, struct nl_patient *out,
 		       struct nl_err *err);
 /* Replaces every editable field of patient in->id (flags included) with
  * in's; the audit row lists the changed fields with old and new values.
  * Typical use: get, change some fields, edit. */
-int record_patient_edit(struct store *s, const struct nl_patient *in,
+int record_patient_edit(struct record *r, const struct nl_patient *in,
 			struct nl_err *err);
 /* Archives (hides from the default list) or restores a patient. Archived
  * patients keep every record and can still be read. */
-int record_patient_archive(struct store *s, int64_t id, bool archived,
+int record_patient_archive(struct record *r, int64_t id, bool archived,
 			   struct nl_err *err);
 /* Patients matching search (NULL or "" = all), ordered by name ignoring
  * case and Latin accents as the search does, whatever the locale ("Émilie"
@@ -123,7 +166,7 @@ int record_patient_archive(struct store *s, int64_t id, bool archived,
  * ignoring Latin accents ("zoe" finds "Zoë"), a
  * substring of the name, a substring of the dob, the phone's digits, or the
  * id ("12" or "#12"). Archived patients only with include_archived. */
-int record_patient_list(struct store *s, const char *search,
+int record_patient_list(struct record *r, const char *search,
 			bool include_archived, struct nl_patient_summary **out,
 			size_t *n, struct nl_err *err);
 void record_patient_free(struct nl_patient *p);
@@ -148,17 +191,17 @@ struct nl_series {
 	char *updated_at;      /* out only */
 };
 
-int record_series_add(struct store *s, const struct nl_series *in,
+int record_series_add(struct record *r, const struct nl_series *in,
 		      int64_t *id, struct nl_err *err);
-int record_series_get(struct store *s, int64_t id, struct nl_series *out,
+int record_series_get(struct record *r, int64_t id, struct nl_series *out,
 		      struct nl_err *err);
 /* Replaces every editable field of series in->id (not its patient);
  * planned, interval_days 0 and start_date, status NULL keep the stored
  * values. The audit row lists what changed. */
-int record_series_edit(struct store *s, const struct nl_series *in,
+int record_series_edit(struct record *r, const struct nl_series *in,
 		       struct nl_err *err);
 /* A patient's series, oldest first. */
-int record_series_list(struct store *s, int64_t patient_id,
+int record_series_list(struct record *r, int64_t patient_id,
 		       struct nl_series **out, size_t *n, struct nl_err *err);
 void record_series_free(struct nl_series *sr);
 void record_series_list_free(struct nl_series *rows, size_t n);
@@ -255,22 +298,22 @@ extern const size_t record_session_field_count;
  * signs it in the same transaction (signed_by = in->practitioner).
  * warnings (may be NULL) receives the warnings; free with
  * record_warnings_free. */
-int record_session_add(struct store *s, const struct nl_session *in,
+int record_session_add(struct record *r, const struct nl_session *in,
 		       bool sign, struct nl_warning **warnings, size_t *nwarnings,
 		       int64_t *id, struct nl_err *err);
 /* Reads a session: original, effective and amendments. */
-int record_session_get(struct store *s, int64_t id,
+int record_session_get(struct record *r, int64_t id,
 		       struct nl_session_view *out, struct nl_err *err);
 /* The sessions of a series, by date then id, with their EFFECTIVE values.
  * Voided sessions only with include_voided. */
-int record_session_list(struct store *s, int64_t series_id,
+int record_session_list(struct record *r, int64_t series_id,
 			bool include_voided, struct nl_session **out,
 			size_t *n, struct nl_err *err);
 /* Edits an UNSIGNED, not voided, never amended session in place: every
  * field of in replaces the stored one (the series cannot change); warnings are
  * recomputed and replaced; the audit row lists old and new values.
  * NL_EUSAGE for a signed, voided or amended session: amend it instead. */
-int record_session_edit(struct store *s, const struct nl_session *in,
+int record_session_edit(struct record *r, const struct nl_session *in,
 			struct nl_warning **warnings, size_t *nwarnings,
 			struct nl_err *err);
 /* Amends session id (signed or not, not voided): in holds the complete
@@ -279,7 +322,7 @@ int record_session_edit(struct store *s, const struct nl_session *in,
  * with reason (required), practitioner and the time; the original row is
  * untouched. NL_EDATA when nothing changed or the new values fail
  * validation. *amendment_id (may be NULL) gets the new amendment's id. */
-int record_session_amend(struct store *s, int64_t id,
+int record_session_amend(struct record *r, int64_t id,
 			 const struct nl_session *in, const char *reason,
 			 const char *practitioner, struct nl_warning **warnings,
 			 size_t *nwarnings, int64_t *amendment_id,
@@ -291,11 +334,11 @@ int record_session_amend(struct store *s, int64_t id,
  * entries outside the signature). From then on the database refuses to change or delete
  * the session, its areas, products, scores and warnings. NL_EUSAGE if it is
  * already signed or voided. */
-int record_session_sign(struct store *s, int64_t id, const char *by,
+int record_session_sign(struct record *r, int64_t id, const char *by,
 			struct nl_err *err);
 /* Voids a session with a reason (required): it stays readable, leaves
  * progress and cannot be changed again. Allowed for signed sessions. */
-int record_session_void(struct store *s, int64_t id, const char *reason,
+int record_session_void(struct record *r, int64_t id, const char *reason,
 			const char *who, struct nl_err *err);
 
 /* Recomputes the hash of every signed session and compares it with the
@@ -304,13 +347,13 @@ int record_session_void(struct store *s, int64_t id, const char *reason,
  * differs, naming the first; NL_OK when all match. Also counted as bad: a
  * session the audit trail shows as signed that is no longer marked signed,
  * or whose hash differs from the one the audit recorded at signing. */
-int record_verify_signatures(struct store *s, size_t *checked, int64_t **bad,
+int record_verify_signatures(struct record *r, size_t *checked, int64_t **bad,
 			     size_t *nbad, struct nl_err *err);
 /* The canonical form and hash of a session as stored: for a signed one,
  * what its signature covers (equal to its hash unless tampered with); for
  * an unsigned one, what signing now would cover (but without a signer).
  * Caller frees *canonical with free(). */
-int record_session_canonical(struct store *s, int64_t id, char **canonical,
+int record_session_canonical(struct record *r, int64_t id, char **canonical,
 			     char hash_hex[65], struct nl_err *err);
 
 void record_session_free(struct nl_session *ses);
@@ -335,7 +378,7 @@ enum record_pick {
 /* Values used before (by practitioner, when not NULL), most recent first,
  * followed by the vocab.h pick list's entries not already in it. Free with
  * record_strings_free. */
-int record_picklist(struct store *s, enum record_pick which,
+int record_picklist(struct record *r, enum record_pick which,
 		    const char *practitioner, char ***out, size_t *n,
 		    struct nl_err *err);
 void record_strings_free(char **v, size_t n);

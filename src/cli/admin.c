@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "needlelog/record.h"
-#include "needlelog/schema.h"
 #include "cli.h"
 
 /* Creates each missing folder above path with mode 0700. */
@@ -37,7 +36,7 @@ static int make_parents(const char *path, struct nl_err *err)
 int cli_create_record_file(struct cli *c, struct nl_err *err)
 {
 	struct store_pass pass = { 0 };
-	struct store *s = NULL;
+	struct record *s = NULL;
 	const char *path = cli_db_path(c, err);
 	int rc;
 
@@ -52,11 +51,9 @@ int cli_create_record_file(struct cli *c, struct nl_err *err)
 	if (rc == NL_OK)
 		rc = cli_passphrase(c, true, &pass, err);
 	if (rc == NL_OK)
-		rc = store_create(path, &pass, STORE_KDF_DEFAULT, &s, err);
+		rc = record_create(path, &pass, STORE_KDF_DEFAULT, &s, err);
 	store_pass_free(&pass);
-	if (rc == NL_OK)
-		rc = store_migrate(s, schema_migrations, schema_migration_count, err);
-	store_close(s);
+	record_close(s);
 	return rc;
 }
 
@@ -83,7 +80,7 @@ static int run_check(struct cli *c, int argc, char **argv)
 	struct nl_err err = { 0 };
 	size_t nsigned = 0, nbad = 0;
 	int64_t *bad = NULL;
-	struct store *s;
+	struct record *s;
 	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
@@ -93,12 +90,12 @@ static int run_check(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "check takes no arguments");
 	rc = cli_open(c, &s, &err);
 	if (rc == NL_OK)
-		rc = store_check(s, cli_progress, "checking", &err);
+		rc = store_check(record_store(s), cli_progress, "checking", &err);
 	cli_progress_end();
 	/* Pages are sound; now every signed session against its hash. */
 	if (rc == NL_OK)
 		rc = record_verify_signatures(s, &nsigned, &bad, &nbad, &err);
-	store_close(s);
+	record_close(s);
 	for (size_t i = 0; i < nbad; i++)
 		fprintf(stderr, "needlelog: signed session #%lld has changed since it was signed "
 			"(its hash no longer matches); see `needlelog session show %lld`\n",
@@ -123,7 +120,7 @@ static int run_passwd(struct cli *c, int argc, char **argv)
 	struct store_pass pass = { 0 };
 	const char *new_file = NULL;
 	struct nl_err err = { 0 };
-	struct store *s = NULL;
+	struct record *s = NULL;
 	int opt, rc, rekey = 0;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -141,11 +138,11 @@ static int run_passwd(struct cli *c, int argc, char **argv)
 		rc = cli_read_passphrase(new_file, "NEEDLELOG_NEW_PASSPHRASE",
 					 "New passphrase: ", true, &pass, &err);
 	if (rc == NL_OK && rekey)
-		rc = store_rekey(s, &pass, STORE_KDF_DEFAULT, &err);
+		rc = store_rekey(record_store(s), &pass, STORE_KDF_DEFAULT, &err);
 	else if (rc == NL_OK)
-		rc = store_passwd(s, &pass, STORE_KDF_DEFAULT, &err);
+		rc = store_passwd(record_store(s), &pass, STORE_KDF_DEFAULT, &err);
 	store_pass_free(&pass);
-	store_close(s);
+	record_close(s);
 	if (rc != NL_OK)
 		return cli_fail(&err);
 	printf(rekey ? "Passphrase changed and data key rotated for %s\n"

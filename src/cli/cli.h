@@ -8,12 +8,14 @@
 #include <stdint.h>
 
 #include "needlelog/err.h"
-#include "needlelog/store.h"
+#include "needlelog/record.h"
 
 struct cli {
 	const char *db;        /* --db, else $NEEDLELOG_DB, else XDG default */
 	const char *pass_file; /* --passphrase-file */
 	const struct cli_command *cmd;
+	const char *who;       /* the practitioner named in the audit trail */
+	const char *today;     /* a fixed "today" (--today, $NEEDLELOG_TODAY) */
 };
 
 struct cli_command {
@@ -70,8 +72,9 @@ int cli_read_passphrase(const char *file, const char *env_name,
  * 0600), the passphrase asked twice on a terminal, the schema applied. */
 int cli_create_record_file(struct cli *c, struct nl_err *err);
 
-/* Opens the record file and brings its schema up to date. */
-int cli_open(struct cli *c, struct store **out, struct nl_err *err);
+/* Opens the record file (its schema brought up to date), with c's
+ * practitioner and today set on the handle. */
+int cli_open(struct cli *c, struct record **out, struct nl_err *err);
 
 /* A progress line on stderr when it is a terminal. */
 int cli_progress(void *label, uint64_t done, uint64_t total);

@@ -10,7 +10,6 @@
 
 #include <sodium.h>
 
-#include "needlelog/schema.h"
 #include "cli.h"
 
 #define PASS_MAX 1024
@@ -190,7 +189,7 @@ int cli_passphrase(struct cli *c, bool confirm, struct store_pass *out,
 				   "Passphrase: ", confirm, out, err);
 }
 
-int cli_open(struct cli *c, struct store **out, struct nl_err *err)
+int cli_open(struct cli *c, struct record **out, struct nl_err *err)
 {
 	struct store_pass pass = { 0 };
 	const char *path = cli_db_path(c, err);
@@ -207,12 +206,14 @@ int cli_open(struct cli *c, struct store **out, struct nl_err *err)
 	if (rc == NL_OK)
 		rc = cli_passphrase(c, false, &pass, err);
 	if (rc == NL_OK)
-		rc = store_open(path, &pass, out, err);
+		rc = record_open(path, &pass, out, err);
 	store_pass_free(&pass);
 	if (rc == NL_OK)
-		rc = store_migrate(*out, schema_migrations, schema_migration_count, err);
+		rc = record_set_actor(*out, c->who, err);
+	if (rc == NL_OK)
+		rc = record_set_today(*out, c->today, err);
 	if (rc != NL_OK && *out) {
-		store_close(*out);
+		record_close(*out);
 		*out = NULL;
 	}
 	return rc;

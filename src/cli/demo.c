@@ -12,7 +12,6 @@
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
 #include "needlelog/record.h"
-#include "needlelog/schema.h"
 #include "needlelog/vocab.h"
 #include "out.h"
 
@@ -135,7 +134,7 @@ static int rng_int(struct rng *r, int lo, int hi)
 }
 
 struct demo {
-	struct store *s;
+	struct record *s;
 	struct rng rng;
 	char today[11];
 	size_t npatients, nseries, nsessions, nsigned, namended, nvoided;
@@ -392,7 +391,6 @@ static int fill(struct demo *d)
 {
 	int rc = NL_OK;
 
-	audit_set_actor(practitioners[0]);
 	for (size_t i = 0; i < NPATIENTS && rc == NL_OK; i++) {
 		int64_t pid;
 		/* Every fourth is overdue, every fifth completed, the rest on time. */
@@ -436,7 +434,7 @@ static int run_demo(struct cli *c, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error(c, "demo takes no arguments");
-	if (!(path = cli_db_path(c, &err)) || !out_today(today_opt, d.today, &err))
+	if (!(path = cli_db_path(c, &err)) || !out_today(c, today_opt, d.today, &err))
 		return cli_fail(&err);
 	d.rng.s = 0x9E3779B97F4A7C15ULL ^ (uint64_t)seed * 0xBF58476D1CE4E5B9ULL;
 	rc = store_global_init(&err);
@@ -447,10 +445,12 @@ static int run_demo(struct cli *c, int argc, char **argv)
 	if (rc == NL_OK)
 		rc = store_pass_set(&pass, DEMO_PASSPHRASE, strlen(DEMO_PASSPHRASE), &err);
 	if (rc == NL_OK)
-		rc = store_create(path, &pass, STORE_KDF_DEFAULT, &d.s, &err);
+		rc = record_create(path, &pass, STORE_KDF_DEFAULT, &d.s, &err);
 	store_pass_free(&pass);
 	if (rc == NL_OK)
-		rc = store_migrate(d.s, schema_migrations, schema_migration_count, &err);
+		rc = record_set_actor(d.s, practitioners[0], &err);
+	if (rc == NL_OK)
+		rc = record_set_today(d.s, d.today, &err);
 	/* One transaction: quick (one sync), and all or nothing. */
 	if (rc == NL_OK && (rc = record_begin(d.s, &err)) == NL_OK) {
 		rc = fill(&d);
@@ -459,7 +459,7 @@ static int run_demo(struct cli *c, int argc, char **argv)
 		else
 			record_rollback(d.s);
 	}
-	store_close(d.s);
+	record_close(d.s);
 	if (rc != NL_OK) {
 		if (d.s)
 			unlink(path); /* ours, and incomplete */

@@ -14,7 +14,6 @@
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
 #include "needlelog/export.h"
-#include "needlelog/schema.h"
 #include "cli.h"
 
 enum {
@@ -44,13 +43,13 @@ static int parse_id(const struct cli *c, const char *what, const char *s,
 
 /* Who is recorded in the audit row: the option, else
  * $NEEDLELOG_PRACTITIONER, else $USER (as the other commands do). */
-static void set_actor(const char *opt)
+static void set_actor(struct cli *c, const char *opt)
 {
 	const char *who = opt && *opt ? opt : getenv("NEEDLELOG_PRACTITIONER");
 
 	if (!who || !*who)
 		who = getenv("USER");
-	audit_set_actor(who && *who ? who : NULL);
+	c->who = who && *who ? who : NULL;
 }
 
 static int run_export(struct cli *c, int argc, char **argv)
@@ -70,7 +69,7 @@ static int run_export(struct cli *c, int argc, char **argv)
 	int64_t patient = 0, series = 0;
 	enum export_format fmt;
 	struct nl_err err = { 0 };
-	struct store *s = NULL;
+	struct record *s = NULL;
 	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
@@ -127,15 +126,14 @@ static int run_export(struct cli *c, int argc, char **argv)
 		nl_error(&err, NL_EDATA, "--today %s: not a date (YYYY-MM-DD)", today);
 		return cli_fail(&err);
 	}
-	set_actor(who);
-	export_set_today(today);
-	export_set_practice(practice ? practice : getenv("NEEDLELOG_PRACTICE"));
+	set_actor(c, who);
+	c->today = today;
 	rc = cli_open(c, &s, &err);
 	if (rc == NL_OK)
+		rc = record_set_practice(s, practice ? practice : getenv("NEEDLELOG_PRACTICE"), &err);
+	if (rc == NL_OK)
 		rc = export_write(s, patient, series, fmt, output, &err);
-	store_close(s);
-	export_set_today(NULL);
-	export_set_practice(NULL);
+	record_close(s);
 	if (rc != NL_OK)
 		return cli_fail(&err);
 	if (output)
@@ -144,10 +142,10 @@ static int run_export(struct cli *c, int argc, char **argv)
 	return EX_OK;
 }
 
-static int audit_backup(struct store *s, const char *dest, struct nl_err *err)
+static int audit_backup(struct record *s, const char *dest, struct nl_err *err)
 {
 	char *abs = realpath(dest, NULL);
-	json_t *d = json_pack("{s:s,s:s}", "from", store_path(s), "to", abs ? abs : dest);
+	json_t *d = json_pack("{s:s,s:s}", "from", store_path(record_store(s)), "to", abs ? abs : dest);
 	char *text = d ? json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	int rc;
 
@@ -168,7 +166,7 @@ static int run_backup(struct cli *c, int argc, char **argv)
 	struct store_pass pass = { 0 };
 	struct nl_err err = { 0 };
 	const char *path, *dest, *who = NULL;
-	struct store *s = NULL;
+	struct record *s = NULL;
 	struct stat st;
 	int opt, rc;
 
@@ -195,17 +193,17 @@ static int run_backup(struct cli *c, int argc, char **argv)
 		nl_error(&err, NL_EEXIST, "%s already exists; backup never overwrites a file", dest);
 		return cli_fail(&err);
 	}
-	set_actor(who);
+	set_actor(c, who);
 	/* The passphrase is read once: it opens the file and protects the copy. */
 	rc = store_global_init(&err);
 	if (rc == NL_OK)
 		rc = cli_passphrase(c, false, &pass, &err);
 	if (rc == NL_OK)
-		rc = store_open(path, &pass, &s, &err);
+		rc = record_open(path, &pass, &s, &err);
 	if (rc == NL_OK)
-		rc = store_migrate(s, schema_migrations, schema_migration_count, &err);
+		rc = record_set_actor(s, c->who, &err);
 	if (rc == NL_OK)
-		rc = store_backup(s, dest, &pass, cli_progress, "backing up", &err);
+		rc = store_backup(record_store(s), dest, &pass, cli_progress, "backing up", &err);
 	cli_progress_end();
 	store_pass_free(&pass);
 	/* Every backup is audited: a busy writer only delays the row; if it
@@ -222,7 +220,7 @@ static int run_backup(struct cli *c, int argc, char **argv)
 		if (rc != NL_OK)
 			unlink(dest);
 	}
-	store_close(s);
+	record_close(s);
 	if (rc != NL_OK)
 		return cli_fail(&err);
 	printf("Backed up %s to %s: encrypted with the same passphrase; every page "

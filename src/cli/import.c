@@ -202,7 +202,7 @@ static int run_patients(struct cli *c, int argc, char **argv)
 	struct import_rows rows = { 0 };
 	struct nl_err err = { 0 };
 	const char *who = NULL, *path;
-	struct store *s = NULL;
+	struct record *s = NULL;
 	int64_t first = 0, id = 0;
 	char *buf = NULL, detail[512];
 	size_t len, added = 0;
@@ -217,7 +217,7 @@ static int run_patients(struct cli *c, int argc, char **argv)
 	if (optind + 1 != argc)
 		return cli_usage_error(c, "give one CSV file (or - for standard input)");
 	path = argv[optind];
-	out_practitioner(who);
+	out_practitioner(c, who);
 	rc = read_all(path, &buf, &len, &err);
 	if (rc == NL_OK)
 		rc = parse_rows(buf, len, &rows, &err);
@@ -246,7 +246,7 @@ static int run_patients(struct cli *c, int argc, char **argv)
 		rc = record_commit(s, &err);
 	else if (s)
 		record_rollback(s);
-	store_close(s);
+	record_close(s);
 	for (size_t i = 0; i < rows.n; i++)
 		record_patient_free(&rows.p[i]);
 	free(rows.p);

@@ -178,15 +178,16 @@ int out_strv_add(char ***v, size_t *n, const char *s, struct nl_err *err)
 	return NL_OK;
 }
 
-const char *out_today(const char *opt, char buf[11], struct nl_err *err)
+const char *out_today(struct cli *c, const char *opt, char buf[11], struct nl_err *err)
 {
 	const char *env = getenv("NEEDLELOG_TODAY");
 	const char *given = opt ? opt : (env && *env ? env : NULL);
 
 	if (!given) {
-		check_today_utc(buf);
+		check_today_local(buf);
 		return buf;
 	}
+	c->today = given;
 	if (!check_date_valid(given)) {
 		nl_error(err, NL_EDATA, "%s: '%s' is not a date: use YYYY-MM-DD",
 			 opt ? "--today" : "NEEDLELOG_TODAY", given);
@@ -196,7 +197,7 @@ const char *out_today(const char *opt, char buf[11], struct nl_err *err)
 	return buf;
 }
 
-const char *out_practitioner(const char *opt)
+const char *out_practitioner(struct cli *c, const char *opt)
 {
 	const char *who = opt && *opt ? opt : getenv("NEEDLELOG_PRACTITIONER");
 
@@ -204,7 +205,7 @@ const char *out_practitioner(const char *opt)
 		who = getenv("USER");
 	if (who && !*who)
 		who = NULL;
-	audit_set_actor(who);
+	c->who = who;
 	return who;
 }
 

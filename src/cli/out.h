@@ -61,10 +61,10 @@ int out_strv_add(char ***v, size_t *n, const char *s, struct nl_err *err);
 
 /* Today: opt (--today), else $NEEDLELOG_TODAY, else the UTC date. NULL
  * with err (NL_EDATA) when the given date is not a real date. */
-const char *out_today(const char *opt, char buf[11], struct nl_err *err);
+const char *out_today(struct cli *c, const char *opt, char buf[11], struct nl_err *err);
 /* The practitioner: opt, else $NEEDLELOG_PRACTITIONER, else $USER (NULL
  * when none); also set as the audit actor. */
-const char *out_practitioner(const char *opt);
+const char *out_practitioner(struct cli *c, const char *opt);
 
 /* "needlelog: warning: MESSAGE" on stderr, one line each. */
 void out_warnings(const struct nl_warning *w, size_t n);

@@ -288,7 +288,7 @@ static int run_add(struct cli *c, int argc, char **argv)
 	struct nl_err err = { 0 };
 	struct pending_opt *po = NULL;
 	const char *who = NULL, *today_opt = NULL, *today;
-	struct store *s = NULL;
+	struct record *s = NULL;
 	char tbuf[11];
 	int64_t id = 0;
 	size_t n;
@@ -301,13 +301,13 @@ static int run_add(struct cli *c, int argc, char **argv)
 		rc = cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	today = out_today(today_opt, tbuf, &err);
+	today = out_today(c, today_opt, tbuf, &err);
 	rc = today ? apply_opts(&p, po, n, today, &err) : err.status;
 	if (rc == NL_OK && !p.name) {
 		rc = cli_usage_error(c, "--name is required");
 		goto out;
 	}
-	out_practitioner(who);
+	out_practitioner(c, who);
 	if (rc == NL_OK)
 		rc = cli_open(c, &s, &err);
 	if (rc == NL_OK)
@@ -316,7 +316,7 @@ static int run_add(struct cli *c, int argc, char **argv)
 	if (rc == EX_OK)
 		printf("%lld\n", (long long)id);
 out:
-	store_close(s);
+	record_close(s);
 	record_patient_free(&p);
 	free(po);
 	return rc;
@@ -328,7 +328,7 @@ static int run_edit(struct cli *c, int argc, char **argv)
 	struct nl_err err = { 0 };
 	struct pending_opt *po = NULL;
 	const char *who = NULL, *today_opt = NULL, *today;
-	struct store *s = NULL;
+	struct record *s = NULL;
 	char tbuf[11];
 	int64_t id;
 	size_t n;
@@ -341,8 +341,8 @@ static int run_edit(struct cli *c, int argc, char **argv)
 		rc = cli_usage_error(c, "nothing to change: give at least one field");
 		goto out;
 	}
-	out_practitioner(who);
-	today = out_today(today_opt, tbuf, &err);
+	out_practitioner(c, who);
+	today = out_today(c, today_opt, tbuf, &err);
 	rc = today ? cli_open(c, &s, &err) : err.status;
 	if (rc == NL_OK)
 		rc = record_patient_get(s, id, &p, &err);
@@ -354,7 +354,7 @@ static int run_edit(struct cli *c, int argc, char **argv)
 	if (rc == EX_OK)
 		printf("Patient #%lld updated\n", (long long)id);
 out:
-	store_close(s);
+	record_close(s);
 	record_patient_free(&p);
 	free(po);
 	return rc;
@@ -368,7 +368,7 @@ static int run_archive(struct cli *c, int argc, char **argv)
 	};
 	struct nl_err err = { 0 };
 	const char *who = NULL;
-	struct store *s = NULL;
+	struct record *s = NULL;
 	bool undo = false;
 	int64_t id;
 	int opt, rc;
@@ -383,11 +383,11 @@ static int run_archive(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = out_positional_id(c, argc, argv, "patient", &id)) >= 0)
 		return rc;
-	out_practitioner(who);
+	out_practitioner(c, who);
 	rc = cli_open(c, &s, &err);
 	if (rc == NL_OK)
 		rc = record_patient_archive(s, id, !undo, &err);
-	store_close(s);
+	record_close(s);
 	if (rc != NL_OK)
 		return cli_fail(&err);
 	printf(undo ? "Patient #%lld restored\n"
@@ -458,7 +458,7 @@ static int run_list(struct cli *c, int argc, char **argv)
 	enum out_format fmt = OUT_TEXT;
 	struct nl_err err = { 0 };
 	const char *search = NULL;
-	struct store *s = NULL;
+	struct record *s = NULL;
 	bool all = false;
 	size_t n = 0;
 	int opt, rc;
@@ -480,7 +480,7 @@ static int run_list(struct cli *c, int argc, char **argv)
 	rc = cli_open(c, &s, &err);
 	if (rc == NL_OK)
 		rc = record_patient_list(s, search, all, &rows, &n, &err);
-	store_close(s);
+	record_close(s);
 	if (rc != NL_OK)
 		return cli_fail(&err);
 	rc = print_list(rows, n, fmt, all);
@@ -659,7 +659,7 @@ static int run_show(struct cli *c, int argc, char **argv)
 	enum out_format fmt = OUT_TEXT;
 	struct nl_err err = { 0 };
 	const char *today_opt = NULL, *today;
-	struct store *s = NULL;
+	struct record *s = NULL;
 	char tbuf[11];
 	size_t nsr = 0;
 	int64_t id;
@@ -676,7 +676,7 @@ static int run_show(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = out_positional_id(c, argc, argv, "patient", &id)) >= 0)
 		return rc;
-	today = out_today(today_opt, tbuf, &err);
+	today = out_today(c, today_opt, tbuf, &err);
 	rc = today ? cli_open(c, &s, &err) : err.status;
 	if (rc == NL_OK)
 		rc = record_patient_get(s, id, &p, &err);
@@ -686,7 +686,7 @@ static int run_show(struct cli *c, int argc, char **argv)
 		rc = nl_error(&err, NL_ENOMEM, "out of memory");
 	for (size_t i = 0; rc == NL_OK && i < nsr; i++)
 		due[i].ok = progress_series(s, sr[i].id, today, &due[i].prog, NULL) == NL_OK;
-	store_close(s);
+	record_close(s);
 	if (rc != NL_OK)
 		rc = cli_fail(&err);
 	else if (fmt == OUT_JSON)

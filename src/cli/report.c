@@ -63,7 +63,7 @@ static int run_progress(struct cli *c, int argc, char **argv)
 	struct nl_series sr = { 0 };
 	struct nl_patient pt = { 0 };
 	struct nl_err err = { 0 };
-	struct store *s = NULL;
+	struct record *s = NULL;
 	const char *today;
 	char tbuf[11];
 	bool have = false;
@@ -73,7 +73,7 @@ static int run_progress(struct cli *c, int argc, char **argv)
 	if ((rc = parse(c, argc, argv, opts, OUT_TEXT | OUT_JSON, &o)) >= 0 ||
 	    (rc = out_positional_id(c, argc, argv, "series", &id)) >= 0)
 		return rc;
-	today = out_today(o.today, tbuf, &err);
+	today = out_today(c, o.today, tbuf, &err);
 	rc = today ? cli_open(c, &s, &err) : err.status;
 	if (rc == NL_OK)
 		rc = record_series_get(s, id, &sr, &err);
@@ -81,7 +81,7 @@ static int run_progress(struct cli *c, int argc, char **argv)
 		rc = record_patient_get(s, sr.patient_id, &pt, &err);
 	if (rc == NL_OK)
 		have = (rc = progress_series(s, id, today, &p, &err)) == NL_OK;
-	store_close(s);
+	record_close(s);
 	if (rc != NL_OK) {
 		rc = cli_fail(&err);
 	} else if (o.fmt == OUT_JSON) {
@@ -168,7 +168,7 @@ static int run_due(struct cli *c, int argc, char **argv)
 	struct report_opts o = { 0 };
 	struct nl_due *rows = NULL;
 	struct nl_err err = { 0 };
-	struct store *s = NULL;
+	struct record *s = NULL;
 	const char *today;
 	char tbuf[11];
 	int within = 0, rc;
@@ -179,11 +179,11 @@ static int run_due(struct cli *c, int argc, char **argv)
 	if (optind != argc)
 		return cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
 	rc = o.within ? out_parse_int("--within", o.within, 0, 3650, &within, &err) : NL_OK;
-	today = rc == NL_OK ? out_today(o.today, tbuf, &err) : NULL;
+	today = rc == NL_OK ? out_today(c, o.today, tbuf, &err) : NULL;
 	rc = today ? cli_open(c, &s, &err) : err.status;
 	if (rc == NL_OK)
 		rc = progress_due_list(s, today, within, &rows, &n, &err);
-	store_close(s);
+	record_close(s);
 	if (rc != NL_OK)
 		return cli_fail(&err);
 	rc = print_due(rows, n, o.fmt, today);
@@ -380,7 +380,7 @@ static int run_audit(struct cli *c, int argc, char **argv)
 	struct report_opts o = { 0 };
 	struct nl_audit *rows = NULL;
 	struct nl_err err = { 0 };
-	struct store *s = NULL;
+	struct record *s = NULL;
 	struct out_table t;
 	int64_t eid = 0;
 	int limit = 50, rc;
@@ -401,7 +401,7 @@ static int run_audit(struct cli *c, int argc, char **argv)
 		rc = cli_open(c, &s, &err);
 	if (rc == NL_OK)
 		rc = audit_list(s, (size_t)limit, o.entity, eid, &rows, &n, &err);
-	store_close(s);
+	record_close(s);
 	if (rc != NL_OK)
 		return cli_fail(&err);
 	if (o.fmt == OUT_JSON) {

@@ -117,7 +117,7 @@ static int run_add(struct cli *c, int argc, char **argv)
 	struct series_opts o = { 0 };
 	struct nl_series sr = { 0 };
 	struct nl_err err = { 0 };
-	struct store *s = NULL;
+	struct record *s = NULL;
 	char today[11];
 	int64_t id = 0;
 	int rc, st;
@@ -138,9 +138,9 @@ static int run_add(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = out_parse_id(c, "--patient", o.patient, &sr.patient_id)) >= 0)
 		goto out;
-	out_practitioner(o.who);
+	out_practitioner(c, o.who);
 	rc = sr.start_date ? NL_OK
-	     : out_today(NULL, today, &err) ? set_str(&sr.start_date, today, &err) : err.status;
+	     : out_today(c, NULL, today, &err) ? set_str(&sr.start_date, today, &err) : err.status;
 	if (rc == NL_OK)
 		rc = cli_open(c, &s, &err);
 	if (rc == NL_OK)
@@ -149,7 +149,7 @@ static int run_add(struct cli *c, int argc, char **argv)
 	if (rc == EX_OK)
 		printf("%lld\n", (long long)id);
 out:
-	store_close(s);
+	record_close(s);
 	record_series_free(&sr);
 	return rc;
 }
@@ -163,7 +163,7 @@ static int run_edit(struct cli *c, int argc, char **argv)
 	struct series_opts o = { 0 };
 	struct nl_series sr = { 0 }, scratch = { 0 };
 	struct nl_err err = { 0 };
-	struct store *s = NULL;
+	struct record *s = NULL;
 	int64_t id;
 	int rc, st;
 
@@ -180,7 +180,7 @@ static int run_edit(struct cli *c, int argc, char **argv)
 		rc = cli_usage_error(c, "nothing to change: give at least one field");
 		goto out;
 	}
-	out_practitioner(o.who);
+	out_practitioner(c, o.who);
 	rc = cli_open(c, &s, &err);
 	if (rc == NL_OK)
 		rc = record_series_get(s, id, &sr, &err);
@@ -195,7 +195,7 @@ static int run_edit(struct cli *c, int argc, char **argv)
 	if (rc == EX_OK)
 		printf("Series #%lld updated\n", (long long)id);
 out:
-	store_close(s);
+	record_close(s);
 	record_series_free(&sr);
 	record_series_free(&scratch);
 	return rc;
@@ -307,7 +307,7 @@ static int run_show(struct cli *c, int argc, char **argv)
 	enum out_format fmt = OUT_TEXT;
 	struct nl_err err = { 0 };
 	const char *today_opt = NULL, *today;
-	struct store *s = NULL;
+	struct record *s = NULL;
 	char tbuf[11];
 	size_t nses = 0;
 	bool have_prog = false;
@@ -325,7 +325,7 @@ static int run_show(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = out_positional_id(c, argc, argv, "series", &id)) >= 0)
 		return rc;
-	today = out_today(today_opt, tbuf, &err);
+	today = out_today(c, today_opt, tbuf, &err);
 	rc = today ? cli_open(c, &s, &err) : err.status;
 	if (rc == NL_OK)
 		rc = record_series_get(s, id, &sr, &err);
@@ -335,7 +335,7 @@ static int run_show(struct cli *c, int argc, char **argv)
 		rc = record_session_list(s, id, true, &ses, &nses, &err);
 	if (rc == NL_OK)
 		have_prog = (rc = progress_series(s, id, today, &prog, &err)) == NL_OK;
-	store_close(s);
+	record_close(s);
 	if (rc != NL_OK)
 		rc = cli_fail(&err);
 	else if (fmt == OUT_JSON)

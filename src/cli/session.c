@@ -207,7 +207,7 @@ static int run_add(struct cli *c, int argc, char **argv)
 	struct nl_warning *w = NULL;
 	struct session_opts o = { 0 };
 	struct nl_err err = { 0 };
-	struct store *s = NULL;
+	struct record *s = NULL;
 	const char *who;
 	char today[11];
 	size_t nw = 0;
@@ -230,10 +230,10 @@ static int run_add(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = out_parse_id(c, "--series", o.series, &ses.series_id)) >= 0)
 		goto out;
-	who = out_practitioner(o.who);
+	who = out_practitioner(c, o.who);
 	rc = set_str(&ses.practitioner, who, &err);
 	if (rc == NL_OK && !ses.date)
-		rc = out_today(NULL, today, &err) ? set_str(&ses.date, today, &err) : err.status;
+		rc = out_today(c, NULL, today, &err) ? set_str(&ses.date, today, &err) : err.status;
 	if (rc == NL_OK && o.sign && !ses.practitioner)
 		rc = nl_error(&err, NL_EUSAGE,
 			      "--sign needs a practitioner: give --practitioner NAME or set NEEDLELOG_PRACTITIONER");
@@ -248,7 +248,7 @@ static int run_add(struct cli *c, int argc, char **argv)
 	}
 out:
 	record_warnings_free(w, nw);
-	store_close(s);
+	record_close(s);
 	record_session_free(&ses);
 	return rc;
 }
@@ -264,7 +264,7 @@ static int run_amend(struct cli *c, int argc, char **argv)
 	struct nl_warning *w = NULL;
 	struct session_opts o = { 0 };
 	struct nl_err err = { 0 };
-	struct store *s = NULL;
+	struct record *s = NULL;
 	const char *who;
 	int64_t id, aid = 0;
 	size_t nw = 0;
@@ -286,7 +286,7 @@ static int run_amend(struct cli *c, int argc, char **argv)
 		rc = cli_usage_error(c, "nothing to amend: give at least one field");
 		goto out;
 	}
-	who = out_practitioner(o.who);
+	who = out_practitioner(c, o.who);
 	rc = cli_open(c, &s, &err);
 	if (rc == NL_OK)
 		rc = record_session_get(s, id, &v, &err);
@@ -307,7 +307,7 @@ static int run_amend(struct cli *c, int argc, char **argv)
 	}
 out:
 	record_warnings_free(w, nw);
-	store_close(s);
+	record_close(s);
 	record_session_view_free(&v);
 	record_session_free(&ses);
 	record_session_free(&scratch);
@@ -319,7 +319,7 @@ static int run_sign(struct cli *c, int argc, char **argv)
 	static const struct option opts[] = { CLI_COMMON_OPTIONS, OUT_PRACTITIONER_OPTION, { 0 } };
 	struct nl_session_view v = { 0 };
 	struct nl_err err = { 0 };
-	struct store *s = NULL;
+	struct record *s = NULL;
 	const char *opt_who = NULL, *by;
 	int64_t id;
 	int opt, rc;
@@ -332,7 +332,7 @@ static int run_sign(struct cli *c, int argc, char **argv)
 	}
 	if ((rc = out_positional_id(c, argc, argv, "session", &id)) >= 0)
 		return rc;
-	by = out_practitioner(opt_who);
+	by = out_practitioner(c, opt_who);
 	rc = cli_open(c, &s, &err);
 	if (rc == NL_OK)
 		rc = record_session_get(s, id, &v, &err);
@@ -345,7 +345,7 @@ static int run_sign(struct cli *c, int argc, char **argv)
 	record_session_view_free(&v);
 	if (rc == NL_OK)
 		rc = record_session_get(s, id, &v, &err);
-	store_close(s);
+	record_close(s);
 	if (rc != NL_OK) {
 		record_session_view_free(&v);
 		return cli_fail(&err);
@@ -366,7 +366,7 @@ static int run_void(struct cli *c, int argc, char **argv)
 	};
 	struct nl_err err = { 0 };
 	const char *who = NULL, *reason = NULL;
-	struct store *s = NULL;
+	struct record *s = NULL;
 	int64_t id;
 	int opt, rc;
 
@@ -382,11 +382,11 @@ static int run_void(struct cli *c, int argc, char **argv)
 		return rc;
 	if (!reason || !*reason)
 		return cli_usage_error(c, "--reason TEXT is required: say why the session is voided");
-	who = out_practitioner(who);
+	who = out_practitioner(c, who);
 	rc = cli_open(c, &s, &err);
 	if (rc == NL_OK)
 		rc = record_session_void(s, id, reason, who, &err);
-	store_close(s);
+	record_close(s);
 	if (rc != NL_OK)
 		return cli_fail(&err);
 	printf("Session #%lld voided; it stays readable and leaves the progress\n",
@@ -540,7 +540,7 @@ static int run_show(struct cli *c, int argc, char **argv)
 	struct nl_patient p = { 0 };
 	enum out_format fmt = OUT_TEXT;
 	struct nl_err err = { 0 };
-	struct store *s = NULL;
+	struct record *s = NULL;
 	char hash[65] = "", *canon = NULL;
 	int64_t id;
 	int opt, rc;
@@ -566,7 +566,7 @@ static int run_show(struct cli *c, int argc, char **argv)
 	if (rc == NL_OK && v.original.is_signed &&
 	    record_session_canonical(s, id, &canon, hash, NULL) != NL_OK)
 		hash[0] = '\0';
-	store_close(s);
+	record_close(s);
 	free(canon);
 	if (rc != NL_OK)
 		rc = cli_fail(&err);

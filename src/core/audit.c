@@ -5,25 +5,12 @@
 #include "core.h"
 #include "needlelog/audit.h"
 
-static char *actor;
-
-void audit_set_actor(const char *who)
-{
-	free(actor);
-	actor = core_opt(who) ? strdup(who) : NULL;
-}
-
-const char *audit_actor(void)
-{
-	return actor;
-}
-
 static const char *const actions[] = {
 	AUDIT_CREATE, AUDIT_CHANGE, AUDIT_SIGN, AUDIT_AMEND, AUDIT_VOID, AUDIT_ARCHIVE,
 	AUDIT_UNARCHIVE, AUDIT_EXPORT, AUDIT_BACKUP, AUDIT_IMPORT,
 };
 
-int audit_add(struct store *s, const char *action, const char *entity,
+int audit_add(struct record *s, const char *action, const char *entity,
 	      int64_t entity_id, const char *who, const char *detail,
 	      struct nl_err *err)
 {
@@ -52,7 +39,7 @@ void audit_list_free(struct nl_audit *rows, size_t n)
 	free(rows);
 }
 
-int audit_list(struct store *s, size_t limit, const char *entity, int64_t entity_id,
+int audit_list(struct record *s, size_t limit, const char *entity, int64_t entity_id,
 	       struct nl_audit **out, size_t *n, struct nl_err *err)
 {
 	struct nl_audit *rows = NULL;

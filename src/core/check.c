@@ -146,12 +146,12 @@ int check_date_diff(const char *from, const char *to, int *days,
 	return rc;
 }
 
-void check_today_utc(char out[11])
+void check_today_local(char out[11])
 {
 	time_t t = time(NULL);
 	struct tm tm;
 
-	gmtime_r(&t, &tm);
+	localtime_r(&t, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 

@@ -17,6 +17,26 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* ---- the record handle ------------------------------------------------ */
+#define CORE_NEST_MAX 16
+
+/* What record.h calls struct record: the store and everything a face used
+ * to keep in process globals. */
+struct record {
+	struct store *store;
+	char *actor;            /* the audit "who" when a call names none */
+	char *practice;         /* the practice name for summaries, or NULL */
+	char fixed_today[11];   /* "" = the machine's local date */
+	char today[11];         /* what record_today last returned */
+	int depth;              /* open core transactions */
+	bool nested[CORE_NEST_MAX]; /* each: a savepoint inside another */
+};
+
+static inline sqlite3 *core_db(struct record *r)
+{
+	return store_db(r->store);
+}
+
 /* ---- strings --------------------------------------------------------- */
 /* strdup that passes NULL through; *oom set on failure when given. */
 char *core_strdup(const char *s, bool *oom);
@@ -33,16 +53,16 @@ int core_grow(void **v, size_t *cap, size_t want, size_t size);
 
 /* ---- SQL ------------------------------------------------------------- */
 /* PRAGMA foreign_keys=ON, then BEGIN IMMEDIATE. */
-int core_begin(struct store *s, struct nl_err *err);
-int core_commit(struct store *s, struct nl_err *err);
-void core_rollback(struct store *s);
+int core_begin(struct record *s, struct nl_err *err);
+int core_commit(struct record *s, struct nl_err *err);
+void core_rollback(struct record *s);
 /* Ends a write: commit when rc is NL_OK, else roll back; returns rc (or the
  * commit's failure). */
-int core_end(struct store *s, int rc, struct nl_err *err);
-int core_prepare(struct store *s, const char *sql, sqlite3_stmt **st,
+int core_end(struct record *s, int rc, struct nl_err *err);
+int core_prepare(struct record *s, const char *sql, sqlite3_stmt **st,
 		 struct nl_err *err);
 /* Maps the connection's current error for what. */
-int core_sql_error(struct store *s, const char *what, struct nl_err *err);
+int core_sql_error(struct record *s, const char *what, struct nl_err *err);
 /* Binds text (NULL/"" as NULL), an int (none as NULL), an id. */
 int core_bind_text(sqlite3_stmt *st, int i, const char *v);
 int core_bind_int(sqlite3_stmt *st, int i, int v, int none);
@@ -50,18 +70,18 @@ int core_bind_int(sqlite3_stmt *st, int i, int v, int none);
 char *core_col_text(sqlite3_stmt *st, int col, bool *oom);
 int core_col_int(sqlite3_stmt *st, int col, int none);
 /* Steps st to SQLITE_DONE and finalizes it. */
-int core_exec_stmt(struct store *s, sqlite3_stmt *st, const char *what,
+int core_exec_stmt(struct record *s, sqlite3_stmt *st, const char *what,
 		   struct nl_err *err);
 /* Whether row id exists in table (one of our table names). */
-int core_exists(struct store *s, const char *table, int64_t id, bool *yes,
+int core_exists(struct record *s, const char *table, int64_t id, bool *yes,
 		struct nl_err *err);
 
 /* The audit row, inside the caller's transaction. detail may be NULL. */
-int core_audit(struct store *s, const char *action, const char *entity,
+int core_audit(struct record *s, const char *action, const char *entity,
 	       int64_t id, const char *who, const char *detail,
 	       struct nl_err *err);
 /* Same, with detail as JSON (taken: json_decref'd here; NULL allowed). */
-int core_audit_json(struct store *s, const char *action, const char *entity,
+int core_audit_json(struct record *s, const char *action, const char *entity,
 		    int64_t id, const char *who, json_t *detail,
 		    struct nl_err *err);
 
@@ -125,7 +145,7 @@ struct core_due_row {
 	char next_due[11];    /* "" when complete */
 };
 /* Every series (patient_id 0) or one patient's, with its due facts. */
-int core_due_rows(struct store *s, int64_t patient_id, struct core_due_row **rows,
+int core_due_rows(struct record *s, int64_t patient_id, struct core_due_row **rows,
 		  size_t *n, struct nl_err *err);
 void core_due_rows_free(struct core_due_row *rows, size_t n);
 /* A live session's effective date: its latest amended date, else its own

@@ -6,7 +6,7 @@
 #include "needlelog/check.h"
 #include "needlelog/draft.h"
 
-int draft_save(struct store *s, int64_t series_id, const char *text, struct nl_err *err)
+int draft_save(struct record *s, int64_t series_id, const char *text, struct nl_err *err)
 {
 	sqlite3_stmt *st;
 	bool exists;
@@ -37,7 +37,7 @@ int draft_save(struct store *s, int64_t series_id, const char *text, struct nl_e
 	return core_end(s, rc, err);
 }
 
-int draft_load(struct store *s, int64_t series_id, char **text, char **saved_at,
+int draft_load(struct record *s, int64_t series_id, char **text, char **saved_at,
 	       struct nl_err *err)
 {
 	sqlite3_stmt *st;
@@ -73,7 +73,7 @@ int draft_load(struct store *s, int64_t series_id, char **text, char **saved_at,
 	return NL_OK;
 }
 
-int draft_delete(struct store *s, int64_t series_id, struct nl_err *err)
+int draft_delete(struct record *s, int64_t series_id, struct nl_err *err)
 {
 	sqlite3_stmt *st;
 	int rc = core_prepare(s, "DELETE FROM draft WHERE series_id = ?", &st, err);
@@ -84,7 +84,7 @@ int draft_delete(struct store *s, int64_t series_id, struct nl_err *err)
 	return core_exec_stmt(s, st, "deleting the draft", err);
 }
 
-int draft_list(struct store *s, int64_t **ids, size_t *n, struct nl_err *err)
+int draft_list(struct record *s, int64_t **ids, size_t *n, struct nl_err *err)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;

@@ -46,7 +46,7 @@ static int bind_patient(sqlite3_stmt *st, const struct nl_patient *p)
 	return core_bind_text(st, 9, p->notes);
 }
 
-static int write_flags(struct store *s, int64_t id, const struct nl_patient *p,
+static int write_flags(struct record *s, int64_t id, const struct nl_patient *p,
 		       struct nl_err *err)
 {
 	sqlite3_stmt *st;
@@ -72,7 +72,7 @@ static int write_flags(struct store *s, int64_t id, const struct nl_patient *p,
 	return rc;
 }
 
-int record_patient_add(struct store *s, const struct nl_patient *in, int64_t *id,
+int record_patient_add(struct record *s, const struct nl_patient *in, int64_t *id,
 		       struct nl_err *err)
 {
 	sqlite3_stmt *st;
@@ -92,7 +92,7 @@ int record_patient_add(struct store *s, const struct nl_patient *in, int64_t *id
 		rc = core_exec_stmt(s, st, "adding the patient", err);
 	}
 	if (rc == NL_OK) {
-		new_id = sqlite3_last_insert_rowid(store_db(s));
+		new_id = sqlite3_last_insert_rowid(core_db(s));
 		rc = write_flags(s, new_id, in, err);
 	}
 	if (rc == NL_OK)
@@ -104,7 +104,7 @@ int record_patient_add(struct store *s, const struct nl_patient *in, int64_t *id
 	return rc;
 }
 
-static int read_flags(struct store *s, struct nl_patient *p, struct nl_err *err)
+static int read_flags(struct record *s, struct nl_patient *p, struct nl_err *err)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
@@ -136,7 +136,7 @@ static int read_flags(struct store *s, struct nl_patient *p, struct nl_err *err)
 	return NL_OK;
 }
 
-int record_patient_get(struct store *s, int64_t id, struct nl_patient *out,
+int record_patient_get(struct record *s, int64_t id, struct nl_patient *out,
 		       struct nl_err *err)
 {
 	sqlite3_stmt *st;
@@ -177,7 +177,7 @@ int record_patient_get(struct store *s, int64_t id, struct nl_patient *out,
 	return rc;
 }
 
-int record_patient_edit(struct store *s, const struct nl_patient *in,
+int record_patient_edit(struct record *s, const struct nl_patient *in,
 			struct nl_err *err)
 {
 	struct nl_patient old;
@@ -218,7 +218,7 @@ int record_patient_edit(struct store *s, const struct nl_patient *in,
 	return core_end(s, rc, err);
 }
 
-int record_patient_archive(struct store *s, int64_t id, bool archived,
+int record_patient_archive(struct record *s, int64_t id, bool archived,
 			   struct nl_err *err)
 {
 	sqlite3_stmt *st;
@@ -349,7 +349,7 @@ static int sort_by_name(struct nl_patient_summary *rows, size_t n)
 }
 
 /* Attaches each patient's soonest-due active series. */
-static int attach_series(struct store *s, struct nl_patient_summary *rows, size_t n,
+static int attach_series(struct record *s, struct nl_patient_summary *rows, size_t n,
 			 struct nl_err *err)
 {
 	struct core_due_row *due;
@@ -383,7 +383,7 @@ static int attach_series(struct store *s, struct nl_patient_summary *rows, size_
 	return NL_OK;
 }
 
-int record_patient_list(struct store *s, const char *search, bool include_archived,
+int record_patient_list(struct record *s, const char *search, bool include_archived,
 			struct nl_patient_summary **out, size_t *n, struct nl_err *err)
 {
 	struct nl_patient_summary *rows = NULL;

@@ -33,7 +33,7 @@ void core_due_rows_free(struct core_due_row *rows, size_t n)
 	free(rows);
 }
 
-int core_due_rows(struct store *s, int64_t patient_id, struct core_due_row **out,
+int core_due_rows(struct record *s, int64_t patient_id, struct core_due_row **out,
 		  size_t *n, struct nl_err *err)
 {
 	struct core_due_row *rows = NULL;
@@ -340,7 +340,7 @@ static int session_rows(struct nl_progress *p, const struct nl_session *ses, siz
 	return 0;
 }
 
-int progress_series(struct store *s, int64_t series_id, const char *today,
+int progress_series(struct record *s, int64_t series_id, const char *today,
 		    struct nl_progress *out, struct nl_err *err)
 {
 	struct nl_series sr;
@@ -405,7 +405,7 @@ static int due_cmp(const void *a, const void *b)
 	return c ? c : (x->series_id > y->series_id) - (x->series_id < y->series_id);
 }
 
-int progress_due_list(struct store *s, const char *today, int within_days,
+int progress_due_list(struct record *s, const char *today, int within_days,
 		      struct nl_due **out, size_t *n, struct nl_err *err)
 {
 	struct core_due_row *rows;

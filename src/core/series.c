@@ -41,16 +41,17 @@ struct series_values {
 	char today[11];
 };
 
-static void series_values(const struct nl_series *in, struct series_values *v)
+static void series_values(struct record *s, const struct nl_series *in,
+			  struct series_values *v)
 {
 	v->planned = in->planned ? in->planned : VOCAB_PLANNED_DEFAULT;
 	v->interval = in->interval_days ? in->interval_days : VOCAB_INTERVAL_DEFAULT;
-	check_today_utc(v->today);
+	snprintf(v->today, sizeof(v->today), "%s", record_today(s));
 	v->start = core_opt(in->start_date) ? in->start_date : v->today;
 	v->status = core_opt(in->status) ? in->status : VOCAB_STATUS_ACTIVE;
 }
 
-static int write_children(struct store *s, int64_t id, const struct nl_series *in,
+static int write_children(struct record *s, int64_t id, const struct nl_series *in,
 			  struct nl_err *err)
 {
 	static const char *const clear[] = {
@@ -87,7 +88,7 @@ static int write_children(struct store *s, int64_t id, const struct nl_series *i
 	return rc;
 }
 
-int record_series_add(struct store *s, const struct nl_series *in, int64_t *id,
+int record_series_add(struct record *s, const struct nl_series *in, int64_t *id,
 		      struct nl_err *err)
 {
 	struct series_values v;
@@ -99,7 +100,7 @@ int record_series_add(struct store *s, const struct nl_series *in, int64_t *id,
 
 	if (rc != NL_OK || (rc = core_begin(s, err)) != NL_OK)
 		return rc;
-	series_values(in, &v);
+	series_values(s, in, &v);
 	check_now_utc(now);
 	rc = core_exists(s, "patient", in->patient_id, &exists, err);
 	if (rc == NL_OK && !exists)
@@ -120,7 +121,7 @@ int record_series_add(struct store *s, const struct nl_series *in, int64_t *id,
 		rc = core_exec_stmt(s, st, "adding the series", err);
 	}
 	if (rc == NL_OK) {
-		new_id = sqlite3_last_insert_rowid(store_db(s));
+		new_id = sqlite3_last_insert_rowid(core_db(s));
 		rc = write_children(s, new_id, in, err);
 	}
 	if (rc == NL_OK)
@@ -135,7 +136,7 @@ int record_series_add(struct store *s, const struct nl_series *in, int64_t *id,
 	return rc;
 }
 
-static int read_children(struct store *s, struct nl_series *sr, struct nl_err *err)
+static int read_children(struct record *s, struct nl_series *sr, struct nl_err *err)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
@@ -196,7 +197,7 @@ static void read_row(sqlite3_stmt *st, struct nl_series *sr, bool *oom)
 	sr->updated_at = core_col_text(st, 9, oom);
 }
 
-int record_series_get(struct store *s, int64_t id, struct nl_series *out,
+int record_series_get(struct record *s, int64_t id, struct nl_series *out,
 		      struct nl_err *err)
 {
 	sqlite3_stmt *st;
@@ -221,7 +222,7 @@ int record_series_get(struct store *s, int64_t id, struct nl_series *out,
 	return rc;
 }
 
-int record_series_list(struct store *s, int64_t patient_id, struct nl_series **out,
+int record_series_list(struct record *s, int64_t patient_id, struct nl_series **out,
 		       size_t *n, struct nl_err *err)
 {
 	struct nl_series *rows = NULL;
@@ -266,7 +267,7 @@ int record_series_list(struct store *s, int64_t patient_id, struct nl_series **o
 	return NL_OK;
 }
 
-int record_series_edit(struct store *s, const struct nl_series *in, struct nl_err *err)
+int record_series_edit(struct record *s, const struct nl_series *in, struct nl_err *err)
 {
 	struct nl_series old, now_vals;
 	struct series_values v;

@@ -141,7 +141,7 @@ int record_session_copy(struct nl_session *dst, const struct nl_session *src,
 
 /* ---- reading ---------------------------------------------------------------- */
 
-static int read_areas(struct store *s, struct nl_session *ses, bool *oom,
+static int read_areas(struct record *s, struct nl_session *ses, bool *oom,
 		      struct nl_err *err)
 {
 	sqlite3_stmt *st;
@@ -169,7 +169,7 @@ static int read_areas(struct store *s, struct nl_session *ses, bool *oom,
 	return *oom || rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the areas", err);
 }
 
-static int read_products(struct store *s, struct nl_session *ses, bool *oom,
+static int read_products(struct record *s, struct nl_session *ses, bool *oom,
 			 struct nl_err *err)
 {
 	sqlite3_stmt *st;
@@ -193,7 +193,7 @@ static int read_products(struct store *s, struct nl_session *ses, bool *oom,
 	return *oom || rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the products", err);
 }
 
-static int read_scores(struct store *s, struct nl_session *ses, bool *oom,
+static int read_scores(struct record *s, struct nl_session *ses, bool *oom,
 		       struct nl_err *err)
 {
 	sqlite3_stmt *st;
@@ -219,7 +219,7 @@ static int read_scores(struct store *s, struct nl_session *ses, bool *oom,
 }
 
 /* Warnings of the session itself (amendment 0) or of one amendment. */
-static int read_warnings(struct store *s, int64_t session_id, int64_t amendment_id,
+static int read_warnings(struct record *s, int64_t session_id, int64_t amendment_id,
 			 struct nl_warning **w, size_t *n, bool *oom, struct nl_err *err)
 {
 	sqlite3_stmt *st;
@@ -239,7 +239,7 @@ static int read_warnings(struct store *s, int64_t session_id, int64_t amendment_
 	return *oom || rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the warnings", err);
 }
 
-static int read_original(struct store *s, int64_t id, struct nl_session *ses,
+static int read_original(struct record *s, int64_t id, struct nl_session *ses,
 			 struct nl_err *err)
 {
 	sqlite3_stmt *st;
@@ -311,7 +311,7 @@ static const struct core_field *session_field(const char *name)
 }
 
 /* Reads one amendment's changes and applies their new values to eff. */
-static int read_changes(struct store *s, struct nl_amendment *a, struct nl_session *eff,
+static int read_changes(struct record *s, struct nl_amendment *a, struct nl_session *eff,
 			bool *oom, struct nl_err *err)
 {
 	sqlite3_stmt *st;
@@ -344,7 +344,7 @@ static int read_changes(struct store *s, struct nl_amendment *a, struct nl_sessi
 	return *oom || rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading an amendment", err);
 }
 
-static int read_amendments(struct store *s, struct nl_session_view *v, struct nl_err *err)
+static int read_amendments(struct record *s, struct nl_session_view *v, struct nl_err *err)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
@@ -387,7 +387,7 @@ static int read_amendments(struct store *s, struct nl_session_view *v, struct nl
 	return rc;
 }
 
-int record_session_get(struct store *s, int64_t id, struct nl_session_view *out,
+int record_session_get(struct record *s, int64_t id, struct nl_session_view *out,
 		       struct nl_err *err)
 {
 	int rc;
@@ -421,7 +421,7 @@ static int session_cmp(const void *a, const void *b)
 	return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
-int record_session_list(struct store *s, int64_t series_id, bool include_voided,
+int record_session_list(struct record *s, int64_t series_id, bool include_voided,
 			struct nl_session **out, size_t *n, struct nl_err *err)
 {
 	struct nl_session *rows = NULL;
@@ -492,7 +492,7 @@ static void context_free(struct context *c)
 
 /* Loads what the warnings need for a session in series_id on date,
  * leaving self_id out. */
-static int context_load(struct store *s, int64_t series_id, const char *date,
+static int context_load(struct record *s, int64_t series_id, const char *date,
 			int64_t self_id, struct context *c, struct nl_err *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -529,7 +529,7 @@ static int context_load(struct store *s, int64_t series_id, const char *date,
 	return NL_OK;
 }
 
-static int warnings_for(struct store *s, int64_t series_id, const struct nl_session *ses,
+static int warnings_for(struct record *s, int64_t series_id, const struct nl_session *ses,
 			int64_t self_id, struct nl_warning **w, size_t *n, struct nl_err *err)
 {
 	struct context c;
@@ -549,7 +549,7 @@ static int warnings_for(struct store *s, int64_t series_id, const struct nl_sess
 	return rc;
 }
 
-int check_session_preview(struct store *s, const struct nl_session *ses, int64_t self_id,
+int check_session_preview(struct record *s, const struct nl_session *ses, int64_t self_id,
 			  struct nl_warning **w, size_t *n, struct nl_err *err)
 {
 	int rc = check_session(ses, err);
@@ -563,7 +563,7 @@ int check_session_preview(struct store *s, const struct nl_session *ses, int64_t
 
 /* ---- writing ------------------------------------------------------------------ */
 
-static int write_warnings(struct store *s, int64_t id, int64_t amendment_id,
+static int write_warnings(struct record *s, int64_t id, int64_t amendment_id,
 			  const struct nl_warning *w, size_t n, struct nl_err *err)
 {
 	int rc = NL_OK;
@@ -587,7 +587,7 @@ static int write_warnings(struct store *s, int64_t id, int64_t amendment_id,
 }
 
 /* Replaces areas, products, scores and the session's own warnings. */
-static int write_children(struct store *s, int64_t id, const struct nl_session *in,
+static int write_children(struct record *s, int64_t id, const struct nl_session *in,
 			  const struct nl_warning *w, size_t nw, struct nl_err *err)
 {
 	static const char *const clear[] = {
@@ -658,9 +658,9 @@ static void bind_fields(sqlite3_stmt *st, const struct nl_session *in)
 	core_bind_text(st, 12, in->notes);
 }
 
-static int sign_locked(struct store *s, int64_t id, const char *by, struct nl_err *err);
+static int sign_locked(struct record *s, int64_t id, const char *by, struct nl_err *err);
 
-int record_session_add(struct store *s, const struct nl_session *in, bool sign,
+int record_session_add(struct record *s, const struct nl_session *in, bool sign,
 		       struct nl_warning **warnings, size_t *nwarnings, int64_t *id,
 		       struct nl_err *err)
 {
@@ -693,7 +693,7 @@ int record_session_add(struct store *s, const struct nl_session *in, bool sign,
 		rc = core_exec_stmt(s, st, "adding the session", err);
 	}
 	if (rc == NL_OK) {
-		new_id = sqlite3_last_insert_rowid(store_db(s));
+		new_id = sqlite3_last_insert_rowid(core_db(s));
 		rc = write_children(s, new_id, in, w, nw, err);
 	}
 	if (rc == NL_OK)
@@ -715,7 +715,7 @@ int record_session_add(struct store *s, const struct nl_session *in, bool sign,
 }
 
 /* Reads the session for a change and refuses what the state forbids. */
-static int get_changeable(struct store *s, int64_t id, bool need_unsigned,
+static int get_changeable(struct record *s, int64_t id, bool need_unsigned,
 			  struct nl_session_view *v, struct nl_err *err)
 {
 	int rc = record_session_get(s, id, v, err);
@@ -739,7 +739,7 @@ static int get_changeable(struct store *s, int64_t id, bool need_unsigned,
 	return rc;
 }
 
-int record_session_edit(struct store *s, const struct nl_session *in,
+int record_session_edit(struct record *s, const struct nl_session *in,
 			struct nl_warning **warnings, size_t *nwarnings, struct nl_err *err)
 {
 	struct nl_session_view v;
@@ -794,7 +794,7 @@ int record_session_edit(struct store *s, const struct nl_session *in,
 }
 
 /* Writes the amendment rows for the fields that differ; *changed counts. */
-static int write_amendment(struct store *s, int64_t id, const struct nl_session *old,
+static int write_amendment(struct record *s, int64_t id, const struct nl_session *old,
 			   const struct nl_session *in, const char *reason,
 			   const char *practitioner, int64_t *aid, size_t *changed,
 			   struct nl_err *err)
@@ -813,7 +813,7 @@ static int write_amendment(struct store *s, int64_t id, const struct nl_session 
 	core_bind_text(st, 4, reason);
 	if ((rc = core_exec_stmt(s, st, "saving the amendment", err)) != NL_OK)
 		return rc;
-	*aid = sqlite3_last_insert_rowid(store_db(s));
+	*aid = sqlite3_last_insert_rowid(core_db(s));
 	*changed = 0;
 	for (size_t i = 0; i < core_session_field_count && rc == NL_OK; i++) {
 		const struct core_field *f = &core_session_fields[i];
@@ -846,7 +846,7 @@ static int write_amendment(struct store *s, int64_t id, const struct nl_session 
 	return rc;
 }
 
-int record_session_amend(struct store *s, int64_t id, const struct nl_session *in,
+int record_session_amend(struct record *s, int64_t id, const struct nl_session *in,
 			 const char *reason, const char *practitioner,
 			 struct nl_warning **warnings, size_t *nwarnings, int64_t *amendment_id,
 			 struct nl_err *err)
@@ -956,7 +956,7 @@ static char *canonical(const struct nl_session *ses, json_t *amendments)
 }
 
 /* The changes of one amendment as JSON: [{field, new}] in order. */
-static int changes_json(struct store *s, int64_t aid, json_t *out, struct nl_err *err)
+static int changes_json(struct record *s, int64_t aid, json_t *out, struct nl_err *err)
 {
 	sqlite3_stmt *st;
 	int rc = core_prepare(s, "SELECT field, new_json FROM amendment_change "
@@ -978,7 +978,7 @@ static int changes_json(struct store *s, int64_t aid, json_t *out, struct nl_err
 
 /* The session's amendments with ids up to through, as JSON (NULL when
  * through is 0: the form then has no "amendments" key). */
-static int amendments_json(struct store *s, int64_t id, int64_t through, json_t **out,
+static int amendments_json(struct record *s, int64_t id, int64_t through, json_t **out,
 			   struct nl_err *err)
 {
 	sqlite3_stmt *st;
@@ -1023,7 +1023,7 @@ static int amendments_json(struct store *s, int64_t id, int64_t through, json_t 
 }
 
 /* One integer from a query with one bound id (0 when NULL or no row). */
-static int query_id(struct store *s, const char *sql, int64_t id, int64_t *out,
+static int query_id(struct record *s, const char *sql, int64_t id, int64_t *out,
 		    struct nl_err *err)
 {
 	sqlite3_stmt *st;
@@ -1043,7 +1043,7 @@ static int query_id(struct store *s, const char *sql, int64_t id, int64_t *out,
 
 /* The last amendment a signed session's signature covers, as its audit
  * row recorded it at signing. */
-static int signed_through(struct store *s, int64_t id, int64_t *through, struct nl_err *err)
+static int signed_through(struct record *s, int64_t id, int64_t *through, struct nl_err *err)
 {
 	sqlite3_stmt *st;
 	int rc = core_prepare(s, "SELECT detail FROM audit WHERE action = 'sign' AND "
@@ -1068,7 +1068,7 @@ static int signed_through(struct store *s, int64_t id, int64_t *through, struct 
 
 /* The canonical text and hash of a stored session covering amendments up
  * to through. */
-static int canonical_hash(struct store *s, const struct nl_session *ses, int64_t through,
+static int canonical_hash(struct record *s, const struct nl_session *ses, int64_t through,
 			  char **text, char hex[65], struct nl_err *err)
 {
 	json_t *amend;
@@ -1087,7 +1087,7 @@ static int canonical_hash(struct store *s, const struct nl_session *ses, int64_t
 
 #define LAST_AMENDMENT "SELECT max(id) FROM amendment WHERE session_id = ?"
 
-int record_session_canonical(struct store *s, int64_t id, char **text, char hex[65],
+int record_session_canonical(struct record *s, int64_t id, char **text, char hex[65],
 			     struct nl_err *err)
 {
 	struct nl_session ses;
@@ -1108,7 +1108,7 @@ int record_session_canonical(struct store *s, int64_t id, char **text, char hex[
 
 /* Stores a signature: the flag, who and when, the hash, and the audit row
  * that remembers the hash and the amendments it covers. */
-static int store_signature(struct store *s, int64_t id, const char *now, const char *by,
+static int store_signature(struct record *s, int64_t id, const char *now, const char *by,
 			   const char *hex, int64_t through, struct nl_err *err)
 {
 	sqlite3_stmt *st;
@@ -1130,7 +1130,7 @@ static int store_signature(struct store *s, int64_t id, const char *now, const c
 
 /* Signs inside the caller's transaction. With no name given the signer is
  * the session's practitioner. */
-static int sign_locked(struct store *s, int64_t id, const char *by, struct nl_err *err)
+static int sign_locked(struct record *s, int64_t id, const char *by, struct nl_err *err)
 {
 	struct nl_session ses;
 	char now[21], hex[65], *text;
@@ -1173,7 +1173,7 @@ static int sign_locked(struct store *s, int64_t id, const char *by, struct nl_er
 	return rc;
 }
 
-int record_session_sign(struct store *s, int64_t id, const char *by, struct nl_err *err)
+int record_session_sign(struct record *s, int64_t id, const char *by, struct nl_err *err)
 {
 	int rc = core_begin(s, err);
 
@@ -1182,7 +1182,7 @@ int record_session_sign(struct store *s, int64_t id, const char *by, struct nl_e
 	return core_end(s, sign_locked(s, id, by, err), err);
 }
 
-int record_session_void(struct store *s, int64_t id, const char *reason, const char *who,
+int record_session_void(struct record *s, int64_t id, const char *reason, const char *who,
 			struct nl_err *err)
 {
 	struct nl_session_view v;
@@ -1203,7 +1203,7 @@ int record_session_void(struct store *s, int64_t id, const char *reason, const c
 		check_now_utc(now);
 		core_bind_text(st, 1, reason);
 		sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-		core_bind_text(st, 3, core_opt(who) ? who : audit_actor());
+		core_bind_text(st, 3, core_opt(who) ? who : s->actor);
 		sqlite3_bind_int64(st, 4, id);
 		rc = core_exec_stmt(s, st, "voiding the session", err);
 	}
@@ -1224,7 +1224,7 @@ static bool has_id(const int64_t *v, size_t n, int64_t id)
 /* The audit trail remembers every signature and its hash: a session it
  * shows as signed must still be signed, with that hash (an unsigned flag
  * or a recomputed hash would otherwise hide an edit). */
-static int check_sign_audit(struct store *s, int64_t **wrong, size_t *nw, size_t *cap,
+static int check_sign_audit(struct record *s, int64_t **wrong, size_t *nw, size_t *cap,
 			    struct nl_err *err)
 {
 	sqlite3_stmt *st;
@@ -1259,7 +1259,7 @@ static int check_sign_audit(struct store *s, int64_t **wrong, size_t *nw, size_t
 	return NL_OK;
 }
 
-int record_verify_signatures(struct store *s, size_t *checked, int64_t **bad, size_t *nbad,
+int record_verify_signatures(struct record *s, size_t *checked, int64_t **bad, size_t *nbad,
 			     struct nl_err *err)
 {
 	int64_t *ids = NULL, *wrong = NULL;
@@ -1364,7 +1364,7 @@ static int add_unique(char ***v, size_t *n, size_t *cap, const char *s)
 	return 0;
 }
 
-int record_picklist(struct store *s, enum record_pick which, const char *practitioner,
+int record_picklist(struct record *s, enum record_pick which, const char *practitioner,
 		    char ***out, size_t *n, struct nl_err *err)
 {
 	sqlite3_stmt *st;

@@ -194,25 +194,21 @@ char *core_fold(const char *s)
 
 /* ---- SQL ---------------------------------------------------------------- */
 
-int core_sql_error(struct store *s, const char *what, struct nl_err *err)
+int core_sql_error(struct record *s, const char *what, struct nl_err *err)
 {
-	return store_sqlite_error(s, sqlite3_extended_errcode(store_db(s)), what, err);
+	return store_sqlite_error(s->store, sqlite3_extended_errcode(core_db(s)), what, err);
 }
 
 /* The core's writes nest: inside a transaction the caller opened (for
  * example an all-or-nothing import through record_begin), each write is a
  * savepoint that undoes only itself on failure, and the caller decides. */
-#define NEST_MAX 16
-static bool nested[NEST_MAX];
-static int depth;
-
-int core_begin(struct store *s, struct nl_err *err)
+int core_begin(struct record *s, struct nl_err *err)
 {
-	sqlite3 *db = store_db(s);
+	sqlite3 *db = core_db(s);
 	bool inner = !sqlite3_get_autocommit(db);
 	int rc;
 
-	if (depth >= NEST_MAX)
+	if (s->depth >= CORE_NEST_MAX)
 		return nl_error(err, NL_EINTERNAL, "transactions nested too deeply");
 	if (inner)
 		rc = sqlite3_exec(db, "SAVEPOINT nl_core", NULL, NULL, NULL);
@@ -220,14 +216,14 @@ int core_begin(struct store *s, struct nl_err *err)
 		rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return core_sql_error(s, "starting a change", err);
-	nested[depth++] = inner;
+	s->nested[s->depth++] = inner;
 	return NL_OK;
 }
 
-int core_commit(struct store *s, struct nl_err *err)
+int core_commit(struct record *s, struct nl_err *err)
 {
-	sqlite3 *db = store_db(s);
-	bool inner = depth > 0 && nested[depth - 1];
+	sqlite3 *db = core_db(s);
+	bool inner = s->depth > 0 && s->nested[s->depth - 1];
 
 	if (sqlite3_exec(db, inner ? "RELEASE nl_core" : "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		int rc = core_sql_error(s, "saving the change", err);
@@ -235,25 +231,25 @@ int core_commit(struct store *s, struct nl_err *err)
 		core_rollback(s);
 		return rc;
 	}
-	if (depth > 0)
-		depth--;
+	if (s->depth > 0)
+		s->depth--;
 	return NL_OK;
 }
 
-void core_rollback(struct store *s)
+void core_rollback(struct record *s)
 {
-	sqlite3 *db = store_db(s);
-	bool inner = depth > 0 && nested[depth - 1];
+	sqlite3 *db = core_db(s);
+	bool inner = s->depth > 0 && s->nested[s->depth - 1];
 
-	if (depth > 0)
-		depth--;
+	if (s->depth > 0)
+		s->depth--;
 	if (inner)
 		sqlite3_exec(db, "ROLLBACK TO nl_core; RELEASE nl_core", NULL, NULL, NULL);
 	else if (!sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int core_end(struct store *s, int rc, struct nl_err *err)
+int core_end(struct record *s, int rc, struct nl_err *err)
 {
 	if (rc == NL_OK)
 		return core_commit(s, err);
@@ -261,9 +257,9 @@ int core_end(struct store *s, int rc, struct nl_err *err)
 	return rc;
 }
 
-int record_begin(struct store *s, struct nl_err *err)
+int record_begin(struct record *s, struct nl_err *err)
 {
-	sqlite3 *db = store_db(s);
+	sqlite3 *db = core_db(s);
 
 	if (!sqlite3_get_autocommit(db))
 		return nl_error(err, NL_EUSAGE, "a change is already open on this record file");
@@ -273,11 +269,11 @@ int record_begin(struct store *s, struct nl_err *err)
 	return NL_OK;
 }
 
-int record_commit(struct store *s, struct nl_err *err)
+int record_commit(struct record *s, struct nl_err *err)
 {
-	if (sqlite3_get_autocommit(store_db(s)))
+	if (sqlite3_get_autocommit(core_db(s)))
 		return nl_error(err, NL_EUSAGE, "no change is open to commit");
-	if (sqlite3_exec(store_db(s), "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(core_db(s), "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		int rc = core_sql_error(s, "saving the changes", err);
 
 		record_rollback(s);
@@ -286,16 +282,32 @@ int record_commit(struct store *s, struct nl_err *err)
 	return NL_OK;
 }
 
-void record_rollback(struct store *s)
+void record_rollback(struct record *s)
 {
-	if (!sqlite3_get_autocommit(store_db(s)))
-		sqlite3_exec(store_db(s), "ROLLBACK", NULL, NULL, NULL);
+	if (!sqlite3_get_autocommit(core_db(s)))
+		sqlite3_exec(core_db(s), "ROLLBACK", NULL, NULL, NULL);
 }
 
-int core_prepare(struct store *s, const char *sql, sqlite3_stmt **st,
+int record_snapshot_begin(struct record *s, bool *own, struct nl_err *err)
+{
+	*own = sqlite3_get_autocommit(core_db(s)) != 0;
+	if (*own && sqlite3_exec(core_db(s), "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		*own = false;
+		return core_sql_error(s, "starting a read", err);
+	}
+	return NL_OK;
+}
+
+void record_snapshot_end(struct record *s, bool own)
+{
+	if (own)
+		sqlite3_exec(core_db(s), "COMMIT", NULL, NULL, NULL);
+}
+
+int core_prepare(struct record *s, const char *sql, sqlite3_stmt **st,
 		 struct nl_err *err)
 {
-	if (sqlite3_prepare_v2(store_db(s), sql, -1, st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(core_db(s), sql, -1, st, NULL) != SQLITE_OK) {
 		*st = NULL;
 		return core_sql_error(s, "preparing a query", err);
 	}
@@ -330,7 +342,7 @@ int core_col_int(sqlite3_stmt *st, int col, int none)
 	return sqlite3_column_int(st, col);
 }
 
-int core_exec_stmt(struct store *s, sqlite3_stmt *st, const char *what,
+int core_exec_stmt(struct record *s, sqlite3_stmt *st, const char *what,
 		   struct nl_err *err)
 {
 	int rc = sqlite3_step(st);
@@ -341,7 +353,7 @@ int core_exec_stmt(struct store *s, sqlite3_stmt *st, const char *what,
 	return NL_OK;
 }
 
-int core_exists(struct store *s, const char *table, int64_t id, bool *yes,
+int core_exists(struct record *s, const char *table, int64_t id, bool *yes,
 		struct nl_err *err)
 {
 	static const char *const sql[][2] = {
@@ -368,7 +380,7 @@ int core_exists(struct store *s, const char *table, int64_t id, bool *yes,
 	return nl_error(err, NL_EINTERNAL, "core_exists: unknown table %s", table);
 }
 
-int core_audit(struct store *s, const char *action, const char *entity,
+int core_audit(struct record *s, const char *action, const char *entity,
 	       int64_t id, const char *who, const char *detail,
 	       struct nl_err *err)
 {
@@ -382,7 +394,7 @@ int core_audit(struct store *s, const char *action, const char *entity,
 		return rc;
 	check_now_utc(now);
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-	core_bind_text(st, 2, core_opt(who) ? who : audit_actor());
+	core_bind_text(st, 2, core_opt(who) ? who : s->actor);
 	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, entity, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, id);
@@ -390,7 +402,7 @@ int core_audit(struct store *s, const char *action, const char *entity,
 	return core_exec_stmt(s, st, "writing the audit trail", err);
 }
 
-int core_audit_json(struct store *s, const char *action, const char *entity,
+int core_audit_json(struct record *s, const char *action, const char *entity,
 		    int64_t id, const char *who, json_t *detail,
 		    struct nl_err *err)
 {

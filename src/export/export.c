@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <sqlite3.h>
 
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
@@ -74,25 +73,6 @@ bool export_format_textlike(enum export_format fmt)
 	return fmt != EXPORT_PDF;
 }
 
-static char *practice, *fixed_today;
-
-void export_set_practice(const char *name)
-{
-	free(practice);
-	practice = name && *name ? strdup(name) : NULL;
-}
-
-const char *export_practice(void)
-{
-	return practice;
-}
-
-void export_set_today(const char *date)
-{
-	free(fixed_today);
-	fixed_today = date && *date ? strdup(date) : NULL;
-}
-
 /* ---- the model ---------------------------------------------------------- */
 
 static void model_free(struct xm *m)
@@ -111,7 +91,7 @@ static void model_free(struct xm *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static int load_sessions(struct store *s, struct xm_series *xs,
+static int load_sessions(struct record *s, struct xm_series *xs,
 			 struct nl_err *err)
 {
 	struct nl_session *rows = NULL;
@@ -135,7 +115,7 @@ static int load_sessions(struct store *s, struct xm_series *xs,
 	return rc;
 }
 
-static int load_series(struct store *s, struct xm *m, int64_t series_id,
+static int load_series(struct record *s, struct xm *m, int64_t series_id,
 		       struct nl_err *err)
 {
 	struct nl_series *list = NULL;
@@ -180,29 +160,23 @@ static int load_series(struct store *s, struct xm *m, int64_t series_id,
 	return rc;
 }
 
-static int model_load(struct store *s, int64_t patient_id, int64_t series_id,
+static int model_load(struct record *s, int64_t patient_id, int64_t series_id,
 		      struct xm *m, struct nl_err *err)
 {
-	sqlite3 *db = store_db(s);
-	bool own = sqlite3_get_autocommit(db);
+	bool own;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
-	if (fixed_today)
-		snprintf(m->today, sizeof(m->today), "%s", fixed_today);
-	else
-		check_today_utc(m->today);
+	snprintf(m->today, sizeof(m->today), "%s", record_today(s));
 	check_now_utc(m->generated_at);
-	m->practice = practice;
-	/* One read transaction: the summary is one consistent snapshot. */
-	if (own && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return store_sqlite_error(s, sqlite3_extended_errcode(db),
-					  "export", err);
+	m->practice = record_practice(s);
+	/* One read snapshot: the summary is consistent. */
+	if ((rc = record_snapshot_begin(s, &own, err)) != NL_OK)
+		return rc;
 	rc = record_patient_get(s, patient_id, &m->patient, err);
 	if (rc == NL_OK)
 		rc = load_series(s, m, series_id, err);
-	if (own)
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	record_snapshot_end(s, own);
 	if (rc != NL_OK)
 		model_free(m);
 	return rc;
@@ -210,7 +184,7 @@ static int model_load(struct store *s, int64_t patient_id, int64_t series_id,
 
 /* ---- destination and audit ----------------------------------------------- */
 
-static int audit_export(struct store *s, int64_t patient_id, int64_t series_id,
+static int audit_export(struct record *s, int64_t patient_id, int64_t series_id,
 			enum export_format fmt, const char *dest,
 			struct nl_err *err)
 {
@@ -284,7 +258,7 @@ static int write_model(const struct xm *m, enum export_format fmt, FILE *out,
 	return rc;
 }
 
-int export_write_stream(struct store *s, int64_t patient_id,
+int export_write_stream(struct record *s, int64_t patient_id,
 			int64_t series_id, enum export_format fmt, FILE *out,
 			const char *dest, struct nl_err *err)
 {
@@ -330,7 +304,7 @@ static FILE *create_private(const char *path, struct nl_err *err)
 	return f;
 }
 
-int export_write(struct store *s, int64_t patient_id, int64_t series_id,
+int export_write(struct record *s, int64_t patient_id, int64_t series_id,
 		 enum export_format fmt, const char *path, struct nl_err *err)
 {
 	struct xm m;

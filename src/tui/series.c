@@ -359,7 +359,7 @@ const char *tui_practitioner(struct tui *t, const char *why)
 	if (!tui_prompt(t, "Practitioner", why, name, sizeof(name)) || !name[0])
 		return NULL;
 	snprintf(t->practitioner, sizeof(t->practitioner), "%s", name);
-	audit_set_actor(t->practitioner);
+	record_set_actor(t->store, t->practitioner, NULL);
 	return t->practitioner;
 }
 

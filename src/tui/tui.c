@@ -28,7 +28,7 @@ long long tui_now_ms(void)
 
 void tui_today(char out[11])
 {
-	check_today_utc(out);
+	check_today_local(out);
 }
 
 bool tui_idle_expired(struct tui *t)
@@ -135,7 +135,7 @@ static void lock(struct tui *t)
 	for (struct tui_screen *sc = t->top; sc; sc = sc->below)
 		if (sc->ops->lock)
 			sc->ops->lock(t, sc);
-	store_close(t->store);
+	record_close(t->store);
 	t->store = NULL;
 	t->lock_now = false;
 	t->msg[0] = '\0';
@@ -254,7 +254,7 @@ static void finish(struct tui *t)
 	if (t->status)
 		delwin(t->status);
 	endwin();
-	store_close(t->store);
+	record_close(t->store);
 	t->store = NULL;
 }
 
@@ -350,7 +350,6 @@ static int run_tui(struct cli *c, int argc, char **argv)
 		return cli_fail(&err);
 	if (who && *who) {
 		snprintf(t.practitioner, sizeof(t.practitioner), "%s", who);
-		audit_set_actor(who);
 	}
 	t.pass_from_env = c->pass_file || getenv("NEEDLELOG_PASSPHRASE");
 	if (start(&t) != 0)

@@ -20,7 +20,7 @@
 #include <wchar.h>
 
 #include "needlelog/err.h"
-#include "needlelog/store.h"
+#include "needlelog/record.h"
 
 struct cli;
 struct tui;
@@ -285,7 +285,7 @@ struct tui_screen {
 
 struct tui {
 	const char *path;          /* the record file */
-	struct store *store;       /* NULL while locked */
+	struct record *store;       /* NULL while locked */
 	struct tui_screen *top;
 	WINDOW *title, *body, *status;
 	int rows, cols;

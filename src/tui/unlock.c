@@ -6,7 +6,6 @@
 
 #include <sodium.h>
 
-#include "needlelog/schema.h"
 #include "../cli/cli.h"
 #include "tui.h"
 
@@ -27,13 +26,13 @@ static const enum tui_ctx ctxs[] = { TC_UNLOCK, TC_GLOBAL, TC_END };
 static int open_store(struct tui *t, const struct store_pass *pass,
 		      struct nl_err *err)
 {
-	struct store *s = NULL;
-	int rc = store_open(t->path, pass, &s, err);
+	struct record *s = NULL;
+	int rc = record_open(t->path, pass, &s, err);
 
-	if (rc == NL_OK)
-		rc = store_migrate(s, schema_migrations, schema_migration_count, err);
+	if (rc == NL_OK && t->practitioner[0])
+		rc = record_set_actor(s, t->practitioner, err);
 	if (rc != NL_OK) {
-		store_close(s);
+		record_close(s);
 		return rc;
 	}
 	t->store = s;

@@ -14,13 +14,12 @@
 #include "needlelog/audit.h"
 #include "needlelog/export.h"
 #include "needlelog/record.h"
-#include "needlelog/schema.h"
 #include "needlelog/store.h"
 
 struct t {
 	char dir[64];
 	char db[128];
-	struct store *s;
+	struct record *s;
 	int64_t patient, other, series, other_series;
 };
 
@@ -42,10 +41,8 @@ static int setup(void **state)
 	snprintf(t.db, sizeof(t.db), "%s/r.db", t.dir);
 	assert_int_equal(store_global_init(&err), NL_OK);
 	assert_int_equal(store_pass_set(&pass, "pw", 2, &err), NL_OK);
-	assert_int_equal(store_create(t.db, &pass, STORE_KDF_DEFAULT, &t.s, &err), NL_OK);
+	assert_int_equal(record_create(t.db, &pass, STORE_KDF_DEFAULT, &t.s, &err), NL_OK);
 	store_pass_free(&pass);
-	assert_int_equal(store_migrate(t.s, schema_migrations, schema_migration_count, &err),
-			 NL_OK);
 	assert_int_equal(record_patient_add(t.s, &p, &t.patient, &err), NL_OK);
 	assert_int_equal(record_patient_add(t.s, &q, &t.other, &err), NL_OK);
 	sr.patient_id = t.patient;
@@ -63,12 +60,12 @@ static int teardown(void **state)
 	struct t *t = *state;
 	char cmd[256];
 
-	store_close(t->s);
+	record_close(t->s);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", t->dir);
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-static size_t export_rows(struct store *s, int64_t patient)
+static size_t export_rows(struct record *s, int64_t patient)
 {
 	struct nl_audit *rows = NULL;
 	struct nl_err err = { 0 };

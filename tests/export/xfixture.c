@@ -19,7 +19,6 @@
 
 #include "needlelog/audit.h"
 #include "needlelog/record.h"
-#include "needlelog/schema.h"
 #include "needlelog/store.h"
 
 static struct nl_err err;
@@ -32,26 +31,25 @@ static void die(const char *what)
 
 #define OK(call, what) do { if ((call) != NL_OK) die(what); } while (0)
 
-static struct store *open_db(const char *path, int create)
+static struct record *open_db(const char *path, int create)
 {
 	const char *pw = getenv("NEEDLELOG_PASSPHRASE");
 	struct store_pass pass = { 0 };
-	struct store *s = NULL;
+	struct record *s = NULL;
 
 	if (!pw)
 		pw = "fixture";
 	OK(store_global_init(&err), "init");
 	OK(store_pass_set(&pass, pw, strlen(pw), &err), "passphrase");
 	if (create)
-		OK(store_create(path, &pass, STORE_KDF_DEFAULT, &s, &err), "create");
+		OK(record_create(path, &pass, STORE_KDF_DEFAULT, &s, &err), "create");
 	else
-		OK(store_open(path, &pass, &s, &err), "open");
+		OK(record_open(path, &pass, &s, &err), "open");
 	store_pass_free(&pass);
-	OK(store_migrate(s, schema_migrations, schema_migration_count, &err), "migrate");
 	return s;
 }
 
-static int64_t add_session(struct store *s, struct nl_session *ses, int sign)
+static int64_t add_session(struct record *s, struct nl_session *ses, int sign)
 {
 	int64_t id;
 
@@ -61,7 +59,7 @@ static int64_t add_session(struct store *s, struct nl_session *ses, int sign)
 
 static int create(const char *path)
 {
-	struct store *s = open_db(path, 1);
+	struct record *s = open_db(path, 1);
 	struct nl_flag flags[] = { { "isotretinoin", "2025-10-01", NULL, "last dose" } };
 	struct nl_patient p = {
 		.name = "Zoë Müller-Łukasiewicz", .dob = "1984-02-29", .phone = "+49 30 1234567",
@@ -84,7 +82,7 @@ static int create(const char *path)
 	struct nl_series sr3 = { .indication = "laxity", .start_date = "2026-01-01" };
 	int64_t pid, qid, s1, s2, s3, x[6];
 
-	audit_set_actor("Fixture");
+	OK(record_set_actor(s, "Fixture", &err), "actor");
 	OK(record_patient_add(s, &p, &pid, &err), "patient");
 	OK(record_patient_add(s, &q, &qid, &err), "patient 2");
 	sr1.patient_id = pid;
@@ -169,19 +167,19 @@ static int create(const char *path)
 	       (long long)pid, (long long)qid, (long long)s1, (long long)s2, (long long)s3,
 	       (long long)x[0], (long long)x[1], (long long)x[2], (long long)x[3],
 	       (long long)x[4], (long long)x[5]);
-	store_close(s);
+	record_close(s);
 	return 0;
 }
 
 /* Adds sessions to a series, one per transaction. */
 static int writer(const char *path, int64_t series, int n)
 {
-	struct store *s = open_db(path, 0);
+	struct record *s = open_db(path, 0);
 	char stop[512];
 	int i;
 
 	snprintf(stop, sizeof(stop), "%s.stop", path);
-	audit_set_actor("Writer");
+	OK(record_set_actor(s, "Writer", &err), "actor");
 	for (i = 0; i < n && access(stop, F_OK) != 0; i++) {
 		char notes[300];
 		struct nl_treatment a[] = { { "neck", NULL, 0.5 + (i % 10) * 0.05, 1 } };
@@ -204,14 +202,14 @@ static int writer(const char *path, int64_t series, int n)
 		usleep(20000); /* a busy practice, not a lock hog */
 	}
 	printf("done %d\n", i);
-	store_close(s);
+	record_close(s);
 	return 0;
 }
 
 static int dump(const char *path)
 {
-	struct store *s = open_db(path, 0);
-	sqlite3 *db = store_db(s);
+	struct record *s = open_db(path, 0);
+	sqlite3 *db = store_db(record_store(s));
 	sqlite3_stmt *tables, *rows;
 	char sql[256];
 
@@ -236,13 +234,13 @@ static int dump(const char *path)
 		sqlite3_finalize(rows);
 	}
 	sqlite3_finalize(tables);
-	store_close(s);
+	record_close(s);
 	return 0;
 }
 
 static int audit(const char *path)
 {
-	struct store *s = open_db(path, 0);
+	struct record *s = open_db(path, 0);
 	struct nl_audit *rows = NULL;
 	size_t n = 0;
 
@@ -253,7 +251,7 @@ static int audit(const char *path)
 		       (long long)rows[i].entity_id, rows[i].who ? rows[i].who : "",
 		       rows[i].detail && rows[i].detail[0] == '{' ? rows[i].detail : "null");
 	audit_list_free(rows, n);
-	store_close(s);
+	record_close(s);
 	return 0;
 }
 

@@ -18,7 +18,6 @@
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
 #include "needlelog/record.h"
-#include "needlelog/schema.h"
 #include "needlelog/store.h"
 
 static struct nl_err err;
@@ -35,11 +34,11 @@ static void day(int offset, char out[11])
 {
 	char today[11];
 
-	check_today_utc(today);
+	check_today_local(today);
 	check(check_date_add_days(today, offset, out, &err), "date");
 }
 
-static int64_t patient(struct store *s, const char *name, const char *dob,
+static int64_t patient(struct record *s, const char *name, const char *dob,
 		       const char *phone, int skin, const char *allergies,
 		       const char *flag)
 {
@@ -56,7 +55,7 @@ static int64_t patient(struct store *s, const char *name, const char *dob,
 	return id;
 }
 
-static int64_t session(struct store *s, int64_t series, int offset,
+static int64_t session(struct record *s, int64_t series, int offset,
 		       struct nl_treatment *areas, size_t nareas,
 		       struct nl_score *scores, size_t nscores, const char *device)
 {
@@ -80,15 +79,15 @@ static int hold(const char *path, const char *pw, const char *ready,
 		const char *stop)
 {
 	struct store_pass pass = { 0 };
-	struct store *s = NULL;
+	struct record *s = NULL;
 	FILE *f;
 
 	check(store_global_init(&err), "init");
 	check(store_pass_set(&pass, pw, strlen(pw), &err), "passphrase");
-	check(store_open(path, &pass, &s, &err), "open");
+	check(record_open(path, &pass, &s, &err), "open");
 	store_pass_free(&pass);
-	if (sqlite3_exec(store_db(s), "BEGIN EXCLUSIVE", NULL, NULL, NULL) != SQLITE_OK) {
-		fprintf(stderr, "tui_fixture: BEGIN EXCLUSIVE: %s\n", sqlite3_errmsg(store_db(s)));
+	if (sqlite3_exec(store_db(record_store(s)), "BEGIN EXCLUSIVE", NULL, NULL, NULL) != SQLITE_OK) {
+		fprintf(stderr, "tui_fixture: BEGIN EXCLUSIVE: %s\n", sqlite3_errmsg(store_db(record_store(s))));
 		return 1;
 	}
 	if (!(f = fopen(ready, "w")))
@@ -96,15 +95,15 @@ static int hold(const char *path, const char *pw, const char *ready,
 	fclose(f);
 	for (int i = 0; i < 6000 && access(stop, F_OK) != 0; i++)
 		usleep(10000);
-	sqlite3_exec(store_db(s), "ROLLBACK", NULL, NULL, NULL);
-	store_close(s);
+	sqlite3_exec(store_db(record_store(s)), "ROLLBACK", NULL, NULL, NULL);
+	record_close(s);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct store_pass pass = { 0 };
-	struct store *s = NULL;
+	struct record *s = NULL;
 	char start_zoe[11], start_asa[11];
 	char *zoe_areas[] = { "cheek-l", "cheek-r" }, *asa_areas[] = { "abdomen" };
 	struct nl_score base[] = { { "gais", 4 }, { "satisfaction", 3 } };
@@ -121,12 +120,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: tui_fixture PATH PASSPHRASE\n");
 		return 64;
 	}
-	audit_set_actor("Dr Test");
 	check(store_global_init(&err), "init");
 	check(store_pass_set(&pass, argv[2], strlen(argv[2]), &err), "passphrase");
-	check(store_create(argv[1], &pass, STORE_KDF_DEFAULT, &s, &err), "create");
+	check(record_create(argv[1], &pass, STORE_KDF_DEFAULT, &s, &err), "create");
 	store_pass_free(&pass);
-	check(store_migrate(s, schema_migrations, schema_migration_count, &err), "migrate");
+	check(record_set_actor(s, "Dr Test", &err), "actor");
 
 	p_zoe = patient(s, "Zoë Müller", "1980-02-03", "+44 7700 900111", 3, "lidocaine", NULL);
 	p_asa = patient(s, "Åsa Öberg", "1975-06-07", "0201234567", 5, NULL, "isotretinoin");
@@ -152,7 +150,7 @@ int main(int argc, char **argv)
 	ses1 = session(s, s_zoe, -40, a1, 2, sc1, 2, "Pen A, lot 11");
 	ses2 = session(s, s_zoe, -12, a2, 2, sc2, 2, "Pen A, lot 12");
 	session(s, s_asa, -70, a3, 1, NULL, 0, "Pen B, lot 7");
-	store_close(s);
+	record_close(s);
 	printf("P_ZOE=%lld P_ASA=%lld S_ZOE=%lld S_ASA=%lld SES1=%lld SES2=%lld\n",
 	       (long long)p_zoe, (long long)p_asa, (long long)s_zoe, (long long)s_asa,
 	       (long long)ses1, (long long)ses2);

@@ -20,18 +20,16 @@ int fx_setup(void **state)
 	}
 	snprintf(f->path, sizeof(f->path), "%s/records.db", f->dir);
 	if (store_global_init(&err) != NL_OK || store_pass_set(&pass, "test", 4, &err) != NL_OK ||
-	    store_create(f->path, &pass, STORE_KDF_MIN, &f->s, &err) != NL_OK ||
-	    store_migrate(f->s, schema_migrations, schema_migration_count, &err) != NL_OK) {
+	    record_create(f->path, &pass, STORE_KDF_MIN, &f->s, &err) != NL_OK) {
 		fprintf(stderr, "fixture: %s\n", err.msg);
 		store_pass_free(&pass);
-		store_close(f->s);
+		record_close(f->s);
 		unlink(f->path);
 		rmdir(f->dir);
 		free(f);
 		return -1;
 	}
 	store_pass_free(&pass);
-	audit_set_actor(NULL);
 	*state = f;
 	return 0;
 }
@@ -41,13 +39,12 @@ int fx_teardown(void **state)
 	struct fx *f = *state;
 	char journal[320];
 
-	store_close(f->s);
+	record_close(f->s);
 	unlink(f->path);
 	snprintf(journal, sizeof(journal), "%s-journal", f->path);
 	unlink(journal);
 	rmdir(f->dir);
 	free(f);
-	audit_set_actor(NULL);
 	return 0;
 }
 
@@ -65,7 +62,7 @@ void fx_assert_msg(const struct nl_err *err, const char *file, int line, ...)
 		fail_msg("%s:%d: message \"%s\" lacks \"%s\"", file, line, err->msg, missing);
 }
 
-int64_t fx_patient(struct store *s, const char *name)
+int64_t fx_patient(struct record *s, const char *name)
 {
 	struct nl_patient p = { .name = (char *)name, .skin_type = 2,
 				.consent_date = "2026-01-01" };
@@ -77,7 +74,7 @@ int64_t fx_patient(struct store *s, const char *name)
 	return id;
 }
 
-int64_t fx_series(struct store *s, int64_t patient, const char *indication,
+int64_t fx_series(struct record *s, int64_t patient, const char *indication,
 		  const char *start)
 {
 	struct nl_series sr = { .patient_id = patient, .indication = (char *)indication,
@@ -105,7 +102,7 @@ void fx_session_init(struct fx_session *f, int64_t series, const char *date,
 	f->ses.products = f->products;
 }
 
-int64_t fx_session_add(struct store *s, int64_t series, const char *date,
+int64_t fx_session_add(struct record *s, int64_t series, const char *date,
 		       const char *area, double depth)
 {
 	struct fx_session f;
@@ -118,13 +115,13 @@ int64_t fx_session_add(struct store *s, int64_t series, const char *date,
 	return id;
 }
 
-int64_t fx_count(struct store *s, const char *sql)
+int64_t fx_count(struct record *s, const char *sql)
 {
 	sqlite3_stmt *st;
 	int64_t v = -1;
 
-	if (sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("fx_count: %s", sqlite3_errmsg(store_db(s)));
+	if (sqlite3_prepare_v2(store_db(record_store(s)), sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("fx_count: %s", sqlite3_errmsg(store_db(record_store(s))));
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);

@@ -16,14 +16,13 @@
 #include "needlelog/draft.h"
 #include "needlelog/progress.h"
 #include "needlelog/record.h"
-#include "needlelog/schema.h"
 #include "needlelog/store.h"
 #include "needlelog/vocab.h"
 
 struct fx {
 	char dir[256];
 	char path[300];
-	struct store *s;
+	struct record *s;
 };
 
 /* cmocka group setup/teardown: *state becomes a struct fx. */
@@ -35,9 +34,9 @@ int fx_teardown(void **state);
 void fx_assert_msg(const struct nl_err *err, const char *file, int line, ...);
 
 /* A patient with a consent date and skin type II; returns its id. */
-int64_t fx_patient(struct store *s, const char *name);
+int64_t fx_patient(struct record *s, const char *name);
 /* A series for the patient (planned 6, every 28 days from start). */
-int64_t fx_series(struct store *s, int64_t patient, const char *indication,
+int64_t fx_series(struct record *s, int64_t patient, const char *indication,
 		  const char *start);
 
 /* A session to fill on the stack: one area, no optional values. */
@@ -50,11 +49,11 @@ struct fx_session {
 void fx_session_init(struct fx_session *f, int64_t series, const char *date,
 		     const char *area, double depth);
 /* Adds it (unsigned); returns the id and asserts success. */
-int64_t fx_session_add(struct store *s, int64_t series, const char *date,
+int64_t fx_session_add(struct record *s, int64_t series, const char *date,
 		       const char *area, double depth);
 
 /* Counts rows of a query returning one integer. */
-int64_t fx_count(struct store *s, const char *sql);
+int64_t fx_count(struct record *s, const char *sql);
 /* Whether warnings hold the code. */
 int fx_has_warning(const struct nl_warning *w, size_t n, const char *code);
 

@@ -1,7 +1,7 @@
 /* Patients, series, search, archive, audit and drafts on a real file. */
 #include "fixture.h"
 
-static int64_t audit_count(struct store *s, const char *action, const char *entity,
+static int64_t audit_count(struct record *s, const char *action, const char *entity,
 			   int64_t id)
 {
 	struct nl_audit *rows;
@@ -81,7 +81,7 @@ static void patient_edit_audited(void **state)
 	size_t n;
 	int64_t id = fx_patient(f->s, "Ann Lee");
 
-	audit_set_actor("Dr Kim");
+	record_set_actor(f->s, "Dr Kim", NULL);
 	assert_int_equal(record_patient_get(f->s, id, &p, &err), NL_OK);
 	free(p.phone);
 	p.phone = strdup("555 0100");
@@ -142,7 +142,7 @@ static void archive_keeps_patient(void **state)
 	record_patient_free(&p);
 	assert_int_equal(audit_count(f->s, AUDIT_ARCHIVE, AUDIT_PATIENT, a), 1);
 	/* the database refuses to delete a patient */
-	assert_int_not_equal(sqlite3_exec(store_db(f->s), "DELETE FROM patient", NULL, NULL, NULL),
+	assert_int_not_equal(sqlite3_exec(store_db(record_store(f->s)), "DELETE FROM patient", NULL, NULL, NULL),
 			     SQLITE_OK);
 	assert_int_equal(fx_count(f->s, "SELECT count(*) FROM patient"), 2);
 	assert_int_equal(record_patient_archive(f->s, a, false, &err), NL_OK);
@@ -232,7 +232,7 @@ static void series_defaults_and_edit(void **state)
 	in.patient_id = fx_patient(f->s, "Dan");
 	assert_int_equal(record_series_add(f->s, &in, &id, &err), NL_OK);
 	assert_int_equal(record_series_get(f->s, id, &out, &err), NL_OK);
-	check_today_utc(today);
+	check_today_local(today);
 	assert_int_equal(out.planned, 6);
 	assert_int_equal(out.interval_days, 28);
 	assert_string_equal(out.start_date, today);
@@ -326,9 +326,9 @@ static void audit_public(void **state)
 	assert_int_equal(n, 1);
 	audit_list_free(rows, n);
 	/* append-only in the database itself */
-	assert_int_not_equal(sqlite3_exec(store_db(f->s), "UPDATE audit SET who = 'x'", NULL, NULL,
+	assert_int_not_equal(sqlite3_exec(store_db(record_store(f->s)), "UPDATE audit SET who = 'x'", NULL, NULL,
 					  NULL), SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(store_db(f->s), "DELETE FROM audit", NULL, NULL, NULL),
+	assert_int_not_equal(sqlite3_exec(store_db(record_store(f->s)), "DELETE FROM audit", NULL, NULL, NULL),
 			     SQLITE_OK);
 	assert_int_equal(fx_count(f->s, "SELECT count(*) FROM audit"), 2);
 }

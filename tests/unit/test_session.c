@@ -325,7 +325,7 @@ static void signed_lock_in_database(void **state)
 {
 	struct fx *f = *state;
 	struct nl_err err = { 0 };
-	sqlite3 *db = store_db(f->s);
+	sqlite3 *db = store_db(record_store(f->s));
 	int64_t pid, sid = setup_series(f, &pid);
 	int64_t id = fx_session_add(f->s, sid, "2026-01-05", "cheek-l", 1.0);
 	int64_t open_id = fx_session_add(f->s, sid, "2026-02-05", "cheek-l", 1.0);
@@ -394,7 +394,7 @@ static void void_session(void **state)
 					      NULL, &err), NL_EUSAGE);
 	record_session_view_free(&v);
 	assert_int_equal(record_session_void(f->s, id, "again", NULL, &err), NL_EUSAGE);
-	assert_int_not_equal(sqlite3_exec(store_db(f->s),
+	assert_int_not_equal(sqlite3_exec(store_db(record_store(f->s)),
 					  "UPDATE session SET voided = 0 WHERE voided = 1", NULL,
 					  NULL, NULL), SQLITE_OK);
 	assert_int_equal(record_session_list(f->s, sid, false, &list, &n, &err), NL_OK);
@@ -422,7 +422,7 @@ static void verify_detects_tampering(void **state)
 	struct fx *f = *state;
 	struct nl_err err = { 0 };
 	struct fx_session fs;
-	sqlite3 *db = store_db(f->s);
+	sqlite3 *db = store_db(record_store(f->s));
 	int64_t pid, sid = setup_series(f, &pid), a, b, *bad;
 	size_t checked, nbad;
 	char *canon, hex[65];
@@ -495,7 +495,7 @@ static void sign_covers_prior_amendments(void **state)
 	struct fx *f = *state;
 	struct nl_err err = { 0 };
 	struct nl_session_view v;
-	sqlite3 *db = store_db(f->s);
+	sqlite3 *db = store_db(record_store(f->s));
 	char *canon, hex[65];
 	int64_t pid, sid = setup_series(f, &pid);
 	int64_t id = fx_session_add(f->s, sid, "2026-01-05", "cheek-l", 1.0);
