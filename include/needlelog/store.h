@@ -31,6 +31,9 @@ struct store_migration {
 	const char *sql;
 };
 
+/* The longest passphrase, in bytes: longer is refused (NL_EUSAGE), never cut. */
+#define STORE_PASS_MAX 1023
+
 /* A passphrase in guarded memory (sodium_malloc); free with store_pass_free. */
 struct store_pass {
 	char *buf;
@@ -44,6 +47,8 @@ typedef int (*store_progress_fn)(void *ctx, uint64_t done, uint64_t total);
  * Safe to call more than once. */
 int store_global_init(struct nl_err *err);
 
+/* Copies s[0..len) into guarded memory; NL_EUSAGE when len is 0 or over
+ * STORE_PASS_MAX. */
 int store_pass_set(struct store_pass *p, const char *s, size_t len,
 		   struct nl_err *err);
 void store_pass_free(struct store_pass *p);

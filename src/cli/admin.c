@@ -8,35 +8,12 @@
 #include <unistd.h>
 
 #include "needlelog/record.h"
+#include "needlelog/access.h"
 #include "cli.h"
-
-/* Creates each missing folder above path with mode 0700. */
-static int make_parents(const char *path, struct nl_err *err)
-{
-	char *dir = strdup(path);
-
-	if (!dir)
-		return nl_error(err, NL_ENOMEM, "out of memory");
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			nl_error(err, NL_EIO, "cannot create the folder %s: %s", dir,
-				 strerror(errno));
-			free(dir);
-			return NL_EIO;
-		}
-		*p = '/';
-	}
-	free(dir);
-	return NL_OK;
-}
 
 int cli_create_record_file(struct cli *c, struct nl_err *err)
 {
 	struct store_pass pass = { 0 };
-	struct record *s = NULL;
 	const char *path = cli_db_path(c, err);
 	int rc;
 
@@ -47,13 +24,10 @@ int cli_create_record_file(struct cli *c, struct nl_err *err)
 		rc = nl_error(err, NL_EEXIST,
 			      "%s already exists; init never overwrites a record file", path);
 	if (rc == NL_OK)
-		rc = make_parents(path, err);
-	if (rc == NL_OK)
 		rc = cli_passphrase(c, true, &pass, err);
 	if (rc == NL_OK)
-		rc = record_create(path, &pass, STORE_KDF_DEFAULT, &s, err);
+		rc = access_create(path, &pass, NULL, err);
 	store_pass_free(&pass);
-	record_close(s);
 	return rc;
 }
 
@@ -70,7 +44,7 @@ static int run_init(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "init takes no arguments");
 	if (cli_create_record_file(c, &err) != NL_OK)
 		return cli_fail(&err);
-	printf("Created the encrypted record file %s\n", c->db);
+	printf("Created the encrypted record file %s\n", c->db_path);
 	return EX_OK;
 }
 
@@ -104,7 +78,7 @@ static int run_check(struct cli *c, int argc, char **argv)
 	if (rc != NL_OK)
 		return cli_fail(&err);
 	printf("%s: every page authenticated; integrity check ok; %zu signed session%s "
-	       "match their hash\n", c->db, nsigned, nsigned == 1 ? "" : "s");
+	       "match their hash\n", c->db_path, nsigned, nsigned == 1 ? "" : "s");
 	return EX_OK;
 }
 
@@ -135,8 +109,8 @@ static int run_passwd(struct cli *c, int argc, char **argv)
 		return cli_usage_error(c, "passwd takes no arguments");
 	rc = cli_open(c, &s, &err);
 	if (rc == NL_OK)
-		rc = cli_read_passphrase(new_file, "NEEDLELOG_NEW_PASSPHRASE",
-					 "New passphrase: ", true, &pass, &err);
+		rc = access_passphrase(new_file, "NEEDLELOG_NEW_PASSPHRASE",
+				       "New passphrase: ", true, &pass, &err);
 	if (rc == NL_OK && rekey)
 		rc = store_rekey(record_store(s), &pass, STORE_KDF_DEFAULT, &err);
 	else if (rc == NL_OK)
@@ -146,7 +120,7 @@ static int run_passwd(struct cli *c, int argc, char **argv)
 	if (rc != NL_OK)
 		return cli_fail(&err);
 	printf(rekey ? "Passphrase changed and data key rotated for %s\n"
-		     : "Passphrase changed for %s\n", c->db);
+		     : "Passphrase changed for %s\n", c->db_path);
 	return EX_OK;
 }
 

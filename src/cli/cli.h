@@ -11,7 +11,8 @@
 #include "needlelog/record.h"
 
 struct cli {
-	const char *db;        /* --db, else $NEEDLELOG_DB, else XDG default */
+	const char *db;        /* --db as given */
+	char db_path[4096];    /* the path resolved (access_db_path), or "" */
 	const char *pass_file; /* --passphrase-file */
 	const struct cli_command *cmd;
 	const char *who;       /* the practitioner named in the audit trail */
@@ -63,10 +64,6 @@ const char *cli_db_path(struct cli *c, struct nl_err *err);
  * on the terminal (twice when confirm). */
 int cli_passphrase(struct cli *c, bool confirm, struct store_pass *out,
 		   struct nl_err *err);
-/* The same order for a new passphrase, from file / env_name / prompt. */
-int cli_read_passphrase(const char *file, const char *env_name,
-			const char *prompt, bool confirm, struct store_pass *out,
-			struct nl_err *err);
 
 /* `needlelog init`: a new record file at cli_db_path (folders 0700, file
  * 0600), the passphrase asked twice on a terminal, the schema applied. */

@@ -10,9 +10,9 @@
 
 #include <sodium.h>
 
+#include "needlelog/access.h"
 #include "cli.h"
 
-#define PASS_MAX 1024
 
 int cli_fail(const struct nl_err *err)
 {
@@ -80,113 +80,16 @@ int cli_common_opt(struct cli *c, int opt, char **argv)
 
 const char *cli_db_path(struct cli *c, struct nl_err *err)
 {
-	static char buf[4096];
-	const char *env = getenv("NEEDLELOG_DB"), *xdg, *home;
-
-	if (c->db && *c->db)
-		return c->db;
-	if (env && *env)
-		return c->db = env;
-	xdg = getenv("XDG_DATA_HOME");
-	home = getenv("HOME");
-	if (xdg && *xdg == '/')
-		snprintf(buf, sizeof(buf), "%s/needlelog/records.db", xdg);
-	else if (home && *home)
-		snprintf(buf, sizeof(buf), "%s/.local/share/needlelog/records.db", home);
-	else {
-		nl_error(err, NL_EUSAGE, "no record file given: use --db PATH or set NEEDLELOG_DB");
+	if (!c->db_path[0] && access_db_path(c->db, c->db_path, sizeof(c->db_path), err) != NL_OK)
 		return NULL;
-	}
-	return c->db = buf;
-}
-
-static int read_pass_file(const char *file, char *buf, size_t *len,
-			  struct nl_err *err)
-{
-	FILE *f = fopen(file, "r");
-
-	if (!f)
-		return nl_error(err, NL_EUSAGE, "cannot read the passphrase file %s: %s",
-				file, strerror(errno));
-	if (!fgets(buf, PASS_MAX, f))
-		buf[0] = '\0';
-	fclose(f);
-	*len = strcspn(buf, "\r\n");
-	buf[*len] = '\0';
-	if (*len == 0)
-		return nl_error(err, NL_EUSAGE, "the passphrase file %s is empty", file);
-	return NL_OK;
-}
-
-static int prompt_tty(const char *prompt, char *buf, size_t *len,
-		      struct nl_err *err)
-{
-	FILE *tty = fopen("/dev/tty", "r+");
-	struct termios old, quiet;
-	int ok;
-
-	if (!tty)
-		return nl_error(err, NL_EUSAGE,
-				"no passphrase: give --passphrase-file FILE or set "
-				"NEEDLELOG_PASSPHRASE, or run on a terminal");
-	fputs(prompt, tty);
-	fflush(tty);
-	tcgetattr(fileno(tty), &old);
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)ECHO;
-	quiet.c_lflag |= ECHONL;
-	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
-	ok = fgets(buf, PASS_MAX, tty) != NULL;
-	tcsetattr(fileno(tty), TCSAFLUSH, &old);
-	fclose(tty);
-	if (!ok)
-		buf[0] = '\0';
-	*len = strcspn(buf, "\r\n");
-	buf[*len] = '\0';
-	if (*len == 0)
-		return nl_error(err, NL_EUSAGE, "the passphrase must not be empty");
-	return NL_OK;
-}
-
-int cli_read_passphrase(const char *file, const char *env_name,
-			const char *prompt, bool confirm, struct store_pass *out,
-			struct nl_err *err)
-{
-	char buf[PASS_MAX], again[PASS_MAX];
-	const char *env = env_name ? getenv(env_name) : NULL;
-	size_t len = 0, len2 = 0;
-	int rc;
-
-	if (file) {
-		rc = read_pass_file(file, buf, &len, err);
-	} else if (env) {
-		len = strlen(env);
-		if (len == 0 || len >= PASS_MAX)
-			return nl_error(err, NL_EUSAGE, "%s must hold 1 to %d characters",
-					env_name, PASS_MAX - 1);
-		memcpy(buf, env, len + 1);
-		rc = NL_OK;
-	} else {
-		rc = prompt_tty(prompt, buf, &len, err);
-		if (rc == NL_OK && confirm) {
-			rc = prompt_tty("Repeat it: ", again, &len2, err);
-			if (rc == NL_OK && (len != len2 || memcmp(buf, again, len) != 0))
-				rc = nl_error(err, NL_EUSAGE,
-					      "the two passphrases differ; nothing was changed");
-		}
-	}
-	if (rc == NL_OK)
-		rc = store_pass_set(out, buf, len, err);
-	sodium_memzero(buf, sizeof(buf));
-	sodium_memzero(again, sizeof(again));
-	return rc;
+	return c->db_path;
 }
 
 int cli_passphrase(struct cli *c, bool confirm, struct store_pass *out,
 		   struct nl_err *err)
 {
-	return cli_read_passphrase(c->pass_file, "NEEDLELOG_PASSPHRASE",
-				   "Passphrase: ", confirm, out, err);
+	return access_passphrase(c->pass_file, "NEEDLELOG_PASSPHRASE", "Passphrase: ",
+				 confirm, out, err);
 }
 
 int cli_open(struct cli *c, struct record **out, struct nl_err *err)

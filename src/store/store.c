@@ -40,6 +40,9 @@ int store_global_init(struct nl_err *err)
 int store_pass_set(struct store_pass *p, const char *s, size_t len,
 		   struct nl_err *err)
 {
+	if (len == 0 || len > STORE_PASS_MAX)
+		return nl_error(err, NL_EUSAGE, "a passphrase holds 1 to %d bytes, not %zu",
+				STORE_PASS_MAX, len);
 	p->buf = crypt_secure_alloc(len + 1);
 	if (!p->buf)
 		return nl_error(err, NL_ENOMEM, "out of secure memory for the passphrase");

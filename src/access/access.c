@@ -1,0 +1,192 @@
+/* Before the record is open: its path, the passphrase, a new file. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "needlelog/access.h"
+
+/* A line buffer one byte longer than the longest passphrase, so that a
+ * longer one is seen (and refused) rather than cut. */
+#define LINE_SIZE (STORE_PASS_MAX + 2)
+
+int access_db_path(const char *given, char *buf, size_t size,
+		   struct nl_err *err)
+{
+	const char *env = getenv("NEEDLELOG_DB"), *xdg = getenv("XDG_DATA_HOME"),
+		   *home = getenv("HOME");
+	int n;
+
+	if (given && *given)
+		n = snprintf(buf, size, "%s", given);
+	else if (env && *env)
+		n = snprintf(buf, size, "%s", env);
+	else if (xdg && *xdg == '/')
+		n = snprintf(buf, size, "%s/needlelog/records.db", xdg);
+	else if (home && *home)
+		n = snprintf(buf, size, "%s/.local/share/needlelog/records.db", home);
+	else
+		return nl_error(err, NL_EUSAGE,
+				"no record file given: use --db PATH or set NEEDLELOG_DB");
+	if (n < 0 || (size_t)n >= size)
+		return nl_error(err, NL_EUSAGE, "the record file's path is longer than %zu bytes",
+				size - 1);
+	return NL_OK;
+}
+
+/* One line from f into buf (LINE_SIZE bytes), newline stripped; *len its
+ * length. NL_EUSAGE (naming source) when empty or too long. */
+static int read_line(FILE *f, const char *source, char *buf, size_t *len,
+		     struct nl_err *err)
+{
+	if (!fgets(buf, LINE_SIZE, f))
+		buf[0] = '\0';
+	*len = strcspn(buf, "\r\n");
+	if (*len > STORE_PASS_MAX)
+		return nl_error(err, NL_EUSAGE, "the passphrase %s is longer than %d bytes",
+				source, STORE_PASS_MAX);
+	buf[*len] = '\0';
+	if (*len == 0)
+		return nl_error(err, NL_EUSAGE, "the passphrase %s is empty", source);
+	return NL_OK;
+}
+
+static int from_file(const char *file, char *buf, size_t *len, struct nl_err *err)
+{
+	char source[300];
+	FILE *f = fopen(file, "r");
+	int rc;
+
+	if (!f)
+		return nl_error(err, NL_EUSAGE, "cannot read the passphrase file %s: %s", file,
+				strerror(errno));
+	snprintf(source, sizeof(source), "in %s", file);
+	rc = read_line(f, source, buf, len, err);
+	fclose(f);
+	return rc;
+}
+
+static int from_env(const char *name, const char *value, char *buf, size_t *len,
+		    struct nl_err *err)
+{
+	*len = strlen(value);
+	if (*len == 0 || *len > STORE_PASS_MAX)
+		return nl_error(err, NL_EUSAGE, "%s must hold 1 to %d bytes, not %zu", name,
+				STORE_PASS_MAX, *len);
+	memcpy(buf, value, *len + 1);
+	return NL_OK;
+}
+
+static int from_tty(const char *prompt, char *buf, size_t *len, struct nl_err *err)
+{
+	FILE *tty = fopen("/dev/tty", "r+");
+	struct termios old, quiet;
+	int rc;
+
+	if (!tty)
+		return nl_error(err, NL_EUSAGE,
+				"no passphrase: give --passphrase-file FILE or set "
+				"NEEDLELOG_PASSPHRASE, or run on a terminal");
+	fputs(prompt, tty);
+	fflush(tty);
+	tcgetattr(fileno(tty), &old);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	quiet.c_lflag |= ECHONL;
+	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	rc = read_line(tty, "typed", buf, len, err);
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fclose(tty);
+	return rc;
+}
+
+static int from_tty_twice(const char *prompt, char *buf, size_t *len,
+			  struct nl_err *err)
+{
+	char *again = sodium_malloc(LINE_SIZE);
+	size_t len2 = 0;
+	int rc;
+
+	if (!again)
+		return nl_error(err, NL_ENOMEM, "out of secure memory for the passphrase");
+	rc = from_tty(prompt, buf, len, err);
+	if (rc == NL_OK)
+		rc = from_tty("Repeat it: ", again, &len2, err);
+	if (rc == NL_OK && (*len != len2 || sodium_memcmp(buf, again, len2) != 0))
+		rc = nl_error(err, NL_EUSAGE, "the two passphrases differ; nothing was changed");
+	sodium_free(again);
+	return rc;
+}
+
+int access_passphrase(const char *file, const char *env_name,
+		      const char *prompt, bool confirm, struct store_pass *out,
+		      struct nl_err *err)
+{
+	const char *env = env_name ? getenv(env_name) : NULL;
+	char *buf = sodium_malloc(LINE_SIZE);
+	size_t len = 0;
+	int rc;
+
+	if (!buf)
+		return nl_error(err, NL_ENOMEM, "out of secure memory for the passphrase");
+	if (file)
+		rc = from_file(file, buf, &len, err);
+	else if (env)
+		rc = from_env(env_name, env, buf, &len, err);
+	else if (confirm)
+		rc = from_tty_twice(prompt, buf, &len, err);
+	else
+		rc = from_tty(prompt, buf, &len, err);
+	if (rc == NL_OK)
+		rc = store_pass_set(out, buf, len, err);
+	sodium_free(buf);
+	return rc;
+}
+
+/* Creates each missing folder above path with mode 0700. */
+static int make_parents(const char *path, struct nl_err *err)
+{
+	char *dir = strdup(path);
+	int rc = NL_OK;
+
+	if (!dir)
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	for (char *p = dir + 1; *p && rc == NL_OK; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			rc = nl_error(err, NL_EIO, "cannot create the folder %s: %s", dir,
+				      strerror(errno));
+		*p = '/';
+	}
+	free(dir);
+	return rc;
+}
+
+int access_create(const char *path, const struct store_pass *pass,
+		  struct record **out, struct nl_err *err)
+{
+	struct record *r = NULL;
+	int rc = NL_OK;
+
+	if (out)
+		*out = NULL;
+	if (access(path, F_OK) == 0)
+		rc = nl_error(err, NL_EEXIST,
+			      "%s already exists; a record file is never overwritten", path);
+	if (rc == NL_OK)
+		rc = make_parents(path, err);
+	if (rc == NL_OK)
+		rc = record_create(path, pass, STORE_KDF_DEFAULT, &r, err);
+	if (rc == NL_OK && out)
+		*out = r;
+	else
+		record_close(r);
+	return rc;
+}
