@@ -494,6 +494,27 @@ static void fold(void **state)
 	assert_true(nl_fold_contains("Zoe\xcc\x88", "zoë"));
 }
 
+/* The patient search and name order fold with nl_fold. */
+static void patient_search_folds(void **state)
+{
+	struct fx *f = *state;
+	struct nl_err err = { 0 };
+	struct nl_patient_summary *rows;
+	size_t n;
+	int64_t id = fx_patient(f->s, "Y\xc3\xa9w\xc3\xa1nd\xc3\xa9 Ad\xc3\xa9"
+				"b\xc3\xa1y\xe1\xbb\x8d\xcc\x80-S\xc3\xa1nchez");
+
+	fx_patient(f->s, "Adam Bayo");
+	assert_int_equal(record_patient_list(f->s, "adebayo", false, &rows, &n, &err), NL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].id, id);
+	record_patient_list_free(rows, n);
+	assert_int_equal(record_patient_list(f->s, NULL, false, &rows, &n, &err), NL_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].name, "Adam Bayo");   /* "adam" < "yewande" */
+	record_patient_list_free(rows, n);
+}
+
 /* What the CSV writer puts in a file, as a string. */
 static char *csv_of(char sep, bool bom, const char *const *cells, size_t n)
 {
@@ -611,6 +632,7 @@ int main(void)
 		cmocka_unit_test(term_safe),
 		cmocka_unit_test(term_fputs),
 		cmocka_unit_test(fold),
+		cmocka_unit_test_setup_teardown(patient_search_folds, fx_setup, fx_teardown),
 		cmocka_unit_test(csv_cells),
 		cmocka_unit_test(csv_rows),
 		cmocka_unit_test(csv_write_error),
