@@ -164,8 +164,7 @@ static void dates(void **state)
 
 	nl_today_local(today);
 	localtime_r(&t, &tm);
-	snprintf(out, sizeof(out), "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday);
+	strftime(out, sizeof(out), "%Y-%m-%d", &tm);
 	assert_string_equal(today, out);
 }
 
