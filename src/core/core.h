@@ -42,9 +42,6 @@ static inline sqlite3 *core_db(struct record *r)
 char *core_strdup(const char *s, bool *oom);
 /* NULL for NULL or "" (optional text is stored as NULL). */
 const char *core_opt(const char *s);
-/* Case-folds UTF-8 (ASCII, Latin-1, Latin Extended-A, Greek, Cyrillic)
- * and strips Latin diacritics, into a new string; NULL on out of memory. */
-char *core_fold(const char *s);
 /* Appends a warning (copies code and message). */
 int core_warn(struct nl_warning **w, size_t *n, const char *code,
 	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -7,6 +7,7 @@
 #include "core.h"
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
+#include "needlelog/text.h"
 
 void record_patient_free(struct nl_patient *p)
 {
@@ -285,7 +286,7 @@ static bool matches(const struct nl_patient_summary *p, const char *folded,
 	digits_only(p->phone, phone, sizeof(phone));
 	if (strlen(digits) >= 3 && strstr(phone, digits))
 		return true;
-	name = core_fold(p->name);
+	name = nl_fold(p->name);
 	hit = name && strstr(name, folded);
 	free(name);
 	return hit;
@@ -305,7 +306,7 @@ static int64_t search_id(const char *q)
 }
 
 /* Name order as people expect it whatever the locale: by the name folded
- * as the search folds it (case and Latin accents ignored, so "Émilie" is
+ * as the search folds it (nl_fold: case and accents ignored, so "Émilie" is
  * among the e's and "Łukasz" among the l's), then by the name as written,
  * then by id. */
 struct named {
@@ -334,7 +335,7 @@ static int sort_by_name(struct nl_patient_summary *rows, size_t n)
 		return -1;
 	for (i = 0; i < n; i++) {
 		v[i].p = rows[i];
-		if (!(v[i].key = core_fold(rows[i].name ? rows[i].name : "")))
+		if (!(v[i].key = nl_fold(rows[i].name ? rows[i].name : "")))
 			break;
 	}
 	if (i == n) {
@@ -397,7 +398,7 @@ int record_patient_list(struct record *s, const char *search, bool include_archi
 	*out = NULL;
 	*n = 0;
 	if (core_opt(search)) {
-		if (!(folded = core_fold(search)))
+		if (!(folded = nl_fold(search)))
 			return nl_error(err, NL_ENOMEM, "out of memory");
 		digits_only(search, digits, sizeof(digits));
 		want_id = search_id(search);
