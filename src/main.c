@@ -20,7 +20,7 @@ static void usage(FILE *out)
 	      "logs in one encrypted file.\n"
 	      "\n"
 	      "Commands:\n", out);
-	cli_list(out);
+	cli_list_group(out, NULL);
 	fputs("\n"
 	      "Record file: --db PATH, else $NEEDLELOG_DB, else\n"
 	      "$XDG_DATA_HOME/needlelog/records.db (~/.local/share/needlelog/records.db).\n"
@@ -94,9 +94,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE;
 	}
-	c.cmd = cmd;
 	argv += optind + words - 1;
 	argc -= optind + words - 1;
-	optind = 0;
-	return cmd->run(&c, argc, argv);
+	return cli_run(&c, cmd, argc, argv);
 }

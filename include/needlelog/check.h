@@ -70,6 +70,13 @@ int check_score(const char *field, const struct nl_score *sc,
 int check_text(const char *field, const char *value, size_t max,
 	       bool required, struct nl_err *err);
 
+/* The one answer to "is this flag in force on date": not after its end
+ * date, and for a flag with a window (isotretinoin: 6 months from the last
+ * dose) on or before the window's last day, which until gets ("" for a
+ * flag without one). Every command, screen and export asks this. */
+bool check_flag_in_force(const struct nl_flag *f, const char *date,
+			 char until[11]);
+
 /* ---- warnings ----------------------------------------------------------- */
 
 /* What the warnings need to know besides the session itself. */

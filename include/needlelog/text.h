@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "needlelog/err.h"
@@ -30,6 +31,9 @@
 /* A whole number in [min, max]. */
 int nl_parse_int(const char *field, const char *s, int min, int max, int *out,
 		 struct nl_err *err);
+/* A record id: a positive whole number, optionally written "#12". */
+int nl_parse_id(const char *field, const char *s, int64_t *id,
+		struct nl_err *err);
 /* A number with at most one decimal separator, '.' or ',' ("1,5" == 1.5,
  * as the TUI has always taken it; so "1,500" is 1.5, not fifteen hundred),
  * digits on both sides of it, at most 15 digits in all (so the value is
@@ -133,6 +137,13 @@ int nl_text_check(const char *field, const char *s, enum nl_text_kind kind,
  * is NL_EINTERNAL: a caller's bug, not the user's. */
 int nl_text_check_field(const char *field, const char *s, struct nl_err *err);
 
+/* Any value a person gives (a command-line option, a form field): checked
+ * as its table row says when field names one ("--notes" = "notes"), else
+ * as one line of at most NL_VALUE_MAX bytes (ids, codes, dates, paths). The
+ * required rule is not applied: an empty value may clear a field. */
+#define NL_VALUE_MAX 4096
+int nl_text_check_value(const char *field, const char *s, struct nl_err *err);
+
 /* ---- output -------------------------------------------------------------- */
 
 /* A copy of s safe to write to a terminal, with every character that could
@@ -150,6 +161,7 @@ int nl_term_fputs(FILE *f, const char *s, bool multiline);
  * an error message; into buf (always terminated when size > 0); returns
  * buf. NULL gives "". */
 #define NL_QUOTE_WIDTH 80
+#define NL_QUOTE_BUF (NL_QUOTE_WIDTH * 4 + 8)
 const char *nl_quote_value(const char *s, char *buf, size_t size);
 
 /* ---- search --------------------------------------------------------------- */

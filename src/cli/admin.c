@@ -1,14 +1,10 @@
 /* The record file's own commands: init, check, passwd. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <sysexits.h>
 #include <unistd.h>
 
-#include "needlelog/record.h"
 #include "needlelog/access.h"
+#include "needlelog/record.h"
 #include "cli.h"
 
 int cli_create_record_file(struct cli *c, struct nl_err *err)
@@ -31,116 +27,88 @@ int cli_create_record_file(struct cli *c, struct nl_err *err)
 	return rc;
 }
 
-static int run_init(struct cli *c, int argc, char **argv)
+static int run_init(struct cli *c, struct nl_err *err)
 {
-	static const struct option opts[] = { CLI_COMMON_OPTIONS, { 0 } };
-	struct nl_err err = { 0 };
-	int opt, rc;
+	int rc = cli_create_record_file(c, err);
 
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
-		if ((rc = cli_common_opt(c, opt, argv)) >= 0)
-			return rc;
-	if (optind != argc)
-		return cli_usage_error(c, "init takes no arguments");
-	if (cli_create_record_file(c, &err) != NL_OK)
-		return cli_fail(&err);
-	printf("Created the encrypted record file %s\n", c->db_path);
-	return EX_OK;
+	if (rc == NL_OK)
+		printf("Created the encrypted record file %s\n", c->db_path);
+	return rc;
 }
 
-static int run_check(struct cli *c, int argc, char **argv)
+/* Each signed session whose hash no longer matches, on stderr. */
+static void report_bad(const int64_t *bad, size_t n)
 {
-	static const struct option opts[] = { CLI_COMMON_OPTIONS, { 0 } };
-	struct nl_err err = { 0 };
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "needlelog: signed session id %lld has changed since it was "
+			"signed (its hash no longer matches); see `needlelog session show %lld`\n",
+			(long long)bad[i], (long long)bad[i]);
+}
+
+static int run_check(struct cli *c, struct nl_err *err)
+{
 	size_t nsigned = 0, nbad = 0;
 	int64_t *bad = NULL;
-	struct record *s;
-	int opt, rc;
+	int rc = cli_open(c, err);
 
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
-		if ((rc = cli_common_opt(c, opt, argv)) >= 0)
-			return rc;
-	if (optind != argc)
-		return cli_usage_error(c, "check takes no arguments");
-	rc = cli_open(c, &s, &err);
 	if (rc == NL_OK)
-		rc = store_check(record_store(s), cli_progress, "checking", &err);
+		rc = store_check(record_store(c->rec), cli_progress, "checking", err);
 	cli_progress_end();
 	/* Pages are sound; now every signed session against its hash. */
 	if (rc == NL_OK)
-		rc = record_verify_signatures(s, &nsigned, &bad, &nbad, &err);
-	record_close(s);
-	for (size_t i = 0; i < nbad; i++)
-		fprintf(stderr, "needlelog: signed session #%lld has changed since it was signed "
-			"(its hash no longer matches); see `needlelog session show %lld`\n",
-			(long long)bad[i], (long long)bad[i]);
+		rc = record_verify_signatures(c->rec, &nsigned, &bad, &nbad, err);
+	report_bad(bad, nbad);
 	free(bad);
-	if (rc != NL_OK)
-		return cli_fail(&err);
-	printf("%s: every page authenticated; integrity check ok; %zu signed session%s "
-	       "match their hash\n", c->db_path, nsigned, nsigned == 1 ? "" : "s");
-	return EX_OK;
-}
-
-static int run_passwd(struct cli *c, int argc, char **argv)
-{
-	enum { OPT_REKEY = OPT_FIRST_LOCAL, OPT_NEWFILE };
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "rekey", no_argument, NULL, OPT_REKEY },
-		{ "new-passphrase-file", required_argument, NULL, OPT_NEWFILE },
-		{ 0 },
-	};
-	struct store_pass pass = { 0 };
-	const char *new_file = NULL;
-	struct nl_err err = { 0 };
-	struct record *s = NULL;
-	int opt, rc, rekey = 0;
-
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == OPT_REKEY)
-			rekey = 1;
-		else if (opt == OPT_NEWFILE)
-			new_file = optarg;
-		else if ((rc = cli_common_opt(c, opt, argv)) >= 0)
-			return rc;
-	}
-	if (optind != argc)
-		return cli_usage_error(c, "passwd takes no arguments");
-	rc = cli_open(c, &s, &err);
 	if (rc == NL_OK)
-		rc = access_passphrase(new_file, "NEEDLELOG_NEW_PASSPHRASE",
-				       "New passphrase: ", true, &pass, &err);
-	if (rc == NL_OK && rekey)
-		rc = store_rekey(record_store(s), &pass, STORE_KDF_DEFAULT, &err);
-	else if (rc == NL_OK)
-		rc = store_passwd(record_store(s), &pass, STORE_KDF_DEFAULT, &err);
-	store_pass_free(&pass);
-	record_close(s);
-	if (rc != NL_OK)
-		return cli_fail(&err);
-	printf(rekey ? "Passphrase changed and data key rotated for %s\n"
-		     : "Passphrase changed for %s\n", c->db_path);
-	return EX_OK;
+		printf("%s: every page authenticated; integrity check ok; %zu signed session%s "
+		       "match their hash\n", c->db_path, nsigned, nsigned == 1 ? "" : "s");
+	return rc;
 }
+
+static int run_passwd(struct cli *c, struct nl_err *err)
+{
+	struct store_pass pass = { 0 };
+	bool rekey = cli_flag(c, "rekey");
+	int rc = cli_open(c, err);
+
+	if (rc == NL_OK)
+		rc = access_passphrase(cli_str(c, "new-passphrase-file"), "NEEDLELOG_NEW_PASSPHRASE",
+				       "New passphrase: ", true, &pass, err);
+	if (rc == NL_OK && rekey)
+		rc = store_rekey(record_store(c->rec), &pass, STORE_KDF_DEFAULT, err);
+	else if (rc == NL_OK)
+		rc = store_passwd(record_store(c->rec), &pass, STORE_KDF_DEFAULT, err);
+	store_pass_free(&pass);
+	if (rc == NL_OK)
+		printf(rekey ? "Passphrase changed and data key rotated for %s\n"
+			     : "Passphrase changed for %s\n", c->db_path);
+	return rc;
+}
+
+static const struct cli_opt passwd_opts[] = {
+	{ "new-passphrase-file", "FILE", 0, "the new passphrase (else\n"
+	  "$NEEDLELOG_NEW_PASSPHRASE, else asked twice)" },
+	{ "rekey", NULL, 0, "also rotate the data key" },
+	{ 0 },
+};
 
 const struct cli_command cli_admin_commands[] = {
-	{ NULL, "init", run_init, "[--db PATH]",
-	  "Create a new encrypted record file. Asks for the passphrase twice on a\n"
-	  "terminal. Never overwrites an existing file (exit 73).", NULL },
-	{ NULL, "check", run_check, "[--db PATH]",
-	  "Authenticate every page of the record file (or of a backup, with --db)\n"
-	  "and run SQLite's integrity check, then verify every signed session\n"
+	{ NULL, "init", NULL, 0, 0,
+	  "Create a new encrypted record file.\n"
+	  "Asks for the passphrase twice on a terminal. Never overwrites an existing\n"
+	  "file (exit 73).", NULL, run_init },
+	{ NULL, "check", NULL, 0, 0,
+	  "Authenticate every page and verify every signature.\n"
+	  "Authenticates every page of the record file (or of a backup, with --db)\n"
+	  "and runs SQLite's integrity check, then verifies every signed session\n"
 	  "against the hash stored when it was signed. Exit 0 only if all is sound;\n"
 	  "74 names the first page that failed, or each signed session that changed.",
-	  NULL },
-	{ NULL, "passwd", run_passwd, "[--rekey] [--new-passphrase-file FILE]",
-	  "Change the passphrase. The data key is rewrapped in the header and the\n"
-	  "pages are untouched; with --rekey the data key is rotated too, by copying\n"
-	  "the records into a new file that replaces the old one. The old passphrase\n"
-	  "no longer opens the file.",
-	  "  --new-passphrase-file FILE  the new passphrase (else\n"
-	  "                              $NEEDLELOG_NEW_PASSPHRASE, else asked twice)\n"
-	  "  --rekey                     also rotate the data key\n" },
+	  NULL, run_check },
+	{ NULL, "passwd", NULL, 0, 0,
+	  "Change the passphrase.\n"
+	  "The data key is rewrapped in the header and the pages are untouched; with\n"
+	  "--rekey the data key is rotated too, by copying the records into a new\n"
+	  "file that replaces the old one. The old passphrase no longer opens the file.",
+	  passwd_opts, run_passwd },
 	{ 0 },
 };

@@ -1,77 +1,144 @@
-/* The command-line face: shared plumbing for the commands in src/cli/.
- * Contract: ../shared/CLI.md, README.md and docs/needlelog.1. */
+/* The command-line face: a declarative command framework (in the spirit of
+ * tmux's cmd_entry) and the plumbing every command shares.
+ * Contract: ../shared/CLI.md, README.md and docs/needlelog.1.
+ *
+ * Each command is one table entry: its words, positional arguments, option
+ * table and run function. The framework builds getopt's table from the
+ * option table, prints --help from it, refuses an option given twice that
+ * is not repeatable (exit 64, naming it), checks the count of positional
+ * arguments, and after run prints the error message and maps the status to
+ * the exit code. A run function never prints an error itself: it fills err
+ * and returns the status. */
 #ifndef NL_CLI_H
 #define NL_CLI_H
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "needlelog/err.h"
 #include "needlelog/record.h"
 
-struct cli {
-	const char *db;        /* --db as given */
-	char db_path[4096];    /* the path resolved (access_db_path), or "" */
-	const char *pass_file; /* --passphrase-file */
-	const struct cli_command *cmd;
-	const char *who;       /* the practitioner named in the audit trail */
-	const char *today;     /* a fixed "today" (--today, $NEEDLELOG_TODAY) */
+/* struct cli_opt.flags */
+enum {
+	CLI_REPEAT = 1 << 0,   /* may be given more than once */
 };
+/* In flags: the option also has a one-letter form (CLI_SHORT('o'): -o). */
+#define CLI_SHORT(ch) ((unsigned)(unsigned char)(ch) << 8)
+#define CLI_SHORTNAME(flags) ((char)((flags) >> 8 & 0xff))
+
+/* One option of a command. A NULL metavar makes it a flag. */
+struct cli_opt {
+	const char *name;      /* "series", without the dashes */
+	const char *metavar;   /* "ID", or NULL for a flag */
+	unsigned flags;
+	const char *help;      /* one or more lines, without indentation */
+};
+
+struct cli;
 
 struct cli_command {
-	const char *group;  /* "patient", or NULL for a one-word command */
-	const char *name;   /* "add" */
-	int (*run)(struct cli *c, int argc, char **argv);
-	const char *args;   /* usage after the command name */
-	const char *summary;
-	const char *help;   /* the options, one per line; may be NULL */
+	const char *group;     /* "patient", or NULL for a one-word command */
+	const char *name;      /* "add" */
+	const char *args;      /* positional usage ("ID", "FILE"), or NULL */
+	int min_args, max_args;
+	const char *summary;   /* first line: the listing; the rest: --help */
+	const struct cli_opt *opts; /* {0}-terminated, or NULL */
+	int (*run)(struct cli *c, struct nl_err *err);
 };
 
-#include <stdio.h>
+/* One option as given on the command line, in order. */
+struct cli_val {
+	const struct cli_opt *opt;
+	const char *value;     /* borrowed from argv; "" for a flag */
+};
+
+#define CLI_MAX_VALS 512
+
+struct cli {
+	const struct cli_command *cmd;
+	const char *db;          /* --db as given */
+	char db_path[4096];      /* the path resolved (access_db_path), or "" */
+	const char *pass_file;   /* --passphrase-file */
+	struct cli_val vals[CLI_MAX_VALS];
+	size_t nvals;
+	char **args;             /* the positional arguments */
+	int nargs;
+	struct record *rec;      /* opened by cli_open, closed by the framework */
+	bool usage;              /* the error is the command line's: add the usage */
+};
+
+/* Options several commands share; list them in a command's table. */
+#define CLI_OPT_PRACTITIONER \
+	{ "practitioner", "NAME", 0, "who makes the change, for the audit trail (else\n" \
+	  "$NEEDLELOG_PRACTITIONER, else $USER)" }
+#define CLI_OPT_TODAY(what) \
+	{ "today", "DATE", 0, what " (else $NEEDLELOG_TODAY, else\n" \
+	  "today's local date)" }
+
+/* ---- the table (commands.c) --------------------------------------------- */
 
 /* The command for argv words; *words says how many words it took. */
 const struct cli_command *cli_find(const char *word1, const char *word2,
 				   int *words);
-/* One line per command, for --help. */
-void cli_list(FILE *out);
-/* One line per command of a group ("patient", "series"...), or of all
- * when group is NULL, to out if not NULL; returns how many there are (0:
- * no such group). */
+/* One line per command of a group, or of all when group is NULL, to out
+ * if not NULL; returns how many there are (0: no such group). */
 size_t cli_list_group(FILE *out, const char *group);
 
-/* Options every command takes; getopt value codes for them. */
-enum { OPT_DB = 0x1000, OPT_PASSFILE, OPT_HELP, OPT_FIRST_LOCAL };
-#define CLI_COMMON_OPTIONS \
-	{ "db", required_argument, NULL, OPT_DB }, \
-	{ "passphrase-file", required_argument, NULL, OPT_PASSFILE }, \
-	{ "help", no_argument, NULL, OPT_HELP }
+/* ---- the framework (frame.c) ------------------------------------------- */
 
-/* Handles a common option or an unknown one. Returns -1 if opt was
- * handled and parsing goes on, else the exit code to return now. */
-int cli_common_opt(struct cli *c, int opt, char **argv);
+/* Parses argv (argv[0] is the command's last word) against cmd's table and
+ * runs it; returns the exit code. c holds the options given before the
+ * command (--db, --passphrase-file). */
+int cli_run(struct cli *c, const struct cli_command *cmd, int argc, char **argv);
+/* The usage, summary and options of c's command on out. */
+void cli_print_help(FILE *out, const struct cli_command *cmd);
 
-/* Prints "needlelog: message" to stderr; returns the exit code. */
-int cli_fail(const struct nl_err *err);
-int cli_usage_error(const struct cli *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-int cli_help(const struct cli *c);
+/* Fills err with a command-line error (NL_EUSAGE) whose message is followed
+ * by the command's usage line; returns NL_EUSAGE. */
+int cli_usage(struct cli *c, struct nl_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- reading the options ------------------------------------------------ */
+
+/* The value of option name (the last, for a repeatable one), "" for a flag
+ * given, NULL when not given. */
+const char *cli_str(const struct cli *c, const char *name);
+bool cli_flag(const struct cli *c, const char *name);
+/* Every value of option name in order: *pos starts at 0; NULL at the end. */
+const char *cli_next(const struct cli *c, const char *name, size_t *pos);
+/* A record id option ("12" or "#12"); 0 when not given. NL_EUSAGE naming
+ * the option when it is not a positive whole number. */
+int cli_id(struct cli *c, const char *name, int64_t *id, struct nl_err *err);
+/* Positional argument i as a record id of what ("patient"). */
+int cli_arg_id(struct cli *c, int i, const char *what, int64_t *id,
+	       struct nl_err *err);
+/* A whole number option in [min, max]; *v untouched when not given. */
+int cli_int(struct cli *c, const char *name, int min, int max, int *v,
+	    struct nl_err *err);
+
+/* --format among the allowed names (e.g. "text", "csv", "json"; the first
+ * is the default); *index gets the position of the one given. */
+int cli_format(struct cli *c, const char *const *allowed, size_t n,
+	       size_t *index, struct nl_err *err);
+
+/* ---- the record file ---------------------------------------------------- */
 
 /* The record file's path (resolved once); NULL with err filled. */
 const char *cli_db_path(struct cli *c, struct nl_err *err);
-
 /* The passphrase: --passphrase-file, $NEEDLELOG_PASSPHRASE, or a prompt
  * on the terminal (twice when confirm). */
 int cli_passphrase(struct cli *c, bool confirm, struct store_pass *out,
 		   struct nl_err *err);
-
+/* Opens the record file into c->rec (the framework closes it), with the
+ * practitioner (--practitioner, $NEEDLELOG_PRACTITIONER, $USER) and today
+ * (--today, $NEEDLELOG_TODAY) set on the handle. */
+int cli_open(struct cli *c, struct nl_err *err);
 /* `needlelog init`: a new record file at cli_db_path (folders 0700, file
  * 0600), the passphrase asked twice on a terminal, the schema applied. */
 int cli_create_record_file(struct cli *c, struct nl_err *err);
-
-/* Opens the record file (its schema brought up to date), with c's
- * practitioner and today set on the handle. */
-int cli_open(struct cli *c, struct record **out, struct nl_err *err);
+/* The practitioner the command acts as (see cli_open), or NULL. */
+const char *cli_practitioner(const struct cli *c);
 
 /* A progress line on stderr when it is a terminal. */
 int cli_progress(void *label, uint64_t done, uint64_t total);

@@ -67,8 +67,3 @@ size_t cli_list_group(FILE *out, const char *group)
 	}
 	return n;
 }
-
-void cli_list(FILE *out)
-{
-	cli_list_group(out, NULL);
-}

@@ -1,82 +1,15 @@
+/* What every command shares: the record file, the passphrase, who acts
+ * and on which day, and progress lines. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sysexits.h>
-#include <termios.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "needlelog/access.h"
+#include "needlelog/text.h"
 #include "cli.h"
-
-
-int cli_fail(const struct nl_err *err)
-{
-	fprintf(stderr, "needlelog: %s\n", err->msg);
-	return nl_exit_code(err->status);
-}
-
-static void print_usage_line(FILE *out, const struct cli_command *cmd)
-{
-	fprintf(out, "usage: needlelog %s%s%s %s\n", cmd->group ? cmd->group : "",
-		cmd->group ? " " : "", cmd->name, cmd->args ? cmd->args : "");
-}
-
-int cli_usage_error(const struct cli *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("needlelog: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	if (c && c->cmd) {
-		print_usage_line(stderr, c->cmd);
-		fprintf(stderr, "Try 'needlelog %s%s%s --help'.\n",
-			c->cmd->group ? c->cmd->group : "", c->cmd->group ? " " : "",
-			c->cmd->name);
-	}
-	return EX_USAGE;
-}
-
-int cli_help(const struct cli *c)
-{
-	const struct cli_command *cmd = c->cmd;
-
-	print_usage_line(stdout, cmd);
-	printf("\n%s\n", cmd->summary);
-	if (cmd->help)
-		printf("\n%s", cmd->help);
-	printf("\nCommon options:\n"
-	       "  --db PATH               the record file (else $NEEDLELOG_DB, else\n"
-	       "                          $XDG_DATA_HOME/needlelog/records.db)\n"
-	       "  --passphrase-file FILE  read the passphrase from FILE's first line\n"
-	       "                          (else $NEEDLELOG_PASSPHRASE, else a prompt)\n"
-	       "  --help                  show this help\n");
-	return EX_OK;
-}
-
-int cli_common_opt(struct cli *c, int opt, char **argv)
-{
-	switch (opt) {
-	case OPT_DB:
-		c->db = optarg;
-		return -1;
-	case OPT_PASSFILE:
-		c->pass_file = optarg;
-		return -1;
-	case OPT_HELP:
-		return cli_help(c);
-	default:
-		return cli_usage_error(c, "unknown option, or an option without its value: '%s'",
-				       argv[optind - 1]);
-	}
-}
 
 const char *cli_db_path(struct cli *c, struct nl_err *err)
 {
@@ -92,14 +25,40 @@ int cli_passphrase(struct cli *c, bool confirm, struct store_pass *out,
 				 confirm, out, err);
 }
 
-int cli_open(struct cli *c, struct record **out, struct nl_err *err)
+const char *cli_practitioner(const struct cli *c)
+{
+	const char *who = cli_str(c, "practitioner");
+
+	if (!who || !*who)
+		who = getenv("NEEDLELOG_PRACTITIONER");
+	if (!who || !*who)
+		who = getenv("USER");
+	return who && *who ? who : NULL;
+}
+
+/* The handle's actor and today, each checked as any value is. */
+static int set_context(struct cli *c, struct nl_err *err)
+{
+	const char *who = cli_practitioner(c);
+	char today[11];
+	int rc = nl_text_check_value("practitioner", who, err);
+
+	if (rc == NL_OK)
+		rc = nl_today(cli_str(c, "today"), today, err);
+	if (rc == NL_OK)
+		rc = record_set_actor(c->rec, who, err);
+	if (rc == NL_OK)
+		rc = record_set_today(c->rec, today, err);
+	return rc;
+}
+
+int cli_open(struct cli *c, struct nl_err *err)
 {
 	struct store_pass pass = { 0 };
 	const char *path = cli_db_path(c, err);
 	struct stat st;
 	int rc;
 
-	*out = NULL;
 	if (!path)
 		return err->status;
 	if (stat(path, &st) != 0 && errno == ENOENT)
@@ -109,16 +68,10 @@ int cli_open(struct cli *c, struct record **out, struct nl_err *err)
 	if (rc == NL_OK)
 		rc = cli_passphrase(c, false, &pass, err);
 	if (rc == NL_OK)
-		rc = record_open(path, &pass, out, err);
+		rc = record_open(path, &pass, &c->rec, err);
 	store_pass_free(&pass);
 	if (rc == NL_OK)
-		rc = record_set_actor(*out, c->who, err);
-	if (rc == NL_OK)
-		rc = record_set_today(*out, c->today, err);
-	if (rc != NL_OK && *out) {
-		record_close(*out);
-		*out = NULL;
-	}
+		rc = set_context(c, err);
 	return rc;
 }
 

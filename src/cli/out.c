@@ -11,224 +11,66 @@
 
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
+#include "needlelog/csvw.h"
+#include "needlelog/text.h"
+#include "needlelog/value.h"
 #include "needlelog/vocab.h"
 #include "out.h"
 
-int out_parse_format(const struct cli *c, const char *s, unsigned allowed,
-		     enum out_format *f)
+int out_format(struct cli *c, unsigned allowed, enum out_format *f,
+	       struct nl_err *err)
 {
-	static const struct {
-		const char *name;
-		enum out_format fmt;
-	} names[] = { { "text", OUT_TEXT }, { "csv", OUT_CSV }, { "json", OUT_JSON } };
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcmp(s, names[i].name) == 0 && (allowed & names[i].fmt)) {
-			*f = names[i].fmt;
-			return -1;
-		}
-	}
-	return cli_usage_error(c, "--format %s: use %s%s%s", s,
-			       "text", allowed & OUT_CSV ? ", csv" : "",
-			       allowed & OUT_JSON ? " or json" : "");
-}
-
-int out_parse_id(const struct cli *c, const char *what, const char *s,
-		 int64_t *id)
-{
-	char *end;
-	long long v;
-
-	if (s[0] == '#')
-		s++;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (!isdigit((unsigned char)s[0]) || *end || errno || v <= 0)
-		return cli_usage_error(c, "%s '%s' is not an id (a positive whole number)",
-				       what, s);
-	*id = v;
-	return -1;
-}
-
-int out_positional_id(const struct cli *c, int argc, char **argv,
-		      const char *what, int64_t *id)
-{
-	if (optind >= argc)
-		return cli_usage_error(c, "which %s? give its id", what);
-	if (optind + 1 < argc)
-		return cli_usage_error(c, "one %s id only: unexpected '%s'", what,
-				       argv[optind + 1]);
-	return out_parse_id(c, what, argv[optind], id);
-}
-
-int out_parse_int(const char *field, const char *s, int min, int max, int *v,
-		  struct nl_err *err)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (!*s || *end || errno || n < min || n > max)
-		return nl_error(err, NL_EDATA, "%s: '%s' is not allowed: a whole number %d-%d",
-				field, s, min, max);
-	*v = (int)n;
-	return NL_OK;
-}
-
-int out_parse_double(const char *field, const char *s, double *v,
-		     struct nl_err *err)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtod(s, &end);
-	if (!*s || *end || errno || !isfinite(*v) || isspace((unsigned char)*s))
-		return nl_error(err, NL_EDATA, "%s: '%s' is not a number", field, s);
-	return NL_OK;
-}
-
-int out_parse_score(const char *field, const char *s, struct nl_score *sc,
-		    struct nl_err *err)
-{
-	const char *eq = strchr(s, '=');
-	const struct vocab_scale *v;
-	char code[64];
-	size_t len = eq ? (size_t)(eq - s) : 0;
-
-	if (!eq || len == 0 || len >= sizeof(code))
-		return nl_error(err, NL_EDATA,
-				"%s: '%s' is not SCALE=VALUE (see `needlelog vocab` for scales)",
-				field, s);
-	memcpy(code, s, len);
-	code[len] = '\0';
-	v = vocab_scale_find(code);
-	if (!v)
-		return nl_error(err, NL_EDATA,
-				"%s: unknown scale '%s' (see `needlelog vocab` for scales)",
-				field, code);
-	sc->scale = (char *)v->code;
-	return vocab_scale_parse(v, eq + 1, &sc->value, err);
-}
-
-static bool vocab_scale_find_n(const char *s, size_t len)
-{
-	char code[64];
-
-	if (len >= sizeof(code))
-		return false;
-	memcpy(code, s, len);
-	code[len] = '\0';
-	return vocab_scale_find(code) != NULL;
-}
-
-int out_score_set(const char *field, const char *spec, struct nl_score **v,
-		  size_t *n, struct nl_err *err)
-{
-	const char *eq = strchr(spec, '=');
-	struct nl_score sc = { 0 }, *nv;
-	size_t i;
+	static const char *const names[] = { "text", "csv", "json" };
+	static const enum out_format fmts[] = { OUT_TEXT, OUT_CSV, OUT_JSON };
+	const char *given[3];
+	enum out_format which[3];
+	size_t n = 0, i;
 	int rc;
 
-	if (eq && !eq[1]) {
-		for (i = 0; i < *n; i++) {
-			if (strlen((*v)[i].scale) == (size_t)(eq - spec) &&
-			    !strncmp((*v)[i].scale, spec, (size_t)(eq - spec))) {
-				free((*v)[i].scale);
-				memmove(&(*v)[i], &(*v)[i + 1], (*n - i - 1) * sizeof(**v));
-				(*n)--;
-				return NL_OK;
-			}
+	for (i = 0; i < 3; i++)
+		if (allowed & fmts[i]) {
+			given[n] = names[i];
+			which[n++] = fmts[i];
 		}
-		/* Nothing to remove is not an error: the result is the same. */
-		return vocab_scale_find_n(spec, (size_t)(eq - spec))
-		       ? NL_OK
-		       : nl_error(err, NL_EDATA, "%s: unknown scale '%.*s' (see `needlelog vocab`)",
-				  field, (int)(eq - spec), spec);
-	}
-	if ((rc = out_parse_score(field, spec, &sc, err)) != NL_OK)
-		return rc;
-	for (i = 0; i < *n; i++)
-		if (strcmp((*v)[i].scale, sc.scale) == 0)
-			break;
-	if (i == *n) {
-		nv = realloc(*v, (*n + 1) * sizeof(*nv));
-		if (!nv || !(nv[*n].scale = strdup(sc.scale))) {
-			if (nv)
-				*v = nv;
-			return nl_error(err, NL_ENOMEM, "out of memory");
-		}
-		*v = nv;
-		(*n)++;
-	}
-	(*v)[i].value = sc.value;
-	return NL_OK;
-}
-
-int out_strv_add(char ***v, size_t *n, const char *s, struct nl_err *err)
-{
-	char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
-
-	if (!nv)
-		return nl_error(err, NL_ENOMEM, "out of memory");
-	*v = nv;
-	if (!(nv[*n] = strdup(s)))
-		return nl_error(err, NL_ENOMEM, "out of memory");
-	(*n)++;
-	return NL_OK;
-}
-
-const char *out_today(struct cli *c, const char *opt, char buf[11], struct nl_err *err)
-{
-	const char *env = getenv("NEEDLELOG_TODAY");
-	const char *given = opt ? opt : (env && *env ? env : NULL);
-
-	if (!given) {
-		check_today_local(buf);
-		return buf;
-	}
-	c->today = given;
-	if (!check_date_valid(given)) {
-		nl_error(err, NL_EDATA, "%s: '%s' is not a date: use YYYY-MM-DD",
-			 opt ? "--today" : "NEEDLELOG_TODAY", given);
-		return NULL;
-	}
-	memcpy(buf, given, 11);
-	return buf;
-}
-
-const char *out_practitioner(struct cli *c, const char *opt)
-{
-	const char *who = opt && *opt ? opt : getenv("NEEDLELOG_PRACTITIONER");
-
-	if (!who || !*who)
-		who = getenv("USER");
-	if (who && !*who)
-		who = NULL;
-	c->who = who;
-	return who;
+	rc = cli_format(c, given, n, &i, err);
+	if (rc == NL_OK)
+		*f = which[i];
+	return rc;
 }
 
 void out_warnings(const struct nl_warning *w, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "needlelog: warning: %s\n", w[i].message);
+	for (size_t i = 0; i < n; i++) {
+		fputs("needlelog: warning: ", stderr);
+		nl_term_fputs(stderr, w[i].message, false);
+		fputc('\n', stderr);
+	}
+}
+
+void out_text(FILE *f, const char *s)
+{
+	nl_term_fputs(f, s, false);
 }
 
 void out_field(FILE *f, int indent, const char *label, const char *value)
 {
+	char *safe;
+
 	if (!value || !*value)
 		return;
 	fprintf(f, "%*s%-*s ", indent, "", 14, label);
+	if (!(safe = nl_term_safe(value, true))) {
+		fputs("(out of memory)\n", f);
+		return;
+	}
 	/* Continuation lines of multi-line text line up under the value. */
-	for (; *value; value++) {
-		if (*value == '\r')
-			continue;
-		fputc(*value, f);
-		if (*value == '\n')
+	for (const char *p = safe; *p; p++) {
+		fputc(*p, f);
+		if (*p == '\n')
 			fprintf(f, "%*s", indent + 15, "");
 	}
 	fputc('\n', f);
+	free(safe);
 }
 
 size_t out_width(const char *s)
@@ -313,25 +155,40 @@ static void print_text_row(const struct out_table *t, FILE *f,
 	}
 }
 
-void out_table_print(const struct out_table *t, FILE *f, enum out_format fmt)
+static int print_csv(const struct out_table *t, FILE *f, bool bom, struct nl_err *err)
+{
+	struct nl_csv w;
+
+	nl_csv_init(&w, f, ',', bom);
+	nl_csv_row(&w, t->head, t->ncols);
+	for (size_t r = 0; r < t->nrows; r++)
+		nl_csv_row(&w, (const char *const *)&t->cells[r * t->ncols], t->ncols);
+	return nl_csv_finish(&w, err);
+}
+
+/* Every cell shown safely on a terminal, in place. */
+static int make_safe(struct out_table *t, struct nl_err *err)
+{
+	for (size_t i = 0; i < t->nrows * t->ncols; i++) {
+		char *safe = nl_term_safe(t->cells[i], false);
+
+		if (!safe)
+			return nl_error(err, NL_ENOMEM, "out of memory");
+		free(t->cells[i]);
+		t->cells[i] = safe;
+	}
+	return NL_OK;
+}
+
+int out_table_print(struct out_table *t, FILE *f, enum out_format fmt, bool bom,
+		    struct nl_err *err)
 {
 	size_t *w;
 
-	if (fmt == OUT_CSV) {
-		for (size_t i = 0; i < t->ncols; i++) {
-			out_csv_field(f, t->head[i]);
-			fputs(i + 1 == t->ncols ? "\r\n" : ",", f);
-		}
-		for (size_t r = 0; r < t->nrows; r++)
-			for (size_t i = 0; i < t->ncols; i++) {
-				out_csv_field(f, t->cells[r * t->ncols + i]);
-				fputs(i + 1 == t->ncols ? "\r\n" : ",", f);
-			}
-		return;
-	}
-	w = calloc(t->ncols, sizeof(*w));
-	if (!w)
-		return;
+	if (fmt == OUT_CSV)
+		return print_csv(t, f, bom, err);
+	if (make_safe(t, err) != NL_OK || !(w = calloc(t->ncols, sizeof(*w))))
+		return nl_error(err, NL_ENOMEM, "out of memory");
 	for (size_t i = 0; i < t->ncols; i++)
 		w[i] = out_width(t->head[i]);
 	for (size_t r = 0; r < t->nrows; r++)
@@ -345,6 +202,7 @@ void out_table_print(const struct out_table *t, FILE *f, enum out_format fmt)
 	for (size_t r = 0; r < t->nrows; r++)
 		print_text_row(t, f, (const char *const *)&t->cells[r * t->ncols], w);
 	free(w);
+	return ferror(f) ? nl_error(err, NL_EIO, "cannot write the output") : NL_OK;
 }
 
 void out_table_free(struct out_table *t)
@@ -353,23 +211,6 @@ void out_table_free(struct out_table *t)
 		free(t->cells[i]);
 	free(t->cells);
 	memset(t, 0, sizeof(*t));
-}
-
-void out_csv_field(FILE *f, const char *s)
-{
-	if (!s)
-		return;
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
 }
 
 json_t *out_jstr(const char *s)
@@ -383,22 +224,17 @@ void out_jset(json_t *obj, const char *key, json_t *v)
 		json_object_set_new(obj, key, v);
 }
 
-int out_json_print(json_t *v)
+int out_json_print(json_t *v, struct nl_err *err)
 {
 	int rc;
 
-	if (!v) {
-		fputs("needlelog: out of memory\n", stderr);
-		return EX_SOFTWARE;
-	}
+	if (!v)
+		return nl_error(err, NL_ENOMEM, "out of memory");
 	rc = json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(v);
-	if (rc != 0) {
-		fputs("needlelog: cannot write the JSON output\n", stderr);
-		return EX_IOERR;
-	}
-	fputc('\n', stdout);
-	return EX_OK;
+	if (rc != 0 || fputc('\n', stdout) == EOF)
+		return nl_error(err, NL_EIO, "cannot write the JSON output");
+	return NL_OK;
 }
 
 json_t *out_json_warnings(const struct nl_warning *w, size_t n)
@@ -543,83 +379,6 @@ json_t *out_json_progress(const struct nl_progress *p)
 	return o;
 }
 
-void out_mm(double mm, char *buf, size_t size)
-{
-	char *p;
-
-	snprintf(buf, size, "%.2f", mm);
-	p = buf + strlen(buf) - 1;
-	while (p > buf && *p == '0')
-		*p-- = '\0';
-	if (*p == '.')
-		*p = '\0';
-}
-
-/* A growing string for the _text helpers. */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_add(struct sbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void sb_add(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->oom)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (b->len + (size_t)n + 1 > b->cap &&
-		      !(b->cap = b->len + (size_t)n + 64,
-			b->s = realloc(b->s, b->cap)))) {
-		b->oom = true;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
-char *out_areas_text(const struct nl_treatment *a, size_t n)
-{
-	struct sbuf b = { 0 };
-	char mm[32];
-
-	sb_add(&b, "%s", "");
-	for (size_t i = 0; i < n; i++) {
-		out_mm(a[i].depth_mm, mm, sizeof(mm));
-		sb_add(&b, "%s%s%s%s %s mm", i ? ", " : "", a[i].area,
-		       a[i].label ? " " : "", a[i].label ? a[i].label : "", mm);
-		if (a[i].passes > 0)
-			sb_add(&b, " x%d", a[i].passes);
-	}
-	return b.oom ? NULL : b.s;
-}
-
-char *out_scores_text(const struct nl_score *sc, size_t n)
-{
-	struct sbuf b = { 0 };
-
-	sb_add(&b, "%s", "");
-	for (size_t i = 0; i < n; i++) {
-		const struct vocab_scale *v = vocab_scale_find(sc[i].scale);
-		char val[64];
-
-		if (v)
-			vocab_scale_format(v, sc[i].value, val, sizeof(val));
-		else
-			snprintf(val, sizeof(val), "%g", sc[i].value);
-		sb_add(&b, "%s%s %s", i ? ", " : "", sc[i].scale, val);
-	}
-	return b.oom ? NULL : b.s;
-}
-
 static const char *due_words(const struct nl_progress *p, char *buf, size_t size)
 {
 	switch (p->due) {
@@ -666,7 +425,7 @@ static void print_depth_table(FILE *f, const struct nl_progress *p)
 
 			mm[j][0] = '\0';
 			if (d >= 0) {
-				out_mm(d, mm[j], sizeof(mm[j]));
+				value_depth_text(d, mm[j], sizeof(mm[j]));
 				len = strlen(mm[j]);
 				if (passes > 0)
 					snprintf(mm[j] + len, sizeof(mm[j]) - len, " x%d", passes);
@@ -678,7 +437,7 @@ static void print_depth_table(FILE *f, const struct nl_progress *p)
 		out_table_row(&t, cells);
 	}
 	fputs("\nDepth per area (mm, x passes):\n", f);
-	out_table_print(&t, f, OUT_TEXT);
+	out_table_print(&t, f, OUT_TEXT, false, NULL);
 	out_table_free(&t);
 out:
 	free(head);
@@ -716,7 +475,7 @@ static void print_scales(FILE *f, const struct nl_progress *p)
 			sc->npoints > 1 ? progress_trend_name(sc->trend) : "-", values });
 	}
 	fputs("\nScores against baseline:\n", f);
-	out_table_print(&t, f, OUT_TEXT);
+	out_table_print(&t, f, OUT_TEXT, false, NULL);
 	out_table_free(&t);
 }
 

@@ -516,19 +516,21 @@ static int warn_depth(const struct check_context *ctx, const struct nl_session *
 	return 0;
 }
 
-/* Whether a flag is in force on the session date (see vocab_flag). */
-static bool flag_in_force(const struct vocab_flag *vf, const struct nl_flag *f,
-			  const char *date, char until[11])
+bool check_flag_in_force(const struct nl_flag *f, const char *date, char until[11])
 {
+	const struct vocab_flag *vf = vocab_flag_find(f->code);
+	bool windowed = vf && (vf->window_months || vf->window_days) && check_date_valid(f->date);
+
 	until[0] = '\0';
-	if ((vf->window_months || vf->window_days) && check_date_valid(f->date)) {
-		if (vf->window_months)
-			check_date_add_months(f->date, vf->window_months, until, NULL);
-		else
-			check_date_add_days(f->date, vf->window_days, until, NULL);
-		return strcmp(date, until) < 0;
-	}
-	return !core_opt(f->end_date) || strcmp(f->end_date, date) >= 0;
+	if (core_opt(f->end_date) && strcmp(f->end_date, date) < 0)
+		return false;
+	if (!windowed)
+		return true;
+	if (vf->window_months)
+		check_date_add_months(f->date, vf->window_months, until, NULL);
+	else
+		check_date_add_days(f->date, vf->window_days, until, NULL);
+	return strcmp(date, until) <= 0;
 }
 
 static int warn_flags(const struct check_context *ctx, const struct nl_session *ses,
@@ -542,7 +544,7 @@ static int warn_flags(const struct check_context *ctx, const struct nl_session *
 		bool iso;
 		char until[11];
 
-		if (!vf || !flag_in_force(vf, f, ses->date, until))
+		if (!vf || !check_flag_in_force(f, ses->date, until))
 			continue;
 		iso = strcmp(f->code, "isotretinoin") == 0;
 		if (until[0] && core_warn(w, n, iso ? CHECK_W_ISOTRETINOIN : CHECK_W_FLAG,

@@ -255,7 +255,7 @@ static int places(double v)
 static int range_error(const char *field, const char *s, const char *what, double min,
 		       double max, const char *unit, struct nl_err *err)
 {
-	char q[NL_QUOTE_WIDTH * 4 + 8];
+	char q[NL_QUOTE_BUF];
 	int p = places(min) > places(max) ? places(min) : places(max);
 
 	return nl_error(err, NL_EDATA, "%s: '%s' is not %s from %.*f to %.*f%s", field,
@@ -274,6 +274,20 @@ int nl_parse_int(const char *field, const char *s, int min, int max, int *out,
 	if (v < min || v > max)
 		return range_error(field, s, "a whole number", min, max, "", err);
 	*out = (int)v;
+	return NL_OK;
+}
+
+int nl_parse_id(const char *field, const char *s, int64_t *id, struct nl_err *err)
+{
+	struct num n;
+	char q[NL_QUOTE_BUF];
+
+	if (s && s[0] == '#')
+		s++;
+	if (!s || !scan_num(s, false, false, &n) || n.mant == 0 || n.mant > INT64_MAX)
+		return nl_error(err, NL_EDATA, "%s: '%s' is not an id (a positive whole number)",
+				field, nl_quote_value(s, q, sizeof(q)));
+	*id = (int64_t)n.mant;
 	return NL_OK;
 }
 
@@ -315,7 +329,7 @@ int nl_parse_depth(const char *field, const char *s, double *out,
 int nl_parse_date(const char *field, const char *s, char out[11],
 		  struct nl_err *err)
 {
-	char q[NL_QUOTE_WIDTH * 4 + 8];
+	char q[NL_QUOTE_BUF];
 
 	if (!check_date_valid(s))
 		return nl_error(err, NL_EDATA,
@@ -491,6 +505,14 @@ const struct nl_text_field *nl_text_field_find(const char *name)
 		if (strcmp(nl_text_fields[i].name, name) == 0)
 			return &nl_text_fields[i];
 	return NULL;
+}
+
+int nl_text_check_value(const char *field, const char *s, struct nl_err *err)
+{
+	const struct nl_text_field *f = nl_text_field_find(field);
+
+	return f ? nl_text_check(field, s, f->kind, f->max, err)
+		 : nl_text_check(field, s, NL_TEXT_LINE, NL_VALUE_MAX, err);
 }
 
 static const char bad_utf8[] = "invalid UTF-8";

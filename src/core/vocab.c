@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "needlelog/text.h"
 #include "needlelog/vocab.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -246,17 +247,13 @@ int vocab_scale_check(const struct vocab_scale *sc, double value,
 	return scale_error(sc, text, err);
 }
 
-static int parse_number(const char *text, double *out)
+/* A number as the core's one parse takes it; a signed scale also takes
+ * the '+' it is printed with ("+2"), so that what is shown reads back. */
+static int parse_number(const struct vocab_scale *sc, const char *text, double *out)
 {
-	char *end;
-
-	if (!text || !*text || isspace((unsigned char)*text))
-		return -1;
-	errno = 0;
-	*out = strtod(text, &end);
-	if (errno || *end || !isfinite(*out))
-		return -1;
-	return 0;
+	if (sc->min < 0 && text[0] == '+' && text[1] != '-')
+		text++;
+	return nl_parse_decimal("value", text, sc->min, sc->max, out, NULL) == NL_OK ? 0 : -1;
 }
 
 int vocab_scale_parse(const struct vocab_scale *sc, const char *text,
@@ -275,7 +272,7 @@ int vocab_scale_parse(const struct vocab_scale *sc, const char *text,
 				return *value = (double)i, NL_OK;
 		return scale_error(sc, text, err);
 	}
-	if (parse_number(text, &v) != 0)
+	if (parse_number(sc, text, &v) != 0)
 		return scale_error(sc, text, err);
 	if (vocab_scale_check(sc, v, NULL) != NL_OK)
 		return scale_error(sc, text, err);

@@ -258,21 +258,6 @@ static void finish(struct tui *t)
 	t->store = NULL;
 }
 
-enum { OPT_LOCK_AFTER = OPT_FIRST_LOCAL, OPT_LOCK_SECONDS, OPT_PRACTITIONER };
-
-static int parse_minutes(const char *s, long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 0 || v > 24 * 60 * 7)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* No record file yet: on a terminal, offer to create one (as `init`
  * does), before the screen is taken over. Returns whether there is one. */
 static bool first_run(struct cli *c, const char *path, struct nl_err *err)
@@ -298,81 +283,60 @@ static bool first_run(struct cli *c, const char *path, struct nl_err *err)
 	return true;
 }
 
-static int run_tui(struct cli *c, int argc, char **argv)
+static int run_tui(struct cli *c, struct nl_err *err)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "lock-after", required_argument, NULL, OPT_LOCK_AFTER },
-		{ "lock-after-seconds", required_argument, NULL, OPT_LOCK_SECONDS },
-		{ "practitioner", required_argument, NULL, OPT_PRACTITIONER },
-		{ 0 },
-	};
-	const char *who = getenv("NEEDLELOG_PRACTITIONER");
+	const char *who = cli_str(c, "practitioner");
 	struct tui t = { 0 };
-	struct nl_err err = { 0 };
 	struct stat st;
-	long v;
-	int opt, rc;
+	int minutes = 5, seconds = -1, rc;
 
-	t.lock_after_ms = 5 * 60 * 1000;
+	if (!who)
+		who = getenv("NEEDLELOG_PRACTITIONER");
+	rc = cli_int(c, "lock-after", 0, 24 * 60 * 7, &minutes, err);
+	if (rc == NL_OK)
+		rc = cli_int(c, "lock-after-seconds", 0, 24 * 3600 * 7, &seconds, err);
+	if (rc != NL_OK)
+		return rc;
+	t.lock_after_ms = seconds >= 0 ? seconds * 1000L : minutes * 60 * 1000L;
 	t.cli = c;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_LOCK_AFTER:
-			if (parse_minutes(optarg, &v) != 0)
-				return cli_usage_error(c, "--lock-after takes whole minutes (0 = never), not '%s'", optarg);
-			t.lock_after_ms = v * 60 * 1000;
-			break;
-		case OPT_LOCK_SECONDS:
-			if (parse_minutes(optarg, &v) != 0)
-				return cli_usage_error(c, "--lock-after-seconds takes whole seconds, not '%s'", optarg);
-			t.lock_after_ms = v * 1000;
-			break;
-		case OPT_PRACTITIONER:
-			who = optarg;
-			break;
-		default:
-			if ((rc = cli_common_opt(c, opt, argv)) >= 0)
-				return rc;
-		}
-	}
-	if (optind != argc)
-		return cli_usage_error(c, "tui takes no arguments");
-	t.path = cli_db_path(c, &err);
+	t.path = cli_db_path(c, err);
 	if (!t.path)
-		return cli_fail(&err);
-	if (stat(t.path, &st) != 0 && errno == ENOENT && !first_run(c, t.path, &err))
-		return cli_fail(&err);
+		return err->status;
+	if (stat(t.path, &st) != 0 && errno == ENOENT && !first_run(c, t.path, err))
+		return err->status;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return cli_usage_error(c, "the TUI needs a terminal; the subcommands work without one "
-				       "(needlelog --help)");
-	if (store_global_init(&err) != NL_OK)
-		return cli_fail(&err);
-	if (who && *who) {
+		return cli_usage(c, err, "the TUI needs a terminal; the subcommands work without "
+				 "one (needlelog --help)");
+	if ((rc = store_global_init(err)) != NL_OK)
+		return rc;
+	if (who && *who)
 		snprintf(t.practitioner, sizeof(t.practitioner), "%s", who);
-	}
 	t.pass_from_env = c->pass_file || getenv("NEEDLELOG_PASSPHRASE");
 	if (start(&t) != 0)
-		return cli_usage_error(c, "cannot start the terminal interface (is TERM set?)");
+		return cli_usage(c, err, "cannot start the terminal interface (is TERM set?)");
 	tui_push(&t, tui_unlock_new(&t, false));
 	if (t.store)
 		tui_unlocked(&t);
 	loop(&t);
 	finish(&t);
-	return EX_OK;
+	return NL_OK;
 }
 
+static const struct cli_opt tui_opts[] = {
+	{ "lock-after", "MIN", 0, "lock after MIN idle minutes (0 = never; default 5)" },
+	{ "lock-after-seconds", "SEC", 0, "the same in seconds (for tests and demos)" },
+	{ "practitioner", "NAME", 0, "who signs and amends (else\n"
+	  "$NEEDLELOG_PRACTITIONER; asked when needed)" },
+	{ 0 },
+};
+
 const struct cli_command cli_tui_commands[] = {
-	{ NULL, "tui", run_tui,
-	  "[--lock-after MIN] [--practitioner NAME]",
+	{ NULL, "tui", NULL, 0, 0,
 	  "Open the full-screen interface, which is also what `needlelog` alone does.\n"
 	  "The patient list, profiles, series with their progress, the session form\n"
 	  "and who is due. It locks itself after MIN minutes without a key (default\n"
 	  "5): an open session form is kept as a draft, the record file is closed\n"
 	  "and the passphrase is asked again. Press ? in any screen for its keys.",
-	  "  --lock-after MIN          lock after MIN idle minutes (0 = never; default 5)\n"
-	  "  --lock-after-seconds SEC  the same in seconds (for tests and demos)\n"
-	  "  --practitioner NAME       who signs and amends (else\n"
-	  "                            $NEEDLELOG_PRACTITIONER; asked when needed)\n" },
+	  tui_opts, run_tui },
 	{ 0 },
 };
