@@ -53,9 +53,7 @@ int check_date_add_months(const char *date, int months, char out[11],
 /* *days = to - from (negative when to is earlier). */
 int check_date_diff(const char *from, const char *to, int *days,
 		    struct nl_err *err);
-/* Today's date on this machine (local time, as shared/DOMAIN.md says),
- * and the current UTC timestamp. */
-void check_today_local(char out[11]);
+/* The current UTC timestamp (today's local date: nl_today_local, text.h). */
 void check_now_utc(char out[21]);
 
 /* ---- hard limits (pure; no store) ------------------------------------- */

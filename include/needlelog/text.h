@@ -91,9 +91,11 @@ struct nl_dated {
 	bool given;          /* being entered now: blamed when a pair clashes */
 };
 /* Every rule of DOMAIN.md ("dates that cannot be true are rejected") over
- * the facts: each date real, none of a no-future kind after today, and no
- * session or consent before the date of birth. When a pair clashes the
- * later kind's field is blamed, unless only the earlier one is given:
+ * the facts: none given of a no-future kind after today, and no session or
+ * consent before the date of birth. A fact not given (already on file) is
+ * only compared with the ones given, so an edit is never blocked by what it
+ * does not touch. When a pair clashes the later kind's field is blamed,
+ * unless only the earlier one is given:
  *   --dob: 2010-01-01 is after the session of 2009-05-01; a date of birth
  *   cannot be after any of the patient's sessions
  * Checked in that order (each date, then the pairs); the first failure is

@@ -146,15 +146,6 @@ int check_date_diff(const char *from, const char *to, int *days,
 	return rc;
 }
 
-void check_today_local(char out[11])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 void check_now_utc(char out[21])
 {
 	time_t t = time(NULL);

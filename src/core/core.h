@@ -124,7 +124,6 @@ json_t *core_record_json(const struct core_field *fs, size_t n,
 /* Sorts scores by scale code (canonical order). */
 void core_sort_scores(struct nl_score *sc, size_t n);
 
-#endif
 
 /* ---- shared between modules --------------------------------------------- */
 
@@ -156,3 +155,5 @@ void core_due_rows_free(struct core_due_row *rows, size_t n);
  * done >= planned. */
 void core_next_due(const char *start, const char *last, int interval, int done,
 		   int planned, char out[11]);
+
+#endif

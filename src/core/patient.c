@@ -73,6 +73,67 @@ static int write_flags(struct record *s, int64_t id, const struct nl_patient *p,
 	return rc;
 }
 
+static bool differs(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") != 0;
+}
+
+/* Whether flag f is new or its date changed against old's flags. */
+static bool flag_changed(const struct nl_patient *old, const struct nl_flag *f)
+{
+	for (size_t i = 0; i < old->nflags; i++)
+		if (strcmp(old->flags[i].code, f->code) == 0)
+			return differs(old->flags[i].date, f->date);
+	return true;
+}
+
+/* The earliest live session's (effective) date of a patient, "" if none. */
+static int first_session(struct record *s, int64_t patient_id, char out[11],
+			 struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = core_prepare(s, "SELECT min(" EFFECTIVE_DATE ") FROM session x JOIN series r "
+				 "ON r.id = x.series_id WHERE r.patient_id = ? AND x.voided = 0",
+			      &st, err);
+
+	out[0] = '\0';
+	if (rc != NL_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, patient_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, 11, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? NL_OK : core_sql_error(s, "reading the sessions", err);
+}
+
+/* Dates that cannot be true are refused (DOMAIN.md): a date of birth,
+ * consent or flag date after today, a consent before the date of birth,
+ * a date of birth after the first session. Only what changes from old
+ * (NULL: a new patient) is judged, against what is on file. */
+static int patient_dates(struct record *s, const struct nl_patient *in,
+			 const struct nl_patient *old, struct nl_err *err)
+{
+	struct nl_dated *d = calloc(in->nflags + 3, sizeof(*d));
+	char first[11] = "";
+	size_t n = 0;
+	int rc = old ? first_session(s, in->id, first, err) : NL_OK;
+
+	if (!d)
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	d[n++] = (struct nl_dated){ NL_DATE_DOB, "dob", in->dob,
+				    !old || differs(old->dob, in->dob) };
+	d[n++] = (struct nl_dated){ NL_DATE_CONSENT, "consent", in->consent_date,
+				    !old || differs(old->consent_date, in->consent_date) };
+	d[n++] = (struct nl_dated){ NL_DATE_SESSION, "the first session", first, false };
+	for (size_t i = 0; i < in->nflags; i++)
+		d[n++] = (struct nl_dated){ NL_DATE_FLAG, in->flags[i].code, in->flags[i].date,
+					    !old || flag_changed(old, &in->flags[i]) };
+	if (rc == NL_OK)
+		rc = nl_dates_plausible(d, n, record_today(s), err);
+	free(d);
+	return rc;
+}
+
 int record_patient_add(struct record *s, const struct nl_patient *in, int64_t *id,
 		       struct nl_err *err)
 {
@@ -81,6 +142,8 @@ int record_patient_add(struct record *s, const struct nl_patient *in, int64_t *i
 	int64_t new_id = 0;
 	int rc = check_patient(in, err);
 
+	if (rc == NL_OK)
+		rc = patient_dates(s, in, NULL, err);
 	if (rc != NL_OK || (rc = core_begin(s, err)) != NL_OK)
 		return rc;
 	check_now_utc(now);
@@ -190,6 +253,8 @@ int record_patient_edit(struct record *s, const struct nl_patient *in,
 	if (rc != NL_OK || (rc = core_begin(s, err)) != NL_OK)
 		return rc;
 	rc = record_patient_get(s, in->id, &old, err);
+	if (rc == NL_OK && (rc = patient_dates(s, in, &old, err)) != NL_OK)
+		record_patient_free(&old);
 	if (rc != NL_OK)
 		return core_end(s, rc, err);
 	diff = core_diff(core_patient_fields, core_patient_field_count, &old, in);

@@ -7,6 +7,7 @@
 #include "core.h"
 #include "needlelog/check.h"
 #include "needlelog/schema.h"
+#include "needlelog/text.h"
 
 int record_adopt(struct store *s, struct record **out, struct nl_err *err)
 {
@@ -120,6 +121,6 @@ const char *record_today(struct record *r)
 	if (r->fixed_today[0])
 		memcpy(r->today, r->fixed_today, sizeof(r->today));
 	else
-		check_today_local(r->today);
+		nl_today_local(r->today);
 	return r->today;
 }

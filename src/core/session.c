@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "core.h"
+#include "needlelog/text.h"
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
 #include "needlelog/vocab.h"
@@ -529,6 +530,19 @@ static int context_load(struct record *s, int64_t series_id, const char *date,
 	return NL_OK;
 }
 
+/* Dates that cannot be true are refused, not warned (DOMAIN.md): a session
+ * after today or before the patient's date of birth. */
+static int session_dates(struct record *s, const struct nl_patient *p, const char *date,
+			 struct nl_err *err)
+{
+	struct nl_dated d[] = {
+		{ NL_DATE_SESSION, "date", date, true },
+		{ NL_DATE_DOB, "dob", p->dob, false },
+	};
+
+	return nl_dates_plausible(d, COUNT(d), record_today(s), err);
+}
+
 static int warnings_for(struct record *s, int64_t series_id, const struct nl_session *ses,
 			int64_t self_id, struct nl_warning **w, size_t *n, struct nl_err *err)
 {
@@ -539,7 +553,9 @@ static int warnings_for(struct record *s, int64_t series_id, const struct nl_ses
 	*n = 0;
 	if (rc != NL_OK)
 		return rc;
-	rc = check_session_warnings(&c.ctx, ses, w, n, err);
+	rc = session_dates(s, &c.patient, ses->date, err);
+	if (rc == NL_OK)
+		rc = check_session_warnings(&c.ctx, ses, w, n, err);
 	context_free(&c);
 	if (rc != NL_OK) {
 		record_warnings_free(*w, *n);

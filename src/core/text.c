@@ -445,7 +445,8 @@ static int pair_rules(const struct nl_dated *d, size_t n, struct nl_err *err)
 				int rc;
 
 				if (d[i].kind != date_orders[o].later || !core_opt(d[i].date) ||
-				    d[j].kind != date_orders[o].earlier || !core_opt(d[j].date))
+				    d[j].kind != date_orders[o].earlier || !core_opt(d[j].date) ||
+				    !(d[i].given || d[j].given))
 					continue;
 				if ((rc = order_clash(&date_orders[o], &d[i], &d[j], err)) != NL_OK)
 					return rc;
@@ -460,7 +461,7 @@ int nl_dates_plausible(const struct nl_dated *d, size_t n, const char *today,
 	int rc = nl_parse_date("today", today, t, err);
 
 	for (size_t i = 0; rc == NL_OK && i < n; i++)
-		if (core_opt(d[i].date))
+		if (d[i].given && core_opt(d[i].date))
 			rc = nl_date_not_future(d[i].field, d[i].kind, d[i].date, t, err);
 	return rc == NL_OK ? pair_rules(d, n, err) : rc;
 }

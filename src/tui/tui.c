@@ -13,6 +13,7 @@
 
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
+#include "needlelog/text.h"
 #include "../cli/cli.h"
 #include "tui.h"
 
@@ -28,7 +29,7 @@ long long tui_now_ms(void)
 
 void tui_today(char out[11])
 {
-	check_today_local(out);
+	nl_today_local(out);
 }
 
 bool tui_idle_expired(struct tui *t)

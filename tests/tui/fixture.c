@@ -18,6 +18,7 @@
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
 #include "needlelog/record.h"
+#include "needlelog/text.h"
 #include "needlelog/store.h"
 
 static struct nl_err err;
@@ -34,7 +35,7 @@ static void day(int offset, char out[11])
 {
 	char today[11];
 
-	check_today_local(today);
+	nl_today_local(today);
 	check(check_date_add_days(today, offset, out, &err), "date");
 }
 

@@ -17,6 +17,7 @@
 #include "needlelog/progress.h"
 #include "needlelog/record.h"
 #include "needlelog/store.h"
+#include "needlelog/text.h"
 #include "needlelog/vocab.h"
 
 struct fx {

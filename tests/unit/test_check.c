@@ -321,7 +321,10 @@ static void warn_isotretinoin(void **state)
 	wfx_run(&x);
 	assert_true(fx_has_warning(x.w, x.n, CHECK_W_ISOTRETINOIN));
 	assert_non_null(strstr(x.w[0].message, "2026-03-11"));
-	x.f.ses.date = "2026-03-11";              /* six months to the day: past */
+	x.f.ses.date = "2026-03-11";              /* the window's last day: still in force */
+	wfx_run(&x);
+	assert_true(fx_has_warning(x.w, x.n, CHECK_W_ISOTRETINOIN));
+	x.f.ses.date = "2026-03-12";              /* the day after: past */
 	wfx_run(&x);
 	assert_false(fx_has_warning(x.w, x.n, CHECK_W_ISOTRETINOIN));
 	x.flags[0].date = NULL;                   /* no date, no end: in force */

@@ -232,7 +232,7 @@ static void series_defaults_and_edit(void **state)
 	in.patient_id = fx_patient(f->s, "Dan");
 	assert_int_equal(record_series_add(f->s, &in, &id, &err), NL_OK);
 	assert_int_equal(record_series_get(f->s, id, &out, &err), NL_OK);
-	check_today_local(today);
+	nl_today_local(today);
 	assert_int_equal(out.planned, 6);
 	assert_int_equal(out.interval_days, 28);
 	assert_string_equal(out.start_date, today);
