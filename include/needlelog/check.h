@@ -64,9 +64,12 @@ int check_session(const struct nl_session *ses, struct nl_err *err);
 /* One score against its scale (field is the message's field name). */
 int check_score(const char *field, const struct nl_score *sc,
 		struct nl_err *err);
-/* Valid UTF-8 of at most max bytes; NULL is allowed when optional. */
-int check_text(const char *field, const char *value, size_t max,
-	       bool required, struct nl_err *err);
+/* value as the core's text table (text.h) says for its row ("notes",
+ * "name", ...): valid UTF-8, no control characters but newline and tab in
+ * a note, the row's length limit, and a value where the row requires one;
+ * messages name field. */
+int check_text(const char *field, const char *row, const char *value,
+	       struct nl_err *err);
 
 /* The one answer to "is this flag in force on date": not after its end
  * date, and for a flag with a window (isotretinoin: 6 months from the last

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core.h"
+#include "needlelog/text.h"
 #include "needlelog/check.h"
 #include "needlelog/vocab.h"
 
@@ -157,47 +158,23 @@ void check_now_utc(char out[21])
 
 /* ---- text ----------------------------------------------------------------- */
 
-static bool utf8_valid(const unsigned char *s)
-{
-	while (*s) {
-		size_t n = *s < 0x80 ? 1 : (*s & 0xe0) == 0xc0 ? 2 : (*s & 0xf0) == 0xe0 ? 3 :
-			   (*s & 0xf8) == 0xf0 ? 4 : 0;
-		unsigned cp;
-
-		if (n == 0)
-			return false;
-		for (size_t i = 1; i < n; i++)
-			if ((s[i] & 0xc0) != 0x80)
-				return false;
-		cp = n == 1 ? s[0] : n == 2 ? (s[0] & 0x1fu) << 6 | (s[1] & 0x3fu) :
-		     n == 3 ? (s[0] & 0x0fu) << 12 | (s[1] & 0x3fu) << 6 | (s[2] & 0x3fu) :
-		     (s[0] & 0x07u) << 18 | (s[1] & 0x3fu) << 12 | (s[2] & 0x3fu) << 6 | (s[3] & 0x3fu);
-		/* no overlong forms, surrogates or code points past U+10FFFF */
-		if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		s += n;
-	}
-	return true;
-}
-
-int check_text(const char *field, const char *value, size_t max, bool required,
+/* The text of a field (named field in messages) as the core's one table
+ * says for row: valid UTF-8, no control characters (but newline and tab in
+ * a note), its length limit, and a value when the row requires one. */
+int check_text(const char *field, const char *row, const char *value,
 	       struct nl_err *err)
 {
-	size_t len;
+	const struct nl_text_field *f = nl_text_field_find(row);
 
-	if (!core_opt(value)) {
-		if (required)
+	if (!f)
+		return nl_error(err, NL_EINTERNAL, "no text rule for '%s'", row);
+	if (!core_opt(value) || value[strspn(value, " \t")] == '\0') {
+		if (f->required)
 			return nl_error(err, NL_EDATA, "%s: a value is required", field);
-		return NL_OK;
+		if (!core_opt(value))
+			return NL_OK;
 	}
-	if (!utf8_valid((const unsigned char *)value))
-		return nl_error(err, NL_EDATA, "%s: the text is not valid UTF-8", field);
-	len = strlen(value);
-	if (len > max)
-		return nl_error(err, NL_EDATA, "%s: %zu bytes is too long; at most %zu allowed",
-				field, len, max);
-	return NL_OK;
+	return nl_text_check(field, value, f->kind, f->max, err);
 }
 
 static int check_opt_date(const char *field, const char *value, struct nl_err *err)
@@ -222,7 +199,8 @@ static int check_range(const char *field, int v, int lo, int hi, const char *uni
 
 static int check_phone(const char *phone, struct nl_err *err)
 {
-	int rc = check_text("phone", phone, VOCAB_SHORT_MAX, false, err);
+	char q[NL_QUOTE_BUF];
+	int rc = check_text("phone", "phone", phone, err);
 
 	if (rc != NL_OK || !core_opt(phone))
 		return rc;
@@ -230,13 +208,14 @@ static int check_phone(const char *phone, struct nl_err *err)
 	    !strpbrk(phone, "0123456789"))
 		return nl_error(err, NL_EDATA,
 				"phone: '%s' is not a phone number; use digits, spaces and + - ( ) .",
-				phone);
+				nl_quote_value(phone, q, sizeof(q)));
 	return NL_OK;
 }
 
 static int check_email(const char *email, struct nl_err *err)
 {
-	int rc = check_text("email", email, VOCAB_SHORT_MAX, false, err);
+	char q[NL_QUOTE_BUF];
+	int rc = check_text("email", "email", email, err);
 	const char *at;
 
 	if (rc != NL_OK || !core_opt(email))
@@ -244,7 +223,7 @@ static int check_email(const char *email, struct nl_err *err)
 	at = strchr(email, '@');
 	if (!at || at == email || !at[1] || strchr(at + 1, '@') || strpbrk(email, " \t\r\n"))
 		return nl_error(err, NL_EDATA, "email: '%s' is not an email address (name@host)",
-				email);
+				nl_quote_value(email, q, sizeof(q)));
 	return NL_OK;
 }
 
@@ -268,7 +247,7 @@ static int check_flags(const struct nl_flag *f, size_t n, struct nl_err *err)
 			rc = check_opt_date(field, f[i].end_date, err);
 		snprintf(field, sizeof(field), "flag %s note", f[i].code);
 		if (rc == NL_OK)
-			rc = check_text(field, f[i].note, VOCAB_TEXT_MAX, false, err);
+			rc = check_text(field, "flag-note", f[i].note, err);
 		if (rc == NL_OK && core_opt(f[i].date) && core_opt(f[i].end_date) &&
 		    strcmp(f[i].end_date, f[i].date) < 0)
 			rc = nl_error(err, NL_EDATA, "flag %s: end date %s is before its date %s",
@@ -279,10 +258,8 @@ static int check_flags(const struct nl_flag *f, size_t n, struct nl_err *err)
 
 int check_patient(const struct nl_patient *p, struct nl_err *err)
 {
-	int rc = check_text("name", p->name, VOCAB_NAME_MAX, true, err);
+	int rc = check_text("name", "name", p->name, err);
 
-	if (rc == NL_OK && p->name[strspn(p->name, " \t")] == '\0')
-		rc = nl_error(err, NL_EDATA, "name: a value is required");
 	if (rc == NL_OK)
 		rc = check_opt_date("dob", p->dob, err);
 	if (rc == NL_OK)
@@ -297,13 +274,13 @@ int check_patient(const struct nl_patient *p, struct nl_err *err)
 	if (rc == NL_OK)
 		rc = check_flags(p->flags, p->nflags, err);
 	if (rc == NL_OK)
-		rc = check_text("allergies", p->allergies, VOCAB_TEXT_MAX, false, err);
+		rc = check_text("allergies", "allergies", p->allergies, err);
 	if (rc == NL_OK)
-		rc = check_text("medications", p->medications, VOCAB_TEXT_MAX, false, err);
+		rc = check_text("medications", "medications", p->medications, err);
 	if (rc == NL_OK)
 		rc = check_opt_date("consent date", p->consent_date, err);
 	if (rc == NL_OK)
-		rc = check_text("notes", p->notes, VOCAB_TEXT_MAX, false, err);
+		rc = check_text("notes", "notes", p->notes, err);
 	return rc;
 }
 
@@ -368,7 +345,7 @@ int check_series(const struct nl_series *sr, struct nl_err *err)
 	if (rc == NL_OK)
 		rc = check_opt_date("start date", sr->start_date, err);
 	if (rc == NL_OK)
-		rc = check_text("goal", sr->goal, VOCAB_TEXT_MAX, false, err);
+		rc = check_text("goal", "goal", sr->goal, err);
 	if (rc == NL_OK && core_opt(sr->status) && !vocab_status_find(sr->status))
 		rc = nl_error(err, NL_EDATA,
 			      "status: unknown status '%s'; use active, paused, completed or discontinued",
@@ -388,7 +365,7 @@ static int check_treatment(size_t i, const struct nl_treatment *t, struct nl_err
 		return nl_error(err, NL_EDATA, "area: unknown area '%s'; see `needlelog vocab`",
 				t->area ? t->area : "");
 	snprintf(field, sizeof(field), "area %s label", t->area);
-	if (check_text(field, t->label, VOCAB_SHORT_MAX, false, err) != NL_OK)
+	if (check_text(field, "label", t->label, err) != NL_OK)
 		return NL_EDATA;
 	if (!isfinite(t->depth_mm) || t->depth_mm < VOCAB_DEPTH_MIN_MM ||
 	    t->depth_mm > VOCAB_DEPTH_MAX_MM)
@@ -427,18 +404,18 @@ static int check_areas(const struct nl_session *ses, struct nl_err *err)
 }
 
 static const struct {
-	const char *field;
+	const char *field;  /* in messages */
+	const char *row;    /* in the core's text table */
 	size_t off;
-	size_t max;
 } session_texts[] = {
-	{ "practitioner", offsetof(struct nl_session, practitioner), VOCAB_NAME_MAX },
-	{ "device", offsetof(struct nl_session, device), VOCAB_SHORT_MAX },
-	{ "cartridge", offsetof(struct nl_session, cartridge), VOCAB_SHORT_MAX },
-	{ "anesthetic", offsetof(struct nl_session, anesthetic), VOCAB_SHORT_MAX },
-	{ "reaction", offsetof(struct nl_session, reaction), VOCAB_TEXT_MAX },
-	{ "adverse events", offsetof(struct nl_session, adverse), VOCAB_TEXT_MAX },
-	{ "aftercare", offsetof(struct nl_session, aftercare), VOCAB_TEXT_MAX },
-	{ "notes", offsetof(struct nl_session, notes), VOCAB_TEXT_MAX },
+	{ "practitioner", "practitioner", offsetof(struct nl_session, practitioner) },
+	{ "device", "device", offsetof(struct nl_session, device) },
+	{ "cartridge", "cartridge", offsetof(struct nl_session, cartridge) },
+	{ "anesthetic", "anesthetic", offsetof(struct nl_session, anesthetic) },
+	{ "reaction", "reaction", offsetof(struct nl_session, reaction) },
+	{ "adverse events", "adverse", offsetof(struct nl_session, adverse) },
+	{ "aftercare", "aftercare", offsetof(struct nl_session, aftercare) },
+	{ "notes", "notes", offsetof(struct nl_session, notes) },
 };
 
 int check_session(const struct nl_session *ses, struct nl_err *err)
@@ -453,7 +430,7 @@ int check_session(const struct nl_session *ses, struct nl_err *err)
 	for (size_t i = 0; i < COUNT(session_texts); i++) {
 		const char *v = *(char *const *)(const void *)((const char *)ses + session_texts[i].off);
 
-		if ((rc = check_text(session_texts[i].field, v, session_texts[i].max, false, err)))
+		if ((rc = check_text(session_texts[i].field, session_texts[i].row, v, err)))
 			return rc;
 	}
 	if (ses->anesthetic_minutes != -1 &&
@@ -461,7 +438,7 @@ int check_session(const struct nl_session *ses, struct nl_err *err)
 			      VOCAB_ANESTHETIC_MINUTES_MAX, " minutes", err)))
 		return rc;
 	for (size_t i = 0; i < ses->nproducts; i++)
-		if ((rc = check_text("product", ses->products[i], VOCAB_SHORT_MAX, true, err)))
+		if ((rc = check_text("product", "product", ses->products[i], err)))
 			return rc;
 	if (core_opt(ses->endpoint) && !vocab_endpoint_find(ses->endpoint))
 		return nl_error(err, NL_EDATA,

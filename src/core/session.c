@@ -878,9 +878,9 @@ int record_session_amend(struct record *s, int64_t id, const struct nl_session *
 		*warnings = NULL;
 		*nwarnings = 0;
 	}
-	if ((rc = check_text("reason", reason, VOCAB_TEXT_MAX, true, err)) != NL_OK)
+	if ((rc = check_text("reason", "reason", reason, err)) != NL_OK)
 		return nl_error(err, NL_EDATA, "reason: an amendment needs a reason");
-	if ((rc = check_text("practitioner", practitioner, VOCAB_NAME_MAX, false, err)) ||
+	if ((rc = check_text("practitioner", "practitioner", practitioner, err)) ||
 	    (rc = check_session(in, err)) || (rc = core_begin(s, err)))
 		return rc;
 	if ((rc = get_changeable(s, id, false, &v, err)) != NL_OK)
@@ -1163,7 +1163,7 @@ static int sign_locked(struct record *s, int64_t id, const char *by, struct nl_e
 	}
 	if (!core_opt(by))
 		by = ses.practitioner;    /* owned by ses: used only while ses lives */
-	if (!core_opt(by) || check_text("signed by", by, VOCAB_NAME_MAX, true, err) != NL_OK) {
+	if (!core_opt(by) || check_text("signed by", "signed-by", by, err) != NL_OK) {
 		record_session_free(&ses);
 		return nl_error(err, NL_EDATA,
 				"signed by: signing needs the practitioner's name (valid UTF-8, "
@@ -1206,7 +1206,7 @@ int record_session_void(struct record *s, int64_t id, const char *reason, const 
 	char now[21];
 	int rc;
 
-	if (check_text("reason", reason, VOCAB_TEXT_MAX, true, err) != NL_OK)
+	if (check_text("reason", "reason", reason, err) != NL_OK)
 		return nl_error(err, NL_EDATA, "reason: voiding a session needs a reason");
 	if ((rc = core_begin(s, err)) != NL_OK)
 		return rc;
