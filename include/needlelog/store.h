@@ -9,11 +9,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sqlite3.h>
 
 #include "needlelog/err.h"
 
 struct store;
+/* The connection type, declared here without <sqlite3.h>: only the store
+ * and the core include SQLite itself, so a face cannot call it. */
+typedef struct sqlite3 sqlite3;
 
 /* Argon2id cost presets. NL_KDF_MIN is honoured only by a build configured
  * with -Dtest_kdf=true (see meson_options.txt); elsewhere it means MODERATE. */

@@ -14,6 +14,7 @@
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
 #include "needlelog/export.h"
+#include "needlelog/text.h"
 #include "needlelog/vocab.h"
 #include "model.h"
 
@@ -207,27 +208,6 @@ static int audit_export(struct record *s, int64_t patient_id, int64_t series_id,
 	return rc;
 }
 
-/* Copies text to out with terminal control characters (C0 but tab, LF and
- * CR; DEL; C1) replaced by U+FFFD, so a note cannot drive the terminal the
- * summary is printed on. The text is valid UTF-8 (the core checks it). */
-static int put_clean(const char *text, size_t len, FILE *out)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
-			fputs("\xef\xbf\xbd", out);
-		} else if (c == 0xc2 && i + 1 < len && (unsigned char)text[i + 1] >= 0x80 &&
-			   (unsigned char)text[i + 1] <= 0x9f) {
-			fputs("\xef\xbf\xbd", out);
-			i++;
-		} else {
-			fputc(c, out);
-		}
-	}
-	return ferror(out) ? -1 : 0;
-}
-
 static int write_model(const struct xm *m, enum export_format fmt, FILE *out,
 		       struct nl_err *err)
 {
@@ -239,8 +219,9 @@ static int write_model(const struct xm *m, enum export_format fmt, FILE *out,
 
 	if (i == NFORMATS)
 		return nl_error(err, NL_EUSAGE, "unknown export format %d", (int)fmt);
-	if (fmt == EXPORT_FHIR || fmt == EXPORT_PDF) {
-		/* JSON escapes controls itself; PDF is not for a terminal. */
+	if (fmt == EXPORT_FHIR || fmt == EXPORT_PDF || fmt == EXPORT_CSV) {
+		/* JSON escapes controls itself, the CSV writer shows them, and PDF
+		 * is not for a terminal. */
 		rc = formats[i].write(m, out, err);
 	} else {
 		mem = open_memstream(&buf, &len);
@@ -249,7 +230,9 @@ static int write_model(const struct xm *m, enum export_format fmt, FILE *out,
 		rc = formats[i].write(m, mem, err);
 		if (fclose(mem) != 0 && rc == NL_OK)
 			rc = nl_error(err, NL_ENOMEM, "out of memory");
-		if (rc == NL_OK && put_clean(buf, len, out) != 0)
+		/* The one terminal sanitizer: a note cannot drive the terminal
+		 * the summary is printed on. */
+		if (rc == NL_OK && nl_term_fputs(out, buf, true) != 0)
 			rc = nl_error(err, NL_EIO, "writing the export: %s", strerror(errno));
 		free(buf);
 	}

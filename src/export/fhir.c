@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "needlelog/check.h"
 #include "needlelog/vocab.h"
 #include "model.h"
 
@@ -189,15 +190,15 @@ static void flag(struct fx *x, const struct nl_flag *f, const char *today)
 	const struct vocab_flag *v = vocab_flag_find(f->code);
 	json_t *r = chk(x, json_pack("{s:s}", "resourceType", "Flag"));
 	json_t *period = chk(x, json_object());
-	bool ended = f->end_date && strcmp(f->end_date, today) < 0;
-	char urn[46];
+	char urn[46], until[11];
+	bool active = check_flag_in_force(f, today, until);
 
-	put(x, r, "status", json_string(ended ? "inactive" : "active"));
+	put(x, r, "status", json_string(active ? "active" : "inactive"));
 	put(x, r, "code", coded(x, "urn:needlelog:contraindication", f->code,
 				v ? v->label : NULL, v ? v->label : f->code));
 	put(x, r, "subject", ref(x, x->patient));
 	put_str(x, period, "start", f->date);
-	put_str(x, period, "end", f->end_date);
+	put_str(x, period, "end", f->end_date ? f->end_date : until[0] ? until : NULL);
 	if (json_object_size(period))
 		put(x, r, "period", period);
 	else

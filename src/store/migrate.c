@@ -1,5 +1,7 @@
 #include <stdio.h>
 
+#include <sqlite3.h>
+
 #include "needlelog/store.h"
 
 int store_schema_version(struct store *s, int *version, struct nl_err *err)

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
 #include "needlelog/record.h"

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <sqlite3.h>
+
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
 #include "needlelog/draft.h"
