@@ -31,6 +31,9 @@ struct store_migration {
 	const char *sql;
 };
 
+/* The longest passphrase, in bytes. Longer ones are refused, never cut. */
+#define STORE_PASS_MAX 1023
+
 /* A passphrase in guarded memory (sodium_malloc); free with store_pass_free. */
 struct store_pass {
 	char *buf;
@@ -44,6 +47,8 @@ typedef int (*store_progress_fn)(void *ctx, uint64_t done, uint64_t total);
  * Safe to call more than once. */
 int store_global_init(struct nl_err *err);
 
+/* Copies len bytes of s into guarded memory. Errors: NL_EUSAGE when len is
+ * above STORE_PASS_MAX (p is left empty), NL_ENOMEM. */
 int store_pass_set(struct store_pass *p, const char *s, size_t len,
 		   struct nl_err *err);
 void store_pass_free(struct store_pass *p);

@@ -47,10 +47,11 @@ int cli_create_record_file(struct cli *c, struct nl_err *err)
 	if (rc == NL_OK && access(path, F_OK) == 0)
 		rc = nl_error(err, NL_EEXIST,
 			      "%s already exists; init never overwrites a record file", path);
-	if (rc == NL_OK)
-		rc = make_parents(path, err);
+	/* The passphrase first: a refused one leaves no new folder behind. */
 	if (rc == NL_OK)
 		rc = cli_passphrase(c, true, &pass, err);
+	if (rc == NL_OK)
+		rc = make_parents(path, err);
 	if (rc == NL_OK)
 		rc = store_create(path, &pass, STORE_KDF_DEFAULT, &s, err);
 	store_pass_free(&pass);

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +13,6 @@
 
 #include "needlelog/schema.h"
 #include "cli.h"
-
-#define PASS_MAX 1024
 
 int cli_fail(const struct nl_err *err)
 {
@@ -101,21 +100,63 @@ const char *cli_db_path(struct cli *c, struct nl_err *err)
 	return c->db = buf;
 }
 
+/* Room for the longest passphrase, one more byte (to tell a longer line)
+ * and the NUL; a line end past the passphrase is not needed. */
+#define PASS_BUF (STORE_PASS_MAX + 2)
+
+/* Reads one line of f into buf (PASS_BUF bytes) without its line end.
+ * Returns 1 when the line is longer than STORE_PASS_MAX bytes. */
+static int read_pass_line(FILE *f, char *buf, size_t *len)
+{
+	if (!fgets(buf, PASS_BUF, f))
+		buf[0] = '\0';
+	*len = strcspn(buf, "\r\n");
+	buf[*len] = '\0';
+	return *len > STORE_PASS_MAX;
+}
+
+static int too_long(const char *where, struct nl_err *err)
+{
+	return nl_error(err, NL_EUSAGE,
+			"the passphrase %s is longer than %d bytes; nothing was changed",
+			where, STORE_PASS_MAX);
+}
+
 static int read_pass_file(const char *file, char *buf, size_t *len,
 			  struct nl_err *err)
 {
 	FILE *f = fopen(file, "r");
+	char where[PATH_MAX + 16];
+	int long_line;
 
 	if (!f)
 		return nl_error(err, NL_EUSAGE, "cannot read the passphrase file %s: %s",
 				file, strerror(errno));
-	if (!fgets(buf, PASS_MAX, f))
-		buf[0] = '\0';
+	long_line = read_pass_line(f, buf, len);
 	fclose(f);
-	*len = strcspn(buf, "\r\n");
-	buf[*len] = '\0';
+	if (long_line) {
+		snprintf(where, sizeof(where), "in %s", file);
+		return too_long(where, err);
+	}
 	if (*len == 0)
 		return nl_error(err, NL_EUSAGE, "the passphrase file %s is empty", file);
+	return NL_OK;
+}
+
+static int read_pass_env(const char *name, const char *value, char *buf,
+			 size_t *len, struct nl_err *err)
+{
+	char where[128];
+
+	*len = strlen(value);
+	if (*len > STORE_PASS_MAX) {
+		snprintf(where, sizeof(where), "in $%s", name);
+		return too_long(where, err);
+	}
+	if (*len == 0)
+		return nl_error(err, NL_EUSAGE, "%s must hold 1 to %d characters",
+				name, STORE_PASS_MAX);
+	memcpy(buf, value, *len + 1);
 	return NL_OK;
 }
 
@@ -124,7 +165,7 @@ static int prompt_tty(const char *prompt, char *buf, size_t *len,
 {
 	FILE *tty = fopen("/dev/tty", "r+");
 	struct termios old, quiet;
-	int ok;
+	int long_line;
 
 	if (!tty)
 		return nl_error(err, NL_EUSAGE,
@@ -137,13 +178,12 @@ static int prompt_tty(const char *prompt, char *buf, size_t *len,
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
 	quiet.c_lflag |= ECHONL;
 	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
-	ok = fgets(buf, PASS_MAX, tty) != NULL;
+	long_line = read_pass_line(tty, buf, len);
+	/* TCSAFLUSH also drops the rest of a line that was too long. */
 	tcsetattr(fileno(tty), TCSAFLUSH, &old);
 	fclose(tty);
-	if (!ok)
-		buf[0] = '\0';
-	*len = strcspn(buf, "\r\n");
-	buf[*len] = '\0';
+	if (long_line)
+		return too_long("typed", err);
 	if (*len == 0)
 		return nl_error(err, NL_EUSAGE, "the passphrase must not be empty");
 	return NL_OK;
@@ -153,7 +193,7 @@ int cli_read_passphrase(const char *file, const char *env_name,
 			const char *prompt, bool confirm, struct store_pass *out,
 			struct nl_err *err)
 {
-	char buf[PASS_MAX], again[PASS_MAX];
+	char buf[PASS_BUF], again[PASS_BUF];
 	const char *env = env_name ? getenv(env_name) : NULL;
 	size_t len = 0, len2 = 0;
 	int rc;
@@ -161,12 +201,7 @@ int cli_read_passphrase(const char *file, const char *env_name,
 	if (file) {
 		rc = read_pass_file(file, buf, &len, err);
 	} else if (env) {
-		len = strlen(env);
-		if (len == 0 || len >= PASS_MAX)
-			return nl_error(err, NL_EUSAGE, "%s must hold 1 to %d characters",
-					env_name, PASS_MAX - 1);
-		memcpy(buf, env, len + 1);
-		rc = NL_OK;
+		rc = read_pass_env(env_name, env, buf, &len, err);
 	} else {
 		rc = prompt_tty(prompt, buf, &len, err);
 		if (rc == NL_OK && confirm) {

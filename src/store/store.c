@@ -40,6 +40,11 @@ int store_global_init(struct nl_err *err)
 int store_pass_set(struct store_pass *p, const char *s, size_t len,
 		   struct nl_err *err)
 {
+	p->buf = NULL;
+	p->len = 0;
+	if (len > STORE_PASS_MAX)
+		return nl_error(err, NL_EUSAGE, "the passphrase is longer than %d bytes",
+				STORE_PASS_MAX);
 	p->buf = crypt_secure_alloc(len + 1);
 	if (!p->buf)
 		return nl_error(err, NL_ENOMEM, "out of secure memory for the passphrase");
