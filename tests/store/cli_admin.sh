@@ -188,14 +188,21 @@ same_file "$PL/max.db" "$HM" "passwd to a long NEEDLELOG_NEW_PASSPHRASE"
 # Typed on a terminal (a pseudo-terminal): 1500 bytes, refused.
 tty_pass() { # PASSPHRASE: runs check on $PL/max.db with it typed; exit status
 	python3 - "$NL" "$PL/max.db" "$1" >"$ROOT/out" 2>"$ROOT/err" <<'PY'
-import os, pty, select, sys
+import os, pty, select, signal, sys, termios, time
 nl, db, typed = sys.argv[1], sys.argv[2], sys.argv[3]
 env = {k: v for k, v in os.environ.items() if k != 'NEEDLELOG_PASSPHRASE'}
 pid, fd = pty.fork()
 if pid == 0:
     os.execve(nl, [nl, 'check', '--db', db], env)
-out, sent = b'', False
-while select.select([fd], [], [], 20)[0]:
+out, sent, end = b'', False, time.time() + 60
+while time.time() < end:
+    # Type only once echo is off: needlelog flushes (TCSAFLUSH) what was
+    # typed before it turned echo off.
+    if not sent and b'Passphrase:' in out and not termios.tcgetattr(fd)[3] & termios.ECHO:
+        os.write(fd, typed.encode() + b'\n')
+        sent = True
+    if not select.select([fd], [], [], 0.05)[0]:
+        continue
     try:
         d = os.read(fd, 4096)
     except OSError:
@@ -203,9 +210,8 @@ while select.select([fd], [], [], 20)[0]:
     if not d:
         break
     out += d
-    if not sent and b'Passphrase:' in out:
-        os.write(fd, typed.encode() + b'\n')
-        sent = True
+else:
+    os.kill(pid, signal.SIGKILL)
 sys.stdout.write(out.decode(errors='replace'))
 sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
 PY
