@@ -241,8 +241,13 @@ int cli_open(struct cli *c, struct store **out, struct nl_err *err)
 	rc = store_global_init(err);
 	if (rc == NL_OK)
 		rc = cli_passphrase(c, false, &pass, err);
-	if (rc == NL_OK)
+	/* A file on read-only media, or whose file or folder (where the
+	 * journal goes) is not writable, opens read-only: reading commands
+	 * and check work, and a write fails saying so. */
+	if (rc == NL_OK && store_path_writable(path))
 		rc = store_open(path, &pass, out, err);
+	else if (rc == NL_OK)
+		rc = store_open_ro(path, &pass, out, err);
 	store_pass_free(&pass);
 	if (rc == NL_OK)
 		rc = store_migrate(*out, schema_migrations, schema_migration_count, err);
