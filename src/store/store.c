@@ -281,8 +281,11 @@ static int read_header(const char *path, bool readonly, struct header *h,
 	}
 	if (!S_ISREG(st.st_mode))
 		return nl_error(err, NL_ENOTFILE, "%s is not a needlelog record file", path);
-	if (access(path, readonly ? R_OK : R_OK | W_OK) != 0)
+	if (access(path, R_OK) != 0)
 		return nl_error(err, NL_EIO, "cannot open %s: %s", path, strerror(errno));
+	if (!readonly && access(path, W_OK) != 0)
+		return nl_error(err, NL_EIO, "cannot open %s for writing: it is read-only "
+				"here (%s); nothing was changed", path, strerror(errno));
 	memset(h, 0, sizeof(*h));
 	rc = vfs_raw_read(path, h->raw, HDR_SIZE);
 	if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ)
