@@ -37,7 +37,9 @@
 struct record;
 
 /* Opens an existing record file and brings its schema up to date (the
- * migrations are the core's). Errors as store_open, and a failed
+ * migrations are the core's). A file whose folder or itself cannot be
+ * written is opened read-only (store_open_ro): reads work, writes fail
+ * with NL_EIO saying "read-only". Errors as store_open, and a failed
  * migration's. */
 int record_open(const char *path, const struct store_pass *pass,
 		struct record **out, struct nl_err *err);

@@ -7,6 +7,7 @@
 #ifndef NEEDLELOG_STORE_H
 #define NEEDLELOG_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,7 +34,7 @@ struct store_migration {
 	const char *sql;
 };
 
-/* The longest passphrase, in bytes: longer is refused (NL_EUSAGE), never cut. */
+/* The longest passphrase, in bytes. Longer ones are refused, never cut. */
 #define STORE_PASS_MAX 1023
 
 /* A passphrase in guarded memory (sodium_malloc); free with store_pass_free. */
@@ -49,8 +50,8 @@ typedef int (*store_progress_fn)(void *ctx, uint64_t done, uint64_t total);
  * Safe to call more than once. */
 int store_global_init(struct nl_err *err);
 
-/* Copies s[0..len) into guarded memory; NL_EUSAGE when len is 0 or over
- * STORE_PASS_MAX. */
+/* Copies len bytes of s into guarded memory. Errors: NL_EUSAGE when len is
+ * above STORE_PASS_MAX (p is left empty), NL_ENOMEM. */
 int store_pass_set(struct store_pass *p, const char *s, size_t len,
 		   struct nl_err *err);
 void store_pass_free(struct store_pass *p);
@@ -65,13 +66,32 @@ int store_create(const char *path, const struct store_pass *pass,
 int store_open(const char *path, const struct store_pass *pass,
 	       struct store **out, struct nl_err *err);
 
+/* Opens an existing record file read-only (SQLITE_OPEN_READONLY): nothing
+ * is written to the file or beside it, not even on open, so it works on
+ * read-only media. Every write through the store then fails with NL_EIO
+ * and a message saying the file is read-only. Errors: those of store_open;
+ * NL_EIO also when a hot journal (an unfinished change left by a crash)
+ * lies beside the file, since it could only be rolled back by writing. */
+int store_open_ro(const char *path, const struct store_pass *pass,
+		  struct store **out, struct nl_err *err);
+
+/* Whether path and its folder are both writable by this process (the
+ * folder holds the rollback journal). False also when path is absent. */
+bool store_path_writable(const char *path);
+
+/* Whether s was opened by store_open_ro. */
+bool store_readonly(const struct store *s);
+
 void store_close(struct store *s);
 
 /* The connection. Owned by the store: do not close it. */
 sqlite3 *store_db(struct store *s);
 const char *store_path(const struct store *s);
 
-/* Maps a SQLite result code (and the connection's message) to a status. */
+/* Maps a SQLite result code (and the connection's message) to a status.
+ * SQLITE_READONLY and its variants give NL_EIO with a message saying the
+ * file is read-only (or, for SQLITE_READONLY_ROLLBACK, has a hot journal
+ * that cannot be rolled back). */
 int store_sqlite_error(struct store *s, int rc, const char *what,
 		       struct nl_err *err);
 
@@ -86,12 +106,14 @@ int store_schema_version(struct store *s, int *version, struct nl_err *err);
 int store_check(struct store *s, store_progress_fn progress, void *ctx,
 		struct nl_err *err);
 
-/* Rewraps the data key under a new passphrase; pages are not rewritten. */
+/* Rewraps the data key under a new passphrase; pages are not rewritten.
+ * NL_EIO on a store opened read-only. */
 int store_passwd(struct store *s, const struct store_pass *newpass,
 		 enum store_kdf kdf, struct nl_err *err);
 
 /* Rotates the data key: VACUUM INTO a new file under a new key, then an
- * atomic rename over the old one. The store stays open on the new file. */
+ * atomic rename over the old one. The store stays open on the new file.
+ * NL_EIO on a store opened read-only. */
 int store_rekey(struct store *s, const struct store_pass *newpass,
 		enum store_kdf kdf, struct nl_err *err);
 

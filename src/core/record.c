@@ -37,8 +37,13 @@ int record_open(const char *path, const struct store_pass *pass,
 	int rc = store_global_init(err);
 
 	*out = NULL;
-	if (rc == NL_OK)
+	/* Where the file or its folder cannot be written (read-only media, a
+	 * 0400 backup), it is opened read-only: reading works, a write says
+	 * "read-only". */
+	if (rc == NL_OK && store_path_writable(path))
 		rc = store_open(path, pass, &s, err);
+	else if (rc == NL_OK)
+		rc = store_open_ro(path, pass, &s, err);
 	return rc == NL_OK ? record_adopt(s, out, err) : rc;
 }
 

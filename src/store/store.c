@@ -18,6 +18,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	int key; /* the VFS key handle */
+	bool readonly; /* opened by store_open_ro: SQLITE_OPEN_READONLY */
 };
 
 #define BUSY_TIMEOUT_MS 3000
@@ -40,9 +41,11 @@ int store_global_init(struct nl_err *err)
 int store_pass_set(struct store_pass *p, const char *s, size_t len,
 		   struct nl_err *err)
 {
-	if (len == 0 || len > STORE_PASS_MAX)
-		return nl_error(err, NL_EUSAGE, "a passphrase holds 1 to %d bytes, not %zu",
-				STORE_PASS_MAX, len);
+	p->buf = NULL;
+	p->len = 0;
+	if (len > STORE_PASS_MAX)
+		return nl_error(err, NL_EUSAGE, "the passphrase is longer than %d bytes",
+				STORE_PASS_MAX);
 	p->buf = crypt_secure_alloc(len + 1);
 	if (!p->buf)
 		return nl_error(err, NL_ENOMEM, "out of secure memory for the passphrase");
@@ -67,6 +70,40 @@ sqlite3 *store_db(struct store *s)
 const char *store_path(const struct store *s)
 {
 	return s->path;
+}
+
+bool store_readonly(const struct store *s)
+{
+	return s->readonly;
+}
+
+bool store_path_writable(const char *path)
+{
+	char *copy = strdup(path);
+	bool ok;
+
+	if (!copy)
+		return false;
+	ok = access(path, W_OK) == 0 && access(dirname(copy), W_OK) == 0;
+	free(copy);
+	return ok;
+}
+
+/* A write refused because the file could not be written. */
+static int readonly_error(struct store *s, int rc, const char *what,
+			  struct nl_err *err)
+{
+	const char *path = s && s->path ? s->path : what;
+
+	if (rc == SQLITE_READONLY_ROLLBACK)
+		return nl_error(err, NL_EIO,
+				"%s has an unfinished change (hot journal) that cannot be "
+				"rolled back on read-only media; copy it with %s-journal "
+				"to writable storage and run `needlelog check` there",
+				path, path);
+	return nl_error(err, NL_EIO,
+			"%s: %s is read-only here (the file, its folder or the media "
+			"cannot be written); nothing was changed", what, path);
 }
 
 int store_sqlite_error(struct store *s, int rc, const char *what,
@@ -107,8 +144,9 @@ int store_sqlite_error(struct store *s, int rc, const char *what,
 				"%s: %s page %u of the record file failed authentication: "
 				"it was tampered with or damaged; restore it from a backup",
 				what, kind == CRYPT_KIND_DB ? "database" : "journal", page);
-	case SQLITE_CANTOPEN:
 	case SQLITE_READONLY:
+		return readonly_error(s, rc, what, err);
+	case SQLITE_CANTOPEN:
 	case SQLITE_PERM:
 		return nl_error(err, NL_EIO, "%s: %s", what, msg);
 	default:
@@ -160,7 +198,8 @@ static int expect_text(sqlite3 *db, const char *sql, const char *want)
 	return rc;
 }
 
-static int open_conn(const char *path, int key, sqlite3 **out)
+/* flags: SQLITE_OPEN_READWRITE or SQLITE_OPEN_READONLY. */
+static int open_conn(const char *path, int key, int flags, sqlite3 **out)
 {
 	char *uri = make_uri(path, key);
 	int reserve = NL_RESERVE, rc;
@@ -169,8 +208,7 @@ static int open_conn(const char *path, int key, sqlite3 **out)
 	*out = NULL;
 	if (!uri)
 		return SQLITE_NOMEM;
-	rc = sqlite3_open_v2(uri, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI,
-			     NL_VFS_NAME);
+	rc = sqlite3_open_v2(uri, &db, flags | SQLITE_OPEN_URI, NL_VFS_NAME);
 	free(uri);
 	if (rc == SQLITE_OK) {
 		sqlite3_extended_result_codes(db, 1);
@@ -188,7 +226,8 @@ static int open_conn(const char *path, int key, sqlite3 **out)
 	if (rc == SQLITE_OK)
 		rc = exec(db, "PRAGMA synchronous=EXTRA; PRAGMA temp_store=MEMORY;"
 			      "PRAGMA cell_size_check=ON");
-	/* First real read: authenticates page 1 and rolls back a hot journal. */
+	/* First real read: authenticates page 1 and rolls back a hot journal
+	 * (read-only: fails with SQLITE_READONLY_ROLLBACK instead). */
 	if (rc == SQLITE_OK)
 		rc = exec(db, "SELECT count(*) FROM sqlite_schema");
 	if (rc != SQLITE_OK && db) {
@@ -228,7 +267,8 @@ static int path_free(const char *path, const char *what, struct nl_err *err)
 	return NL_OK;
 }
 
-static int read_header(const char *path, struct header *h, struct nl_err *err)
+static int read_header(const char *path, bool readonly, struct header *h,
+		       struct nl_err *err)
 {
 	struct stat st;
 	int rc;
@@ -241,8 +281,11 @@ static int read_header(const char *path, struct header *h, struct nl_err *err)
 	}
 	if (!S_ISREG(st.st_mode))
 		return nl_error(err, NL_ENOTFILE, "%s is not a needlelog record file", path);
-	if (access(path, R_OK | W_OK) != 0)
+	if (access(path, R_OK) != 0)
 		return nl_error(err, NL_EIO, "cannot open %s: %s", path, strerror(errno));
+	if (!readonly && access(path, W_OK) != 0)
+		return nl_error(err, NL_EIO, "cannot open %s for writing: it is read-only "
+				"here (%s); nothing was changed", path, strerror(errno));
 	memset(h, 0, sizeof(*h));
 	rc = vfs_raw_read(path, h->raw, HDR_SIZE);
 	if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ)
@@ -262,7 +305,7 @@ static int read_header(const char *path, struct header *h, struct nl_err *err)
 
 /* Opens the connection for a file whose key is known. */
 static int attach(const char *path, const uint8_t *dek, const uint8_t *file_id,
-		  struct store **out, struct nl_err *err)
+		  bool readonly, struct store **out, struct nl_err *err)
 {
 	struct store *s = calloc(1, sizeof(*s));
 	int rc;
@@ -272,12 +315,14 @@ static int attach(const char *path, const uint8_t *dek, const uint8_t *file_id,
 		free(s);
 		return nl_error(err, NL_ENOMEM, "out of memory");
 	}
+	s->readonly = readonly;
 	s->key = vfs_key_add(dek, file_id);
 	if (s->key < 0) {
 		store_close(s);
 		return nl_error(err, NL_ENOMEM, "out of secure memory for the key");
 	}
-	rc = open_conn(path, s->key, &s->db);
+	rc = open_conn(path, s->key,
+		       readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE, &s->db);
 	if (rc != SQLITE_OK) {
 		rc = store_sqlite_error(s, rc, path, err);
 		store_close(s);
@@ -336,7 +381,7 @@ int store_create(const char *path, const struct store_pass *pass,
 	if (rc == NL_OK)
 		rc = create_file(path, pass, kdf, dek, &h, err);
 	if (rc == NL_OK)
-		rc = attach(path, dek, h.file_id, out, err);
+		rc = attach(path, dek, h.file_id, false, out, err);
 	/* Page 1 at once: from here on a record file always has pages, and
 	 * store_open can refuse one that was cut back to its header. */
 	if (rc == NL_OK && (sq = exec((*out)->db, "PRAGMA user_version=0")) != SQLITE_OK) {
@@ -373,8 +418,8 @@ static int require_pages(struct store **s, struct nl_err *err)
 	return rc;
 }
 
-int store_open(const char *path, const struct store_pass *pass,
-	       struct store **out, struct nl_err *err)
+static int open_file(const char *path, const struct store_pass *pass,
+		     bool readonly, struct store **out, struct nl_err *err)
 {
 	uint8_t *dek = crypt_secure_alloc(NL_KEY_BYTES);
 	struct header h;
@@ -383,17 +428,29 @@ int store_open(const char *path, const struct store_pass *pass,
 	*out = NULL;
 	if (!dek)
 		return nl_error(err, NL_ENOMEM, "out of secure memory");
-	rc = read_header(path, &h, err);
+	rc = read_header(path, readonly, &h, err);
 	if (rc == NL_OK)
 		rc = header_unwrap(&h, pass, dek, NULL, err);
 	if (rc == NL_EPASS)
 		rc = nl_error(err, rc, "wrong passphrase for %s; nothing was changed", path);
 	if (rc == NL_OK)
-		rc = attach(path, dek, h.file_id, out, err);
+		rc = attach(path, dek, h.file_id, readonly, out, err);
 	if (rc == NL_OK)
 		rc = require_pages(out, err);
 	crypt_secure_free(dek);
 	return rc;
+}
+
+int store_open(const char *path, const struct store_pass *pass,
+	       struct store **out, struct nl_err *err)
+{
+	return open_file(path, pass, false, out, err);
+}
+
+int store_open_ro(const char *path, const struct store_pass *pass,
+		  struct store **out, struct nl_err *err)
+{
+	return open_file(path, pass, true, out, err);
 }
 
 static sqlite3_file *main_file(struct store *s)
@@ -461,6 +518,8 @@ int store_passwd(struct store *s, const struct store_pass *newpass,
 
 	if (!f)
 		return nl_error(err, NL_EINTERNAL, "the record file is not open through needlelog's VFS");
+	if (s->readonly)
+		return readonly_error(s, SQLITE_READONLY, "passwd", err);
 	rc = exec(s->db, "BEGIN EXCLUSIVE");
 	if (rc != SQLITE_OK)
 		return store_sqlite_error(s, rc, "passwd", err);
@@ -556,7 +615,7 @@ static int copy_into(struct store *s, const char *dest,
 		rc = SQLITE_NOMEM;
 	else if (vacuum)
 		rc = (uri = make_uri(dest, key)) ? vacuum_into(s->db, uri) : SQLITE_NOMEM;
-	else if ((rc = open_conn(dest, key, &dst)) == SQLITE_OK)
+	else if ((rc = open_conn(dest, key, SQLITE_OPEN_READWRITE, &dst)) == SQLITE_OK)
 		rc = backup_copy(dst, s->db, progress, ctx);
 	if (dst)
 		sqlite3_close(dst);
@@ -615,17 +674,20 @@ int store_rekey(struct store *s, const struct store_pass *newpass,
 		enum store_kdf preset, struct nl_err *err)
 {
 	size_t n = strlen(s->path) + 8;
-	char *tmp = malloc(n);
 	sqlite3 *guard = NULL;
 	int key = -1, rc_nl = NL_OK, rc;
+	char *tmp;
 
+	if (s->readonly)
+		return readonly_error(s, SQLITE_READONLY, "passwd --rekey", err);
+	tmp = malloc(n);
 	if (!tmp)
 		return nl_error(err, NL_ENOMEM, "out of memory");
 	snprintf(tmp, n, "%s.rekey", s->path);
 	unlink(tmp); /* left by a rekey that crashed before its rename */
 	/* A second connection holds the write lock, so no writer can commit
 	 * to the old file between the copy and the rename. */
-	rc = open_conn(s->path, s->key, &guard);
+	rc = open_conn(s->path, s->key, SQLITE_OPEN_READWRITE, &guard);
 	if (rc == SQLITE_OK)
 		rc = exec(guard, "BEGIN IMMEDIATE");
 	if (rc == SQLITE_OK)
@@ -651,7 +713,7 @@ int store_rekey(struct store *s, const struct store_pass *newpass,
 	vfs_key_remove(s->key);
 	s->key = key;
 	key = -1;
-	rc = open_conn(s->path, s->key, &s->db);
+	rc = open_conn(s->path, s->key, SQLITE_OPEN_READWRITE, &s->db);
 	if (rc != SQLITE_OK)
 		rc = store_sqlite_error(s, rc, "passwd --rekey: reopening", err);
 out:

@@ -47,6 +47,7 @@ struct nl_file {
 	sqlite3_file base; /* first: SQLite sees this */
 	struct vfs_key *key;
 	int kind; /* CRYPT_KIND_DB, CRYPT_KIND_JOURNAL, 0: pass through */
+	int readonly; /* the lower file was opened read-only: never written */
 	sqlite3_int64 last4_off;
 	uint32_t last4_val;
 	int have_last4;
@@ -348,6 +349,8 @@ static int db_write(struct nl_file *f, const uint8_t *buf, int amt,
 	int rc;
 
 	ra_forget(f);
+	if (f->readonly)
+		return SQLITE_READONLY;
 	if (amt != NL_PAGE_SIZE || off % NL_PAGE_SIZE != 0) {
 		sqlite3_log(SQLITE_IOERR_WRITE,
 			    "needlelog: refused a %d-byte database write at %lld",
@@ -732,7 +735,7 @@ static int nl_open(sqlite3_vfs *vfs, sqlite3_filename name,
 			    SQLITE_OPEN_TEMP_JOURNAL | SQLITE_OPEN_SUBJOURNAL |
 			    SQLITE_OPEN_SUPER_JOURNAL | SQLITE_OPEN_WAL);
 	sqlite3_file *main_file;
-	int rc;
+	int rc, got = 0;
 
 	(void)vfs;
 	memset(f, 0, sizeof(*f));
@@ -758,9 +761,12 @@ static int nl_open(sqlite3_vfs *vfs, sqlite3_filename name,
 	default:
 		return refuse(type_name(type), name);
 	}
-	rc = lower_vfs->xOpen(lower_vfs, name, LOWER(f), flags, out_flags);
+	rc = lower_vfs->xOpen(lower_vfs, name, LOWER(f), flags, &got);
+	if (out_flags)
+		*out_flags = got;
 	if (rc != SQLITE_OK)
 		return rc;
+	f->readonly = (got & SQLITE_OPEN_READONLY) != 0;
 	if (f->kind == CRYPT_KIND_DB && (rc = check_main(f, name)) != SQLITE_OK) {
 		LOWER(f)->pMethods->xClose(LOWER(f));
 		return rc;
@@ -960,6 +966,8 @@ int vfs_header_write(sqlite3_file *f, int offset, const uint8_t *buf, int n)
 
 	if (offset < 0 || offset + n > HDR_SIZE)
 		return SQLITE_MISUSE;
+	if (((struct nl_file *)f)->readonly)
+		return SQLITE_READONLY;
 	rc = low->pMethods->xWrite(low, buf, n, offset);
 	if (rc == SQLITE_OK)
 		rc = low->pMethods->xSync(low, SQLITE_SYNC_FULL);

@@ -30,6 +30,7 @@ int vfs_raw_read(const char *path, uint8_t *buf, int n);
 /* On a main database file opened through the shim. */
 int vfs_file_is_ours(sqlite3_file *f);
 int vfs_header_read(sqlite3_file *f, uint8_t *buf);
+/* SQLITE_READONLY when the file was opened read-only. */
 int vfs_header_write(sqlite3_file *f, int offset, const uint8_t *buf, int n);
 /* Authenticates every page; on failure *bad_page names the first bad one. */
 int vfs_verify_pages(sqlite3_file *f, store_progress_fn progress, void *ctx,

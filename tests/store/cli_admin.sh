@@ -154,6 +154,76 @@ n=$(ls -A "$(dirname "$DB")" | wc -l)
 if [ "$n" = 1 ]; then ok; else bad "--rekey left files behind: $(ls -A "$(dirname "$DB")")"; fi
 mode_is "$DB" 600 "the record file after --rekey"
 
+# ---- passphrase length: STORE_PASS_MAX (1023 bytes), refused, never cut ----
+PL="$ROOT/plen"
+mkdir "$PL"
+printf '%*s\n' 1023 '' | tr ' ' 'm' >"$PL/max"
+printf '%*s\n' 1024 '' | tr ' ' 'o' >"$PL/over"
+printf '%*s\n' 2000 '' | tr ' ' 'l' >"$PL/long"
+head -c 1048576 /dev/zero | tr '\0' 'h' >"$PL/huge"
+run 64 "init with a 2000-byte passphrase file" "$NL" init --db "$PL/new/records.db" --passphrase-file "$PL/long"
+expect_in "$ROOT/err" "the passphrase in $PL/long is longer than 1023 bytes" "init names the long passphrase file"
+if [ -e "$PL/new" ]; then bad "init with a long passphrase created $PL/new"; else ok; fi
+run 64 "init with a 1 MiB passphrase file" "$NL" init --db "$PL/new/records.db" --passphrase-file "$PL/huge"
+if [ -e "$PL/new" ]; then bad "init with a 1 MiB passphrase created $PL/new"; else ok; fi
+run 64 "init with a 2000-byte NEEDLELOG_PASSPHRASE" env NEEDLELOG_PASSPHRASE="$(cat "$PL/long")" "$NL" init --db "$PL/new/records.db"
+expect_in "$ROOT/err" 'the passphrase in $NEEDLELOG_PASSPHRASE is longer than 1023 bytes' "init names the variable"
+if [ -e "$PL/new" ]; then bad "init with a long variable created $PL/new"; else ok; fi
+# 1023 bytes is the limit, and all of it counts.
+run 0 "init with a 1023-byte passphrase" "$NL" init --db "$PL/max.db" --passphrase-file "$PL/max"
+run 0 "check with the 1023-byte passphrase" "$NL" check --db "$PL/max.db" --passphrase-file "$PL/max"
+HM=$(hash "$PL/max.db")
+head -c 1022 "$PL/max" >"$PL/max-1"
+run 77 "check with its first 1022 bytes" "$NL" check --db "$PL/max.db" --passphrase-file "$PL/max-1"
+run 64 "check with a 1024-byte passphrase" "$NL" check --db "$PL/max.db" --passphrase-file "$PL/over"
+run 64 "check with a 1 MiB passphrase file (not 77)" "$NL" check --db "$PL/max.db" --passphrase-file "$PL/huge"
+expect_in "$ROOT/err" "longer than 1023 bytes" "check with a 1 MiB passphrase file says why"
+run 64 "passwd to a 2000-byte passphrase" "$NL" passwd --db "$PL/max.db" --passphrase-file "$PL/max" --new-passphrase-file "$PL/long"
+expect_in "$ROOT/err" "the passphrase in $PL/long is longer than 1023 bytes" "passwd names the long file"
+same_file "$PL/max.db" "$HM" "passwd to a 2000-byte passphrase"
+run 64 "passwd to a 1 MiB passphrase" "$NL" passwd --db "$PL/max.db" --passphrase-file "$PL/max" --new-passphrase-file "$PL/huge"
+same_file "$PL/max.db" "$HM" "passwd to a 1 MiB passphrase"
+run 64 "passwd to a 2000-byte NEEDLELOG_NEW_PASSPHRASE" env NEEDLELOG_NEW_PASSPHRASE="$(cat "$PL/long")" "$NL" passwd --db "$PL/max.db" --passphrase-file "$PL/max"
+same_file "$PL/max.db" "$HM" "passwd to a long NEEDLELOG_NEW_PASSPHRASE"
+# Typed on a terminal (a pseudo-terminal): 1500 bytes, refused.
+tty_pass() { # PASSPHRASE: runs check on $PL/max.db with it typed; exit status
+	python3 - "$NL" "$PL/max.db" "$1" >"$ROOT/out" 2>"$ROOT/err" <<'PY'
+import os, pty, select, signal, sys, termios, time
+nl, db, typed = sys.argv[1], sys.argv[2], sys.argv[3]
+env = {k: v for k, v in os.environ.items() if k != 'NEEDLELOG_PASSPHRASE'}
+pid, fd = pty.fork()
+if pid == 0:
+    os.execve(nl, [nl, 'check', '--db', db], env)
+out, sent, end = b'', False, time.time() + 60
+while time.time() < end:
+    # Type only once echo is off: needlelog flushes (TCSAFLUSH) what was
+    # typed before it turned echo off.
+    if not sent and b'Passphrase:' in out and not termios.tcgetattr(fd)[3] & termios.ECHO:
+        os.write(fd, typed.encode() + b'\n')
+        sent = True
+    if not select.select([fd], [], [], 0.05)[0]:
+        continue
+    try:
+        d = os.read(fd, 4096)
+    except OSError:
+        break
+    if not d:
+        break
+    out += d
+else:
+    os.kill(pid, signal.SIGKILL)
+sys.stdout.write(out.decode(errors='replace'))
+sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+PY
+}
+tty_pass "$(head -c 1023 "$PL/max")"
+if [ $? -eq 0 ]; then ok; else bad "a 1023-byte passphrase typed: $(head -c 300 "$ROOT/out")"; fi
+tty_pass "$(head -c 1500 "$PL/long")"
+rc=$?
+if [ $rc -eq 64 ]; then ok; else bad "a 1500-byte passphrase typed: exit $rc, want 64"; fi
+expect_in "$ROOT/out" "the passphrase typed is longer than 1023 bytes" "a long typed passphrase says why"
+same_file "$PL/max.db" "$HM" "commands with long passphrases"
+
 # ---- a busy file ----
 H=$(hash "$DB")
 NEEDLELOG_PASSPHRASE=fourth "$HOLD" "$DB" "$ROOT/ready" "$ROOT/stop" &

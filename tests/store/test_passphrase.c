@@ -259,9 +259,34 @@ static void rekey_rotates(void **state)
 	tu_rmdir(f.dir);
 }
 
+/* STORE_PASS_MAX bytes is the limit: one more is refused (NL_EUSAGE),
+ * never cut, and leaves the passphrase empty. */
+static void pass_max(void **state)
+{
+	char *long_pass = malloc(STORE_PASS_MAX + 2);
+	struct store_pass p = { 0 };
+	struct nl_err err = { 0 };
+
+	(void)state;
+	assert_non_null(long_pass);
+	memset(long_pass, 'x', STORE_PASS_MAX + 1);
+	long_pass[STORE_PASS_MAX + 1] = '\0';
+	assert_int_equal(store_pass_set(&p, long_pass, STORE_PASS_MAX, &err), NL_OK);
+	assert_int_equal(p.len, STORE_PASS_MAX);
+	store_pass_free(&p);
+	assert_int_equal(store_pass_set(&p, long_pass, STORE_PASS_MAX + 1, &err),
+			 NL_EUSAGE);
+	assert_null(p.buf);
+	assert_int_equal(p.len, 0);
+	assert_non_null(strstr(err.msg, "longer than 1023 bytes"));
+	store_pass_free(&p);
+	free(long_pass);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pass_max),
 		cmocka_unit_test(wrong_passphrase),
 		cmocka_unit_test(passwd_rewraps),
 		cmocka_unit_test(rekey_rotates),
