@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,8 +18,9 @@
 struct store {
 	sqlite3 *db;
 	char *path;
-	int key; /* the VFS key handle */
+	int key;  /* the VFS key handle */
 	bool readonly; /* opened by store_open_ro: SQLITE_OPEN_READONLY */
+	int hold; /* a descriptor holding a shared flock(2): "open here" */
 };
 
 #define BUSY_TIMEOUT_MS 3000
@@ -303,6 +305,32 @@ static int read_header(const char *path, bool readonly, struct header *h,
 	return NL_OK;
 }
 
+/* A shared flock(2) on the file for as long as the store is open, so a
+ * restore can tell that the file is in use even between transactions
+ * (SQLite holds no lock then). flock and SQLite's POSIX locks are apart. */
+static int hold_open(struct store *s, struct nl_err *err)
+{
+	int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return nl_error(err, errno == ENOENT ? NL_ENOENT : NL_EIO,
+				"cannot open %s: %s", s->path, strerror(errno));
+	if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+		int e = errno;
+
+		close(fd);
+		if (e == EWOULDBLOCK)
+			return nl_error(err, NL_EBUSY,
+					"%s is being restored from a backup; try again when "
+					"the restore has finished", s->path);
+		return nl_error(err, NL_EIO, "cannot lock %s: %s", s->path, strerror(e));
+	}
+	if (s->hold >= 0)
+		close(s->hold);
+	s->hold = fd;
+	return NL_OK;
+}
+
 /* Opens the connection for a file whose key is known. */
 static int attach(const char *path, const uint8_t *dek, const uint8_t *file_id,
 		  bool readonly, struct store **out, struct nl_err *err)
@@ -316,6 +344,12 @@ static int attach(const char *path, const uint8_t *dek, const uint8_t *file_id,
 		return nl_error(err, NL_ENOMEM, "out of memory");
 	}
 	s->readonly = readonly;
+	s->hold = -1;
+	rc = hold_open(s, err);
+	if (rc != NL_OK) {
+		store_close(s);
+		return rc;
+	}
 	s->key = vfs_key_add(dek, file_id);
 	if (s->key < 0) {
 		store_close(s);
@@ -342,6 +376,8 @@ void store_close(struct store *s)
 		s->key = -1;
 	if (s->key > 0)
 		vfs_key_remove(s->key);
+	if (s->hold >= 0)
+		close(s->hold);
 	free(s->path);
 	free(s);
 }
@@ -716,6 +752,8 @@ int store_rekey(struct store *s, const struct store_pass *newpass,
 	rc = open_conn(s->path, s->key, SQLITE_OPEN_READWRITE, &s->db);
 	if (rc != SQLITE_OK)
 		rc = store_sqlite_error(s, rc, "passwd --rekey: reopening", err);
+	else
+		rc = hold_open(s, err); /* the new file is the one in use now */
 out:
 	if (guard)
 		sqlite3_close(guard);

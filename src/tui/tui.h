@@ -301,6 +301,12 @@ struct tui {
 	struct cli *cli;
 };
 
+/* backup.c: the status line's backup reminder ("" when none is due) and
+ * `b`, a backup now to the remembered folder with progress (NL_EUSAGE
+ * and a message when no folder is remembered). */
+void tui_backup_reminder(struct tui *t, char *buf, size_t n);
+int tui_backup_now(struct tui *t, const struct store_pass *pass);
+
 /* tui.c: the frame, the loop, the stack, the lock. */
 void tui_push(struct tui *t, struct tui_screen *sc);
 /* Pops and destroys the top screen; the one below reloads. */

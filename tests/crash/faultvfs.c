@@ -213,7 +213,8 @@ static void dir_set(struct dirmap *d, const char *name, struct node *node)
 
 static int is_dir_op(enum fault_kind k)
 {
-	return k == FAULT_CREATE || k == FAULT_DELETE || k == FAULT_RENAME;
+	return k == FAULT_CREATE || k == FAULT_DELETE || k == FAULT_RENAME ||
+	       k == FAULT_LINK;
 }
 
 /* An fsync of the directory: every entry as it is now is durable. */
@@ -482,7 +483,7 @@ const char *fault_kind_name(enum fault_kind k)
 		[FAULT_CREATE] = "create", [FAULT_WRITE] = "write",
 		[FAULT_TRUNCATE] = "truncate", [FAULT_SYNC] = "sync",
 		[FAULT_DELETE] = "delete", [FAULT_DIRSYNC] = "dirsync",
-		[FAULT_RENAME] = "rename",
+		[FAULT_RENAME] = "rename", [FAULT_LINK] = "link",
 	};
 
 	return (size_t)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
@@ -882,6 +883,41 @@ int __wrap_unlink(const char *path)
 		return rc;
 	dir_remove(&M.cur, name);
 	op_log(FAULT_DELETE, name, NULL);
+	op_done();
+	return rc;
+}
+
+/* link(2): only for tests linked with --wrap=link (test_crash_restore). */
+int __real_link(const char *from, const char *to);
+int __wrap_link(const char *from, const char *to);
+
+int __wrap_link(const char *from, const char *to)
+{
+	const char *a = watched(from), *b = watched(to);
+	struct node *n;
+	struct logrec *r;
+	int rc;
+
+	if (!a && !b)
+		return __real_link(from, to);
+	if (!a || !b) {
+		model_error("link(2) across directories: %s to %s", from, to);
+		return __real_link(from, to);
+	}
+	if (M.crashed) {
+		errno = EIO;
+		return -1;
+	}
+	rc = __real_link(from, to);
+	if (rc != 0)
+		return rc;
+	n = dir_lookup(&M.cur, a);
+	if (!n)
+		model_error("link(2) of %s, a file the model never saw", a);
+	else
+		dir_set(&M.cur, b, n);
+	r = op_log(FAULT_LINK, a, NULL);
+	snprintf(r->op.name2, FAULT_NAME_MAX, "%s", b);
 	op_done();
 	return rc;
 }

@@ -11,8 +11,9 @@
  * error, so the workload stops there.
  *
  * Directory operations that store.c makes without the VFS (fsync of the
- * directory, rename, unlink) reach the model through the linker: a test
- * linking this file uses -Wl,--wrap=fsync,--wrap=rename,--wrap=unlink. */
+ * directory, rename, unlink, link) reach the model through the linker: a
+ * test linking this file uses -Wl,--wrap=fsync,--wrap=rename,--wrap=unlink
+ * (and --wrap=link when its code under test calls link(2)). */
 #ifndef NL_TEST_FAULTVFS_H
 #define NL_TEST_FAULTVFS_H
 
@@ -29,6 +30,7 @@ enum fault_kind {
 	FAULT_DELETE,   /* xDelete or unlink(2) */
 	FAULT_DIRSYNC,  /* fsync(2) of the directory */
 	FAULT_RENAME,
+	FAULT_LINK,     /* link(2): a second name for a file */
 };
 
 /* What the disk may hold after the power failed. */
@@ -46,7 +48,7 @@ enum fault_landed { FAULT_NONE, FAULT_PARTIAL, FAULT_FULL };
 struct fault_op {
 	enum fault_kind kind;
 	char name[FAULT_NAME_MAX];   /* file name inside the directory */
-	char name2[FAULT_NAME_MAX];  /* RENAME: the new name */
+	char name2[FAULT_NAME_MAX];  /* RENAME, LINK: the new name */
 	int64_t off;                 /* WRITE: offset; TRUNCATE: size */
 	int len;                     /* WRITE: length */
 };
