@@ -187,9 +187,12 @@ static int read_header(struct csv_reader *r, const char ***fields, size_t *ncols
 		return nl_error(err, NL_EDATA, "the file is empty");
 	if (got == CSV_MALFORMED)
 		return NL_EDATA;
-	if (got == CSV_BAD_TEXT)
-		rc = nl_error(err, NL_EDATA, "header (line %zu): %s", r->record_line, err->msg);
-	else if (!(*fields = calloc(*ncols, sizeof(**fields))))
+	if (got == CSV_BAD_TEXT) {
+		char msg[sizeof(err->msg)];
+
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		rc = nl_error(err, NL_EDATA, "header (line %zu): %s", r->record_line, msg);
+	} else if (!(*fields = calloc(*ncols, sizeof(**fields))))
 		rc = nl_error(err, NL_ENOMEM, "out of memory");
 	else
 		rc = map_header(cells, *ncols, *fields, err);
@@ -318,7 +321,8 @@ const struct cli_command cli_import_commands[] = {
 	  "Import patients from a CSV file, all or nothing.\n"
 	  "FILE.csv is a file, or - for standard input. RFC 4180: quoted fields may\n"
 	  "hold commas, quotes and line breaks; CRLF or LF; UTF-8. The first row\n"
-	  "names the columns: " COLUMN_LIST ".\n"
+	  "names the columns (in any case and order):\n"
+	  COLUMN_LIST ".\n"
 	  "Only name is required. flags holds CODE[:DATE[:NOTE]] items separated by\n"
 	  "';'. Each value is checked as `patient add` checks it. Every row is\n"
 	  "checked first: if any is rejected (a NUL byte or text that is not UTF-8\n"
