@@ -546,8 +546,8 @@ static int run_show(struct cli *c, struct nl_err *err)
 	{ "phone", "PHONE", 0, "digits, spaces and + - ( ) . /" }, \
 	{ "email", "EMAIL", 0, "an email address" }, \
 	{ "skin-type", "TYPE", 0, "Fitzpatrick I, II, III, IV, V or VI" }, \
-	{ "flag", "CODE[:DATE[:NOTE]]", CLI_REPEAT, "a contraindication; DATE is e.g.\n" \
-	  "isotretinoin's last dose (see `needlelog vocab`)" }, \
+	{ "flag", "CODE[:DATE[:NOTE]]", CLI_REPEAT, "a contraindication (see `needlelog vocab`);\n" \
+	  "DATE is e.g. isotretinoin's last dose" }, \
 	{ "allergies", "TEXT", 0, "allergies, free text" }, \
 	{ "medications", "TEXT", 0, "current medications, free text" }, \
 	{ "consent", "DATE", 0, "the date written consent was given" }, \
@@ -564,8 +564,10 @@ static const struct cli_opt edit_opts[] = {
 	PATIENT_FIELD_OPTS,
 	{ "end-flag", "CODE[:DATE]", CLI_REPEAT, "the flag stops applying on DATE (default\n"
 	  "today); it stays on file" },
-	{ "remove-flag", "CODE", CLI_REPEAT, "take off a flag entered in error (audited)" },
-	CLI_OPT_TODAY("the default end date"),
+	{ "remove-flag", "CODE", CLI_REPEAT, "take off a flag entered in error\n"
+	  "(audited)" },
+	CLI_OPT_TODAY("the default --end-flag date, and the day dates\n"
+		      "are checked against"),
 	{ 0 },
 };
 
