@@ -146,6 +146,11 @@ struct nl_patient_summary {
 	char next_due[11];     /* "YYYY-MM-DD", or "" */
 };
 
+/* The checks record_patient_add makes, writing nothing: the hard limits
+ * (check_patient) and the dates that cannot be true. For a face that
+ * checks many before writing any (the CSV import). */
+int record_patient_validate(struct record *r, const struct nl_patient *in,
+			    struct nl_err *err);
 /* Adds a patient; *id gets the new id. */
 int record_patient_add(struct record *r, const struct nl_patient *in,
 		       int64_t *id, struct nl_err *err);

@@ -12,7 +12,6 @@
 #include "needlelog/value.h"
 #include "csv.h"
 #include "out.h"
-#include "patient.h"
 
 #define IMPORT_MAX_BYTES (64u * 1024 * 1024)
 
@@ -146,9 +145,7 @@ static int row_patient(struct record *rec, char **cells, size_t ncells, const ch
 	if (rc == NL_OK && !p->name)
 		rc = nl_error(err, NL_EDATA, "name: the name is empty; every patient needs one");
 	if (rc == NL_OK)
-		rc = check_patient(p, err);
-	if (rc == NL_OK)
-		rc = patient_dates_check(rec, p, "", err);
+		rc = record_patient_validate(rec, p, err);
 	return rc;
 }
 

@@ -11,60 +11,8 @@
 #include "needlelog/value.h"
 #include "needlelog/vocab.h"
 #include "out.h"
-#include "patient.h"
 
 /* ---- add / edit -------------------------------------------------------- */
-
-/* The dates of the patient's live sessions, for the date rules. */
-static int session_dates(struct record *r, int64_t patient, char ***dates, size_t *n,
-			 struct nl_err *err)
-{
-	struct nl_series *sr = NULL;
-	size_t nsr = 0;
-	int rc = record_series_list(r, patient, &sr, &nsr, err);
-
-	for (size_t i = 0; rc == NL_OK && i < nsr; i++) {
-		struct nl_session *ses = NULL;
-		size_t nses = 0;
-
-		rc = record_session_list(r, sr[i].id, false, &ses, &nses, err);
-		for (size_t k = 0; rc == NL_OK && k < nses; k++)
-			rc = value_strv_add(dates, n, ses[k].date, err);
-		record_session_list_free(ses, nses);
-	}
-	record_series_list_free(sr, nsr);
-	return rc;
-}
-
-int patient_dates_check(struct record *r, const struct nl_patient *p,
-			const char *prefix, struct nl_err *err)
-{
-	char **dates = NULL, dob[64], consent[64], (*flag)[96] = NULL;
-	size_t ndates = 0, n = 0;
-	struct nl_dated *d = NULL;
-	int rc = p->id ? session_dates(r, p->id, &dates, &ndates, err) : NL_OK;
-
-	if (rc == NL_OK && (!(d = calloc(2 + p->nflags + ndates, sizeof(*d))) ||
-			    (p->nflags && !(flag = calloc(p->nflags, sizeof(*flag))))))
-		rc = nl_error(err, NL_ENOMEM, "out of memory");
-	if (rc == NL_OK) {
-		snprintf(dob, sizeof(dob), "%sdob", prefix);
-		snprintf(consent, sizeof(consent), "%sconsent", prefix);
-		d[n++] = (struct nl_dated){ NL_DATE_DOB, dob, p->dob, true };
-		d[n++] = (struct nl_dated){ NL_DATE_CONSENT, consent, p->consent_date, true };
-		for (size_t i = 0; i < p->nflags; i++) {
-			snprintf(flag[i], sizeof(flag[i]), "%sflag %s", prefix, p->flags[i].code);
-			d[n++] = (struct nl_dated){ NL_DATE_FLAG, flag[i], p->flags[i].date, true };
-		}
-		for (size_t i = 0; i < ndates; i++)
-			d[n++] = (struct nl_dated){ NL_DATE_SESSION, "session", dates[i], false };
-		rc = nl_dates_plausible(d, n, record_today(r), err);
-	}
-	free(flag);
-	free(d);
-	record_strings_free(dates, ndates);
-	return rc;
-}
 
 /* The options that set a patient field, by the name value_patient_set
  * takes; --flag, --end-flag and --remove-flag are applied by value.h too. */
@@ -129,19 +77,11 @@ static int run_add(struct cli *c, struct nl_err *err)
 	if (rc == NL_OK)
 		rc = cli_open(c, err);
 	if (rc == NL_OK)
-		rc = patient_dates_check(c->rec, &p, "--", err);
-	if (rc == NL_OK)
 		rc = record_patient_add(c->rec, &p, &id, err);
 	if (rc == NL_OK)
 		printf("%lld\n", (long long)id);
 	record_patient_free(&p);
 	return rc;
-}
-
-/* Whether the options given change any date the rules compare. */
-static bool dates_given(const struct cli *c)
-{
-	return cli_str(c, "dob") || cli_str(c, "consent") || cli_str(c, "flag");
 }
 
 static int run_edit(struct cli *c, struct nl_err *err)
@@ -158,8 +98,6 @@ static int run_edit(struct cli *c, struct nl_err *err)
 		rc = record_patient_get(c->rec, id, &p, err);
 	if (rc == NL_OK)
 		rc = apply_opts(c, &p, record_today(c->rec), err);
-	if (rc == NL_OK && dates_given(c))
-		rc = patient_dates_check(c->rec, &p, "--", err);
 	if (rc == NL_OK)
 		rc = record_patient_edit(c->rec, &p, err);
 	if (rc == NL_OK)

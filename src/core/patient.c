@@ -134,6 +134,14 @@ static int patient_dates(struct record *s, const struct nl_patient *in,
 	return rc;
 }
 
+int record_patient_validate(struct record *s, const struct nl_patient *in,
+			    struct nl_err *err)
+{
+	int rc = check_patient(in, err);
+
+	return rc == NL_OK ? patient_dates(s, in, NULL, err) : rc;
+}
+
 int record_patient_add(struct record *s, const struct nl_patient *in, int64_t *id,
 		       struct nl_err *err)
 {
