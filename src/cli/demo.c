@@ -522,7 +522,7 @@ static int run_demo(struct cli *c, struct nl_err *err)
 static const struct cli_opt demo_opts[] = {
 	{ "no-tui", NULL, 0, "only create the file" },
 	{ "seed", "N", 0, "another practice, the same for the same seed (default 1)" },
-	CLI_OPT_TODAY("build it as of DATE"),
+	CLI_OPT_TODAY("as of DATE"),
 	{ 0 },
 };
 

@@ -190,7 +190,7 @@ static const struct cli_opt export_opts[] = {
 	  "there is one, so spreadsheets read UTF-8)" },
 	{ "practice", "NAME", 0, "the practice's name in the header (else\n"
 	  "$NEEDLELOG_PRACTICE)" },
-	CLI_OPT_TODAY("count the next due date from DATE"),
+	CLI_OPT_TODAY("next due from DATE"),
 	CLI_OPT_PRACTITIONER,
 	{ 0 },
 };

@@ -580,7 +580,7 @@ static int run_audit(struct cli *c, struct nl_err *err)
 
 static const struct cli_opt progress_opts[] = {
 	OUT_OPT_FORMAT("text (default) or json"),
-	CLI_OPT_TODAY("judge the due date as of DATE"),
+	CLI_OPT_TODAY("as of DATE"),
 	{ 0 },
 };
 
