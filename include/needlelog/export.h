@@ -37,6 +37,16 @@ bool export_format_textlike(enum export_format fmt);
 int export_write(struct record *r, int64_t patient_id, int64_t series_id,
 		 enum export_format fmt, const char *path, struct nl_err *err);
 
+/* How a summary is written; all zero is the default. */
+struct export_opts {
+	bool no_bom;   /* csv: no UTF-8 byte order mark first (by default
+			* there is one, so that spreadsheets read UTF-8) */
+};
+/* export_write with options (NULL = the default). */
+int export_write_opts(struct record *r, int64_t patient_id, int64_t series_id,
+		      enum export_format fmt, const char *path,
+		      const struct export_opts *opts, struct nl_err *err);
+
 /* The same to an open stream (text-like formats only), with the same audit
  * row, written before the output (which cannot be taken back); detail names
  * the destination ("stdout" when dest is NULL). */

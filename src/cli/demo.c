@@ -1,23 +1,21 @@
 /* demo: a new record file (passphrase "demo") filled with a fictional,
  * realistic practice, written through the core like any other record,
  * with dates relative to today so that "overdue" stays true. The same seed
- * gives the same practice. Then the TUI, by exec of this same binary. */
-#include <errno.h>
+ * gives the same practice. Then the TUI on it, by the tui command's own run
+ * function. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sysexits.h>
 #include <unistd.h>
 
-#include "needlelog/audit.h"
+#include "needlelog/access.h"
 #include "needlelog/check.h"
 #include "needlelog/record.h"
+#include "needlelog/text.h"
 #include "needlelog/vocab.h"
 #include "out.h"
 
 #define DEMO_PASSPHRASE "demo"
-
-enum { OPT_NO_TUI = OPT_LOCAL, OPT_SEED };
 
 /* Fictional people; any likeness is chance. */
 static const char *const names[] = {
@@ -308,82 +306,112 @@ static int amend(struct demo *d, int64_t id, int which, const char *who)
 }
 
 /* One patient's series: state 0 on schedule, 1 overdue, 2 completed. */
+/* The shape of one series: how many sessions, weekly ones first, and how
+ * long ago the last was. */
+struct schedule {
+	int weekly, planned, done, last_ago;
+	char dates[32][11];
+};
+
+static int plan_schedule(struct demo *d, const struct plan *pl, int state,
+			 struct schedule *s)
+{
+	s->weekly = pl->weekly_max ? rng_int(&d->rng, 4, pl->weekly_max) : 0;
+	s->planned = pl->weekly_max ? s->weekly + 4 : pl->planned;
+	s->done = state == 2 ? s->planned : rng_int(&d->rng, 1, s->planned - 1);
+	if (s->weekly && state == 0 && s->done <= s->weekly)
+		s->last_ago = rng_int(&d->rng, 0, 5);
+	else if (state == 1)
+		s->last_ago = (s->done < s->weekly ? 7 : pl->interval) + rng_int(&d->rng, 4, 30);
+	else
+		s->last_ago = rng_int(&d->rng, state == 2 ? 20 : 3,
+				      state == 2 ? 200 : pl->interval - 4);
+	return plan_dates(d, pl, s->done, s->last_ago, s->weekly, s->dates);
+}
+
+/* Changes a series as a practitioner would: a new interval, a status. */
+static int edit_series(struct demo *d, int64_t id, int interval, const char *status)
+{
+	struct nl_series cur = { 0 };
+	int rc = record_series_get(d->s, id, &cur, d->err);
+
+	if (rc == NL_OK && interval)
+		cur.interval_days = interval;
+	if (rc == NL_OK && status && !(cur.status = (free(cur.status), strdup(status))))
+		rc = nl_error(d->err, NL_ENOMEM, "out of memory");
+	if (rc == NL_OK)
+		rc = record_series_edit(d->s, &cur, d->err);
+	record_series_free(&cur);
+	return rc;
+}
+
+/* One session logged twice on the same day, the copy then voided. */
+static int add_voided(struct demo *d, const struct plan *pl, int64_t series_id,
+		      const char *date, int k, const char *who)
+{
+	int64_t dup;
+	int rc = add_session(d, pl, series_id, date, k, who, false, &dup);
+
+	if (rc == NL_OK)
+		rc = record_session_void(d->s, dup, "Entered twice: duplicate of the "
+					 "session logged the same day", who, d->err);
+	d->nvoided += rc == NL_OK;
+	return rc;
+}
+
+static int add_sessions(struct demo *d, size_t pi, int64_t id, const struct plan *pl,
+			const struct schedule *s)
+{
+	const char *who = practitioners[pi % 3];
+	int64_t ses_id = 0;
+	int rc = NL_OK;
+
+	for (int k = 0; k < s->done && rc == NL_OK; k++) {
+		/* The newest session of some patients is not signed yet. */
+		bool sign = k < s->done - 1 || pi % 3 != 0;
+
+		if (s->weekly && k == s->weekly)
+			rc = edit_series(d, id, 28, NULL);
+		if (rc == NL_OK)
+			rc = add_session(d, pl, id, s->dates[k], k, who, sign, &ses_id);
+		if (rc == NL_OK && sign && k == 1 && pi % 6 == 1)
+			rc = amend(d, ses_id, (int)(pi / 6) % 2, who);
+		if (rc == NL_OK && pi == 9 && k == 1)
+			rc = add_voided(d, pl, id, s->dates[k], k, who);
+	}
+	return rc;
+}
+
+/* One patient's series: state 0 on schedule, 1 overdue, 2 completed. */
 static int add_series(struct demo *d, size_t pi, int64_t patient_id, const struct plan *pl,
 		      int state)
 {
 	struct nl_series sr = { .patient_id = patient_id };
 	struct nl_score base[3];
-	const char *who = practitioners[pi % 3];
-	char dates[32][11];
-	int weekly = pl->weekly_max ? rng_int(&d->rng, 4, pl->weekly_max) : 0;
-	int planned = pl->weekly_max ? weekly + 4 : pl->planned;
-	int done, last_ago, rc;
-	int64_t id, ses_id = 0;
+	struct schedule s;
+	int64_t id;
+	int rc = plan_schedule(d, pl, state, &s);
 
-	done = state == 2 ? planned : rng_int(&d->rng, 1, planned - 1);
-	if (weekly && state == 0 && done <= weekly)
-		last_ago = rng_int(&d->rng, 0, 5);
-	else if (state == 1)
-		last_ago = (done < weekly ? 7 : pl->interval) + rng_int(&d->rng, 4, 30);
-	else
-		last_ago = rng_int(&d->rng, state == 2 ? 20 : 3, state == 2 ? 200 : pl->interval - 4);
-	if ((rc = plan_dates(d, pl, done, last_ago, weekly, dates)))
+	if (rc != NL_OK)
 		return rc;
 	sr.indication = (char *)pl->indication;
 	sr.areas = (char **)pl->areas;
 	while (sr.nareas < 4 && pl->areas[sr.nareas])
 		sr.nareas++;
-	sr.planned = planned;
-	sr.interval_days = weekly ? 7 : pl->interval;
-	sr.start_date = dates[0];
+	sr.planned = s.planned;
+	sr.interval_days = s.weekly ? 7 : pl->interval;
+	sr.start_date = s.dates[0];
 	sr.goal = (char *)pl->goal;
 	for (size_t i = 0; i < 3 && pl->scales[i].code; i++)
 		base[sr.nbaseline++] = (struct nl_score){ (char *)pl->scales[i].code,
 			clamp_scale(pl->scales[i].code, pl->scales[i].base) };
 	sr.baseline = base;
-	if ((rc = record_series_add(d->s, &sr, &id, d->err)))
+	if ((rc = record_series_add(d->s, &sr, &id, d->err)) != NL_OK)
 		return rc;
 	d->nseries++;
-	for (int k = 0; k < done; k++) {
-		/* The newest session of some patients is not signed yet. */
-		bool sign = k < done - 1 || pi % 3 != 0;
-
-		if (weekly && k == weekly) {
-			struct nl_series cur = { 0 };
-
-			rc = record_series_get(d->s, id, &cur, d->err);
-			cur.interval_days = 28;
-			if (rc == NL_OK)
-				rc = record_series_edit(d->s, &cur, d->err);
-			record_series_free(&cur);
-			if (rc)
-				return rc;
-		}
-		if ((rc = add_session(d, pl, id, dates[k], k, who, sign, &ses_id)))
-			return rc;
-		if (sign && k == 1 && pi % 6 == 1 && (rc = amend(d, ses_id, (int)(pi / 6) % 2, who)))
-			return rc;
-		/* One session logged on the wrong day, then voided. */
-		if (pi == 9 && k == 1) {
-			int64_t dup;
-
-			if ((rc = add_session(d, pl, id, dates[k], k, who, false, &dup)) ||
-			    (rc = record_session_void(d->s, dup, "Entered twice: duplicate of the "
-						      "session logged the same day", who, d->err)))
-				return rc;
-			d->nvoided++;
-		}
-	}
-	if (state == 2) {
-		struct nl_series cur = { 0 };
-
-		rc = record_series_get(d->s, id, &cur, d->err);
-		if (rc == NL_OK && !(cur.status = (free(cur.status), strdup("completed"))))
-			rc = nl_error(d->err, NL_ENOMEM, "out of memory");
-		if (rc == NL_OK)
-			rc = record_series_edit(d->s, &cur, d->err);
-		record_series_free(&cur);
-	}
+	rc = add_sessions(d, pi, id, pl, &s);
+	if (rc == NL_OK && state == 2)
+		rc = edit_series(d, id, 0, "completed");
 	return rc;
 }
 
@@ -407,87 +435,105 @@ static int fill(struct demo *d)
 	return rc;
 }
 
-static int run_demo(struct cli *c, int argc, char **argv)
+/* A new record file with the demo's passphrase, as `init` makes one
+ * (folders 0700, file 0600), into c->rec. */
+static int demo_create(struct cli *c, const char *path, struct demo *d)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS, OUT_TODAY_OPTION,
-		{ "no-tui", no_argument, NULL, OPT_NO_TUI },
-		{ "seed", required_argument, NULL, OPT_SEED }, { 0 },
-	};
 	struct store_pass pass = { 0 };
-	struct nl_err err = { 0 };
-	struct demo d = { .err = &err };
-	const char *today_opt = NULL, *path;
-	bool no_tui = false;
-	int opt, rc, seed = 1;
+	int rc = store_global_init(d->err);
 
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == OPT_NO_TUI)
-			no_tui = true;
-		else if (opt == OPT_TODAY)
-			today_opt = optarg;
-		else if (opt == OPT_SEED) {
-			if (out_parse_int("--seed", optarg, 0, 1000000000, &seed, &err) != NL_OK)
-				return cli_usage_error(c, "%s", err.msg);
-		} else if ((rc = cli_common_opt(c, opt, argv)) >= 0)
-			return rc;
-	}
-	if (optind != argc)
-		return cli_usage_error(c, "demo takes no arguments");
-	if (!(path = cli_db_path(c, &err)) || !out_today(c, today_opt, d.today, &err))
-		return cli_fail(&err);
-	d.rng.s = 0x9E3779B97F4A7C15ULL ^ (uint64_t)seed * 0xBF58476D1CE4E5B9ULL;
-	rc = store_global_init(&err);
 	if (rc == NL_OK && access(path, F_OK) == 0)
-		rc = nl_error(&err, NL_EEXIST,
-			      "%s already exists; demo never overwrites a file: give another --db PATH",
-			      path);
+		rc = nl_error(d->err, NL_EEXIST, "%s already exists; demo never overwrites a "
+			      "file: give another --db PATH", path);
 	if (rc == NL_OK)
-		rc = store_pass_set(&pass, DEMO_PASSPHRASE, strlen(DEMO_PASSPHRASE), &err);
+		rc = store_pass_set(&pass, DEMO_PASSPHRASE, strlen(DEMO_PASSPHRASE), d->err);
 	if (rc == NL_OK)
-		rc = record_create(path, &pass, STORE_KDF_DEFAULT, &d.s, &err);
+		rc = access_create(path, &pass, &c->rec, d->err);
 	store_pass_free(&pass);
+	d->s = c->rec;
 	if (rc == NL_OK)
-		rc = record_set_actor(d.s, practitioners[0], &err);
+		rc = record_set_actor(d->s, practitioners[0], d->err);
 	if (rc == NL_OK)
-		rc = record_set_today(d.s, d.today, &err);
-	/* One transaction: quick (one sync), and all or nothing. */
-	if (rc == NL_OK && (rc = record_begin(d.s, &err)) == NL_OK) {
-		rc = fill(&d);
-		if (rc == NL_OK)
-			rc = record_commit(d.s, &err);
-		else
-			record_rollback(d.s);
-	}
-	record_close(d.s);
-	if (rc != NL_OK) {
-		if (d.s)
-			unlink(path); /* ours, and incomplete */
-		return cli_fail(&err);
-	}
-	printf("Created the demo record file %s: %zu patients, %zu series, %zu sessions "
-	       "(%zu signed, %zu amended, %zu voided)\n", path, d.npatients, d.nseries,
-	       d.nsessions, d.nsigned, d.namended, d.nvoided);
-	printf("passphrase: %s\n", DEMO_PASSPHRASE);
-	if (no_tui)
-		return EX_OK;
-	fflush(stdout);
-	execl("/proc/self/exe", "needlelog", "--db", path, "tui", (char *)NULL);
-	fprintf(stderr, "needlelog: cannot start the TUI: %s; open the file with "
-		"`needlelog --db %s tui`\n", strerror(errno), path);
-	return EX_UNAVAILABLE;
+		rc = record_set_today(d->s, d->today, d->err);
+	return rc;
 }
 
+/* One transaction: quick (one sync), and all or nothing. */
+static int demo_fill(struct demo *d)
+{
+	int rc = record_begin(d->s, d->err);
+
+	if (rc != NL_OK)
+		return rc;
+	rc = fill(d);
+	if (rc == NL_OK)
+		rc = record_commit(d->s, d->err);
+	else
+		record_rollback(d->s);
+	return rc;
+}
+
+/* The TUI on the new file, as `needlelog --db PATH tui` would open it. */
+static int open_tui(struct cli *c, struct nl_err *err)
+{
+	int words;
+	const struct cli_command *tui = cli_find("tui", NULL, &words);
+
+	fflush(stdout);
+	if (!tui)
+		return nl_error(err, NL_EINTERNAL, "there is no tui command");
+	return tui->run(c, err);
+}
+
+static int run_demo(struct cli *c, struct nl_err *err)
+{
+	struct demo d = { .err = err };
+	const char *path = NULL;
+	bool made;
+	int seed = 1;
+	int rc = cli_int(c, "seed", 0, 1000000000, &seed, err);
+
+	if (rc == NL_OK)
+		rc = nl_today(cli_str(c, "today"), d.today, err);
+	if (rc == NL_OK && !(path = cli_db_path(c, err)))
+		rc = err->status;
+	if (rc != NL_OK)
+		return rc;
+	d.rng.s = 0x9E3779B97F4A7C15ULL ^ (uint64_t)seed * 0xBF58476D1CE4E5B9ULL;
+	rc = demo_create(c, path, &d);
+	if (rc == NL_OK)
+		rc = demo_fill(&d);
+	/* Closed before the TUI opens it; removed when incomplete (ours). */
+	made = c->rec != NULL;
+	record_close(c->rec);
+	c->rec = NULL;
+	if (rc != NL_OK && made)
+		unlink(path);
+	if (rc != NL_OK)
+		return rc;
+	fputs("Created the demo record file ", stdout);
+	out_text(stdout, path);
+	printf(": %zu patients, %zu series, %zu sessions (%zu signed, %zu amended, %zu "
+	       "voided)\npassphrase: %s\n", d.npatients, d.nseries, d.nsessions, d.nsigned,
+	       d.namended, d.nvoided, DEMO_PASSPHRASE);
+	return cli_flag(c, "no-tui") ? NL_OK : open_tui(c, err);
+}
+
+static const struct cli_opt demo_opts[] = {
+	{ "no-tui", NULL, 0, "only create the file" },
+	{ "seed", "N", 0, "another practice, the same for the same seed (default 1)" },
+	CLI_OPT_TODAY("as of DATE"),
+	{ 0 },
+};
+
 const struct cli_command cli_demo_commands[] = {
-	{ NULL, "demo", run_demo, "[--db PATH] [--no-tui] [--seed N] [--today DATE]",
+	{ NULL, "demo", NULL, 0, 0,
 	  "Create a demo record file and open the TUI on it.\n"
 	  "A NEW record file (never overwrites one: exit 73) with the passphrase\n"
 	  "'demo', filled with a fictional practice: 40 patients, acne scars, stretch\n"
 	  "marks, hair loss on a weekly-then-monthly protocol, fine lines and more;\n"
 	  "signed, amended and voided sessions; series on time, overdue and completed.\n"
-	  "Dates are relative to today. Then it opens the TUI on it.",
-	  "  --no-tui               only create the file\n"
-	  "  --seed N               another practice, the same for the same seed (default 1)\n"
-	  "  --today DATE           build it as of DATE (else $NEEDLELOG_TODAY, else today)\n" },
+	  "Dates are relative to today. Then it opens the TUI on it (give --db PATH\n"
+	  "for where the file goes).", demo_opts, run_demo },
 	{ 0 },
 };

@@ -1,11 +1,12 @@
-/* The sessions as CSV (RFC 4180) for spreadsheets: a header row, then one
- * row per treated area per session, CRLF line ends. A field is quoted when
- * it holds a comma, a quote, CR or LF (quotes doubled). A free-text field
- * that starts with = + - @ or a tab is prefixed with ' so a spreadsheet
- * does not run it as a formula (CSV injection). */
+/* The sessions as CSV for spreadsheets: a header row, then one row per
+ * treated area per session, through the core's CSV writer (csvw.h): RFC
+ * 4180 quoting (also of ';', for spreadsheets that split on it), CRLF line
+ * ends, the guard against formula injection, control characters shown, and
+ * a UTF-8 byte order mark first unless the caller asked for none. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "needlelog/csvw.h"
 #include "model.h"
 
 static const char *const columns[] = {
@@ -18,119 +19,100 @@ static const char *const columns[] = {
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 
-static void field(FILE *out, const char *s, bool first, bool text)
+/* Scores by code ("gais=3; norwood=IIIa"): stable for a spreadsheet. */
+static char *scores_by_code(const struct nl_session *e)
 {
-	bool guard;
+	size_t cap = 1, len = 0;
+	char *s;
 
-	if (!first)
-		fputc(',', out);
-	if (!s)
-		return;
-	guard = text && s[0] && strchr("=+-@\t\r", s[0]);
-	if (!guard && !strpbrk(s, ",\"\r\n")) {
-		fputs(s, out);
-		return;
+	for (size_t i = 0; i < e->nscores; i++)
+		cap += strlen(e->scores[i].scale) + 72;
+	if (!(s = malloc(cap)))
+		return NULL;
+	s[0] = '\0';
+	for (size_t i = 0; i < e->nscores; i++) {
+		char val[64];
+
+		xm_score(e->scores[i].scale, e->scores[i].value, val, sizeof(val));
+		len += (size_t)snprintf(s + len, cap - len, "%s%s=%s", i ? "; " : "",
+					e->scores[i].scale, val);
 	}
-	fputc('"', out);
-	if (guard)
-		fputc('\'', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
+	return s;
 }
 
-static void num(FILE *out, long long v)
-{
-	fprintf(out, ",%lld", v);
-}
+/* What every area row of a session shares, as text. */
+struct session_cells {
+	char pid[24], sid[24], id[24], number[32], mins[16], pain[16], count[16];
+	char *products, *scores;
+};
 
-static void session_rows(const struct xm *m, const struct xm_series *xs,
-			 const struct nl_session_view *v, FILE *out)
+static void session_cells(const struct xm *m, const struct xm_series *xs,
+			  const struct nl_session_view *v, struct session_cells *sc)
 {
 	const struct nl_session *e = &v->effective;
-	char *products = xm_join(e->products, e->nproducts, "; ");
-	char *scores = NULL;
-	char n[32] = "", mins[16] = "", pain[16] = "", count[16];
+	int number = xm_session_number(xs, e->id);
 
-	/* Scores by code ("gais=3; norwood=IIIa"): stable for a spreadsheet. */
-	{
-		size_t cap = 1, len = 0;
-		for (size_t i = 0; i < e->nscores; i++)
-			cap += strlen(e->scores[i].scale) + 72;
-		scores = malloc(cap);
-		if (scores) {
-			scores[0] = '\0';
-			for (size_t i = 0; i < e->nscores; i++) {
-				char val[64];
-
-				xm_score(e->scores[i].scale, e->scores[i].value, val, sizeof(val));
-				len += (size_t)snprintf(scores + len, cap - len, "%s%s=%s",
-							i ? "; " : "", e->scores[i].scale, val);
-			}
-		}
-	}
-	if (xm_session_number(xs, e->id))
-		snprintf(n, sizeof(n), "%d", xm_session_number(xs, e->id));
+	memset(sc, 0, sizeof(*sc));
+	snprintf(sc->pid, sizeof(sc->pid), "%lld", (long long)m->patient.id);
+	snprintf(sc->sid, sizeof(sc->sid), "%lld", (long long)xs->series.id);
+	snprintf(sc->id, sizeof(sc->id), "%lld", (long long)e->id);
+	if (number)
+		snprintf(sc->number, sizeof(sc->number), "%d", number);
 	if (e->anesthetic_minutes >= 0)
-		snprintf(mins, sizeof(mins), "%d", e->anesthetic_minutes);
+		snprintf(sc->mins, sizeof(sc->mins), "%d", e->anesthetic_minutes);
 	if (e->pain >= 0)
-		snprintf(pain, sizeof(pain), "%d", e->pain);
-	snprintf(count, sizeof(count), "%zu", v->namendments);
-	for (size_t a = 0; a < e->nareas; a++) {
-		const struct nl_treatment *t = &e->areas[a];
-		char label[256], depth[32], passes[16] = "";
+		snprintf(sc->pain, sizeof(sc->pain), "%d", e->pain);
+	snprintf(sc->count, sizeof(sc->count), "%zu", v->namendments);
+	sc->products = xm_join(e->products, e->nproducts, "; ");
+	sc->scores = scores_by_code(e);
+}
 
-		xm_area_label(t->area, t->label, label, sizeof(label));
-		xm_depth(t->depth_mm, depth, sizeof(depth));
-		if (t->passes > 0)
-			snprintf(passes, sizeof(passes), "%d", t->passes);
-		fprintf(out, "%lld", (long long)m->patient.id);
-		field(out, m->patient.name, false, true);
-		num(out, xs->series.id);
-		field(out, xs->series.indication, false, false);
-		field(out, xs->series.status, false, false);
-		num(out, e->id);
-		field(out, n, false, false);
-		field(out, e->date, false, false);
-		field(out, e->practitioner, false, true);
-		field(out, t->area, false, false);
-		field(out, label, false, true);
-		field(out, depth, false, false);
-		field(out, passes, false, false);
-		field(out, e->device, false, true);
-		field(out, e->cartridge, false, true);
-		field(out, products, false, true);
-		field(out, e->anesthetic, false, true);
-		field(out, mins, false, false);
-		field(out, e->endpoint, false, false);
-		field(out, pain, false, false);
-		field(out, e->reaction, false, true);
-		field(out, e->adverse, false, true);
-		field(out, scores, false, false);
-		field(out, e->is_signed ? "yes" : "no", false, false);
-		field(out, e->signed_at, false, false);
-		field(out, e->signed_by, false, true);
-		field(out, count, false, false);
-		field(out, e->voided ? "yes" : "no", false, false);
-		field(out, e->notes, false, true);
-		field(out, xs->progress.next_due, false, false);
-		fputs("\r\n", out);
-	}
-	free(products);
-	free(scores);
+static void area_row(struct nl_csv *w, const struct xm *m, const struct xm_series *xs,
+		     const struct nl_session *e, const struct session_cells *sc,
+		     const struct nl_treatment *t)
+{
+	char label[256], depth[32], passes[16] = "";
+
+	xm_area_label(t->area, t->label, label, sizeof(label));
+	xm_depth(t->depth_mm, depth, sizeof(depth));
+	if (t->passes > 0)
+		snprintf(passes, sizeof(passes), "%d", t->passes);
+	nl_csv_row(w, (const char *const[]){
+		sc->pid, m->patient.name, sc->sid, xs->series.indication, xs->series.status,
+		sc->id, sc->number, e->date, e->practitioner, t->area,
+		label, depth, passes, e->device, e->cartridge, sc->products,
+		e->anesthetic, sc->mins, e->endpoint, sc->pain, e->reaction,
+		e->adverse, sc->scores, e->is_signed ? "yes" : "no", e->signed_at, e->signed_by,
+		sc->count, e->voided ? "yes" : "no", e->notes, xs->progress.next_due,
+	}, NCOLUMNS);
+}
+
+static int session_rows(struct nl_csv *w, const struct xm *m, const struct xm_series *xs,
+			const struct nl_session_view *v, struct nl_err *err)
+{
+	const struct nl_session *e = &v->effective;
+	struct session_cells sc;
+	int rc = NL_OK;
+
+	session_cells(m, xs, v, &sc);
+	if ((e->nproducts && !sc.products) || !sc.scores)
+		rc = nl_error(err, NL_ENOMEM, "out of memory");
+	for (size_t a = 0; rc == NL_OK && a < e->nareas; a++)
+		area_row(w, m, xs, e, &sc, &e->areas[a]);
+	free(sc.products);
+	free(sc.scores);
+	return rc;
 }
 
 int xw_csv(const struct xm *m, FILE *out, struct nl_err *err)
 {
-	for (size_t i = 0; i < NCOLUMNS; i++)
-		field(out, columns[i], i == 0, false);
-	fputs("\r\n", out);
-	for (size_t i = 0; i < m->nseries; i++)
-		for (size_t j = 0; j < m->series[i].nsessions; j++)
-			session_rows(m, &m->series[i], &m->series[i].sessions[j], out);
-	(void)err;
-	return NL_OK;
+	struct nl_csv w;
+	int rc = NL_OK;
+
+	nl_csv_init(&w, out, ',', m->csv_bom);
+	nl_csv_row(&w, columns, NCOLUMNS);
+	for (size_t i = 0; rc == NL_OK && i < m->nseries; i++)
+		for (size_t j = 0; rc == NL_OK && j < m->series[i].nsessions; j++)
+			rc = session_rows(&w, m, &m->series[i], &m->series[i].sessions[j], err);
+	return rc == NL_OK ? nl_csv_finish(&w, err) : rc;
 }

@@ -241,9 +241,9 @@ static int write_model(const struct xm *m, enum export_format fmt, FILE *out,
 	return rc;
 }
 
-int export_write_stream(struct record *s, int64_t patient_id,
-			int64_t series_id, enum export_format fmt, FILE *out,
-			const char *dest, struct nl_err *err)
+static int write_stream(struct record *s, int64_t patient_id, int64_t series_id,
+			enum export_format fmt, FILE *out, const char *dest,
+			const struct export_opts *opts, struct nl_err *err)
 {
 	struct xm m;
 	int rc;
@@ -255,6 +255,7 @@ int export_write_stream(struct record *s, int64_t patient_id,
 	rc = model_load(s, patient_id, series_id, &m, err);
 	if (rc != NL_OK)
 		return rc;
+	m.csv_bom = !(opts && opts->no_bom);
 	/* Written output cannot be taken back: the audit row comes first, so
 	 * no data leaves unrecorded (a file, below, is removed instead). */
 	rc = audit_export(s, patient_id, series_id, fmt, dest, err);
@@ -262,6 +263,13 @@ int export_write_stream(struct record *s, int64_t patient_id,
 		rc = write_model(&m, fmt, out, err);
 	model_free(&m);
 	return rc;
+}
+
+int export_write_stream(struct record *s, int64_t patient_id,
+			int64_t series_id, enum export_format fmt, FILE *out,
+			const char *dest, struct nl_err *err)
+{
+	return write_stream(s, patient_id, series_id, fmt, out, dest, NULL, err);
 }
 
 /* Opens path new, 0600 whatever the umask. */
@@ -290,18 +298,25 @@ static FILE *create_private(const char *path, struct nl_err *err)
 int export_write(struct record *s, int64_t patient_id, int64_t series_id,
 		 enum export_format fmt, const char *path, struct nl_err *err)
 {
+	return export_write_opts(s, patient_id, series_id, fmt, path, NULL, err);
+}
+
+int export_write_opts(struct record *s, int64_t patient_id, int64_t series_id,
+		      enum export_format fmt, const char *path,
+		      const struct export_opts *opts, struct nl_err *err)
+{
 	struct xm m;
 	FILE *f;
 	int rc;
 
 	if (!path)
-		return export_write_stream(s, patient_id, series_id, fmt, stdout,
-					   NULL, err);
+		return write_stream(s, patient_id, series_id, fmt, stdout, NULL, opts, err);
 	if (format_index(fmt) == NFORMATS)
 		return nl_error(err, NL_EUSAGE, "unknown export format %d", (int)fmt);
 	rc = model_load(s, patient_id, series_id, &m, err);
 	if (rc != NL_OK)
 		return rc;
+	m.csv_bom = !(opts && opts->no_bom);
 	f = create_private(path, err);
 	if (!f) {
 		model_free(&m);

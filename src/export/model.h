@@ -4,6 +4,7 @@
 #ifndef NL_EXPORT_MODEL_H
 #define NL_EXPORT_MODEL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "needlelog/err.h"
@@ -24,6 +25,7 @@ struct xm {
 	char today[11];
 	char generated_at[21];     /* UTC timestamp */
 	const char *practice;      /* or NULL */
+	bool csv_bom;              /* csv: a UTF-8 byte order mark first */
 };
 
 /* The writers. Each returns NL_OK or NL_EIO (write error) / NL_ENOMEM. */

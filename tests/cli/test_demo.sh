@@ -71,7 +71,28 @@ run demo --db "$T_DIR/later.db" --no-tui --today 2027-06-01
 run --db "$T_DIR/later.db" due --today 2027-06-01 --format json
 json "overdue stays true relative to today" "sum(r['due']=='overdue' for r in d) >= 5"
 
-# Without --no-tui it prints the passphrase, then execs the TUI.
+# Issue 9: options given twice, lenient numbers and bad dates are refused,
+# and no file is made.
+run demo --db "$T_DIR/twice.db" --no-tui --seed 1 --seed 2
+expect_rc 64 "demo --seed given twice"
+expect_err "--seed is given twice"
+run demo --db "$T_DIR/twice.db" --no-tui --no-tui
+expect_rc 64 "demo --no-tui given twice"
+run demo --db "$T_DIR/twice.db" --no-tui --today 2026-06-01 --today 2026-06-02
+expect_rc 64 "demo --today given twice"
+for v in " 7" "+7" "-0" "07" "0x7"; do
+	run demo --db "$T_DIR/twice.db" --no-tui --seed "$v"
+	expect_rc 65 "demo --seed '$v'"
+done
+run demo --db "$T_DIR/twice.db" --no-tui --today 2026-02-30
+expect_rc 65 "demo --today 2026-02-30"
+check "no file from a refused demo" test ! -e "$T_DIR/twice.db"
+run demo --help
+expect_out "usage: needlelog demo" "demo --help shows the usage"
+expect_out "--seed N" "demo --help documents --seed"
+
+# Without --no-tui it prints the passphrase, then starts the TUI (which
+# needs a terminal).
 OUT=$(timeout 20 "$NEEDLELOG" demo --db "$T_DIR/tui.db" </dev/null 2>"$T_DIR/stderr")
 RC=$?
 ERR=$(cat "$T_DIR/stderr")
