@@ -134,6 +134,9 @@ int cli_passphrase(struct cli *c, bool confirm, struct store_pass *out,
  * practitioner (--practitioner, $NEEDLELOG_PRACTITIONER, $USER) and today
  * (--today, $NEEDLELOG_TODAY) set on the handle. */
 int cli_open(struct cli *c, struct nl_err *err);
+/* The same, keeping the passphrase in pass (the caller frees it), for a
+ * command that uses it again (backup protects the copy with it). */
+int cli_open_keep_pass(struct cli *c, struct store_pass *pass, struct nl_err *err);
 /* `needlelog init`: a new record file at cli_db_path (folders 0700, file
  * 0600), the passphrase asked twice on a terminal, the schema applied. */
 int cli_create_record_file(struct cli *c, struct nl_err *err);

@@ -52,9 +52,8 @@ static int set_context(struct cli *c, struct nl_err *err)
 	return rc;
 }
 
-int cli_open(struct cli *c, struct nl_err *err)
+int cli_open_keep_pass(struct cli *c, struct store_pass *pass, struct nl_err *err)
 {
-	struct store_pass pass = { 0 };
 	const char *path = cli_db_path(c, err);
 	struct stat st;
 	int rc;
@@ -66,12 +65,20 @@ int cli_open(struct cli *c, struct nl_err *err)
 				"no record file at %s; create one with `needlelog init`", path);
 	rc = store_global_init(err);
 	if (rc == NL_OK)
-		rc = cli_passphrase(c, false, &pass, err);
+		rc = cli_passphrase(c, false, pass, err);
 	if (rc == NL_OK)
-		rc = record_open(path, &pass, &c->rec, err);
-	store_pass_free(&pass);
+		rc = record_open(path, pass, &c->rec, err);
 	if (rc == NL_OK)
 		rc = set_context(c, err);
+	return rc;
+}
+
+int cli_open(struct cli *c, struct nl_err *err)
+{
+	struct store_pass pass = { 0 };
+	int rc = cli_open_keep_pass(c, &pass, err);
+
+	store_pass_free(&pass);
 	return rc;
 }
 

@@ -127,31 +127,6 @@ static int audit_backup_retry(struct record *r, const char *dest, struct nl_err 
 
 /* Opens the record file as cli_open does, but keeps the passphrase: read
  * once, it opens the file and protects the copy. */
-static int backup_open(struct cli *c, const char *path, const char *dest,
-		       struct store_pass *pass, struct nl_err *err)
-{
-	const char *who = cli_practitioner(c);
-	struct stat st;
-	int rc;
-
-	if (stat(path, &st) != 0 && errno == ENOENT)
-		return nl_error(err, NL_ENOENT,
-				"no record file at %s; create one with `needlelog init`", path);
-	if (access(dest, F_OK) == 0)
-		return nl_error(err, NL_EEXIST, "%s already exists; backup never overwrites a "
-				"file", dest);
-	rc = nl_text_check_value("practitioner", who, err);
-	if (rc == NL_OK)
-		rc = store_global_init(err);
-	if (rc == NL_OK)
-		rc = cli_passphrase(c, false, pass, err);
-	if (rc == NL_OK)
-		rc = record_open(path, pass, &c->rec, err);
-	if (rc == NL_OK)
-		rc = record_set_actor(c->rec, who, err);
-	return rc;
-}
-
 static int run_backup(struct cli *c, struct nl_err *err)
 {
 	struct store_pass pass = { 0 };
@@ -160,7 +135,11 @@ static int run_backup(struct cli *c, struct nl_err *err)
 
 	if (!path)
 		return err->status;
-	rc = backup_open(c, path, dest, &pass, err);
+	if (access(dest, F_OK) == 0)
+		return nl_error(err, NL_EEXIST, "%s already exists; backup never overwrites a "
+				"file", dest);
+	/* The passphrase is read once: it opens the file and protects the copy. */
+	rc = cli_open_keep_pass(c, &pass, err);
 	if (rc == NL_OK)
 		rc = store_backup(record_store(c->rec), dest, &pass, cli_progress, "backing up",
 				  err);

@@ -52,6 +52,22 @@ void out_text(FILE *f, const char *s)
 	nl_term_fputs(f, s, false);
 }
 
+void out_line(FILE *f, const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	nl_term_fputs(f, s, false);
+	fputc('\n', f);
+	free(s);
+}
+
 void out_field(FILE *f, int indent, const char *label, const char *value)
 {
 	char *safe;
@@ -183,14 +199,20 @@ static int make_safe(struct out_table *t, struct nl_err *err)
 int out_table_print(struct out_table *t, FILE *f, enum out_format fmt, bool bom,
 		    struct nl_err *err)
 {
-	size_t *w;
+	char **head = NULL;
+	size_t *w = NULL;
 
 	if (fmt == OUT_CSV)
 		return print_csv(t, f, bom, err);
-	if (make_safe(t, err) != NL_OK || !(w = calloc(t->ncols, sizeof(*w))))
+	if (make_safe(t, err) != NL_OK || !(w = calloc(t->ncols, sizeof(*w))) ||
+	    !(head = calloc(t->ncols, sizeof(*head)))) {
+		free(w);
 		return nl_error(err, NL_ENOMEM, "out of memory");
-	for (size_t i = 0; i < t->ncols; i++)
-		w[i] = out_width(t->head[i]);
+	}
+	for (size_t i = 0; i < t->ncols; i++) {
+		head[i] = nl_term_safe(t->head[i], false);
+		w[i] = out_width(head[i] ? head[i] : "");
+	}
 	for (size_t r = 0; r < t->nrows; r++)
 		for (size_t i = 0; i < t->ncols; i++) {
 			size_t cw = out_width(t->cells[r * t->ncols + i]);
@@ -198,9 +220,12 @@ int out_table_print(struct out_table *t, FILE *f, enum out_format fmt, bool bom,
 			if (cw > w[i])
 				w[i] = cw;
 		}
-	print_text_row(t, f, t->head, w);
+	print_text_row(t, f, (const char *const *)head, w);
 	for (size_t r = 0; r < t->nrows; r++)
 		print_text_row(t, f, (const char *const *)&t->cells[r * t->ncols], w);
+	for (size_t i = 0; i < t->ncols; i++)
+		free(head[i]);
+	free(head);
 	free(w);
 	return ferror(f) ? nl_error(err, NL_EIO, "cannot write the output") : NL_OK;
 }

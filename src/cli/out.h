@@ -33,6 +33,8 @@ int out_format(struct cli *c, unsigned allowed, enum out_format *f,
 void out_warnings(const struct nl_warning *w, size_t n);
 /* One line of stored text, sanitized (control characters shown). */
 void out_text(FILE *f, const char *s);
+/* A formatted line holding stored text, sanitized, with its newline. */
+void out_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "  Label:        value", multi-line values indented under the first
  * line, sanitized; nothing when value is NULL or empty. */
 void out_field(FILE *f, int indent, const char *label, const char *value);

@@ -11,26 +11,6 @@
 #include "needlelog/vocab.h"
 #include "out.h"
 
-/* One line of text holding stored values, sanitized as a whole. */
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-	char *s = NULL;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		fputs("(out of memory)\n", stdout);
-		return;
-	}
-	out_text(stdout, s);
-	fputc('\n', stdout);
-	free(s);
-}
-
 /* --bom is for CSV only: elsewhere it would be silently without effect. */
 static int check_bom(struct cli *c, enum out_format fmt, struct nl_err *err)
 {
@@ -95,7 +75,7 @@ static int progress_text(struct progress_view *v, struct nl_err *err)
 {
 	const struct vocab_indication *ind = vocab_indication_find(v->sr.indication);
 
-	say("Progress of series #%lld (%s, %s) for patient #%lld %s, as of %s",
+	out_line(stdout, "Progress of series #%lld (%s, %s) for patient #%lld %s, as of %s",
 	    (long long)v->sr.id, ind ? ind->label : v->sr.indication, v->sr.status,
 	    (long long)v->pt.id, v->pt.name, v->today);
 	if (safe_area_names(&v->p, err) != NL_OK)
