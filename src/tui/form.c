@@ -126,23 +126,38 @@ int tui_form_find(const struct tui_form *fm, const char *key, size_t from)
 	return -1;
 }
 
+/* Places every field: rows, label and box columns (relative to the
+ * form's left edge) within fm->width (0: not known yet). A field that
+ * would cross the right edge starts a row of its own, so a value is never
+ * typed where it cannot be seen. */
 void tui_form_layout(struct tui_form *fm)
 {
-	int row = -1;
+	int row = -1, col = 0, lw, width = fm->width;
 
 	fm->label_w = 0;
+	for (size_t i = 0; i < fm->n; i++)
+		if (!fm->f[i].same_line && tui_text_width(fm->f[i].label) > fm->label_w)
+			fm->label_w = tui_text_width(fm->f[i].label);
+	lw = fm->label_w < 24 ? fm->label_w : 24;
 	for (size_t i = 0; i < fm->n; i++) {
 		struct tui_field *f = &fm->f[i];
+		int need = tui_text_width(f->label) + 1 + (f->width > 0 ? f->width : 8);
 
-		if (!f->same_line || row < 0)
+		f->label_x = -1;
+		if (!f->same_line || row < 0 || (width && col + need > width)) {
 			row++;
-		f->row = row;
-		if (!f->same_line) {
-			int w = tui_text_width(f->label);
-
-			if (w > fm->label_w)
-				fm->label_w = w;
+			col = lw + 2;
 		}
+		if (f->same_line) {
+			f->label_x = col;
+			col += tui_text_width(f->label) + 1;
+		}
+		f->row = row;
+		f->col = col;
+		f->bw = f->width > 0 ? f->width : width - col - 1;
+		if (width && f->bw > width - col)
+			f->bw = width - col;
+		col += f->bw + 1;
 	}
 }
 
@@ -196,66 +211,69 @@ static int draw_box(WINDOW *w, struct tui_field *f, int y, int x, int width,
 	return cx;
 }
 
+/* The row's first error (else note) of the fields before i+1 on its row,
+ * after its last box. */
+static void draw_row_msg(WINDOW *w, struct tui_form *fm, size_t i, int y,
+			 int col, int end)
+{
+	const char *msg = NULL;
+	bool err = false;
+	size_t j = i + 1;
+
+	if (col >= end - 4)
+		return;
+	do {
+		j--;
+		if (fm->f[j].error[0]) {
+			msg = fm->f[j].error;
+			err = true;
+		} else if (!err && fm->f[j].note[0]) {
+			msg = fm->f[j].note;
+		}
+	} while (j > 0 && fm->f[j].row == fm->f[i].row);
+	if (msg)
+		tui_put(w, y, col, end - col, tui_attr(err ? TS_ERROR : TS_WARN), msg, false);
+}
+
 void tui_form_draw(WINDOW *w, struct tui_form *fm, int y, int x, int width,
 		   int height, int *cy, int *cx)
 {
-	int frow = fm->n ? fm->f[fm->focus].row : 0;
-	int lw = fm->label_w < 24 ? fm->label_w : 24;
-	int col = x;
+	int frow, lw;
 
 	*cy = *cx = -1;
+	if (fm->width != width) {
+		fm->width = width;
+		tui_form_layout(fm);
+	}
+	lw = fm->label_w < 24 ? fm->label_w : 24;
+	frow = fm->n ? fm->f[fm->focus].row : 0;
 	if (frow < fm->top)
 		fm->top = frow;
 	if (frow >= fm->top + height)
 		fm->top = frow - height + 1;
 	for (size_t i = 0; i < fm->n; i++) {
 		struct tui_field *f = &fm->f[i];
-		int row = f->row - fm->top, bw, end;
+		int row = f->row - fm->top, c;
 		bool focused = i == fm->focus;
-		int c;
 
 		if (row < 0 || row >= height)
 			continue;
-		if (!f->same_line) {
+		if (f->label_x < 0) {
 			tui_put(w, y + row, x, lw, tui_attr(focused ? TS_LABEL : TS_NORMAL),
 				f->label, true);
 			if (f->required)
 				tui_put(w, y + row, x + lw, 1, tui_attr(TS_WARN), "*", false);
-			col = x + lw + 2;
 		} else {
-			col += tui_put(w, y + row, col, x + width - col,
-				       tui_attr(focused ? TS_LABEL : TS_DIM), f->label, false);
-			col++;
+			tui_put(w, y + row, x + f->label_x, width - f->label_x,
+				tui_attr(focused ? TS_LABEL : TS_DIM), f->label, false);
 		}
-		end = x + width;
-		bw = f->width > 0 ? f->width : end - col - 1;
-		if (bw > end - col)
-			bw = end - col;
-		c = draw_box(w, f, y + row, col, bw, focused);
+		c = draw_box(w, f, y + row, x + f->col, f->bw, focused);
 		if (focused) {
 			*cy = y + row;
 			*cx = c;
 		}
-		col += bw + 1;
-		/* the row's first error (else note), after its last box */
-		if (!(i + 1 < fm->n && fm->f[i + 1].same_line) && col < end - 4) {
-			const char *msg = NULL;
-			bool err = false;
-			size_t j = i + 1;
-
-			do {
-				j--;
-				if (fm->f[j].error[0]) {
-					msg = fm->f[j].error;
-					err = true;
-				} else if (!err && fm->f[j].note[0]) {
-					msg = fm->f[j].note;
-				}
-			} while (j > 0 && fm->f[j].same_line);
-			if (msg)
-				tui_put(w, y + row, col, end - col, tui_attr(err ? TS_ERROR : TS_WARN),
-					msg, false);
-		}
+		if (!(i + 1 < fm->n && fm->f[i + 1].row == f->row))
+			draw_row_msg(w, fm, i, y + row, x + f->col + f->bw + 1, x + width);
 	}
 }
 

@@ -267,9 +267,12 @@ static void draw_scores(struct series *s, WINDOW *w, int y, int x, int width,
 			vocab_scale_format(sc, ps->latest, now, sizeof(now));
 		if (ps->npoints && ps->has_baseline)
 			snprintf(chg, sizeof(chg), "%+.3g %s", ps->change, progress_change_name(ps->verdict));
-		cx += tui_put(w, y + row, cx, 16, tui_attr(TS_LABEL), sc->code, true);
-		tui_putf(w, y + row, cx, 10, tui_attr(TS_BASELINE), "base %s", base);
-		cx += 11;
+		/* the short label never truncates, so two rows never look
+		 * alike; the baseline is written whole after a space */
+		cx += tui_put(w, y + row, cx, VOCAB_SCALE_SHORT + 1, tui_attr(TS_LABEL),
+			      sc->short_label, true);
+		cx += tui_putf(w, y + row, cx, x + width - cx, tui_attr(TS_BASELINE), "base %-4s",
+			       base) + 1;
 		if (n && x + width - cx > (int)n + 30) {
 			/* scaled to what was seen (a hair count moves little on
 			 * 0-500); the baseline first, in its own colour */

@@ -91,6 +91,9 @@ void tui_relayout(struct tui *t)
 	int rows, cols;
 
 	getmaxyx(stdscr, rows, cols);
+	t->too_small = rows < TUI_MIN_ROWS || cols < TUI_MIN_COLS;
+	t->term_rows = rows;
+	t->term_cols = cols;
 	t->rows = rows < 4 ? 4 : rows;
 	t->cols = cols < 10 ? 10 : cols;
 	if (t->title)
@@ -106,12 +109,33 @@ void tui_relayout(struct tui *t)
 	clearok(curscr, TRUE);
 }
 
+/* Below the minimum size nothing else is drawn: a cut-off field or
+ * warning would be worse than none. */
+static void too_small(struct tui *t)
+{
+	char msg[96];
+	int len;
+
+	len = snprintf(msg, sizeof(msg), "needlelog needs %dx%d; this terminal is %dx%d",
+		       TUI_MIN_COLS, TUI_MIN_ROWS, t->term_cols, t->term_rows);
+	werase(stdscr);
+	if (len > t->term_cols)
+		len = t->term_cols;
+	mvaddnstr(t->term_rows / 2, len < t->term_cols ? (t->term_cols - len) / 2 : 0, msg, len);
+	curs_set(0);
+	wnoutrefresh(stdscr);
+}
+
 void tui_frame(struct tui *t)
 {
 	struct tui_screen *sc = t->top;
 
 	if (!t->title || !t->body || !t->status)
 		return;
+	if (t->too_small) {
+		too_small(t);
+		return;
+	}
 	werase(t->body);
 	if (sc) {
 		sc->cy = sc->cx = -1;
@@ -167,9 +191,11 @@ static void handle_key(struct tui *t, int key)
 	struct tui_screen *sc = t->top;
 	enum tui_action a;
 
+	a = tui_key_action(sc->ctxs, key);
+	if (t->too_small && a != TA_LOCK && a != TA_REDRAW)
+		return;   /* nothing is typed or done blind */
 	if (sc->ops->input && sc->ops->input(t, sc, key))
 		return;
-	a = tui_key_action(sc->ctxs, key);
 	switch (a) {
 	case TA_NONE:
 		return;

@@ -168,6 +168,40 @@ void tui_list_draw(WINDOW *w, struct tui_list *l, int y, int x, int width,
 				    size_t row, attr_t a, void *ctx),
 		   void *ctx);
 
+/* ---- scrolling text (text.c) -------------------------------------------
+ * Styled lines wrapped to the width they are drawn at and scrolled by
+ * screen rows; "more above/below" markers take rows of their own. */
+struct tui_tline {
+	enum tui_style st, head_st;
+	char head[64];         /* drawn in the first indent cells (help keys) */
+	char text[600];
+	int indent;            /* where the text starts */
+	int cont;              /* more indent for continuation rows */
+};
+
+struct tui_text {
+	struct tui_tline *lines;
+	size_t n, cap;
+	int top;               /* first screen row shown */
+	int height, total;     /* set by the last draw */
+};
+
+struct tui_tline *tui_text_add(struct tui_text *tx, enum tui_style st,
+			       const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Zeroes and frees the lines. */
+void tui_text_clear(struct tui_text *tx);
+/* A moving action (up, down, pages, g, G) in screen rows; true if one. */
+bool tui_text_move(struct tui_text *tx, enum tui_action a);
+void tui_text_draw(WINDOW *w, struct tui_text *tx, int y, int x, int width,
+		   int height);
+
+/* ---- memory that may hold records (mem.c) ------------------------------ */
+/* realloc that zeroes the old block (old_size bytes) before freeing it. */
+void *tui_zrealloc(void *p, size_t old_size, size_t new_size);
+void tui_zfree(void *p, size_t size);
+void tui_zfree_str(char *s);
+
 /* ---- forms (form.c) -----------------------------------------------------
  * Labelled one-line text fields, several to a row where asked, scrolled to
  * the focused one. Values are edited as wide characters. */
@@ -192,7 +226,9 @@ struct tui_field {
 	char error[200];       /* an inline error (shown in TS_ERROR) */
 	char note[200];        /* an inline note (a warning or a range) */
 	char hint[200];        /* help for the field, shown when focused */
-	int row;               /* layout: the form row, set by tui_form_layout */
+	int row;               /* layout (tui_form_layout): the form row, */
+	int col, bw;           /* the box's column and width, */
+	int label_x;           /* the inline label's column (-1: left margin) */
 };
 
 struct tui_form {
@@ -201,6 +237,7 @@ struct tui_form {
 	size_t focus;
 	int top;               /* first form row shown */
 	int label_w;
+	int width;             /* laid out for this width (0: not yet) */
 	bool changed;          /* set by edits; the owner clears it */
 };
 
@@ -283,12 +320,17 @@ struct tui_screen {
 	int cy, cx;         /* cursor in the body, -1 hidden (set by draw) */
 };
 
+#define TUI_MIN_COLS 80
+#define TUI_MIN_ROWS 24
+
 struct tui {
 	const char *path;          /* the record file */
 	struct record *store;       /* NULL while locked */
 	struct tui_screen *top;
 	WINDOW *title, *body, *status;
 	int rows, cols;
+	int term_rows, term_cols;  /* the terminal's real size */
+	bool too_small;            /* below TUI_MIN_COLS x TUI_MIN_ROWS */
 	bool quit;
 	bool lock_now;             /* idle time ran out in a dialog */
 	long lock_after_ms;        /* 0 = never */
