@@ -1,6 +1,7 @@
 /* Forms: labelled one-line fields edited in place. The owner builds the
  * fields, reads and validates values, and writes inline errors and notes;
  * this file lays them out, draws them and edits them. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +19,8 @@ int tui_form_insert(struct tui_form *fm, size_t at, const char *key,
 		at = fm->n;
 	if (fm->n == fm->cap) {
 		size_t cap = fm->cap ? fm->cap * 2 : 16;
-		struct tui_field *nf = realloc(fm->f, cap * sizeof(*nf));
+		struct tui_field *nf = tui_zrealloc(fm->f, fm->cap * sizeof(*nf),
+						    cap * sizeof(*nf));
 
 		if (!nf)
 			return -1;
@@ -40,6 +42,22 @@ int tui_form_insert(struct tui_form *fm, size_t at, const char *key,
 	return (int)at;
 }
 
+int tui_form_add_defs(struct tui_form *fm, const struct tui_fdef *defs,
+		      size_t n, int group)
+{
+	for (size_t k = 0; k < n; k++) {
+		int i = tui_form_insert(fm, fm->n, defs[k].key, defs[k].label, defs[k].kind,
+					group, defs[k].width, defs[k].same_line);
+
+		if (i < 0)
+			return -1;
+		if (defs[k].hint)
+			snprintf(fm->f[i].hint, sizeof(fm->f[i].hint), "%s", defs[k].hint);
+	}
+	tui_form_layout(fm);
+	return 0;
+}
+
 void tui_form_remove(struct tui_form *fm, size_t at)
 {
 	if (at >= fm->n)
@@ -53,7 +71,7 @@ void tui_form_remove(struct tui_form *fm, size_t at)
 
 void tui_form_free(struct tui_form *fm)
 {
-	free(fm->f);
+	tui_zfree(fm->f, fm->cap * sizeof(*fm->f));
 	memset(fm, 0, sizeof(*fm));
 }
 

@@ -1,6 +1,7 @@
 /* Help: every key of the screen it was opened from, read from the keymap
  * (so it cannot drift from what the keys do), grouped by context. */
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,40 +64,26 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 	tui_text_draw(w, &h->text, 0, 2, cols - 3, rows);
 }
 
-static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+static void unload(struct tui_screen *sc)
 {
-	struct help *h = (struct help *)sc;
-
-	if (tui_text_move(&h->text, a))
-		return;
-	if (a == TA_BACK)
-		tui_pop(t);
-}
-
-static void destroy(struct tui_screen *sc)
-{
-	struct help *h = (struct help *)sc;
-
-	tui_text_clear(&h->text);
-	free(h);
+	tui_text_clear(&((struct help *)sc)->text);
 }
 
 static const struct tui_screen_ops ops = {
 	.name = "help",
 	.ctxs = ctxs,
+	.private_size = sizeof(struct help),
+	.text_offset = offsetof(struct help, text),
+	.unload = unload,
 	.draw = draw,
-	.action = action,
-	.destroy = destroy,
 };
 
 struct tui_screen *tui_help_new(struct tui *t, const struct tui_screen *of)
 {
-	struct help *h = calloc(1, sizeof(*h));
+	struct help *h = tui_screen_alloc(t, &ops);
 
-	(void)t;
 	if (!h)
 		return NULL;
-	h->base.ops = &ops;
 	snprintf(h->base.title, sizeof(h->base.title), "Help");
 	for (const enum tui_ctx *c = of->ctxs; *c != TC_END; c++)
 		add_ctx(h, *c);

@@ -1,8 +1,10 @@
 /* Memory that may hold records: grown and freed with the old bytes zeroed,
  * so a lock leaves no copy behind in the heap's free lists. */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "tui.h"
@@ -33,4 +35,17 @@ void tui_zfree_str(char *s)
 {
 	if (s)
 		tui_zfree(s, strlen(s));
+}
+
+/* Jansson frees without a size; the block's usable size covers it all. */
+static void json_zfree(void *p)
+{
+	if (p)
+		tui_zfree(p, malloc_usable_size(p));
+}
+
+void tui_mem_init(void)
+{
+	/* drafts are JSON: every string jansson built from a form is wiped */
+	json_set_alloc_funcs(malloc, json_zfree);
 }

@@ -3,6 +3,7 @@
  * changes (the original stays readable). */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,15 +122,16 @@ static void fill(struct session *s, const struct nl_session_view *v)
 	}
 }
 
-static void load(struct tui *t, struct session *s)
+static int load(struct tui *t, struct tui_screen *sc)
 {
+	struct session *s = (struct session *)sc;
 	struct nl_session_view v;
 	struct nl_err err = { 0 };
 
 	tui_text_clear(&s->text);
 	if (record_session_get(t->store, s->id, &v, &err) != NL_OK) {
 		tui_fail(t, "Cannot read the session", &err);
-		return;
+		return -1;
 	}
 	s->series_id = v.effective.series_id;
 	snprintf(s->date, sizeof(s->date), "%s", v.effective.date);
@@ -138,6 +140,7 @@ static void load(struct tui *t, struct session *s)
 	snprintf(s->base.title, sizeof(s->base.title), "Session %s", s->date);
 	fill(s, &v);
 	record_session_view_free(&v);
+	return 0;
 }
 
 static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
@@ -150,14 +153,12 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 	tui_text_draw(w, &s->text, 0, 1, cols - 2, rows);
 }
 
-static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 {
 	struct session *s = (struct session *)sc;
 	char what[64];
 
 	snprintf(what, sizeof(what), "the session of %s", s->date);
-	if (tui_text_move(&s->text, a))
-		return;
 	switch (a) {
 	case TA_EDIT:
 		tui_push(t, tui_session_form_new(t, s->series_id, s->id, TUI_EDIT));
@@ -167,67 +168,41 @@ static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 		break;
 	case TA_SIGN:
 		if (tui_session_sign(t, s->id, what))
-			load(t, s);
+			load(t, sc);
 		break;
 	case TA_VOID:
 		if (tui_session_void(t, s->id, what))
-			load(t, s);
-		break;
-	case TA_DUE:
-		tui_push(t, tui_due_new(t));
-		break;
-	case TA_BACK:
-		tui_pop(t);
+			load(t, sc);
 		break;
 	default:
-		break;
+		return false;
 	}
+	return true;
 }
 
-static void reload(struct tui *t, struct tui_screen *sc)
+static void unload(struct tui_screen *sc)
 {
-	load(t, (struct session *)sc);
-}
-
-static void lock(struct tui *t, struct tui_screen *sc)
-{
-	struct session *s = (struct session *)sc;
-
-	(void)t;
-	tui_text_clear(&s->text);
-}
-
-static void destroy(struct tui_screen *sc)
-{
-	struct session *s = (struct session *)sc;
-
-	tui_text_clear(&s->text);
-	free(s);
+	tui_text_clear(&((struct session *)sc)->text);
 }
 
 static const struct tui_screen_ops ops = {
 	.name = "session",
 	.ctxs = ctxs,
+	.private_size = sizeof(struct session),
+	.text_offset = offsetof(struct session, text),
+	.locked_title = "Session",
+	.load = load,
+	.unload = unload,
 	.draw = draw,
 	.action = action,
-	.lock = lock,
-	.unlock = reload,
-	.reload = reload,
-	.destroy = destroy,
 };
 
 struct tui_screen *tui_session_new(struct tui *t, int64_t session_id)
 {
-	struct session *s = calloc(1, sizeof(*s));
+	struct session *s = tui_screen_alloc(t, &ops);
 
 	if (!s)
 		return NULL;
-	s->base.ops = &ops;
 	s->id = session_id;
-	load(t, s);
-	if (s->text.n == 0) {
-		destroy(&s->base);
-		return NULL;
-	}
-	return &s->base;
+	return tui_screen_open(t, &s->base);
 }

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
 #include "../cli/cli.h"
@@ -69,12 +71,43 @@ void tui_push(struct tui *t, struct tui_screen *sc)
 	t->top = sc;
 }
 
+void *tui_screen_alloc(struct tui *t, const struct tui_screen_ops *ops)
+{
+	struct tui_screen *sc = calloc(1, ops->private_size);
+
+	if (!sc) {
+		tui_msg(t, TS_ERROR, "Out of memory.");
+		return NULL;
+	}
+	sc->ops = ops;
+	sc->ctxs = ops->ctxs;
+	return sc;
+}
+
+void tui_screen_destroy(struct tui_screen *sc)
+{
+	if (!sc)
+		return;
+	if (sc->ops->unload)
+		sc->ops->unload(sc);
+	tui_zfree(sc, sc->ops->private_size);
+}
+
+struct tui_screen *tui_screen_open(struct tui *t, struct tui_screen *sc)
+{
+	if (sc && sc->ops->load && t->store && sc->ops->load(t, sc) != 0) {
+		tui_screen_destroy(sc);
+		return NULL;
+	}
+	return sc;
+}
+
 static void destroy_top(struct tui *t)
 {
 	struct tui_screen *sc = t->top;
 
 	t->top = sc->below;
-	sc->ops->destroy(sc);
+	tui_screen_destroy(sc);
 }
 
 void tui_pop(struct tui *t)
@@ -82,8 +115,8 @@ void tui_pop(struct tui *t)
 	if (!t->top)
 		return;
 	destroy_top(t);
-	if (t->top && t->store && t->top->ops->reload)
-		t->top->ops->reload(t, t->top);
+	if (t->top && t->store && t->top->ops->load)
+		t->top->ops->load(t, t->top);
 }
 
 void tui_relayout(struct tui *t)
@@ -152,13 +185,28 @@ void tui_frame(struct tui *t)
 	wnoutrefresh(t->body);
 }
 
-/* Saves what is open, closes the store (the key is wiped) and asks for
- * the passphrase again. */
+/* Every screen keeps its form as a draft (while the store is open), then
+ * zeroes and frees what it showed. */
+static void wipe_screens(struct tui *t)
+{
+	for (struct tui_screen *sc = t->top; sc; sc = sc->below) {
+		if (sc->ops->save && t->store)
+			sc->ops->save(t, sc);
+		if (sc->ops->unload)
+			sc->ops->unload(sc);
+		if (sc->ops->locked_title) {
+			sodium_memzero(sc->title, sizeof(sc->title));
+			snprintf(sc->title, sizeof(sc->title), "%s", sc->ops->locked_title);
+		}
+	}
+}
+
+/* Wipes every screen, closes the store (the key is wiped, SQLite's pages
+ * are zeroed as they are freed) and asks for the passphrase again. */
 static void lock(struct tui *t)
 {
-	for (struct tui_screen *sc = t->top; sc; sc = sc->below)
-		if (sc->ops->lock)
-			sc->ops->lock(t, sc);
+	wipe_screens(t);
+	sodium_memzero(t->msg, sizeof(t->msg));
 	record_close(t->store);
 	t->store = NULL;
 	t->lock_now = false;
@@ -171,8 +219,8 @@ static void unlock_hooks(struct tui *t, struct tui_screen *sc)
 	if (!sc)
 		return;
 	unlock_hooks(t, sc->below);
-	if (sc->ops->unlock)
-		sc->ops->unlock(t, sc);
+	if (sc->ops->load)
+		sc->ops->load(t, sc);
 }
 
 /* Called by the unlock screen with the store open: drops the unlock
@@ -184,6 +232,23 @@ void tui_unlocked(struct tui *t)
 		tui_push(t, tui_patients_new(t));
 	else
 		unlock_hooks(t, t->top);
+}
+
+/* What every screen does unless it says otherwise: moves in its list or
+ * text, back, and who is due. */
+static void default_action(struct tui *t, struct tui_screen *sc,
+			   enum tui_action a)
+{
+	const struct tui_screen_ops *ops = sc->ops;
+
+	if (ops->list_offset && tui_list_move((struct tui_list *)((char *)sc + ops->list_offset), a))
+		return;
+	if (ops->text_offset && tui_text_move((struct tui_text *)((char *)sc + ops->text_offset), a))
+		return;
+	if (a == TA_BACK)
+		tui_pop(t);
+	else if (a == TA_DUE && strcmp(ops->name, "due") != 0)
+		tui_push(t, tui_due_new(t));
 }
 
 static void handle_key(struct tui *t, int key)
@@ -202,7 +267,7 @@ static void handle_key(struct tui *t, int key)
 	case TA_HELP:
 		if (t->store && sc->ctxs[0] != TC_HELP)
 			tui_push(t, tui_help_new(t, sc));
-		else if (!t->store)
+		else if (!t->store && sc->ops->action)
 			sc->ops->action(t, sc, a);
 		return;
 	case TA_REDRAW:
@@ -216,7 +281,8 @@ static void handle_key(struct tui *t, int key)
 		t->quit = true;
 		return;
 	default:
-		sc->ops->action(t, sc, a);
+		if (!sc->ops->action || !sc->ops->action(t, sc, a))
+			default_action(t, sc, a);
 	}
 }
 
@@ -248,10 +314,8 @@ static void loop(struct tui *t)
 		t->msg[0] = '\0';
 		handle_key(t, key);
 	}
-	/* quitting: the lock hooks save any open form as a draft */
-	for (struct tui_screen *sc = t->top; sc && t->store; sc = sc->below)
-		if (sc->ops->lock)
-			sc->ops->lock(t, sc);
+	/* quitting: every open form is kept as a draft, then wiped */
+	wipe_screens(t);
 	while (t->top)
 		destroy_top(t);
 }
@@ -378,6 +442,7 @@ static int run_tui(struct cli *c, int argc, char **argv)
 		snprintf(t.practitioner, sizeof(t.practitioner), "%s", who);
 	}
 	t.pass_from_env = c->pass_file || getenv("NEEDLELOG_PASSPHRASE");
+	tui_mem_init();
 	if (start(&t) != 0)
 		return cli_usage_error(c, "cannot start the terminal interface (is TERM set?)");
 	tui_push(&t, tui_unlock_new(&t, false));

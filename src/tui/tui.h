@@ -201,6 +201,8 @@ void tui_text_draw(WINDOW *w, struct tui_text *tx, int y, int x, int width,
 void *tui_zrealloc(void *p, size_t old_size, size_t new_size);
 void tui_zfree(void *p, size_t size);
 void tui_zfree_str(char *s);
+/* Once, before any screen: libraries' allocations wiped as well. */
+void tui_mem_init(void);
 
 /* ---- forms (form.c) -----------------------------------------------------
  * Labelled one-line text fields, several to a row where asked, scrolled to
@@ -266,6 +268,27 @@ void tui_form_step(struct tui_form *fm, int dir);
  * the key was taken. */
 bool tui_form_input(struct tui_form *fm, int key);
 
+/* A field from a table: forms list their fields once, as data. */
+struct tui_fdef {
+	const char *key, *label;
+	enum tui_field_kind kind;
+	int width;
+	bool same_line;
+	const char *hint;
+};
+/* Appends the n fields of defs (in group); -1 when out of memory. */
+int tui_form_add_defs(struct tui_form *fm, const struct tui_fdef *defs,
+		      size_t n, int group);
+
+/* form_draft.c: a form kept as an encrypted draft under (form, ref) (see
+ * draft_form_save), brought back (and the draft deleted) by resume, which
+ * is true when there was one. */
+void tui_form_keep(struct tui *t, const struct tui_form *fm, const char *form,
+		   int64_t ref);
+bool tui_form_resume(struct tui *t, struct tui_form *fm, const char *form,
+		     int64_t ref);
+void tui_form_forget(struct tui *t, const char *form, int64_t ref);
+
 /* ---- charts (chart.c) ----------------------------------------------- */
 /* A sparkline of values (scaled between lo and hi) into width cells;
  * lower_better flips nothing: the line shows the raw values. */
@@ -297,19 +320,32 @@ int tui_ask(struct tui *t, const char *title, const char *text,
 /* ---- screens ------------------------------------------------------------ */
 struct tui_screen;
 
+/* What a screen does, in tig's view_ops manner: the frame allocates
+ * private_size bytes (the screen's struct, struct tui_screen first), loads,
+ * reloads, locks and frees every screen the same way, and each screen
+ * gives only what differs. Lock wipes by default: save (forms keep an
+ * encrypted draft), then unload (zero and free what was read), and the
+ * title falls back to a word that names no one. */
 struct tui_screen_ops {
-	const char *name;                 /* for the title bar */
+	const char *name;                 /* for help and the locked title */
 	const enum tui_ctx *ctxs;         /* key contexts, ended by TC_END */
+	size_t private_size;              /* sizeof the screen's struct */
+	size_t list_offset;               /* its struct tui_list (0: none) */
+	size_t text_offset;               /* its struct tui_text (0: none) */
+	const char *locked_title;         /* the title while locked (NULL: kept) */
+	/* Reads what it shows: on open, when back on top and after an unlock;
+	 * -1 fails an open. NULL: nothing to read. */
+	int (*load)(struct tui *t, struct tui_screen *sc);
+	/* Zeroes and frees what load read or the user typed: lock, destroy. */
+	void (*unload)(struct tui_screen *sc);
+	/* Before a lock or quitting: keeps a form as an encrypted draft. */
+	void (*save)(struct tui *t, struct tui_screen *sc);
 	void (*draw)(struct tui *t, struct tui_screen *sc, WINDOW *w);
 	/* A raw key before the keymap (text entry); true when taken. */
 	bool (*input)(struct tui *t, struct tui_screen *sc, int key);
-	void (*action)(struct tui *t, struct tui_screen *sc,
-		       enum tui_action a);
+	/* An action; false leaves it to the frame (moves, back, due). */
+	bool (*action)(struct tui *t, struct tui_screen *sc, enum tui_action a);
 	void (*tick)(struct tui *t, struct tui_screen *sc);     /* timer */
-	void (*lock)(struct tui *t, struct tui_screen *sc);     /* before close */
-	void (*unlock)(struct tui *t, struct tui_screen *sc);   /* after reopen */
-	void (*reload)(struct tui *t, struct tui_screen *sc);   /* back on top */
-	void (*destroy)(struct tui_screen *sc);
 };
 
 struct tui_screen {
@@ -344,6 +380,14 @@ struct tui {
 };
 
 /* tui.c: the frame, the loop, the stack, the lock. */
+/* A zeroed screen of ops->private_size bytes; NULL (with a message) when
+ * out of memory. */
+void *tui_screen_alloc(struct tui *t, const struct tui_screen_ops *ops);
+/* Loads a screen made by tui_screen_alloc; NULL (and it is freed) when
+ * its load fails. */
+struct tui_screen *tui_screen_open(struct tui *t, struct tui_screen *sc);
+/* Unloads, zeroes and frees a screen. */
+void tui_screen_destroy(struct tui_screen *sc);
 void tui_push(struct tui *t, struct tui_screen *sc);
 /* Pops and destroys the top screen; the one below reloads. */
 void tui_pop(struct tui *t);

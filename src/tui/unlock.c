@@ -143,7 +143,7 @@ static bool input(struct tui *t, struct tui_screen *sc, int key)
 	return true;
 }
 
-static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 {
 	struct unlock *u = (struct unlock *)sc;
 
@@ -167,16 +167,17 @@ static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 			 "Type the record file's passphrase and press Enter; Esc quits.");
 		break;
 	default:
-		break;
+		return false;
 	}
+	return true;
 }
 
-static void destroy(struct tui_screen *sc)
+static void unload(struct tui_screen *sc)
 {
 	struct unlock *u = (struct unlock *)sc;
 
 	sodium_free(u->pass);
-	free(u);
+	u->pass = NULL;
 }
 
 static const struct tui_screen_ops ops = {
@@ -185,22 +186,22 @@ static const struct tui_screen_ops ops = {
 	.draw = draw,
 	.input = input,
 	.action = action,
-	.destroy = destroy,
+	.private_size = sizeof(struct unlock),
+	.unload = unload,
 };
 
 struct tui_screen *tui_unlock_new(struct tui *t, bool relock)
 {
-	struct unlock *u = calloc(1, sizeof(*u));
+	struct unlock *u = tui_screen_alloc(t, &ops);
 
 	if (!u)
 		return NULL;
 	u->pass = sodium_malloc(PASS_MAX);
 	if (!u->pass) {
-		free(u);
+		tui_screen_destroy(&u->base);
 		return NULL;
 	}
 	sodium_memzero(u->pass, PASS_MAX);
-	u->base.ops = &ops;
 	u->relock = relock;
 	snprintf(u->base.title, sizeof(u->base.title), "%s", relock ? "Locked" : "Unlock");
 	if (!relock && t->pass_from_env) {

@@ -107,9 +107,9 @@ case_series() {
 	[ "$(screen | grep -c '✔ signed')" = 2 ] || fail "two signed sessions expected"
 	keys Tab
 	wait_for "Scores against baseline"
-	wait_for "gais            base 4"
+	wait_for "GAIS         base 4"
 	wait_for "now 2 -2 better"
-	wait_for "satisfaction"
+	wait_for "Satisfaction base 3"
 	keys Enter                   # the selected (latest) session
 	wait_for "Session of $(day -12)"
 	wait_for "Signed"
@@ -652,6 +652,41 @@ case_scores() {
 	wait_line "G&B quant" "base 32"
 	screen | grep -qE "[^ ]base" && fail "no space before base"
 	true "$sid"
+}
+
+# After a lock (Ctrl-X, then the idle lock) nothing of the records is left
+# in the process's memory: no patient name, no note, in the heap, SQLite's
+# page cache or a screen's wiped form. The open form comes back.
+case_memory() {
+	seed
+	nl patient add --name "Xanthe Quokkacanary" --skin-type II \
+		--notes "Notecanary keloid after a 2019 laser" >/dev/null 2>&1 || fail "patient add"
+	start 80 24 --lock-after-seconds 6
+	unlock "Zoë Müller"
+	keys /
+	type_text "Xanthe"
+	wait_for "1 patient"
+	keys Enter Enter
+	wait_for "Notecanary"
+	keys e
+	wait_for "Edit the profile"
+	keys Tab
+	type_text "x"                # an unsaved change
+	keys C-x
+	wait_for "Passphrase:"
+	wait_for "Locked"
+	absent "Quokkacanary"
+	scan_memory Quokkacanary Notecanary
+	unlock "Edit the profile"
+	wait_for "Quokkacanary"
+	# the idle lock wipes as well
+	wait_for "Passphrase:" 20
+	scan_memory Quokkacanary Notecanary
+	unlock "Edit the profile"
+	keys Escape
+	wait_for "Leave"
+	keys y
+	wait_for "Notecanary"
 }
 
 case_firstrun() {
