@@ -212,6 +212,7 @@ static void lock(struct tui *t)
 	t->lock_now = false;
 	t->msg[0] = '\0';
 	tui_push(t, tui_unlock_new(t, true));
+	t->lock_by_key = false;
 }
 
 static void unlock_hooks(struct tui *t, struct tui_screen *sc)
@@ -275,7 +276,7 @@ static void handle_key(struct tui *t, int key)
 		return;
 	case TA_LOCK:
 		if (t->store)
-			t->lock_now = true;
+			t->lock_now = t->lock_by_key = true;
 		return;
 	case TA_QUIT:
 		t->quit = true;

@@ -368,7 +368,8 @@ struct tui {
 	int term_rows, term_cols;  /* the terminal's real size */
 	bool too_small;            /* below TUI_MIN_COLS x TUI_MIN_ROWS */
 	bool quit;
-	bool lock_now;             /* idle time ran out in a dialog */
+	bool lock_now;             /* idle time ran out in a dialog, or C-x */
+	bool lock_by_key;          /* the lock was asked for (C-x), not idle */
 	long lock_after_ms;        /* 0 = never */
 	long long last_input_ms;
 	char msg[512];

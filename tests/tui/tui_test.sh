@@ -689,6 +689,44 @@ case_memory() {
 	wait_for "Notecanary"
 }
 
+# Friction: C-x says "Locked" (not "after a time without use"); a patient
+# form survives Esc (quit) on the lock screen; / starts a fresh search.
+case_friction() {
+	seed
+	start 80 24
+	unlock "Zoë Müller"
+	keys /
+	type_text "Zoë"
+	wait_for "1 patient"
+	keys Enter /
+	type_text "Bob"
+	wait_for "Bob Smith"          # not "Zoë" + "Bob": nothing found
+	absent "No patient matches"
+	keys Escape
+	wait_for "3 patients"
+	keys a
+	wait_for "New patient"
+	type_text "Draft Kept"
+	keys C-x
+	wait_for "Passphrase:"
+	wait_for "Locked; the records are hidden."
+	absent "without use"
+	keys Escape                  # quits from the lock screen
+	wait_exit
+	[ "$(cat "$TMP/exit")" = 0 ] || fail "bad exit"
+	$T kill-server
+	new_server
+	start 80 24
+	unlock "Zoë Müller"
+	keys a
+	wait_for "New patient"
+	wait_for "Draft Kept"
+	wait_for "as you left it"
+	keys C-s
+	wait_for "Patient"
+	wait_for "Draft Kept"
+}
+
 case_firstrun() {
 	DB=$TMP/new/records.db
 	start 80 24
