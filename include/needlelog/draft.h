@@ -1,4 +1,4 @@
-/* Drafts: the TUI's open session form, saved in the encrypted record file
+/* Drafts: the TUI's open forms, saved in the encrypted record file
  * as it is edited, so a crash or an idle lock loses nothing. One draft per
  * series; the text is opaque to the core (the TUI uses JSON). Drafts are
  * working copies, not records: they are not audited and may be deleted. */
@@ -24,5 +24,17 @@ int draft_load(struct record *r, int64_t series_id, char **text,
 int draft_delete(struct record *r, int64_t series_id, struct nl_err *err);
 /* The series that have a draft (free() *ids). */
 int draft_list(struct record *r, int64_t **ids, size_t *n, struct nl_err *err);
+
+/* Drafts of the patient and series forms, one per (form, ref): form is
+ * "patient" (ref: the patient, 0 = a new one), "series" (ref: the series)
+ * or "series-new" (ref: the patient). Same rules as session drafts. */
+int draft_form_save(struct record *r, const char *form, int64_t ref,
+		    const char *text, struct nl_err *err);
+/* *text (free()); NL_ENOENT when there is none. */
+int draft_form_load(struct record *r, const char *form, int64_t ref,
+		    char **text, struct nl_err *err);
+/* NL_OK when there was none. */
+int draft_form_delete(struct record *r, const char *form, int64_t ref,
+		      struct nl_err *err);
 
 #endif

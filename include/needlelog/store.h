@@ -46,9 +46,16 @@ struct store_pass {
 /* Called with pages done and pages in all; returns 0 to go on. */
 typedef int (*store_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
-/* Process set-up: libsodium, the VFS registration, no core dumps.
- * Safe to call more than once. */
+/* Process set-up: SQLite's zeroing allocator (store_memory_init),
+ * libsodium, the VFS registration, no core dumps. Safe to call more than
+ * once. NL_EINTERNAL if SQLite was started before it. */
 int store_global_init(struct nl_err *err);
+/* Only SQLite's allocator: every block SQLite frees (decrypted pages,
+ * column text) is zeroed first. store_global_init calls it; call it first
+ * yourself only when something must touch SQLite before that (a test's
+ * VFS). Safe to call more than once; NL_EINTERNAL if SQLite was already
+ * initialised without it. */
+int store_memory_init(struct nl_err *err);
 
 /* Copies len bytes of s into guarded memory. Errors: NL_EUSAGE when len is
  * above STORE_PASS_MAX (p is left empty), NL_ENOMEM. */

@@ -99,7 +99,9 @@ struct vocab_scale {
 	size_t nlevels;
 	enum vocab_direction direction;
 	const char *value_help;    /* "1-5 (1 very much improved ... 5 worse)" */
+	const char *short_label;   /* at most VOCAB_SCALE_SHORT cells, unique: "G&B qual" */
 };
+#define VOCAB_SCALE_SHORT 12
 
 extern const struct vocab_indication vocab_indications[];
 extern const size_t vocab_indication_count;

@@ -65,6 +65,9 @@ int core_bind_text(sqlite3_stmt *st, int i, const char *v);
 int core_bind_int(sqlite3_stmt *st, int i, int v, int none);
 /* A copy of a text column (NULL for NULL); *oom set on failure. */
 char *core_col_text(sqlite3_stmt *st, int col, bool *oom);
+/* Zeroes a malloc'd block (the whole of it) and frees it: for anything
+ * that held a record's text. */
+void core_zfree(void *p);
 int core_col_int(sqlite3_stmt *st, int col, int none);
 /* Steps st to SQLITE_DONE and finalizes it. */
 int core_exec_stmt(struct record *s, sqlite3_stmt *st, const char *what,

@@ -113,3 +113,67 @@ int draft_list(struct record *s, int64_t **ids, size_t *n, struct nl_err *err)
 	}
 	return NL_OK;
 }
+
+/* ---- drafts of the patient and series forms --------------------------- */
+
+int draft_form_save(struct record *s, const char *form, int64_t ref, const char *text,
+		    struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	char now[21];
+	int rc;
+
+	if (strlen(text) > DRAFT_MAX_BYTES)
+		return nl_error(err, NL_EDATA, "draft: %zu bytes is more than the %d allowed",
+				strlen(text), DRAFT_MAX_BYTES);
+	rc = core_prepare(s, "INSERT INTO form_draft (form, ref, saved_at, body) VALUES (?, ?, ?, ?) "
+			     "ON CONFLICT (form, ref) DO UPDATE SET saved_at = excluded.saved_at, "
+			     "body = excluded.body", &st, err);
+	if (rc != NL_OK)
+		return rc;
+	check_now_utc(now);
+	sqlite3_bind_text(st, 1, form, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, ref);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
+	return core_exec_stmt(s, st, "saving the form's draft", err);
+}
+
+int draft_form_load(struct record *s, const char *form, int64_t ref, char **text,
+		    struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	bool oom = false;
+	int rc = core_prepare(s, "SELECT body FROM form_draft WHERE form = ? AND ref = ?", &st, err);
+
+	*text = NULL;
+	if (rc != NL_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, form, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, ref);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*text = core_col_text(st, 0, &oom);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return nl_error(err, NL_ENOENT, "no %s draft for %lld", form, (long long)ref);
+	if (rc != SQLITE_ROW || oom || !*text) {
+		core_zfree(*text);
+		*text = NULL;
+		return oom ? nl_error(err, NL_ENOMEM, "out of memory")
+			   : core_sql_error(s, "reading the form's draft", err);
+	}
+	return NL_OK;
+}
+
+int draft_form_delete(struct record *s, const char *form, int64_t ref, struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = core_prepare(s, "DELETE FROM form_draft WHERE form = ? AND ref = ?", &st, err);
+
+	if (rc != NL_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, form, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, ref);
+	return core_exec_stmt(s, st, "deleting the form's draft", err);
+}

@@ -182,32 +182,32 @@ static void free_list(const struct core_field *f, void *rec)
 	for (size_t i = 0; i < *n; i++) {
 		switch (f->kind) {
 		case CF_STRINGS:
-			free((*AT(rec, f->off, char **))[i]);
+			core_zfree((*AT(rec, f->off, char **))[i]);
 			break;
 		case CF_SCORES:
-			free((*AT(rec, f->off, struct nl_score *))[i].scale);
+			core_zfree((*AT(rec, f->off, struct nl_score *))[i].scale);
 			break;
 		case CF_AREAS: {
 			struct nl_treatment *t = &(*AT(rec, f->off, struct nl_treatment *))[i];
 
-			free(t->area);
-			free(t->label);
+			core_zfree(t->area);
+			core_zfree(t->label);
 			break;
 		}
 		case CF_FLAGS: {
 			struct nl_flag *fl = &(*AT(rec, f->off, struct nl_flag *))[i];
 
-			free(fl->code);
-			free(fl->date);
-			free(fl->end_date);
-			free(fl->note);
+			core_zfree(fl->code);
+			core_zfree(fl->date);
+			core_zfree(fl->end_date);
+			core_zfree(fl->note);
 			break;
 		}
 		default:
 			break;
 		}
 	}
-	free(*AT(rec, f->off, void *));
+	core_zfree(*AT(rec, f->off, void *));
 	*AT(rec, f->off, void *) = NULL;
 	*n = 0;
 }
@@ -267,7 +267,7 @@ int core_field_set(const struct core_field *f, void *rec, const json_t *v)
 
 	switch (f->kind) {
 	case CF_TEXT:
-		free(*AT(rec, f->off, char *));
+		core_zfree(*AT(rec, f->off, char *));
 		*AT(rec, f->off, char *) = json_str_dup(v);
 		return json_is_string(v) && !*AT(rec, f->off, char *) ? -1 : 0;
 	case CF_INT:

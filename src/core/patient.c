@@ -13,24 +13,24 @@ void record_patient_free(struct nl_patient *p)
 {
 	if (!p)
 		return;
-	free(p->name);
-	free(p->dob);
-	free(p->phone);
-	free(p->email);
+	core_zfree(p->name);
+	core_zfree(p->dob);
+	core_zfree(p->phone);
+	core_zfree(p->email);
 	for (size_t i = 0; i < p->nflags; i++) {
-		free(p->flags[i].code);
-		free(p->flags[i].date);
-		free(p->flags[i].end_date);
-		free(p->flags[i].note);
+		core_zfree(p->flags[i].code);
+		core_zfree(p->flags[i].date);
+		core_zfree(p->flags[i].end_date);
+		core_zfree(p->flags[i].note);
 	}
-	free(p->flags);
-	free(p->allergies);
-	free(p->medications);
-	free(p->consent_date);
-	free(p->notes);
-	free(p->archived_at);
-	free(p->created_at);
-	free(p->updated_at);
+	core_zfree(p->flags);
+	core_zfree(p->allergies);
+	core_zfree(p->medications);
+	core_zfree(p->consent_date);
+	core_zfree(p->notes);
+	core_zfree(p->archived_at);
+	core_zfree(p->created_at);
+	core_zfree(p->updated_at);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -327,12 +327,12 @@ int record_patient_archive(struct record *s, int64_t id, bool archived,
 void record_patient_list_free(struct nl_patient_summary *rows, size_t n)
 {
 	for (size_t i = 0; rows && i < n; i++) {
-		free(rows[i].name);
-		free(rows[i].dob);
-		free(rows[i].phone);
-		free(rows[i].indication);
+		core_zfree(rows[i].name);
+		core_zfree(rows[i].dob);
+		core_zfree(rows[i].phone);
+		core_zfree(rows[i].indication);
 	}
-	free(rows);
+	core_zfree(rows);
 }
 
 static void digits_only(const char *s, char *out, size_t size)

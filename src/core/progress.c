@@ -387,11 +387,11 @@ int progress_series(struct record *s, int64_t series_id, const char *today,
 void progress_due_list_free(struct nl_due *rows, size_t n)
 {
 	for (size_t i = 0; rows && i < n; i++) {
-		free(rows[i].patient_name);
-		free(rows[i].phone);
-		free(rows[i].indication);
+		core_zfree(rows[i].patient_name);
+		core_zfree(rows[i].phone);
+		core_zfree(rows[i].indication);
 	}
-	free(rows);
+	core_zfree(rows);
 }
 
 static int due_cmp(const void *a, const void *b)

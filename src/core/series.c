@@ -12,18 +12,18 @@ void record_series_free(struct nl_series *sr)
 {
 	if (!sr)
 		return;
-	free(sr->indication);
+	core_zfree(sr->indication);
 	for (size_t i = 0; i < sr->nareas; i++)
-		free(sr->areas[i]);
-	free(sr->areas);
-	free(sr->start_date);
-	free(sr->goal);
-	free(sr->status);
+		core_zfree(sr->areas[i]);
+	core_zfree(sr->areas);
+	core_zfree(sr->start_date);
+	core_zfree(sr->goal);
+	core_zfree(sr->status);
 	for (size_t i = 0; i < sr->nbaseline; i++)
-		free(sr->baseline[i].scale);
-	free(sr->baseline);
-	free(sr->created_at);
-	free(sr->updated_at);
+		core_zfree(sr->baseline[i].scale);
+	core_zfree(sr->baseline);
+	core_zfree(sr->created_at);
+	core_zfree(sr->updated_at);
 	memset(sr, 0, sizeof(*sr));
 }
 
@@ -31,7 +31,7 @@ void record_series_list_free(struct nl_series *rows, size_t n)
 {
 	for (size_t i = 0; rows && i < n; i++)
 		record_series_free(&rows[i]);
-	free(rows);
+	core_zfree(rows);
 }
 
 /* The values to store: defaults filled in for 0 / NULL. */

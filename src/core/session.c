@@ -21,17 +21,17 @@
 void record_warnings_free(struct nl_warning *w, size_t n)
 {
 	for (size_t i = 0; w && i < n; i++) {
-		free(w[i].code);
-		free(w[i].message);
+		core_zfree(w[i].code);
+		core_zfree(w[i].message);
 	}
-	free(w);
+	core_zfree(w);
 }
 
 void record_strings_free(char **v, size_t n)
 {
 	for (size_t i = 0; v && i < n; i++)
-		free(v[i]);
-	free(v);
+		core_zfree(v[i]);
+	core_zfree(v);
 }
 
 void record_session_free(struct nl_session *ses)
@@ -41,14 +41,14 @@ void record_session_free(struct nl_session *ses)
 	for (size_t i = 0; i < core_session_field_count; i++)
 		core_field_set(&core_session_fields[i], ses, NULL);
 	record_warnings_free(ses->warnings, ses->nwarnings);
-	free(ses->signed_at);
-	free(ses->signed_by);
-	free(ses->hash);
-	free(ses->void_reason);
-	free(ses->voided_at);
-	free(ses->voided_by);
-	free(ses->created_at);
-	free(ses->updated_at);
+	core_zfree(ses->signed_at);
+	core_zfree(ses->signed_by);
+	core_zfree(ses->hash);
+	core_zfree(ses->void_reason);
+	core_zfree(ses->voided_at);
+	core_zfree(ses->voided_by);
+	core_zfree(ses->created_at);
+	core_zfree(ses->updated_at);
 	memset(ses, 0, sizeof(*ses));
 }
 
@@ -56,7 +56,7 @@ void record_session_list_free(struct nl_session *rows, size_t n)
 {
 	for (size_t i = 0; rows && i < n; i++)
 		record_session_free(&rows[i]);
-	free(rows);
+	core_zfree(rows);
 }
 
 void record_amendment_free(struct nl_amendment *a)

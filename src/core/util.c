@@ -1,8 +1,11 @@
 /* Helpers shared by the core modules: strings, SQL, transactions. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "core.h"
 #include "needlelog/audit.h"
@@ -292,4 +295,15 @@ int core_audit_json(struct record *s, const char *action, const char *entity,
 	rc = core_audit(s, action, entity, id, who, text, err);
 	free(text);
 	return rc;
+}
+
+/* Records leave the heap zeroed: the TUI frees what it showed when it
+ * locks, and glibc keeps freed blocks (and their text) on its free lists.
+ * malloc_usable_size covers the whole block, whatever it held. */
+void core_zfree(void *p)
+{
+	if (!p)
+		return;
+	sodium_memzero(p, malloc_usable_size(p));
+	free(p);
 }

@@ -98,30 +98,30 @@ static const char *const norwood[] = {
 };
 static const char *const ludwig[] = { "I", "II", "III" };
 
-#define NUM(c, l, lo, hi, integer, dir, help) \
-	{ c, l, VOCAB_SCALE_NUMERIC, lo, hi, integer, NULL, 0, dir, help }
-#define ORD(c, l, lv, dir, help) \
-	{ c, l, VOCAB_SCALE_ORDINAL, 0, COUNT(lv) - 1, true, lv, COUNT(lv), dir, help }
+#define NUM(c, sl, l, lo, hi, integer, dir, help) \
+	{ c, l, VOCAB_SCALE_NUMERIC, lo, hi, integer, NULL, 0, dir, help, sl }
+#define ORD(c, sl, l, lv, dir, help) \
+	{ c, l, VOCAB_SCALE_ORDINAL, 0, COUNT(lv) - 1, true, lv, COUNT(lv), dir, help, sl }
 
 const struct vocab_scale vocab_scales[] = {
-	NUM("gais", "Global Aesthetic Improvement Scale (Narins)", 1, 5, true, VOCAB_DIR_LOWER,
+	NUM("gais", "GAIS", "Global Aesthetic Improvement Scale (Narins)", 1, 5, true, VOCAB_DIR_LOWER,
 	    "1 very much improved, 2 much improved, 3 improved, 4 no change, 5 worse"),
-	NUM("goodman-baron-qual", "Goodman & Baron qualitative acne scar grade", 1, 4, true,
+	NUM("goodman-baron-qual", "G&B qual", "Goodman & Baron qualitative acne scar grade", 1, 4, true,
 	    VOCAB_DIR_LOWER, "grade 1-4"),
-	NUM("goodman-baron-quant", "Goodman & Baron quantitative acne scar score", 0, 84, true,
+	NUM("goodman-baron-quant", "G&B quant", "Goodman & Baron quantitative acne scar score", 0, 84, true,
 	    VOCAB_DIR_LOWER, "score 0-84"),
-	ORD("norwood", "Norwood-Hamilton (men)", norwood, VOCAB_DIR_LOWER,
+	ORD("norwood", "Norwood", "Norwood-Hamilton (men)", norwood, VOCAB_DIR_LOWER,
 	    "I, II, IIa, III, IIIa, III-vertex, IV, IVa, V, Va, VI, VII"),
-	ORD("ludwig", "Ludwig (women)", ludwig, VOCAB_DIR_LOWER, "I, II, III"),
-	NUM("hair-density", "Hair count per cm\xc2\xb2 at a fixed, marked site", 0, 500, true,
+	ORD("ludwig", "Ludwig", "Ludwig (women)", ludwig, VOCAB_DIR_LOWER, "I, II, III"),
+	NUM("hair-density", "Hair/cm\xc2\xb2", "Hair count per cm\xc2\xb2 at a fixed, marked site", 0, 500, true,
 	    VOCAB_DIR_HIGHER, "hairs per cm\xc2\xb2, 0-500"),
-	NUM("global-7pt", "Global photographic assessment, 7-point", -3, 3, true,
+	NUM("global-7pt", "Global 7-pt", "Global photographic assessment, 7-point", -3, 3, true,
 	    VOCAB_DIR_HIGHER, "-3 greatly worse to +3 greatly improved"),
-	NUM("satisfaction", "Patient satisfaction", 0, 10, true, VOCAB_DIR_HIGHER, "0-10"),
-	NUM("pain", "Pain during the session (visual analogue scale)", 0, 10, true,
+	NUM("satisfaction", "Satisfaction", "Patient satisfaction", 0, 10, true, VOCAB_DIR_HIGHER, "0-10"),
+	NUM("pain", "Pain VAS", "Pain during the session (visual analogue scale)", 0, 10, true,
 	    VOCAB_DIR_NONE, "0-10"),
-	NUM("vss", "Vancouver Scar Scale", 0, 13, true, VOCAB_DIR_LOWER, "0-13"),
-	NUM("mmasi", "Modified Melasma Area and Severity Index", 0, 24, false, VOCAB_DIR_LOWER,
+	NUM("vss", "VSS", "Vancouver Scar Scale", 0, 13, true, VOCAB_DIR_LOWER, "0-13"),
+	NUM("mmasi", "mMASI", "Modified Melasma Area and Severity Index", 0, 24, false, VOCAB_DIR_LOWER,
 	    "0-24"),
 };
 const size_t vocab_scale_count = COUNT(vocab_scales);

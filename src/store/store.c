@@ -13,6 +13,7 @@
 #include "needlelog/crypt.h"
 #include "needlelog/store.h"
 #include "header.h"
+#include "zmalloc.h"
 #include "vfs.h"
 
 struct store {
@@ -25,6 +26,19 @@ struct store {
 
 #define BUSY_TIMEOUT_MS 3000
 
+int store_memory_init(struct nl_err *err)
+{
+	static int installed;
+
+	if (installed)
+		return NL_OK;
+	if (zmalloc_install() != SQLITE_OK)
+		return nl_error(err, NL_EINTERNAL, "SQLite was started before store_memory_init; "
+				"its memory would not be wiped");
+	installed = 1;
+	return NL_OK;
+}
+
 int store_global_init(struct nl_err *err)
 {
 	static int ready;
@@ -34,6 +48,10 @@ int store_global_init(struct nl_err *err)
 	crypt_no_core_dumps();
 	if (sodium_init() < 0)
 		return nl_error(err, NL_EINTERNAL, "libsodium failed to initialise");
+	/* first: SQLite takes its allocator only before it initialises, and
+	 * every page it decrypts must be wiped when freed */
+	if (store_memory_init(err) != NL_OK)
+		return err ? err->status : NL_EINTERNAL;
 	if (vfs_register() != SQLITE_OK)
 		return nl_error(err, NL_EINTERNAL, "could not register the encrypting VFS");
 	ready = 1;

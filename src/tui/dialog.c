@@ -68,6 +68,9 @@ static void box_open(struct tui *t, struct box *b, int h, int wd,
 		h = 3;
 	b->h = h;
 	b->wd = wd;
+	b->w = NULL;
+	if (t->too_small)
+		return;   /* the frame shows only the size notice */
 	b->w = newwin(h, wd, (t->rows - h) / 2, (t->cols - wd) / 2);
 	if (!b->w)
 		return;
@@ -98,9 +101,10 @@ static bool dialog_key(struct tui *t, int *key)
 			continue;
 		}
 		t->last_input_ms = tui_now_ms();
-		if (*key == TUI_FN(KEY_RESIZE)) {
-			tui_relayout(t);
-			*key = 0;
+		if (*key == TUI_FN(KEY_RESIZE) || t->too_small) {
+			if (*key == TUI_FN(KEY_RESIZE))
+				tui_relayout(t);
+			*key = 0;   /* nothing is answered blind */
 		}
 		return true;
 	}
@@ -223,17 +227,39 @@ bool tui_prompt(struct tui *t, const char *title, const char *text,
 	return ok;
 }
 
-/* Case-insensitive substring match of ASCII letters; other bytes exact. */
-static bool matches(const char *item, const char *filter)
+/* How well item matches filter (ASCII letters without case; other bytes
+ * exact): 0 its first word is the filter, 1 it starts with it, 2 it holds
+ * it, 3 not at all. Typing "V" must pick V, not the IV listed first. */
+static int match_rank(const char *item, const char *filter)
 {
 	size_t n = strlen(filter);
 
 	if (n == 0)
-		return true;
+		return 2;
+	if (strncasecmp(item, filter, n) == 0)
+		return item[n] == '\0' || item[n] == ' ' ? 0 : 1;
 	for (const char *p = item; *p; p++)
 		if (strncasecmp(p, filter, n) == 0)
-			return true;
-	return false;
+			return 2;
+	return 3;
+}
+
+/* The items matching filter into shown, best rank first (stable); the
+ * position of initial among them into *sel when first. */
+static size_t rank_items(const char *const *items, size_t n, const char *filter,
+			 size_t *shown, int initial, bool first, size_t *sel)
+{
+	size_t m = 0;
+
+	for (int rank = 0; rank < 3; rank++)
+		for (size_t i = 0; i < n; i++) {
+			if (match_rank(items[i], filter) != rank)
+				continue;
+			if (first && (int)i == initial)
+				*sel = m;
+			shown[m++] = i;
+		}
+	return m;
 }
 
 int tui_pick(struct tui *t, const char *title, const char *const *items,
@@ -252,14 +278,10 @@ int tui_pick(struct tui *t, const char *title, const char *const *items,
 		size_t m = 0;
 		struct box b;
 
-		for (size_t i = 0; i < n; i++)
-			if (matches(items[i], filter)) {
-				if (first && (int)i == initial)
-					l.sel = m;
-				shown[m++] = i;
-				if (tui_text_width(items[i]) > maxw)
-					maxw = tui_text_width(items[i]);
-			}
+		m = rank_items(items, n, filter, shown, initial, first, &l.sel);
+		for (size_t i = 0; i < m; i++)
+			if (tui_text_width(items[shown[i]]) > maxw)
+				maxw = tui_text_width(items[shown[i]]);
 		l.n = m;
 		if (maxw + 6 > wd)
 			wd = maxw + 6;

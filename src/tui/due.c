@@ -1,5 +1,6 @@
 /* Who is due: every active series, across patients, whose next session is
  * due or overdue (or due within the window ahead), most overdue first. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,19 +22,22 @@ static const enum tui_ctx ctxs[] = {
 	TC_DUE, TC_LIST, TC_BROWSE, TC_GLOBAL, TC_END
 };
 
-static void unload(struct due *d)
+static void unload(struct tui_screen *sc)
 {
+	struct due *d = (struct due *)sc;
+
 	progress_due_list_free(d->rows, d->list.n);
 	d->rows = NULL;
 	d->list.n = 0;
 }
 
-static void load(struct tui *t, struct due *d)
+static int load(struct tui *t, struct tui_screen *sc)
 {
+	struct due *d = (struct due *)sc;
 	struct nl_err err = { 0 };
 	size_t n = 0;
 
-	unload(d);
+	unload(sc);
 	tui_today(d->today);
 	if (progress_due_list(t->store, d->today, d->within, &d->rows, &n, &err) != NL_OK) {
 		tui_fail(t, "Cannot list who is due", &err);
@@ -41,6 +45,7 @@ static void load(struct tui *t, struct due *d)
 		n = 0;
 	}
 	d->list.n = n;
+	return 0;
 }
 
 struct cols {
@@ -137,12 +142,10 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 		      "Nobody is due. + looks a week further ahead.", draw_row, d);
 }
 
-static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 {
 	struct due *d = (struct due *)sc;
 
-	if (tui_list_move(&d->list, a))
-		return;
 	switch (a) {
 	case TA_OPEN:
 		if (d->list.n)
@@ -155,53 +158,32 @@ static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 			d->within = 0;
 		if (d->within > 365)
 			d->within = 365;
-		load(t, d);
-		break;
-	case TA_BACK:
-		tui_pop(t);
+		load(t, sc);
 		break;
 	default:
-		break;
+		return false;
 	}
-}
-
-static void reload(struct tui *t, struct tui_screen *sc)
-{
-	load(t, (struct due *)sc);
-}
-
-static void lock(struct tui *t, struct tui_screen *sc)
-{
-	(void)t;
-	unload((struct due *)sc);
-}
-
-static void destroy(struct tui_screen *sc)
-{
-	unload((struct due *)sc);
-	free(sc);
+	return true;
 }
 
 static const struct tui_screen_ops ops = {
 	.name = "due",
 	.ctxs = ctxs,
+	.private_size = sizeof(struct due),
+	.list_offset = offsetof(struct due, list),
+	.load = load,
+	.unload = unload,
 	.draw = draw,
 	.action = action,
-	.lock = lock,
-	.unlock = reload,
-	.reload = reload,
-	.destroy = destroy,
 };
 
 struct tui_screen *tui_due_new(struct tui *t)
 {
-	struct due *d = calloc(1, sizeof(*d));
+	struct due *d = tui_screen_alloc(t, &ops);
 
 	if (!d)
 		return NULL;
-	d->base.ops = &ops;
 	d->within = WINDOW_DEFAULT;
 	snprintf(d->base.title, sizeof(d->base.title), "Due");
-	load(t, d);
-	return &d->base;
+	return tui_screen_open(t, &d->base);
 }

@@ -1,6 +1,7 @@
 /* Forms: labelled one-line fields edited in place. The owner builds the
  * fields, reads and validates values, and writes inline errors and notes;
  * this file lays them out, draws them and edits them. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +19,8 @@ int tui_form_insert(struct tui_form *fm, size_t at, const char *key,
 		at = fm->n;
 	if (fm->n == fm->cap) {
 		size_t cap = fm->cap ? fm->cap * 2 : 16;
-		struct tui_field *nf = realloc(fm->f, cap * sizeof(*nf));
+		struct tui_field *nf = tui_zrealloc(fm->f, fm->cap * sizeof(*nf),
+						    cap * sizeof(*nf));
 
 		if (!nf)
 			return -1;
@@ -40,6 +42,22 @@ int tui_form_insert(struct tui_form *fm, size_t at, const char *key,
 	return (int)at;
 }
 
+int tui_form_add_defs(struct tui_form *fm, const struct tui_fdef *defs,
+		      size_t n, int group)
+{
+	for (size_t k = 0; k < n; k++) {
+		int i = tui_form_insert(fm, fm->n, defs[k].key, defs[k].label, defs[k].kind,
+					group, defs[k].width, defs[k].same_line);
+
+		if (i < 0)
+			return -1;
+		if (defs[k].hint)
+			snprintf(fm->f[i].hint, sizeof(fm->f[i].hint), "%s", defs[k].hint);
+	}
+	tui_form_layout(fm);
+	return 0;
+}
+
 void tui_form_remove(struct tui_form *fm, size_t at)
 {
 	if (at >= fm->n)
@@ -53,7 +71,7 @@ void tui_form_remove(struct tui_form *fm, size_t at)
 
 void tui_form_free(struct tui_form *fm)
 {
-	free(fm->f);
+	tui_zfree(fm->f, fm->cap * sizeof(*fm->f));
 	memset(fm, 0, sizeof(*fm));
 }
 
@@ -126,23 +144,38 @@ int tui_form_find(const struct tui_form *fm, const char *key, size_t from)
 	return -1;
 }
 
+/* Places every field: rows, label and box columns (relative to the
+ * form's left edge) within fm->width (0: not known yet). A field that
+ * would cross the right edge starts a row of its own, so a value is never
+ * typed where it cannot be seen. */
 void tui_form_layout(struct tui_form *fm)
 {
-	int row = -1;
+	int row = -1, col = 0, lw, width = fm->width;
 
 	fm->label_w = 0;
+	for (size_t i = 0; i < fm->n; i++)
+		if (!fm->f[i].same_line && tui_text_width(fm->f[i].label) > fm->label_w)
+			fm->label_w = tui_text_width(fm->f[i].label);
+	lw = fm->label_w < 24 ? fm->label_w : 24;
 	for (size_t i = 0; i < fm->n; i++) {
 		struct tui_field *f = &fm->f[i];
+		int need = tui_text_width(f->label) + 1 + (f->width > 0 ? f->width : 8);
 
-		if (!f->same_line || row < 0)
+		f->label_x = -1;
+		if (!f->same_line || row < 0 || (width && col + need > width)) {
 			row++;
-		f->row = row;
-		if (!f->same_line) {
-			int w = tui_text_width(f->label);
-
-			if (w > fm->label_w)
-				fm->label_w = w;
+			col = lw + 2;
 		}
+		if (f->same_line) {
+			f->label_x = col;
+			col += tui_text_width(f->label) + 1;
+		}
+		f->row = row;
+		f->col = col;
+		f->bw = f->width > 0 ? f->width : width - col - 1;
+		if (width && f->bw > width - col)
+			f->bw = width - col;
+		col += f->bw + 1;
 	}
 }
 
@@ -196,66 +229,69 @@ static int draw_box(WINDOW *w, struct tui_field *f, int y, int x, int width,
 	return cx;
 }
 
+/* The row's first error (else note) of the fields before i+1 on its row,
+ * after its last box. */
+static void draw_row_msg(WINDOW *w, struct tui_form *fm, size_t i, int y,
+			 int col, int end)
+{
+	const char *msg = NULL;
+	bool err = false;
+	size_t j = i + 1;
+
+	if (col >= end - 4)
+		return;
+	do {
+		j--;
+		if (fm->f[j].error[0]) {
+			msg = fm->f[j].error;
+			err = true;
+		} else if (!err && fm->f[j].note[0]) {
+			msg = fm->f[j].note;
+		}
+	} while (j > 0 && fm->f[j].row == fm->f[i].row);
+	if (msg)
+		tui_put(w, y, col, end - col, tui_attr(err ? TS_ERROR : TS_WARN), msg, false);
+}
+
 void tui_form_draw(WINDOW *w, struct tui_form *fm, int y, int x, int width,
 		   int height, int *cy, int *cx)
 {
-	int frow = fm->n ? fm->f[fm->focus].row : 0;
-	int lw = fm->label_w < 24 ? fm->label_w : 24;
-	int col = x;
+	int frow, lw;
 
 	*cy = *cx = -1;
+	if (fm->width != width) {
+		fm->width = width;
+		tui_form_layout(fm);
+	}
+	lw = fm->label_w < 24 ? fm->label_w : 24;
+	frow = fm->n ? fm->f[fm->focus].row : 0;
 	if (frow < fm->top)
 		fm->top = frow;
 	if (frow >= fm->top + height)
 		fm->top = frow - height + 1;
 	for (size_t i = 0; i < fm->n; i++) {
 		struct tui_field *f = &fm->f[i];
-		int row = f->row - fm->top, bw, end;
+		int row = f->row - fm->top, c;
 		bool focused = i == fm->focus;
-		int c;
 
 		if (row < 0 || row >= height)
 			continue;
-		if (!f->same_line) {
+		if (f->label_x < 0) {
 			tui_put(w, y + row, x, lw, tui_attr(focused ? TS_LABEL : TS_NORMAL),
 				f->label, true);
 			if (f->required)
 				tui_put(w, y + row, x + lw, 1, tui_attr(TS_WARN), "*", false);
-			col = x + lw + 2;
 		} else {
-			col += tui_put(w, y + row, col, x + width - col,
-				       tui_attr(focused ? TS_LABEL : TS_DIM), f->label, false);
-			col++;
+			tui_put(w, y + row, x + f->label_x, width - f->label_x,
+				tui_attr(focused ? TS_LABEL : TS_DIM), f->label, false);
 		}
-		end = x + width;
-		bw = f->width > 0 ? f->width : end - col - 1;
-		if (bw > end - col)
-			bw = end - col;
-		c = draw_box(w, f, y + row, col, bw, focused);
+		c = draw_box(w, f, y + row, x + f->col, f->bw, focused);
 		if (focused) {
 			*cy = y + row;
 			*cx = c;
 		}
-		col += bw + 1;
-		/* the row's first error (else note), after its last box */
-		if (!(i + 1 < fm->n && fm->f[i + 1].same_line) && col < end - 4) {
-			const char *msg = NULL;
-			bool err = false;
-			size_t j = i + 1;
-
-			do {
-				j--;
-				if (fm->f[j].error[0]) {
-					msg = fm->f[j].error;
-					err = true;
-				} else if (!err && fm->f[j].note[0]) {
-					msg = fm->f[j].note;
-				}
-			} while (j > 0 && fm->f[j].same_line);
-			if (msg)
-				tui_put(w, y + row, col, end - col, tui_attr(err ? TS_ERROR : TS_WARN),
-					msg, false);
-		}
+		if (!(i + 1 < fm->n && fm->f[i + 1].row == f->row))
+			draw_row_msg(w, fm, i, y + row, x + f->col + f->bw + 1, x + width);
 	}
 }
 

@@ -1,5 +1,6 @@
 /* A patient: the profile with its flags and warnings in plain sight
  * (contraindications, allergies, skin type, consent), and the series. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,8 +24,10 @@ static const enum tui_ctx ctxs[] = {
 	TC_PATIENT, TC_LIST, TC_BROWSE, TC_GLOBAL, TC_END
 };
 
-static void unload(struct patient *pt)
+static void unload(struct tui_screen *sc)
 {
+	struct patient *pt = (struct patient *)sc;
+
 	for (size_t i = 0; pt->prog && i < pt->list.n; i++)
 		progress_free(&pt->prog[i]);
 	free(pt->prog);
@@ -37,12 +40,13 @@ static void unload(struct patient *pt)
 	pt->loaded = false;
 }
 
-static int load(struct tui *t, struct patient *pt)
+static int load(struct tui *t, struct tui_screen *sc)
 {
+	struct patient *pt = (struct patient *)sc;
 	struct nl_err err = { 0 };
 	size_t n = 0;
 
-	unload(pt);
+	unload(sc);
 	tui_today(pt->today);
 	if (record_patient_get(t->store, pt->id, &pt->p, &err) != NL_OK) {
 		tui_fail(t, "Cannot read the patient", &err);
@@ -197,15 +201,13 @@ static void archive(struct tui *t, struct patient *pt)
 		return;
 	}
 	tui_msg(t, TS_OK, "%s.", to ? "Archived" : "Restored");
-	load(t, pt);
+	load(t, &pt->base);
 }
 
-static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 {
 	struct patient *pt = (struct patient *)sc;
 
-	if (tui_list_move(&pt->list, a))
-		return;
 	switch (a) {
 	case TA_OPEN:
 		if (pt->list.n)
@@ -224,57 +226,30 @@ static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 		if (pt->loaded)
 			archive(t, pt);
 		break;
-	case TA_DUE:
-		tui_push(t, tui_due_new(t));
-		break;
-	case TA_BACK:
-		tui_pop(t);
-		break;
 	default:
-		break;
+		return false;
 	}
-}
-
-static void reload(struct tui *t, struct tui_screen *sc)
-{
-	load(t, (struct patient *)sc);
-}
-
-static void lock(struct tui *t, struct tui_screen *sc)
-{
-	(void)t;
-	unload((struct patient *)sc);
-	snprintf(sc->title, sizeof(sc->title), "Patient");
-}
-
-static void destroy(struct tui_screen *sc)
-{
-	unload((struct patient *)sc);
-	free(sc);
+	return true;
 }
 
 static const struct tui_screen_ops ops = {
 	.name = "patient",
 	.ctxs = ctxs,
+	.private_size = sizeof(struct patient),
+	.list_offset = offsetof(struct patient, list),
+	.locked_title = "Patient",
+	.load = load,
+	.unload = unload,
 	.draw = draw,
 	.action = action,
-	.lock = lock,
-	.unlock = reload,
-	.reload = reload,
-	.destroy = destroy,
 };
 
 struct tui_screen *tui_patient_new(struct tui *t, int64_t patient_id)
 {
-	struct patient *pt = calloc(1, sizeof(*pt));
+	struct patient *pt = tui_screen_alloc(t, &ops);
 
 	if (!pt)
 		return NULL;
-	pt->base.ops = &ops;
 	pt->id = patient_id;
-	if (load(t, pt) != 0) {
-		destroy(&pt->base);
-		return NULL;
-	}
-	return &pt->base;
+	return tui_screen_open(t, &pt->base);
 }

@@ -11,6 +11,7 @@
 #include "tui.h"
 
 #define TEXT_BUF 4096
+#define DRAFT_FORM "patient"   /* its drafts: see draft_form_save */
 
 struct pform {
 	struct tui_screen base;
@@ -22,22 +23,17 @@ struct pform {
 
 static const enum tui_ctx ctxs[] = { TC_FORM, TC_GLOBAL, TC_END };
 
-static const struct {
-	const char *key, *label;
-	enum tui_field_kind kind;
-	int width;
-	const char *hint;
-} defs[] = {
-	{ "name", "Name", TF_TEXT, 40, "Full name (required)." },
-	{ "dob", "Date of birth", TF_TEXT, 12, "YYYY-MM-DD." },
-	{ "phone", "Phone", TF_TEXT, 20, "Digits, spaces and + - ( ) . /" },
-	{ "email", "Email", TF_TEXT, 40, "name@example.org" },
-	{ "skin", "Fitzpatrick", TF_PICK, 5, "Skin phototype I-VI. Enter picks. IV-VI: deeper or closer sessions warn." },
-	{ "consent", "Consent date", TF_TEXT, 12, "When consent was signed, YYYY-MM-DD. Without it every session warns." },
-	{ "flags", "Contraindications", TF_PICK, 0, "code[:date], separated by commas (isotretinoin:2026-03-01). Enter adds one." },
-	{ "allergies", "Allergies", TF_TEXT, 0, "Free text, e.g. lidocaine, nickel." },
-	{ "medications", "Medications", TF_TEXT, 0, "Free text." },
-	{ "notes", "Notes", TF_TEXT, 0, "Free text." },
+static const struct tui_fdef defs[] = {
+	{ "name", "Name", TF_TEXT, 40, false, "Full name (required)." },
+	{ "dob", "Date of birth", TF_TEXT, 12, false, "YYYY-MM-DD." },
+	{ "phone", "Phone", TF_TEXT, 20, false, "Digits, spaces and + - ( ) . /" },
+	{ "email", "Email", TF_TEXT, 40, false, "name@example.org" },
+	{ "skin", "Fitzpatrick", TF_PICK, 5, false, "Skin phototype I-VI. Enter picks. IV-VI: deeper or closer sessions warn." },
+	{ "consent", "Consent date", TF_TEXT, 12, false, "When consent was signed, YYYY-MM-DD. Without it every session warns." },
+	{ "flags", "Contraindications", TF_PICK, 0, false, "code[:date], separated by commas (isotretinoin:2026-03-01). Enter adds one." },
+	{ "allergies", "Allergies", TF_TEXT, 0, false, "Free text, e.g. lidocaine, nickel." },
+	{ "medications", "Medications", TF_TEXT, 0, false, "Free text." },
+	{ "notes", "Notes", TF_TEXT, 0, false, "Free text." },
 };
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
 
@@ -250,6 +246,7 @@ static void save(struct tui *t, struct pform *f)
 		tui_fail(t, "Not saved", &err);
 		return;
 	}
+	tui_form_forget(t, DRAFT_FORM, f->id);
 	tui_msg(t, TS_OK, f->id ? "Profile saved." : "Patient %lld added.", (long long)id);
 	if (f->id) {
 		tui_pop(t);
@@ -259,7 +256,7 @@ static void save(struct tui *t, struct pform *f)
 	}
 }
 
-static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 {
 	struct pform *f = (struct pform *)sc;
 
@@ -275,12 +272,15 @@ static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 		save(t, f);
 		break;
 	case TA_CANCEL:
-		if (!f->fm.changed || tui_confirm(t, "Leave", "Leave without saving the changes?", false))
+		if (!f->fm.changed || tui_confirm(t, "Leave", "Leave without saving the changes?", false)) {
+			tui_form_forget(t, DRAFT_FORM, f->id);
 			tui_pop(t);
+		}
 		break;
 	default:
-		break;
+		return false;
 	}
+	return true;
 }
 
 static bool input(struct tui *t, struct tui_screen *sc, int key)
@@ -289,56 +289,69 @@ static bool input(struct tui *t, struct tui_screen *sc, int key)
 	return tui_form_input(&((struct pform *)sc)->fm, key);
 }
 
-static void destroy(struct tui_screen *sc)
+/* Builds the fields (on open, and after a lock wiped them): a kept draft
+ * first, else the profile as read. */
+static int load(struct tui *t, struct tui_screen *sc)
+{
+	struct pform *f = (struct pform *)sc;
+	struct nl_err err = { 0 };
+
+	if (f->fm.n)
+		return 0;   /* back from help or a dialog: as it was */
+	if (tui_form_add_defs(&f->fm, defs, NDEFS, 0) != 0)
+		return -1;
+	f->fm.f[0].required = true;
+	if (f->id && !f->have_orig) {
+		if (record_patient_get(t->store, f->id, &f->orig, &err) != NL_OK) {
+			tui_fail(t, "Cannot read the patient", &err);
+			return -1;
+		}
+		f->have_orig = true;
+	}
+	if (tui_form_resume(t, &f->fm, DRAFT_FORM, f->id))
+		tui_msg(t, TS_OK, "The form is as you left it.");
+	else if (f->have_orig)
+		fill(f, &f->orig);
+	return 0;
+}
+
+static void keep(struct tui *t, struct tui_screen *sc)
+{
+	struct pform *f = (struct pform *)sc;
+
+	if (f->fm.n && f->fm.changed)
+		tui_form_keep(t, &f->fm, DRAFT_FORM, f->id);
+}
+
+static void unload(struct tui_screen *sc)
 {
 	struct pform *f = (struct pform *)sc;
 
 	tui_form_wipe(&f->fm);
 	if (f->have_orig)
 		record_patient_free(&f->orig);
-	free(f);
+	f->have_orig = false;
 }
 
 static const struct tui_screen_ops ops = {
 	.name = "patient form",
 	.ctxs = ctxs,
+	.private_size = sizeof(struct pform),
+	.load = load,
+	.unload = unload,
+	.save = keep,
 	.draw = draw,
 	.input = input,
 	.action = action,
-	.destroy = destroy,
 };
 
 struct tui_screen *tui_patient_form_new(struct tui *t, int64_t patient_id)
 {
-	struct pform *f = calloc(1, sizeof(*f));
-	struct nl_err err = { 0 };
+	struct pform *f = tui_screen_alloc(t, &ops);
 
 	if (!f)
 		return NULL;
-	f->base.ops = &ops;
 	f->id = patient_id;
-	for (size_t i = 0; i < NDEFS; i++) {
-		int k = tui_form_insert(&f->fm, f->fm.n, defs[i].key, defs[i].label, defs[i].kind,
-					0, defs[i].width, false);
-
-		if (k < 0) {
-			destroy(&f->base);
-			return NULL;
-		}
-		snprintf(f->fm.f[k].hint, sizeof(f->fm.f[k].hint), "%s", defs[i].hint);
-	}
-	f->fm.f[0].required = true;
-	tui_form_layout(&f->fm);
 	snprintf(f->base.title, sizeof(f->base.title), "%s", patient_id ? "Edit" : "New patient");
-	if (patient_id) {
-		if (record_patient_get(t->store, patient_id, &f->orig, &err) != NL_OK) {
-			tui_fail(t, "Cannot read the patient", &err);
-			destroy(&f->base);
-			return NULL;
-		}
-		f->have_orig = true;
-		fill(f, &f->orig);
-	}
-	f->fm.changed = false;
-	return &f->base;
+	return tui_screen_open(t, &f->base);
 }

@@ -1,5 +1,6 @@
 /* The patient list: search as you type (name, date of birth, phone, id),
  * each patient's active series and next due date, overdue in red. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +33,18 @@ static void free_rows(struct patients *p)
 	p->list.n = 0;
 }
 
-static void load(struct tui *t, struct patients *p)
+/* The search box: one field, made again after a lock wiped it. */
+static int search_field(struct patients *p)
+{
+	if (p->search.n)
+		return 0;
+	if (tui_form_insert(&p->search, 0, "search", "", TF_TEXT, 0, 0, false) < 0)
+		return -1;
+	tui_form_layout(&p->search);
+	return 0;
+}
+
+static void load_rows(struct tui *t, struct patients *p)
 {
 	int64_t keep = p->list.n ? p->rows[p->list.sel].id : 0;
 	struct nl_err err = { 0 };
@@ -54,6 +66,18 @@ static void load(struct tui *t, struct patients *p)
 	for (size_t i = 0; keep && i < n; i++)
 		if (p->rows[i].id == keep)
 			p->list.sel = i;
+}
+
+static int load(struct tui *t, struct tui_screen *sc)
+{
+	struct patients *p = (struct patients *)sc;
+
+	if (search_field(p) != 0) {
+		tui_msg(t, TS_ERROR, "Out of memory.");
+		return -1;
+	}
+	load_rows(t, p);
+	return 0;
 }
 
 struct cols {
@@ -177,7 +201,7 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 	x += c.series;
 	tui_put(w, 1, x, cols - x, tui_attr(TS_HEADER), "Next due", true);
 	tui_list_draw(w, &p->list, 2, 0, cols, rows - 2, !p->searching,
-		      p->search.f[0].len ? "No patient matches the search. Esc clears it."
+		      p->search.n && p->search.f[0].len ? "No patient matches the search. Esc clears it."
 					 : "No patients yet. Press a to add one.",
 		      draw_row, p);
 }
@@ -195,7 +219,7 @@ static bool input(struct tui *t, struct tui_screen *sc, int key)
 		return false;
 	if (p->search.changed) {
 		p->search.changed = false;
-		load(t, p);
+		load_rows(t, p);
 		p->list.sel = 0;
 	}
 	return true;
@@ -212,14 +236,17 @@ static int64_t selected(struct patients *p)
 	return p->list.n ? p->rows[p->list.sel].id : 0;
 }
 
-static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 {
 	struct patients *p = (struct patients *)sc;
 
-	if (tui_list_move(&p->list, a))
-		return;
 	switch (a) {
 	case TA_SEARCH:
+		/* a fresh search: what is typed never appends to the last one */
+		if (p->search.f[0].len) {
+			tui_form_set(&p->search, 0, "");
+			load_rows(t, p);
+		}
 		set_searching(p, true);
 		break;
 	case TA_SEARCH_DONE:
@@ -228,7 +255,7 @@ static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 	case TA_SEARCH_CLEAR:
 		tui_form_set(&p->search, 0, "");
 		set_searching(p, false);
-		load(t, p);
+		load_rows(t, p);
 		break;
 	case TA_OPEN:
 		if (selected(p))
@@ -243,69 +270,49 @@ static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 		break;
 	case TA_ARCHIVED:
 		p->archived = !p->archived;
-		load(t, p);
+		load_rows(t, p);
 		tui_msg(t, TS_STATUS, "%s archived patients.", p->archived ? "Showing" : "Hiding");
 		break;
-	case TA_DUE:
-		tui_push(t, tui_due_new(t));
-		break;
 	case TA_BACK:
-		if (p->search.f[0].len) {
+		if (p->search.n && p->search.f[0].len) {
 			tui_form_set(&p->search, 0, "");
-			load(t, p);
+			load_rows(t, p);
 		} else {
 			t->quit = true;
 		}
 		break;
 	default:
-		break;
+		return false;
 	}
+	return true;
 }
 
-static void reload(struct tui *t, struct tui_screen *sc)
-{
-	load(t, (struct patients *)sc);
-}
-
-static void lock(struct tui *t, struct tui_screen *sc)
-{
-	(void)t;
-	free_rows((struct patients *)sc);
-}
-
-static void destroy(struct tui_screen *sc)
+static void unload(struct tui_screen *sc)
 {
 	struct patients *p = (struct patients *)sc;
 
 	free_rows(p);
 	tui_form_wipe(&p->search);
-	free(p);
 }
 
 static const struct tui_screen_ops ops = {
 	.name = "patients",
 	.ctxs = browse_ctxs,
+	.private_size = sizeof(struct patients),
+	.list_offset = offsetof(struct patients, list),
+	.load = load,
+	.unload = unload,
 	.draw = draw,
 	.input = input,
 	.action = action,
-	.lock = lock,
-	.unlock = reload,
-	.reload = reload,
-	.destroy = destroy,
 };
 
 struct tui_screen *tui_patients_new(struct tui *t)
 {
-	struct patients *p = calloc(1, sizeof(*p));
+	struct patients *p = tui_screen_alloc(t, &ops);
 
-	if (!p || tui_form_insert(&p->search, 0, "search", "", TF_TEXT, 0, 0, false) < 0) {
-		free(p);
-		tui_msg(t, TS_ERROR, "Out of memory.");
+	if (!p)
 		return NULL;
-	}
-	tui_form_layout(&p->search);
-	p->base.ops = &ops;
 	snprintf(p->base.title, sizeof(p->base.title), "Patients");
-	load(t, p);
-	return &p->base;
+	return tui_screen_open(t, &p->base);
 }

@@ -1,6 +1,7 @@
 /* A treatment series: its sessions as a timeline, the depth per area over
  * time, each outcome scale against its baseline, done/planned and the next
  * due date. New sessions, amendments, signing and voiding start here. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,8 +31,10 @@ static const enum tui_ctx ctxs[] = {
 	TC_SERIES, TC_LIST, TC_BROWSE, TC_GLOBAL, TC_END
 };
 
-static void unload(struct series *s)
+static void unload(struct tui_screen *sc)
 {
+	struct series *s = (struct series *)sc;
+
 	record_session_list_free(s->ses, s->list.n);
 	s->ses = NULL;
 	s->list.n = 0;
@@ -44,14 +47,15 @@ static void unload(struct series *s)
 	s->have_progress = s->have_patient = s->loaded = false;
 }
 
-static int load(struct tui *t, struct series *s)
+static int load(struct tui *t, struct tui_screen *sc)
 {
+	struct series *s = (struct series *)sc;
 	int64_t keep = s->list.n ? s->ses[s->list.sel].id : -1;
 	struct nl_err err = { 0 };
 	const struct vocab_indication *ind;
 	size_t n = 0;
 
-	unload(s);
+	unload(sc);
 	tui_today(s->today);
 	if (record_series_get(t->store, s->id, &s->sr, &err) != NL_OK) {
 		tui_fail(t, "Cannot read the series", &err);
@@ -267,9 +271,12 @@ static void draw_scores(struct series *s, WINDOW *w, int y, int x, int width,
 			vocab_scale_format(sc, ps->latest, now, sizeof(now));
 		if (ps->npoints && ps->has_baseline)
 			snprintf(chg, sizeof(chg), "%+.3g %s", ps->change, progress_change_name(ps->verdict));
-		cx += tui_put(w, y + row, cx, 16, tui_attr(TS_LABEL), sc->code, true);
-		tui_putf(w, y + row, cx, 10, tui_attr(TS_BASELINE), "base %s", base);
-		cx += 11;
+		/* the short label never truncates, so two rows never look
+		 * alike; the baseline is written whole after a space */
+		cx += tui_put(w, y + row, cx, VOCAB_SCALE_SHORT + 1, tui_attr(TS_LABEL),
+			      sc->short_label, true);
+		cx += tui_putf(w, y + row, cx, x + width - cx, tui_attr(TS_BASELINE), "base %-4s",
+			       base) + 1;
 		if (n && x + width - cx > (int)n + 30) {
 			/* scaled to what was seen (a hair count moves little on
 			 * 0-500); the baseline first, in its own colour */
@@ -438,14 +445,12 @@ static void describe(const struct series *s, const struct nl_session *ses, char 
 		snprintf(buf, size, "the session of %s", ses->date);
 }
 
-static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 {
 	struct series *s = (struct series *)sc;
 	const struct nl_session *ses = s->list.n ? &s->ses[s->list.sel] : NULL;
 	char what[128] = "";
 
-	if (tui_list_move(&s->list, a))
-		return;
 	if (ses)
 		describe(s, ses, what, sizeof(what));
 	switch (a) {
@@ -467,11 +472,11 @@ static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 		break;
 	case TA_SIGN:
 		if (ses && tui_session_sign(t, ses->id, what))
-			load(t, s);
+			load(t, sc);
 		break;
 	case TA_VOID:
 		if (ses && tui_session_void(t, ses->id, what))
-			load(t, s);
+			load(t, sc);
 		break;
 	case TA_PANE:
 		s->pane = !s->pane;
@@ -484,59 +489,31 @@ static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 		if (s->loaded)
 			tui_export(t, s->sr.patient_id, s->id);
 		break;
-	case TA_DUE:
-		tui_push(t, tui_due_new(t));
-		break;
-	case TA_BACK:
-		tui_pop(t);
-		break;
 	default:
-		break;
+		return false;
 	}
-}
-
-static void reload(struct tui *t, struct tui_screen *sc)
-{
-	load(t, (struct series *)sc);
-}
-
-static void lock(struct tui *t, struct tui_screen *sc)
-{
-	(void)t;
-	unload((struct series *)sc);
-	snprintf(sc->title, sizeof(sc->title), "Series");
-}
-
-static void destroy(struct tui_screen *sc)
-{
-	unload((struct series *)sc);
-	free(sc);
+	return true;
 }
 
 static const struct tui_screen_ops ops = {
 	.name = "series",
 	.ctxs = ctxs,
+	.private_size = sizeof(struct series),
+	.list_offset = offsetof(struct series, list),
+	.load = load,
+	.unload = unload,
 	.draw = draw,
 	.action = action,
-	.lock = lock,
-	.unlock = reload,
-	.reload = reload,
-	.destroy = destroy,
 };
 
 struct tui_screen *tui_series_new(struct tui *t, int64_t series_id)
 {
-	struct series *s = calloc(1, sizeof(*s));
+	struct series *s = tui_screen_alloc(t, &ops);
 
 	if (!s)
 		return NULL;
-	s->base.ops = &ops;
 	s->id = series_id;
-	if (load(t, s) != 0) {
-		destroy(&s->base);
-		return NULL;
-	}
-	return &s->base;
+	return tui_screen_open(t, &s->base);
 }
 
 void tui_open_series(struct tui *t, int64_t series_id)

@@ -19,22 +19,28 @@ struct srform {
 	struct tui_form fm;
 };
 
+/* Where its draft is kept (see draft_form_save). */
+static const char *draft_form(const struct srform *f)
+{
+	return f->series_id ? "series" : "series-new";
+}
+
+static int64_t draft_ref(const struct srform *f)
+{
+	return f->series_id ? f->series_id : f->patient_id;
+}
+
 static const enum tui_ctx ctxs[] = { TC_FORM, TC_GLOBAL, TC_END };
 
-static const struct {
-	const char *key, *label;
-	enum tui_field_kind kind;
-	int width;
-	const char *hint;
-} defs[] = {
-	{ "indication", "Indication", TF_PICK, 20, "What is treated. Enter picks (required)." },
-	{ "planned", "Sessions planned", TF_TEXT, 4, "How many sessions, 1-60 (empty = 6)." },
-	{ "interval", "Interval (days)", TF_TEXT, 4, "Days between sessions, 1-365 (empty = 28; scalp often 7)." },
-	{ "areas", "Target areas", TF_PICK, 0, "Area codes separated by commas. Enter adds one from the list." },
-	{ "start", "Start date", TF_TEXT, 12, "YYYY-MM-DD (empty = today)." },
-	{ "goal", "Goal", TF_TEXT, 0, "What the series aims for (free text)." },
-	{ "baseline", "Baseline scores", TF_PICK, 0, "scale=value, separated by commas (gais=4, pain=3). Enter adds a scale." },
-	{ "status", "Status", TF_PICK, 12, "active, or why it ended. Enter picks." },
+static const struct tui_fdef defs[] = {
+	{ "indication", "Indication", TF_PICK, 20, false, "What is treated. Enter picks (required)." },
+	{ "planned", "Sessions planned", TF_TEXT, 4, false, "How many sessions, 1-60 (empty = 6)." },
+	{ "interval", "Interval (days)", TF_TEXT, 4, false, "Days between sessions, 1-365 (empty = 28; scalp often 7)." },
+	{ "areas", "Target areas", TF_PICK, 0, false, "Area codes separated by commas. Enter adds one from the list." },
+	{ "start", "Start date", TF_TEXT, 12, false, "YYYY-MM-DD (empty = today)." },
+	{ "goal", "Goal", TF_TEXT, 0, false, "What the series aims for (free text)." },
+	{ "baseline", "Baseline scores", TF_PICK, 0, false, "scale=value, separated by commas (gais=4, pain=3). Enter adds a scale." },
+	{ "status", "Status", TF_PICK, 12, false, "active, or why it ended. Enter picks." },
 };
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
 
@@ -226,6 +232,7 @@ static void save(struct tui *t, struct srform *f)
 		tui_fail(t, "Not saved", &err);
 		return;
 	}
+	tui_form_forget(t, draft_form(f), draft_ref(f));
 	edited = f->series_id != 0;
 	tui_pop(t);   /* frees f */
 	if (edited) {
@@ -236,7 +243,7 @@ static void save(struct tui *t, struct srform *f)
 	tui_push(t, tui_series_new(t, id));
 }
 
-static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 {
 	struct srform *f = (struct srform *)sc;
 
@@ -252,12 +259,15 @@ static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 		save(t, f);
 		break;
 	case TA_CANCEL:
-		if (!f->fm.changed || tui_confirm(t, "Leave", "Leave without saving the series?", false))
+		if (!f->fm.changed || tui_confirm(t, "Leave", "Leave without saving the series?", false)) {
+			tui_form_forget(t, draft_form(f), draft_ref(f));
 			tui_pop(t);
+		}
 		break;
 	default:
-		break;
+		return false;
 	}
+	return true;
 }
 
 static bool input(struct tui *t, struct tui_screen *sc, int key)
@@ -266,22 +276,18 @@ static bool input(struct tui *t, struct tui_screen *sc, int key)
 	return tui_form_input(&((struct srform *)sc)->fm, key);
 }
 
-static void destroy(struct tui_screen *sc)
+static void keep(struct tui *t, struct tui_screen *sc)
 {
 	struct srform *f = (struct srform *)sc;
 
-	tui_form_wipe(&f->fm);
-	free(f);
+	if (f->fm.n && f->fm.changed)
+		tui_form_keep(t, &f->fm, draft_form(f), draft_ref(f));
 }
 
-static const struct tui_screen_ops ops = {
-	.name = "series form",
-	.ctxs = ctxs,
-	.draw = draw,
-	.input = input,
-	.action = action,
-	.destroy = destroy,
-};
+static void unload(struct tui_screen *sc)
+{
+	tui_form_wipe(&((struct srform *)sc)->fm);
+}
 
 /* Fills the form from a series being edited. */
 static void fill(struct srform *f, const struct nl_series *sr)
@@ -314,48 +320,69 @@ static void fill(struct srform *f, const struct nl_series *sr)
 	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "status", 0), sr->status);
 }
 
+/* A new series' defaults: today, 6 sessions 28 days apart, active. */
+static void defaults(struct srform *f)
+{
+	char today[11];
+
+	tui_today(today);
+	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "start", 0), today);
+	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "planned", 0), "6");
+	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "interval", 0), "28");
+	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "status", 0), VOCAB_STATUS_ACTIVE);
+}
+
+/* Builds the fields (on open, and after a lock wiped them): a kept draft
+ * first, else the series as read, else the defaults. */
+static int load(struct tui *t, struct tui_screen *sc)
+{
+	struct srform *f = (struct srform *)sc;
+	struct nl_err err = { 0 };
+	struct nl_series sr;
+
+	if (f->fm.n)
+		return 0;   /* back from help or a dialog: as it was */
+	if (tui_form_add_defs(&f->fm, defs, NDEFS, 0) != 0)
+		return -1;
+	f->fm.f[0].required = true;
+	if (tui_form_resume(t, &f->fm, draft_form(f), draft_ref(f))) {
+		tui_msg(t, TS_OK, "The form is as you left it.");
+		return 0;
+	}
+	if (!f->series_id) {
+		defaults(f);
+		return 0;
+	}
+	if (record_series_get(t->store, f->series_id, &sr, &err) != NL_OK) {
+		tui_fail(t, "Cannot read the series", &err);
+		return -1;
+	}
+	fill(f, &sr);
+	record_series_free(&sr);
+	return 0;
+}
+
+static const struct tui_screen_ops ops = {
+	.name = "series form",
+	.ctxs = ctxs,
+	.private_size = sizeof(struct srform),
+	.load = load,
+	.unload = unload,
+	.save = keep,
+	.draw = draw,
+	.input = input,
+	.action = action,
+};
+
 struct tui_screen *tui_series_form_new(struct tui *t, int64_t patient_id,
 				       int64_t series_id)
 {
-	struct srform *f = calloc(1, sizeof(*f));
-	struct nl_err err = { 0 };
-	char today[11];
+	struct srform *f = tui_screen_alloc(t, &ops);
 
 	if (!f)
 		return NULL;
-	f->base.ops = &ops;
 	f->patient_id = patient_id;
 	f->series_id = series_id;
-	for (size_t i = 0; i < NDEFS; i++) {
-		int k = tui_form_insert(&f->fm, f->fm.n, defs[i].key, defs[i].label, defs[i].kind,
-					0, defs[i].width, false);
-
-		if (k < 0) {
-			destroy(&f->base);
-			return NULL;
-		}
-		snprintf(f->fm.f[k].hint, sizeof(f->fm.f[k].hint), "%s", defs[i].hint);
-	}
-	f->fm.f[0].required = true;
-	tui_form_layout(&f->fm);
-	if (series_id) {
-		struct nl_series sr;
-
-		if (record_series_get(t->store, series_id, &sr, &err) != NL_OK) {
-			tui_fail(t, "Cannot read the series", &err);
-			destroy(&f->base);
-			return NULL;
-		}
-		fill(f, &sr);
-		record_series_free(&sr);
-	} else {
-		tui_today(today);
-		tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "start", 0), today);
-		tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "planned", 0), "6");
-		tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "interval", 0), "28");
-		tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "status", 0), VOCAB_STATUS_ACTIVE);
-	}
-	f->fm.changed = false;
 	snprintf(f->base.title, sizeof(f->base.title), "%s", series_id ? "Edit series" : "New series");
-	return &f->base;
+	return tui_screen_open(t, &f->base);
 }

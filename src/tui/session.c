@@ -3,6 +3,7 @@
  * changes (the original stays readable). */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,17 +11,10 @@
 #include "needlelog/vocab.h"
 #include "tui.h"
 
-struct line {
-	enum tui_style st;
-	char text[600];
-};
-
 struct session {
 	struct tui_screen base;
 	int64_t id, series_id;
-	struct line *lines;
-	size_t n, cap;
-	struct tui_list list;    /* scrolling: sel is the top line */
+	struct tui_text text;
 	char date[11];
 	bool is_signed, voided;
 };
@@ -29,32 +23,14 @@ static const enum tui_ctx ctxs[] = {
 	TC_SESSION, TC_LIST, TC_BROWSE, TC_GLOBAL, TC_END
 };
 
-static void add(struct session *s, enum tui_style st, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void add(struct session *s, enum tui_style st, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		struct line *nl = realloc(s->lines, cap * sizeof(*nl));
-
-		if (!nl)
-			return;
-		s->lines = nl;
-		s->cap = cap;
-	}
-	s->lines[s->n].st = st;
-	va_start(ap, fmt);
-	vsnprintf(s->lines[s->n].text, sizeof(s->lines[s->n].text), fmt, ap);
-	va_end(ap);
-	s->n++;
-}
+#define add(s, st, ...) tui_text_add(&(s)->text, st, __VA_ARGS__)
 
 static void field(struct session *s, const char *label, const char *value)
 {
-	if (value && *value)
-		add(s, TS_NORMAL, "%-14s %s", label, value);
+	struct tui_tline *l;
+
+	if (value && *value && (l = add(s, TS_NORMAL, "%-14s %s", label, value)))
+		l->cont = 15;   /* continuation rows under the value */
 }
 
 static void fill(struct session *s, const struct nl_session_view *v)
@@ -146,15 +122,16 @@ static void fill(struct session *s, const struct nl_session_view *v)
 	}
 }
 
-static void load(struct tui *t, struct session *s)
+static int load(struct tui *t, struct tui_screen *sc)
 {
+	struct session *s = (struct session *)sc;
 	struct nl_session_view v;
 	struct nl_err err = { 0 };
 
-	s->n = 0;
+	tui_text_clear(&s->text);
 	if (record_session_get(t->store, s->id, &v, &err) != NL_OK) {
 		tui_fail(t, "Cannot read the session", &err);
-		return;
+		return -1;
 	}
 	s->series_id = v.effective.series_id;
 	snprintf(s->date, sizeof(s->date), "%s", v.effective.date);
@@ -163,7 +140,7 @@ static void load(struct tui *t, struct session *s)
 	snprintf(s->base.title, sizeof(s->base.title), "Session %s", s->date);
 	fill(s, &v);
 	record_session_view_free(&v);
-	s->list.n = s->n;
+	return 0;
 }
 
 static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
@@ -173,42 +150,15 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 
 	(void)t;
 	getmaxyx(w, rows, cols);
-	if (s->list.sel + (size_t)rows > s->n)
-		s->list.sel = s->n > (size_t)rows ? s->n - (size_t)rows : 0;
-	for (size_t li = s->list.sel, row = 0; li < s->n && (int)row < rows; li++) {
-		const char *p = s->lines[li].text;
-		int indent = 0;
-
-		/* long lines wrap, the continuation indented */
-		do {
-			size_t k = tui_text_fit(p, cols - 2 - indent);
-			char buf[sizeof(s->lines[li].text)];
-
-			memcpy(buf, p, k);
-			buf[k] = '\0';
-			tui_put(w, (int)row++, 1 + indent, cols - 2 - indent,
-				tui_attr(s->lines[li].st), buf, false);
-			p += k;
-			while (*p == ' ')
-				p++;
-			indent = 4;
-		} while (*p && (int)row < rows);
-	}
-	s->list.height = rows;
-	if (s->list.sel > 0)
-		tui_put(w, 0, cols - 9, 8, tui_attr(TS_DIM), "↑ k", false);
-	if (s->list.sel + (size_t)rows < s->n)
-		tui_put(w, rows - 1, cols - 9, 8, tui_attr(TS_DIM), "↓ j more", false);
+	tui_text_draw(w, &s->text, 0, 1, cols - 2, rows);
 }
 
-static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 {
 	struct session *s = (struct session *)sc;
 	char what[64];
 
 	snprintf(what, sizeof(what), "the session of %s", s->date);
-	if (tui_list_move(&s->list, a))
-		return;
 	switch (a) {
 	case TA_EDIT:
 		tui_push(t, tui_session_form_new(t, s->series_id, s->id, TUI_EDIT));
@@ -218,69 +168,41 @@ static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 		break;
 	case TA_SIGN:
 		if (tui_session_sign(t, s->id, what))
-			load(t, s);
+			load(t, sc);
 		break;
 	case TA_VOID:
 		if (tui_session_void(t, s->id, what))
-			load(t, s);
-		break;
-	case TA_DUE:
-		tui_push(t, tui_due_new(t));
-		break;
-	case TA_BACK:
-		tui_pop(t);
+			load(t, sc);
 		break;
 	default:
-		break;
+		return false;
 	}
+	return true;
 }
 
-static void reload(struct tui *t, struct tui_screen *sc)
+static void unload(struct tui_screen *sc)
 {
-	load(t, (struct session *)sc);
-}
-
-static void lock(struct tui *t, struct tui_screen *sc)
-{
-	struct session *s = (struct session *)sc;
-
-	(void)t;
-	if (s->lines)
-		memset(s->lines, 0, s->cap * sizeof(*s->lines));
-	s->n = s->list.n = 0;
-}
-
-static void destroy(struct tui_screen *sc)
-{
-	struct session *s = (struct session *)sc;
-
-	free(s->lines);
-	free(s);
+	tui_text_clear(&((struct session *)sc)->text);
 }
 
 static const struct tui_screen_ops ops = {
 	.name = "session",
 	.ctxs = ctxs,
+	.private_size = sizeof(struct session),
+	.text_offset = offsetof(struct session, text),
+	.locked_title = "Session",
+	.load = load,
+	.unload = unload,
 	.draw = draw,
 	.action = action,
-	.lock = lock,
-	.unlock = reload,
-	.reload = reload,
-	.destroy = destroy,
 };
 
 struct tui_screen *tui_session_new(struct tui *t, int64_t session_id)
 {
-	struct session *s = calloc(1, sizeof(*s));
+	struct session *s = tui_screen_alloc(t, &ops);
 
 	if (!s)
 		return NULL;
-	s->base.ops = &ops;
 	s->id = session_id;
-	load(t, s);
-	if (s->n == 0) {
-		destroy(&s->base);
-		return NULL;
-	}
-	return &s->base;
+	return tui_screen_open(t, &s->base);
 }

@@ -588,7 +588,7 @@ static void save_draft(struct tui *t, struct sform *f)
 	else
 		f->dirty = false;
 	f->saved_ms = tui_now_ms();
-	free(text);
+	tui_zfree_str(text);
 }
 
 /* Rebuilds the form from draft text; -1 when it cannot be read. */
@@ -734,7 +734,7 @@ static int load_draft(struct tui *t, struct sform *f)
 		return -1;
 	}
 	rc = restore(f, text);
-	free(text);
+	tui_zfree_str(text);
 	if (rc != 0)
 		tui_msg(t, TS_ERROR, "The draft could not be read; it is kept as it was.");
 	return rc;
@@ -1049,7 +1049,7 @@ static void delete_row(struct sform *f)
 	changed(f);
 }
 
-static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 {
 	struct sform *f = (struct sform *)sc;
 	int i;
@@ -1057,7 +1057,7 @@ static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 	if (f->locked || f->broken) {
 		if (a == TA_CANCEL)
 			tui_pop(t);
-		return;
+		return true;
 	}
 	switch (a) {
 	case TA_NEXT_FIELD:
@@ -1093,58 +1093,58 @@ static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 		leave(t, f);
 		break;
 	default:
-		break;
+		return false;
 	}
+	return true;
 }
 
-static void lock(struct tui *t, struct tui_screen *sc)
+/* Before a lock or quitting: the form goes into its draft. */
+static void keep(struct tui *t, struct tui_screen *sc)
 {
 	struct sform *f = (struct sform *)sc;
 
-	if (f->locked || f->broken)
-		return;
-	save_draft(t, f);
-	if (f->dirty)
-		return;   /* not saved: keep it in memory rather than lose it */
+	if (!f->locked && !f->broken)
+		save_draft(t, f);
+}
+
+/* Lock and destroy: nothing typed stays in memory (the draft has it). */
+static void unload(struct tui_screen *sc)
+{
+	struct sform *f = (struct sform *)sc;
+
 	tui_form_wipe(&f->fm);
 	clear_warnings(f);
 	f->locked = true;
 }
 
-static void unlock(struct tui *t, struct tui_screen *sc)
+/* After an unlock: back from the draft, as it was left. */
+static int load(struct tui *t, struct tui_screen *sc)
 {
 	struct sform *f = (struct sform *)sc;
 
-	if (!f->locked)
-		return;
+	if (!f->locked || f->broken)
+		return 0;
 	f->locked = false;
 	if (load_draft(t, f) != 0) {
 		f->broken = true;
-		return;
+		return 0;
 	}
 	f->preview_due = true;
 	tui_msg(t, TS_OK, "Unlocked: the form is as you left it.");
-}
-
-static void destroy(struct tui_screen *sc)
-{
-	struct sform *f = (struct sform *)sc;
-
-	tui_form_wipe(&f->fm);
-	clear_warnings(f);
-	free(f);
+	return 0;
 }
 
 static const struct tui_screen_ops ops = {
 	.name = "session form",
 	.ctxs = ctxs,
+	.private_size = sizeof(struct sform),
+	.load = load,
+	.unload = unload,
+	.save = keep,
 	.draw = draw,
 	.input = input,
 	.action = action,
 	.tick = tick,
-	.lock = lock,
-	.unlock = unlock,
-	.destroy = destroy,
 };
 
 /* A form while the series has a draft (one per series): resume the draft,
@@ -1183,14 +1183,13 @@ struct tui_screen *tui_session_form_new(struct tui *t, int64_t series_id,
 
 	if (mode != TUI_DRAFT)
 		mode = new_or_draft(t, series_id, mode, &cancel);
-	if (cancel || !(f = calloc(1, sizeof(*f))))
+	if (cancel || !(f = tui_screen_alloc(t, &ops)))
 		return NULL;
-	f->base.ops = &ops;
 	f->series_id = series_id;
 	f->session_id = mode == TUI_NEW || mode == TUI_DRAFT ? 0 : session_id;
 	f->mode = mode;
 	if (load_series(t, f, &sr) != 0) {
-		free(f);
+		tui_screen_destroy(&f->base);
 		return NULL;
 	}
 	if (mode == TUI_DRAFT) {
@@ -1206,7 +1205,7 @@ struct tui_screen *tui_session_form_new(struct tui *t, int64_t series_id,
 	}
 	record_series_free(&sr);
 	if (rc != 0) {
-		destroy(&f->base);
+		tui_screen_destroy(&f->base);
 		return NULL;
 	}
 	renumber(&f->fm);

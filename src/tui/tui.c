@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
 #include "needlelog/text.h"
@@ -70,12 +72,43 @@ void tui_push(struct tui *t, struct tui_screen *sc)
 	t->top = sc;
 }
 
+void *tui_screen_alloc(struct tui *t, const struct tui_screen_ops *ops)
+{
+	struct tui_screen *sc = calloc(1, ops->private_size);
+
+	if (!sc) {
+		tui_msg(t, TS_ERROR, "Out of memory.");
+		return NULL;
+	}
+	sc->ops = ops;
+	sc->ctxs = ops->ctxs;
+	return sc;
+}
+
+void tui_screen_destroy(struct tui_screen *sc)
+{
+	if (!sc)
+		return;
+	if (sc->ops->unload)
+		sc->ops->unload(sc);
+	tui_zfree(sc, sc->ops->private_size);
+}
+
+struct tui_screen *tui_screen_open(struct tui *t, struct tui_screen *sc)
+{
+	if (sc && sc->ops->load && t->store && sc->ops->load(t, sc) != 0) {
+		tui_screen_destroy(sc);
+		return NULL;
+	}
+	return sc;
+}
+
 static void destroy_top(struct tui *t)
 {
 	struct tui_screen *sc = t->top;
 
 	t->top = sc->below;
-	sc->ops->destroy(sc);
+	tui_screen_destroy(sc);
 }
 
 void tui_pop(struct tui *t)
@@ -83,8 +116,8 @@ void tui_pop(struct tui *t)
 	if (!t->top)
 		return;
 	destroy_top(t);
-	if (t->top && t->store && t->top->ops->reload)
-		t->top->ops->reload(t, t->top);
+	if (t->top && t->store && t->top->ops->load)
+		t->top->ops->load(t, t->top);
 }
 
 void tui_relayout(struct tui *t)
@@ -92,6 +125,9 @@ void tui_relayout(struct tui *t)
 	int rows, cols;
 
 	getmaxyx(stdscr, rows, cols);
+	t->too_small = rows < TUI_MIN_ROWS || cols < TUI_MIN_COLS;
+	t->term_rows = rows;
+	t->term_cols = cols;
 	t->rows = rows < 4 ? 4 : rows;
 	t->cols = cols < 10 ? 10 : cols;
 	if (t->title)
@@ -107,12 +143,33 @@ void tui_relayout(struct tui *t)
 	clearok(curscr, TRUE);
 }
 
+/* Below the minimum size nothing else is drawn: a cut-off field or
+ * warning would be worse than none. */
+static void too_small(struct tui *t)
+{
+	char msg[96];
+	int len;
+
+	len = snprintf(msg, sizeof(msg), "needlelog needs %dx%d; this terminal is %dx%d",
+		       TUI_MIN_COLS, TUI_MIN_ROWS, t->term_cols, t->term_rows);
+	werase(stdscr);
+	if (len > t->term_cols)
+		len = t->term_cols;
+	mvaddnstr(t->term_rows / 2, len < t->term_cols ? (t->term_cols - len) / 2 : 0, msg, len);
+	curs_set(0);
+	wnoutrefresh(stdscr);
+}
+
 void tui_frame(struct tui *t)
 {
 	struct tui_screen *sc = t->top;
 
 	if (!t->title || !t->body || !t->status)
 		return;
+	if (t->too_small) {
+		too_small(t);
+		return;
+	}
 	werase(t->body);
 	if (sc) {
 		sc->cy = sc->cx = -1;
@@ -129,18 +186,34 @@ void tui_frame(struct tui *t)
 	wnoutrefresh(t->body);
 }
 
-/* Saves what is open, closes the store (the key is wiped) and asks for
- * the passphrase again. */
+/* Every screen keeps its form as a draft (while the store is open), then
+ * zeroes and frees what it showed. */
+static void wipe_screens(struct tui *t)
+{
+	for (struct tui_screen *sc = t->top; sc; sc = sc->below) {
+		if (sc->ops->save && t->store)
+			sc->ops->save(t, sc);
+		if (sc->ops->unload)
+			sc->ops->unload(sc);
+		if (sc->ops->locked_title) {
+			sodium_memzero(sc->title, sizeof(sc->title));
+			snprintf(sc->title, sizeof(sc->title), "%s", sc->ops->locked_title);
+		}
+	}
+}
+
+/* Wipes every screen, closes the store (the key is wiped, SQLite's pages
+ * are zeroed as they are freed) and asks for the passphrase again. */
 static void lock(struct tui *t)
 {
-	for (struct tui_screen *sc = t->top; sc; sc = sc->below)
-		if (sc->ops->lock)
-			sc->ops->lock(t, sc);
+	wipe_screens(t);
+	sodium_memzero(t->msg, sizeof(t->msg));
 	record_close(t->store);
 	t->store = NULL;
 	t->lock_now = false;
 	t->msg[0] = '\0';
 	tui_push(t, tui_unlock_new(t, true));
+	t->lock_by_key = false;
 }
 
 static void unlock_hooks(struct tui *t, struct tui_screen *sc)
@@ -148,8 +221,8 @@ static void unlock_hooks(struct tui *t, struct tui_screen *sc)
 	if (!sc)
 		return;
 	unlock_hooks(t, sc->below);
-	if (sc->ops->unlock)
-		sc->ops->unlock(t, sc);
+	if (sc->ops->load)
+		sc->ops->load(t, sc);
 }
 
 /* Called by the unlock screen with the store open: drops the unlock
@@ -163,21 +236,40 @@ void tui_unlocked(struct tui *t)
 		unlock_hooks(t, t->top);
 }
 
+/* What every screen does unless it says otherwise: moves in its list or
+ * text, back, and who is due. */
+static void default_action(struct tui *t, struct tui_screen *sc,
+			   enum tui_action a)
+{
+	const struct tui_screen_ops *ops = sc->ops;
+
+	if (ops->list_offset && tui_list_move((struct tui_list *)((char *)sc + ops->list_offset), a))
+		return;
+	if (ops->text_offset && tui_text_move((struct tui_text *)((char *)sc + ops->text_offset), a))
+		return;
+	if (a == TA_BACK)
+		tui_pop(t);
+	else if (a == TA_DUE && strcmp(ops->name, "due") != 0)
+		tui_push(t, tui_due_new(t));
+}
+
 static void handle_key(struct tui *t, int key)
 {
 	struct tui_screen *sc = t->top;
 	enum tui_action a;
 
+	a = tui_key_action(sc->ctxs, key);
+	if (t->too_small && a != TA_LOCK && a != TA_REDRAW)
+		return;   /* nothing is typed or done blind */
 	if (sc->ops->input && sc->ops->input(t, sc, key))
 		return;
-	a = tui_key_action(sc->ctxs, key);
 	switch (a) {
 	case TA_NONE:
 		return;
 	case TA_HELP:
 		if (t->store && sc->ctxs[0] != TC_HELP)
 			tui_push(t, tui_help_new(t, sc));
-		else if (!t->store)
+		else if (!t->store && sc->ops->action)
 			sc->ops->action(t, sc, a);
 		return;
 	case TA_REDRAW:
@@ -185,13 +277,14 @@ static void handle_key(struct tui *t, int key)
 		return;
 	case TA_LOCK:
 		if (t->store)
-			t->lock_now = true;
+			t->lock_now = t->lock_by_key = true;
 		return;
 	case TA_QUIT:
 		t->quit = true;
 		return;
 	default:
-		sc->ops->action(t, sc, a);
+		if (!sc->ops->action || !sc->ops->action(t, sc, a))
+			default_action(t, sc, a);
 	}
 }
 
@@ -223,10 +316,8 @@ static void loop(struct tui *t)
 		t->msg[0] = '\0';
 		handle_key(t, key);
 	}
-	/* quitting: the lock hooks save any open form as a draft */
-	for (struct tui_screen *sc = t->top; sc && t->store; sc = sc->below)
-		if (sc->ops->lock)
-			sc->ops->lock(t, sc);
+	/* quitting: every open form is kept as a draft, then wiped */
+	wipe_screens(t);
 	while (t->top)
 		destroy_top(t);
 }
@@ -313,6 +404,7 @@ static int run_tui(struct cli *c, struct nl_err *err)
 	if (who && *who)
 		snprintf(t.practitioner, sizeof(t.practitioner), "%s", who);
 	t.pass_from_env = c->pass_file || getenv("NEEDLELOG_PASSPHRASE");
+	tui_mem_init();
 	if (start(&t) != 0)
 		return cli_usage(c, err, "cannot start the terminal interface (is TERM set?)");
 	tui_push(&t, tui_unlock_new(&t, false));

@@ -168,6 +168,42 @@ void tui_list_draw(WINDOW *w, struct tui_list *l, int y, int x, int width,
 				    size_t row, attr_t a, void *ctx),
 		   void *ctx);
 
+/* ---- scrolling text (text.c) -------------------------------------------
+ * Styled lines wrapped to the width they are drawn at and scrolled by
+ * screen rows; "more above/below" markers take rows of their own. */
+struct tui_tline {
+	enum tui_style st, head_st;
+	char head[64];         /* drawn in the first indent cells (help keys) */
+	char text[600];
+	int indent;            /* where the text starts */
+	int cont;              /* more indent for continuation rows */
+};
+
+struct tui_text {
+	struct tui_tline *lines;
+	size_t n, cap;
+	int top;               /* first screen row shown */
+	int height, total;     /* set by the last draw */
+};
+
+struct tui_tline *tui_text_add(struct tui_text *tx, enum tui_style st,
+			       const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Zeroes and frees the lines. */
+void tui_text_clear(struct tui_text *tx);
+/* A moving action (up, down, pages, g, G) in screen rows; true if one. */
+bool tui_text_move(struct tui_text *tx, enum tui_action a);
+void tui_text_draw(WINDOW *w, struct tui_text *tx, int y, int x, int width,
+		   int height);
+
+/* ---- memory that may hold records (mem.c) ------------------------------ */
+/* realloc that zeroes the old block (old_size bytes) before freeing it. */
+void *tui_zrealloc(void *p, size_t old_size, size_t new_size);
+void tui_zfree(void *p, size_t size);
+void tui_zfree_str(char *s);
+/* Once, before any screen: libraries' allocations wiped as well. */
+void tui_mem_init(void);
+
 /* ---- forms (form.c) -----------------------------------------------------
  * Labelled one-line text fields, several to a row where asked, scrolled to
  * the focused one. Values are edited as wide characters. */
@@ -192,7 +228,9 @@ struct tui_field {
 	char error[200];       /* an inline error (shown in TS_ERROR) */
 	char note[200];        /* an inline note (a warning or a range) */
 	char hint[200];        /* help for the field, shown when focused */
-	int row;               /* layout: the form row, set by tui_form_layout */
+	int row;               /* layout (tui_form_layout): the form row, */
+	int col, bw;           /* the box's column and width, */
+	int label_x;           /* the inline label's column (-1: left margin) */
 };
 
 struct tui_form {
@@ -201,6 +239,7 @@ struct tui_form {
 	size_t focus;
 	int top;               /* first form row shown */
 	int label_w;
+	int width;             /* laid out for this width (0: not yet) */
 	bool changed;          /* set by edits; the owner clears it */
 };
 
@@ -228,6 +267,27 @@ void tui_form_step(struct tui_form *fm, int dir);
 /* Handles editing keys and characters for the focused field; true when
  * the key was taken. */
 bool tui_form_input(struct tui_form *fm, int key);
+
+/* A field from a table: forms list their fields once, as data. */
+struct tui_fdef {
+	const char *key, *label;
+	enum tui_field_kind kind;
+	int width;
+	bool same_line;
+	const char *hint;
+};
+/* Appends the n fields of defs (in group); -1 when out of memory. */
+int tui_form_add_defs(struct tui_form *fm, const struct tui_fdef *defs,
+		      size_t n, int group);
+
+/* form_draft.c: a form kept as an encrypted draft under (form, ref) (see
+ * draft_form_save), brought back (and the draft deleted) by resume, which
+ * is true when there was one. */
+void tui_form_keep(struct tui *t, const struct tui_form *fm, const char *form,
+		   int64_t ref);
+bool tui_form_resume(struct tui *t, struct tui_form *fm, const char *form,
+		     int64_t ref);
+void tui_form_forget(struct tui *t, const char *form, int64_t ref);
 
 /* ---- charts (chart.c) ----------------------------------------------- */
 /* A sparkline of values (scaled between lo and hi) into width cells;
@@ -260,19 +320,32 @@ int tui_ask(struct tui *t, const char *title, const char *text,
 /* ---- screens ------------------------------------------------------------ */
 struct tui_screen;
 
+/* What a screen does, in tig's view_ops manner: the frame allocates
+ * private_size bytes (the screen's struct, struct tui_screen first), loads,
+ * reloads, locks and frees every screen the same way, and each screen
+ * gives only what differs. Lock wipes by default: save (forms keep an
+ * encrypted draft), then unload (zero and free what was read), and the
+ * title falls back to a word that names no one. */
 struct tui_screen_ops {
-	const char *name;                 /* for the title bar */
+	const char *name;                 /* for help and the locked title */
 	const enum tui_ctx *ctxs;         /* key contexts, ended by TC_END */
+	size_t private_size;              /* sizeof the screen's struct */
+	size_t list_offset;               /* its struct tui_list (0: none) */
+	size_t text_offset;               /* its struct tui_text (0: none) */
+	const char *locked_title;         /* the title while locked (NULL: kept) */
+	/* Reads what it shows: on open, when back on top and after an unlock;
+	 * -1 fails an open. NULL: nothing to read. */
+	int (*load)(struct tui *t, struct tui_screen *sc);
+	/* Zeroes and frees what load read or the user typed: lock, destroy. */
+	void (*unload)(struct tui_screen *sc);
+	/* Before a lock or quitting: keeps a form as an encrypted draft. */
+	void (*save)(struct tui *t, struct tui_screen *sc);
 	void (*draw)(struct tui *t, struct tui_screen *sc, WINDOW *w);
 	/* A raw key before the keymap (text entry); true when taken. */
 	bool (*input)(struct tui *t, struct tui_screen *sc, int key);
-	void (*action)(struct tui *t, struct tui_screen *sc,
-		       enum tui_action a);
+	/* An action; false leaves it to the frame (moves, back, due). */
+	bool (*action)(struct tui *t, struct tui_screen *sc, enum tui_action a);
 	void (*tick)(struct tui *t, struct tui_screen *sc);     /* timer */
-	void (*lock)(struct tui *t, struct tui_screen *sc);     /* before close */
-	void (*unlock)(struct tui *t, struct tui_screen *sc);   /* after reopen */
-	void (*reload)(struct tui *t, struct tui_screen *sc);   /* back on top */
-	void (*destroy)(struct tui_screen *sc);
 };
 
 struct tui_screen {
@@ -283,14 +356,20 @@ struct tui_screen {
 	int cy, cx;         /* cursor in the body, -1 hidden (set by draw) */
 };
 
+#define TUI_MIN_COLS 80
+#define TUI_MIN_ROWS 24
+
 struct tui {
 	const char *path;          /* the record file */
 	struct record *store;       /* NULL while locked */
 	struct tui_screen *top;
 	WINDOW *title, *body, *status;
 	int rows, cols;
+	int term_rows, term_cols;  /* the terminal's real size */
+	bool too_small;            /* below TUI_MIN_COLS x TUI_MIN_ROWS */
 	bool quit;
-	bool lock_now;             /* idle time ran out in a dialog */
+	bool lock_now;             /* idle time ran out in a dialog, or C-x */
+	bool lock_by_key;          /* the lock was asked for (C-x), not idle */
 	long lock_after_ms;        /* 0 = never */
 	long long last_input_ms;
 	char msg[512];
@@ -308,6 +387,14 @@ void tui_backup_reminder(struct tui *t, char *buf, size_t n);
 int tui_backup_now(struct tui *t, const struct store_pass *pass);
 
 /* tui.c: the frame, the loop, the stack, the lock. */
+/* A zeroed screen of ops->private_size bytes; NULL (with a message) when
+ * out of memory. */
+void *tui_screen_alloc(struct tui *t, const struct tui_screen_ops *ops);
+/* Loads a screen made by tui_screen_alloc; NULL (and it is freed) when
+ * its load fails. */
+struct tui_screen *tui_screen_open(struct tui *t, struct tui_screen *sc);
+/* Unloads, zeroes and frees a screen. */
+void tui_screen_destroy(struct tui_screen *sc);
 void tui_push(struct tui *t, struct tui_screen *sc);
 /* Pops and destroys the top screen; the one below reloads. */
 void tui_pop(struct tui *t);

@@ -14,6 +14,7 @@
 struct unlock {
 	struct tui_screen base;
 	bool relock;
+	bool by_key;       /* locked with C-x, not for a time without use */
 	char *pass;        /* sodium_malloc'd, PASS_MAX bytes */
 	size_t len;
 	size_t chars;      /* how many characters were typed (not shown) */
@@ -109,8 +110,9 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 		u->relock ? "needlelog is locked" : "needlelog", false);
 	tui_putf(w, y + 2, x, bw, A_NORMAL, "Record file: %s", t->path);
 	if (u->relock)
-		tui_put(w, y + 3, x, bw, tui_attr(TS_DIM),
-			"Locked after a time without use; the records are hidden.", false);
+		tui_put(w, y + 3, x, bw, tui_attr(TS_DIM), u->by_key
+			? "Locked; the records are hidden."
+			: "Locked after a time without use; the records are hidden.", false);
 	tui_put(w, y + 5, x, bw, tui_attr(TS_LABEL), "Passphrase:", false);
 	tui_fill(w, y + 5, x + 12, bw - 12 > 30 ? 30 : bw - 12, tui_attr(TS_FIELD));
 	tui_put(w, y + 6, x + 12, bw - 12, tui_attr(TS_DIM),
@@ -143,7 +145,7 @@ static bool input(struct tui *t, struct tui_screen *sc, int key)
 	return true;
 }
 
-static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 {
 	struct unlock *u = (struct unlock *)sc;
 
@@ -167,16 +169,17 @@ static void action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 			 "Type the record file's passphrase and press Enter; Esc quits.");
 		break;
 	default:
-		break;
+		return false;
 	}
+	return true;
 }
 
-static void destroy(struct tui_screen *sc)
+static void unload(struct tui_screen *sc)
 {
 	struct unlock *u = (struct unlock *)sc;
 
 	sodium_free(u->pass);
-	free(u);
+	u->pass = NULL;
 }
 
 static const struct tui_screen_ops ops = {
@@ -185,23 +188,24 @@ static const struct tui_screen_ops ops = {
 	.draw = draw,
 	.input = input,
 	.action = action,
-	.destroy = destroy,
+	.private_size = sizeof(struct unlock),
+	.unload = unload,
 };
 
 struct tui_screen *tui_unlock_new(struct tui *t, bool relock)
 {
-	struct unlock *u = calloc(1, sizeof(*u));
+	struct unlock *u = tui_screen_alloc(t, &ops);
 
 	if (!u)
 		return NULL;
 	u->pass = sodium_malloc(PASS_MAX);
 	if (!u->pass) {
-		free(u);
+		tui_screen_destroy(&u->base);
 		return NULL;
 	}
 	sodium_memzero(u->pass, PASS_MAX);
-	u->base.ops = &ops;
 	u->relock = relock;
+	u->by_key = t->lock_by_key;
 	snprintf(u->base.title, sizeof(u->base.title), "%s", relock ? "Locked" : "Unlock");
 	if (!relock && t->pass_from_env) {
 		struct store_pass pass = { 0 };

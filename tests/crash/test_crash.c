@@ -861,7 +861,9 @@ static int setup(struct ctx *c)
 
 	/* The MIN Argon2id limits, honoured by a -Dtest_kdf=true build. */
 	setenv("NEEDLELOG_TEST_KDF", "min", 0);
-	if (fault_register() != SQLITE_OK || store_global_init(&err) != NL_OK) {
+	/* SQLite's allocator is set before the fault VFS starts SQLite */
+	if (store_memory_init(&err) != NL_OK || fault_register() != SQLITE_OK ||
+	    store_global_init(&err) != NL_OK) {
 		fprintf(stderr, "cannot set up the VFS stack: %s\n", err.msg);
 		return -1;
 	}

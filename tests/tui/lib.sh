@@ -171,3 +171,28 @@ quit_app() {
 		fail "a sanitizer report"
 	fi
 }
+
+# The needlelog process in the pane (the pane runs sh -c, whose child it is).
+tui_pid() {
+	local sh
+
+	sh=$($T display-message -p -t nl '#{pane_pid}')
+	pgrep -P "$sh" -x needlelog | head -1
+}
+
+# scan_memory CANARY...: no canary anywhere in the live TUI's memory. Skips
+# the test (77) when the memory cannot be read (it needs root or ptrace).
+scan_memory() {
+	local pid out rc
+
+	pid=$(tui_pid)
+	[ -n "$pid" ] || fail "no needlelog process"
+	out=$(python3 "$(dirname "${BASH_SOURCE[0]}")/memscan.py" "$pid" "$@")
+	rc=$?
+	if [ "$rc" = 77 ]; then
+		echo "skipped: cannot read the TUI's memory" >&2
+		exit 77
+	fi
+	[ "$rc" = 0 ] || { echo "$out" >&2; fail "plaintext left in memory after the lock"; }
+	echo "$out" | tail -1
+}

@@ -1,6 +1,7 @@
 /* The vocabularies: lookups, the depth rule, scale parsing, and that every
  * code the core knows is one the schema's CHECKs accept. */
 #include <math.h>
+#include <string.h>
 
 #include "fixture.h"
 
@@ -152,6 +153,23 @@ static void vocab_matches_schema(void **state)
 	}
 }
 
+/* Short scale labels are what the TUI's score rows show: never empty, never
+ * cut (at most VOCAB_SCALE_SHORT bytes, which bounds the cells), and no two
+ * alike, so two rows cannot be mistaken for each other. */
+static void short_labels(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < vocab_scale_count; i++) {
+		const char *a = vocab_scales[i].short_label;
+
+		assert_non_null(a);
+		assert_true(a[0] != '\0');
+		assert_true(strlen(a) <= VOCAB_SCALE_SHORT);
+		for (size_t j = 0; j < i; j++)
+			assert_string_not_equal(a, vocab_scales[j].short_label);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +177,7 @@ int main(void)
 		cmocka_unit_test(depth_rule),
 		cmocka_unit_test(scale_parse),
 		cmocka_unit_test(fitzpatrick),
+		cmocka_unit_test(short_labels),
 		cmocka_unit_test_setup_teardown(vocab_matches_schema, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
