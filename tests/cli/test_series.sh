@@ -19,9 +19,9 @@ S2=$ID
 rejected 65 "an unknown indication" series add --patient "$P" --indication wrinkles
 expect_err "wrinkles" "the message names the value"
 rejected 65 "planned 0" series add --patient "$P" --indication laxity --planned 0
-expect_err "1-60" "the message gives the range"
+expect_err "from 1 to 60" "the message gives the range"
 rejected 65 "interval 400 days" series add --patient "$P" --indication laxity --interval-days 400
-expect_err "1-365" "the message gives the range"
+expect_err "from 1 to 365" "the message gives the range"
 rejected 65 "an unknown area" series add --patient "$P" --indication laxity --area elbow
 expect_err "elbow"
 rejected 65 "a baseline out of its scale" series add --patient "$P" --indication acne-scars --baseline goodman-baron-quant=85

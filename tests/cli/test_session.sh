@@ -31,15 +31,15 @@ expect_err "interval" "the short-interval warning"
 
 rejected 65 "depth 3.5 mm is rejected" session add --series "$S" --area cheek-l:3.5
 expect_err "3.5" "the message names the value"
-expect_err "0.1-3.0" "the message gives the range"
+expect_err "from 0.1 to 3.0" "the message gives the range"
 expect_err "cheek-l" "the message names the field"
 rejected 65 "depth 0 is rejected" session add --series "$S" --area cheek-l:0
 rejected 65 "a depth that is not a number" session add --series "$S" --area cheek-l:deep
 rejected 65 "passes 25" session add --series "$S" --area cheek-l:1:25
-expect_err "1-20"
+expect_err "from 1 to 20" "the message gives the passes range"
 rejected 65 "pain 11" session add --series "$S" --area cheek-l:1 --pain 11
 expect_err "--pain: '11'" "the message names the field and value"
-expect_err "0-10" "the message gives the range"
+expect_err "from 0 to 10" "the message gives the range"
 rejected 65 "an unknown area" session add --series "$S" --area elbow:1
 rejected 65 "a score out of range" session add --series "$S" --area cheek-l:1 --score goodman-baron-quant=90
 expect_err "0 to 84" "the message gives the scale's range"
