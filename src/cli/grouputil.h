@@ -1,12 +1,10 @@
-/* Helpers the series and session groups share that belong elsewhere:
- * group_linef in the output layer (out.h); group_join, group_set_text and
- * the repeated-scale check (group_scores_apply) in the core's value module
- * (value.h). Kept here, header-only, until the lead moves them, so that
- * none is written twice. */
+/* Helpers the series and session groups share that belong in the core's
+ * value module (value.h): group_join, group_set_text and the repeated-scale
+ * check (group_scores_apply). Kept here, header-only, until they move, so
+ * that none is written twice. */
 #ifndef NL_CLI_GROUPUTIL_H
 #define NL_CLI_GROUPUTIL_H
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,24 +12,6 @@
 #include "needlelog/text.h"
 #include "needlelog/value.h"
 #include "cli.h"
-
-/* One formatted line on f, sanitized as a whole (a stored value in it
- * cannot drive the terminal), then a newline. */
-static inline __attribute__((format(printf, 2, 3))) void
-group_linef(FILE *f, const char *fmt, ...)
-{
-	char *line = NULL;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&line, fmt, ap);
-	va_end(ap);
-	nl_term_fputs(f, n < 0 ? "(out of memory)" : line, false);
-	fputc('\n', f);
-	if (n >= 0)
-		free(line);
-}
 
 /* Every SCALE=VALUE of repeatable option name set into *v, one scale at a
  * time. A scale given twice is refused (64, naming it) rather than the last

@@ -324,16 +324,16 @@ static int print_plan(const struct show *s, struct nl_err *err)
 		free(areas);
 		return nl_error(err, NL_ENOMEM, "out of memory");
 	}
-	group_linef(stdout, "Series #%lld  %s  for patient #%lld %s", (long long)sr->id,
-		    ind ? ind->label : sr->indication, (long long)sr->patient_id, s->p.name);
-	group_linef(stdout, "  %-10s %s", "Status:", sr->status);
-	group_linef(stdout, "  %-10s %d sessions, every %d days, from %s", "Plan:", sr->planned,
-		    sr->interval_days, sr->start_date);
+	out_line(stdout, "Series #%lld  %s  for patient #%lld %s", (long long)sr->id,
+		 ind ? ind->label : sr->indication, (long long)sr->patient_id, s->p.name);
+	out_line(stdout, "  %-10s %s", "Status:", sr->status);
+	out_line(stdout, "  %-10s %d sessions, every %d days, from %s", "Plan:", sr->planned,
+		 sr->interval_days, sr->start_date);
 	if (sr->nareas)
-		group_linef(stdout, "  %-10s %s", "Areas:", areas);
+		out_line(stdout, "  %-10s %s", "Areas:", areas);
 	if (sr->goal)
-		group_linef(stdout, "  %-10s %s", "Goal:", sr->goal);
-	group_linef(stdout, "  %-10s %s", "Baseline:", *base ? base : "none recorded");
+		out_line(stdout, "  %-10s %s", "Goal:", sr->goal);
+	out_line(stdout, "  %-10s %s", "Baseline:", *base ? base : "none recorded");
 	free(base);
 	free(areas);
 	return NL_OK;

@@ -256,10 +256,10 @@ static int run_sign(struct cli *c, struct nl_err *err)
 	if (rc == NL_OK)
 		rc = record_session_get(c->rec, id, &v, err);
 	if (rc == NL_OK)
-		group_linef(stdout, "Session #%lld signed by %s at %s; hash %s", (long long)id,
-			    v.original.signed_by ? v.original.signed_by : "?",
-			    v.original.signed_at ? v.original.signed_at : "?",
-			    v.original.hash ? v.original.hash : "?");
+		out_line(stdout, "Session #%lld signed by %s at %s; hash %s", (long long)id,
+			 v.original.signed_by ? v.original.signed_by : "?",
+			 v.original.signed_at ? v.original.signed_at : "?",
+			 v.original.hash ? v.original.hash : "?");
 	record_session_view_free(&v);
 	return rc;
 }
@@ -335,7 +335,7 @@ static void print_fields(const struct nl_session *ses)
 static void print_warnings(const struct nl_warning *w, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		group_linef(stdout, "  ! %s [%s]", w[i].message, w[i].code);
+		out_line(stdout, "  ! %s [%s]", w[i].message, w[i].code);
 	if (!n)
 		puts("  none");
 }
@@ -346,13 +346,13 @@ static void print_amendments(const struct nl_session_view *v)
 	for (size_t i = 0; i < v->namendments; i++) {
 		const struct nl_amendment *a = &v->amendments[i];
 
-		group_linef(stdout, "  #%lld at %s by %s", (long long)a->id, a->at,
-			    a->practitioner ? a->practitioner : "?");
-		group_linef(stdout, "    reason: %s", a->reason);
+		out_line(stdout, "  #%lld at %s by %s", (long long)a->id, a->at,
+			 a->practitioner ? a->practitioner : "?");
+		out_line(stdout, "    reason: %s", a->reason);
 		for (size_t k = 0; k < a->nchanges; k++)
-			group_linef(stdout, "    %s: %s -> %s", a->changes[k].field,
-				    a->changes[k].old_value ? a->changes[k].old_value : "(empty)",
-				    a->changes[k].new_value ? a->changes[k].new_value : "(empty)");
+			out_line(stdout, "    %s: %s -> %s", a->changes[k].field,
+				 a->changes[k].old_value ? a->changes[k].old_value : "(empty)",
+				 a->changes[k].new_value ? a->changes[k].new_value : "(empty)");
 	}
 }
 
@@ -362,20 +362,20 @@ static void print_head(const struct nl_session_view *v, const char *hash_now,
 {
 	const struct nl_session *o = &v->original;
 
-	group_linef(stdout, "Session #%lld  %s  series #%lld (%s)  patient #%lld %s",
-		    (long long)o->id, v->effective.date, (long long)o->series_id, sr->indication,
-		    (long long)p->id, p->name);
+	out_line(stdout, "Session #%lld  %s  series #%lld (%s)  patient #%lld %s",
+		 (long long)o->id, v->effective.date, (long long)o->series_id, sr->indication,
+		 (long long)p->id, p->name);
 	if (o->voided)
-		group_linef(stdout, "VOIDED at %s by %s: %s", o->voided_at ? o->voided_at : "?",
-			    o->voided_by ? o->voided_by : "?", o->void_reason ? o->void_reason : "");
+		out_line(stdout, "VOIDED at %s by %s: %s", o->voided_at ? o->voided_at : "?",
+			 o->voided_by ? o->voided_by : "?", o->void_reason ? o->void_reason : "");
 	if (!o->is_signed) {
 		puts("Not signed (sign it with `needlelog session sign ID`)");
 		return;
 	}
-	group_linef(stdout, "Signed at %s by %s", o->signed_at, o->signed_by);
-	group_linef(stdout, "Hash (BLAKE2b-256 of the original): %s (%s)", o->hash,
-		    hash_now && o->hash && !strcmp(hash_now, o->hash) ? "verified"
-								       : "DOES NOT MATCH");
+	out_line(stdout, "Signed at %s by %s", o->signed_at, o->signed_by);
+	out_line(stdout, "Hash (BLAKE2b-256 of the original): %s (%s)", o->hash,
+		 hash_now && o->hash && !strcmp(hash_now, o->hash) ? "verified"
+								    : "DOES NOT MATCH");
 }
 
 static void print_view(const struct nl_session_view *v, const char *hash_now,
