@@ -206,6 +206,15 @@ check "the scale is clipped in the message" test "${#ERR}" -lt 400
 rejected 65 "an unknown endpoint, quoted" session add --series "$S" --area cheek-l:1 --endpoint "${BIG:0:3000}"
 check "the endpoint is clipped in the message" test "${#ERR}" -lt 400
 
+# Dates that cannot be true are refused (the core's rule), nothing written.
+rejected 65 "a session in the future" session add --series "$S" --area cheek-l:1 --date 2999-12-31
+expect_err "cannot be in the future"
+rejected 65 "amend to a future date" session amend "$SOS" --reason r --date 2999-01-01
+run patient add --name "Born Late" --dob 2000-06-01 --consent 2026-01-01
+run series add --patient "$OUT" --indication laxity --start 2026-01-01
+rejected 65 "a session before the date of birth" session add --series "$OUT" --area neck:1 --date 2000-05-31
+expect_err "date of birth"
+
 # Stored text that could drive a terminal (written by an older version or
 # another tool) is shown escaped by session show.
 run session add --series "$SO" --area neck:1 --date 2026-02-03 --notes "$(printf 'one\r\ntwo \342\200\256evil')"
