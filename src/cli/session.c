@@ -1,397 +1,285 @@
 /* session add / show / amend / sign / void. A signed session is never
  * changed: corrections are amendments that keep the original. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sysexits.h>
 
-#include "needlelog/check.h"
 #include "needlelog/record.h"
+#include "needlelog/text.h"
+#include "needlelog/value.h"
 #include "needlelog/vocab.h"
+#include "grouputil.h"
 #include "out.h"
 
-enum {
-	OPT_SERIES = OPT_LOCAL, OPT_DATE, OPT_AREA, OPT_DEVICE, OPT_CARTRIDGE,
-	OPT_PRODUCT, OPT_ANESTHETIC, OPT_ANESTHETIC_MIN, OPT_ENDPOINT, OPT_PAIN,
-	OPT_REACTION, OPT_ADVERSE, OPT_AFTERCARE, OPT_SCORE, OPT_NOTES,
-	OPT_SIGN, OPT_REASON,
-};
+/* The options that set a session's fields: add and amend share them. */
+#define SESSION_FIELD_OPTS \
+	{ "date", "DATE", 0, "the session's date (default today)" }, \
+	{ "area", "AREA[=LABEL]:DEPTH_MM[:PASSES]", CLI_REPEAT, "\n" \
+	  "a treated area with its needle depth in mm\n" \
+	  "(0.1-3.0, '.' or ',' as the decimal separator)\n" \
+	  "and passes (1-20); LABEL names a scar\n" \
+	  "(scar=appendectomy:2:3)" }, \
+	{ "device", "TEXT", 0, "device and single-use tip lot" }, \
+	{ "cartridge", "TEXT", 0, "needle cartridge, e.g. 12-pin, 36-pin, nano" }, \
+	{ "product", "TEXT", CLI_REPEAT, "product, glide or adjunct" }, \
+	{ "anesthetic", "TEXT", 0, "topical anaesthetic product" }, \
+	{ "anesthetic-minutes", "N", 0, "minutes applied, 0-240 (empty: not recorded)" }, \
+	{ "endpoint", "CODE", 0, "erythema-mild, erythema-uniform or\npinpoint-bleeding" }, \
+	{ "pain", "N", 0, "pain during the session, 0-10 (empty: not\nrecorded)" }, \
+	{ "reaction", "TEXT", 0, "immediate reaction" }, \
+	{ "adverse", "TEXT", 0, "adverse events" }, \
+	{ "aftercare", "TEXT", 0, "aftercare given" }, \
+	{ "score", "SCALE=VALUE", CLI_REPEAT, "an outcome score, e.g. gais=3,\n" \
+	  "norwood=IIIa, hair-density=140; each scale\n" \
+	  "once" }, \
+	{ "notes", "TEXT", 0, "clinical notes" }
 
-#define SESSION_FIELD_OPTIONS \
-	{ "date", required_argument, NULL, OPT_DATE }, \
-	{ "area", required_argument, NULL, OPT_AREA }, \
-	{ "device", required_argument, NULL, OPT_DEVICE }, \
-	{ "cartridge", required_argument, NULL, OPT_CARTRIDGE }, \
-	{ "product", required_argument, NULL, OPT_PRODUCT }, \
-	{ "anesthetic", required_argument, NULL, OPT_ANESTHETIC }, \
-	{ "anesthetic-minutes", required_argument, NULL, OPT_ANESTHETIC_MIN }, \
-	{ "endpoint", required_argument, NULL, OPT_ENDPOINT }, \
-	{ "pain", required_argument, NULL, OPT_PAIN }, \
-	{ "reaction", required_argument, NULL, OPT_REACTION }, \
-	{ "adverse", required_argument, NULL, OPT_ADVERSE }, \
-	{ "aftercare", required_argument, NULL, OPT_AFTERCARE }, \
-	{ "score", required_argument, NULL, OPT_SCORE }, \
-	{ "notes", required_argument, NULL, OPT_NOTES }, \
-	OUT_PRACTITIONER_OPTION
-
-/* The text fields an option sets directly. */
-static const struct {
-	int opt;
+/* The fields one option sets directly: text, or a number where an empty
+ * value means "not recorded" (-1). */
+static const struct session_field {
+	const char *opt;
 	size_t off;
-} text_opts[] = {
-	{ OPT_DATE, offsetof(struct nl_session, date) },
-	{ OPT_DEVICE, offsetof(struct nl_session, device) },
-	{ OPT_CARTRIDGE, offsetof(struct nl_session, cartridge) },
-	{ OPT_ANESTHETIC, offsetof(struct nl_session, anesthetic) },
-	{ OPT_ENDPOINT, offsetof(struct nl_session, endpoint) },
-	{ OPT_REACTION, offsetof(struct nl_session, reaction) },
-	{ OPT_ADVERSE, offsetof(struct nl_session, adverse) },
-	{ OPT_AFTERCARE, offsetof(struct nl_session, aftercare) },
-	{ OPT_NOTES, offsetof(struct nl_session, notes) },
+	bool number;
+	int min, max;
+} session_fields[] = {
+	{ "device", offsetof(struct nl_session, device), false, 0, 0 },
+	{ "cartridge", offsetof(struct nl_session, cartridge), false, 0, 0 },
+	{ "anesthetic", offsetof(struct nl_session, anesthetic), false, 0, 0 },
+	{ "endpoint", offsetof(struct nl_session, endpoint), false, 0, 0 },
+	{ "reaction", offsetof(struct nl_session, reaction), false, 0, 0 },
+	{ "adverse", offsetof(struct nl_session, adverse), false, 0, 0 },
+	{ "aftercare", offsetof(struct nl_session, aftercare), false, 0, 0 },
+	{ "notes", offsetof(struct nl_session, notes), false, 0, 0 },
+	{ "anesthetic-minutes", offsetof(struct nl_session, anesthetic_minutes), true, 0,
+	  VOCAB_ANESTHETIC_MINUTES_MAX },
+	{ "pain", offsetof(struct nl_session, pain), true, VOCAB_PAIN_MIN, VOCAB_PAIN_MAX },
 };
 
-struct session_opts {
-	const char *series, *who, *reason;
-	bool sign, areas_given, products_given;
-	int nfields;
-};
-
-static int set_str(char **dst, const char *v, struct nl_err *err)
+static int apply_field(const struct session_field *f, const char *s,
+		       struct nl_session *ses, struct nl_err *err)
 {
-	char *d = NULL;
+	void *dst = (char *)ses + f->off;
+	char field[64];
 
-	if (v && *v && !(d = strdup(v)))
-		return nl_error(err, NL_ENOMEM, "out of memory");
-	free(*dst);
-	*dst = d;
-	return NL_OK;
+	if (!f->number)
+		return group_set_text(dst, s, err);
+	if (!*s) {
+		*(int *)dst = -1;
+		return NL_OK;
+	}
+	snprintf(field, sizeof(field), "--%s", f->opt);
+	return nl_parse_int(field, s, f->min, f->max, dst, err);
 }
 
-static void clear_areas(struct nl_session *ses)
+/* The date, the endpoint and the one-value fields given; *given counts. */
+static int apply_values(struct cli *c, struct nl_session *ses, size_t *given,
+			struct nl_err *err)
 {
-	for (size_t i = 0; i < ses->nareas; i++) {
-		free(ses->areas[i].area);
-		free(ses->areas[i].label);
-	}
-	free(ses->areas);
-	ses->areas = NULL;
-	ses->nareas = 0;
-}
+	const char *s = cli_str(c, "date"), *ep = cli_str(c, "endpoint");
+	char date[11], q[NL_QUOTE_BUF];
+	int rc = NL_OK;
 
-/* "AREA[=LABEL]:DEPTH_MM[:PASSES]" appended to ses->areas. */
-static int add_area(struct nl_session *ses, const char *spec, struct nl_err *err)
-{
-	const char *colon = strchr(spec, ':'), *eq;
-	struct nl_treatment t = { 0 }, *nt;
-	char field[96], *depth = NULL, *passes;
-	size_t len;
-	int rc;
-
-	if (!colon || colon == spec)
-		return nl_error(err, NL_EDATA,
-				"--area: '%s' is not AREA:DEPTH_MM[:PASSES] (e.g. cheek-l:1.5:3)", spec);
-	len = (size_t)(colon - spec);
-	eq = memchr(spec, '=', len);
-	snprintf(field, sizeof(field), "--area %.*s", (int)len, spec);
-	t.area = strndup(spec, eq ? (size_t)(eq - spec) : len);
-	t.label = eq && eq + 1 < colon ? strndup(eq + 1, (size_t)(colon - eq - 1)) : NULL;
-	depth = strdup(colon + 1);
-	if (!t.area || !depth || (eq && eq + 1 < colon && !t.label)) {
-		rc = nl_error(err, NL_ENOMEM, "out of memory");
-		goto fail;
+	if (s) {
+		(*given)++;
+		rc = nl_parse_date("--date", s, date, err);
+		if (rc == NL_OK)
+			rc = group_set_text(&ses->date, date, err);
 	}
-	if (!vocab_area_find(t.area)) {
-		rc = nl_error(err, NL_EDATA, "--area: unknown area '%s' (see `needlelog vocab`)",
-			      t.area);
-		goto fail;
+	if (rc == NL_OK && ep && *ep && !vocab_endpoint_find(ep))
+		rc = nl_error(err, NL_EDATA, "--endpoint: unknown endpoint '%s'; use "
+			      "erythema-mild, erythema-uniform or pinpoint-bleeding",
+			      nl_quote_value(ep, q, sizeof(q)));
+	for (size_t i = 0; rc == NL_OK && i < sizeof(session_fields) / sizeof(*session_fields);
+	     i++) {
+		if ((s = cli_str(c, session_fields[i].opt))) {
+			(*given)++;
+			rc = apply_field(&session_fields[i], s, ses, err);
+		}
 	}
-	if ((passes = strchr(depth, ':')))
-		*passes++ = '\0';
-	rc = out_parse_double(field, depth, &t.depth_mm, err);
-	if (rc == NL_OK && (t.depth_mm < VOCAB_DEPTH_MIN_MM || t.depth_mm > VOCAB_DEPTH_MAX_MM))
-		rc = nl_error(err, NL_EDATA, "%s: depth %s mm is outside %.1f-%.1f mm", field,
-			      depth, VOCAB_DEPTH_MIN_MM, VOCAB_DEPTH_MAX_MM);
-	if (rc == NL_OK && passes)
-		rc = out_parse_int(field, passes, VOCAB_PASSES_MIN, VOCAB_PASSES_MAX, &t.passes,
-				   err);
-	if (rc != NL_OK)
-		goto fail;
-	nt = realloc(ses->areas, (ses->nareas + 1) * sizeof(*nt));
-	if (!nt) {
-		rc = nl_error(err, NL_ENOMEM, "out of memory");
-		goto fail;
-	}
-	ses->areas = nt;
-	nt[ses->nareas++] = t;
-	free(depth);
-	return NL_OK;
-fail:
-	free(t.area);
-	free(t.label);
-	free(depth);
 	return rc;
 }
 
-/* Applies one field option; areas and products given replace the lists,
- * scores are set one scale at a time. */
-static int apply(struct nl_session *ses, struct session_opts *o, int opt,
-		 const char *arg, struct nl_err *err)
+/* --area and --product given replace the lists; --score sets one scale at
+ * a time (SCALE= removes it). */
+static int apply_lists(struct cli *c, struct nl_session *ses, size_t *given,
+		       struct nl_err *err)
 {
-	o->nfields++;
-	for (size_t i = 0; i < sizeof(text_opts) / sizeof(text_opts[0]); i++)
-		if (text_opts[i].opt == opt)
-			return set_str((char **)((char *)ses + text_opts[i].off), arg, err);
-	switch (opt) {
-	case OPT_AREA:
-		if (!o->areas_given)
-			clear_areas(ses);
-		o->areas_given = true;
-		return add_area(ses, arg, err);
-	case OPT_PRODUCT:
-		if (!o->products_given) {
-			record_strings_free(ses->products, ses->nproducts);
-			ses->products = NULL;
-			ses->nproducts = 0;
-		}
-		o->products_given = true;
-		return *arg ? out_strv_add(&ses->products, &ses->nproducts, arg, err) : NL_OK;
-	case OPT_ANESTHETIC_MIN:
-		if (!*arg)
-			return ses->anesthetic_minutes = -1, NL_OK;
-		return out_parse_int("--anesthetic-minutes", arg, 0, VOCAB_ANESTHETIC_MINUTES_MAX,
-				     &ses->anesthetic_minutes, err);
-	case OPT_PAIN:
-		if (!*arg)
-			return ses->pain = -1, NL_OK;
-		return out_parse_int("--pain", arg, VOCAB_PAIN_MIN, VOCAB_PAIN_MAX, &ses->pain, err);
-	case OPT_SCORE:
-		return out_score_set("--score", arg, &ses->scores, &ses->nscores, err);
+	const char *s;
+	size_t pos = 0;
+	int rc = NL_OK;
+
+	if (cli_str(c, "area")) {
+		(*given)++;
+		value_areas_clear(&ses->areas, &ses->nareas);
+		while (rc == NL_OK && (s = cli_next(c, "area", &pos)))
+			rc = value_area_add("--area", s, &ses->areas, &ses->nareas, err);
 	}
-	return nl_error(err, NL_EINTERNAL, "unhandled option");
+	if (rc == NL_OK && cli_str(c, "product")) {
+		(*given)++;
+		record_strings_free(ses->products, ses->nproducts);
+		ses->products = NULL;
+		ses->nproducts = 0;
+		for (pos = 0; rc == NL_OK && (s = cli_next(c, "product", &pos));)
+			rc = *s ? value_strv_add(&ses->products, &ses->nproducts, s, err) : NL_OK;
+	}
+	if (rc == NL_OK && cli_str(c, "score")) {
+		(*given)++;
+		rc = group_scores_apply(c, "score", &ses->scores, &ses->nscores, err);
+	}
+	return rc;
 }
 
-/* Collects options into ses; -1 to go on, else the exit code. *status
- * gets the first bad value's status (err filled). */
-static int parse(struct cli *c, int argc, char **argv, const struct option *opts,
-		 struct session_opts *o, struct nl_session *ses, struct nl_err *err,
-		 int *status)
+/* Every field option given, applied to ses; *given counts them. */
+static int apply_fields(struct cli *c, struct nl_session *ses, size_t *given,
+			struct nl_err *err)
 {
-	int opt, rc;
+	int rc = apply_values(c, ses, given, err);
 
-	*status = NL_OK;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == OPT_PRACTITIONER)
-			o->who = optarg;
-		else if (opt == OPT_SERIES)
-			o->series = optarg;
-		else if (opt == OPT_SIGN)
-			o->sign = true;
-		else if (opt == OPT_REASON)
-			o->reason = optarg;
-		else if (opt >= OPT_DATE && opt <= OPT_NOTES) {
-			if (*status == NL_OK)
-				*status = apply(ses, o, opt, optarg, err);
-		} else if ((rc = cli_common_opt(c, opt, argv)) >= 0)
-			return rc;
-	}
-	return -1;
+	return rc == NL_OK ? apply_lists(c, ses, given, err) : rc;
 }
 
-static int run_add(struct cli *c, int argc, char **argv)
+/* ---- add, amend, sign, void ---------------------------------------------- */
+
+/* The command line of `session add` into ses, before the file opens. */
+static int add_parse(struct cli *c, struct nl_session *ses, struct nl_err *err)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS, SESSION_FIELD_OPTIONS,
-		{ "series", required_argument, NULL, OPT_SERIES },
-		{ "sign", no_argument, NULL, OPT_SIGN }, { 0 },
-	};
-	struct nl_session ses = { .pain = -1, .anesthetic_minutes = -1 };
+	size_t given = 0;
+	int rc = cli_id(c, "series", &ses->series_id, err);
+
+	if (rc == NL_OK && (!ses->series_id || !cli_str(c, "area")))
+		return cli_usage(c, err,
+				 "--series ID and at least one --area AREA:DEPTH_MM are required");
+	if (rc == NL_OK)
+		rc = apply_fields(c, ses, &given, err);
+	if (rc == NL_OK && cli_flag(c, "sign") && !cli_practitioner(c))
+		rc = nl_error(err, NL_EUSAGE, "--sign needs a practitioner: give --practitioner "
+			      "NAME or set NEEDLELOG_PRACTITIONER");
+	if (rc == NL_OK)
+		rc = group_set_text(&ses->practitioner, cli_practitioner(c), err);
+	return rc;
+}
+
+static int run_add(struct cli *c, struct nl_err *err)
+{
 	struct nl_warning *w = NULL;
-	struct session_opts o = { 0 };
-	struct nl_err err = { 0 };
-	struct record *s = NULL;
-	const char *who;
-	char today[11];
+	struct nl_session ses;
 	size_t nw = 0;
 	int64_t id = 0;
-	int rc, st;
+	int rc;
 
-	if ((rc = parse(c, argc, argv, opts, &o, &ses, &err, &st)) >= 0)
-		goto out;
-	if (optind != argc) {
-		rc = cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
-		goto out;
-	}
-	if (st != NL_OK) {
-		rc = cli_fail(&err);
-		goto out;
-	}
-	if (!o.series || !ses.nareas) {
-		rc = cli_usage_error(c, "--series ID and at least one --area AREA:DEPTH_MM are required");
-		goto out;
-	}
-	if ((rc = out_parse_id(c, "--series", o.series, &ses.series_id)) >= 0)
-		goto out;
-	who = out_practitioner(c, o.who);
-	rc = set_str(&ses.practitioner, who, &err);
+	record_session_init(&ses);
+	rc = add_parse(c, &ses, err);
+	if (rc == NL_OK)
+		rc = cli_open(c, err);
 	if (rc == NL_OK && !ses.date)
-		rc = out_today(c, NULL, today, &err) ? set_str(&ses.date, today, &err) : err.status;
-	if (rc == NL_OK && o.sign && !ses.practitioner)
-		rc = nl_error(&err, NL_EUSAGE,
-			      "--sign needs a practitioner: give --practitioner NAME or set NEEDLELOG_PRACTITIONER");
+		rc = group_set_text(&ses.date, record_today(c->rec), err);
 	if (rc == NL_OK)
-		rc = cli_open(c, &s, &err);
-	if (rc == NL_OK)
-		rc = record_session_add(s, &ses, o.sign, &w, &nw, &id, &err);
-	rc = rc == NL_OK ? EX_OK : cli_fail(&err);
-	if (rc == EX_OK) {
+		rc = record_session_add(c->rec, &ses, cli_flag(c, "sign"), &w, &nw, &id, err);
+	if (rc == NL_OK) {
 		printf("%lld\n", (long long)id);
 		out_warnings(w, nw);
 	}
-out:
 	record_warnings_free(w, nw);
-	record_close(s);
 	record_session_free(&ses);
 	return rc;
 }
 
-static int run_amend(struct cli *c, int argc, char **argv)
+/* The command line of `session amend`, checked on a scratch session so
+ * that a bad value fails before the file opens. */
+static int amend_parse(struct cli *c, int64_t *id, struct nl_err *err)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS, SESSION_FIELD_OPTIONS,
-		{ "reason", required_argument, NULL, OPT_REASON }, { 0 },
-	};
-	struct nl_session scratch = { .pain = -1, .anesthetic_minutes = -1 }, ses = { 0 };
-	struct nl_session_view v = { 0 };
-	struct nl_warning *w = NULL;
-	struct session_opts o = { 0 };
-	struct nl_err err = { 0 };
-	struct record *s = NULL;
-	const char *who;
-	int64_t id, aid = 0;
-	size_t nw = 0;
-	int rc, st;
+	const char *reason = cli_str(c, "reason");
+	struct nl_session scratch;
+	size_t given = 0;
+	int rc = cli_arg_id(c, 0, "session", id, err);
 
-	/* First a dry run on scratch: bad values fail before the file opens. */
-	if ((rc = parse(c, argc, argv, opts, &o, &scratch, &err, &st)) >= 0 ||
-	    (rc = out_positional_id(c, argc, argv, "session", &id)) >= 0)
-		goto out;
-	if (st != NL_OK) {
-		rc = cli_fail(&err);
-		goto out;
-	}
-	if (!o.reason || !*o.reason) {
-		rc = cli_usage_error(c, "--reason TEXT is required: say why the record changes");
-		goto out;
-	}
-	if (o.nfields == 0) {
-		rc = cli_usage_error(c, "nothing to amend: give at least one field");
-		goto out;
-	}
-	who = out_practitioner(c, o.who);
-	rc = cli_open(c, &s, &err);
+	if (rc == NL_OK && (!reason || !*reason))
+		return cli_usage(c, err, "--reason TEXT is required: say why the record changes");
+	record_session_init(&scratch);
 	if (rc == NL_OK)
-		rc = record_session_get(s, id, &v, &err);
+		rc = apply_fields(c, &scratch, &given, err);
+	record_session_free(&scratch);
+	if (rc == NL_OK && given == 0)
+		rc = cli_usage(c, err, "nothing to amend: give at least one field");
+	return rc;
+}
+
+static int run_amend(struct cli *c, struct nl_err *err)
+{
+	struct nl_session_view v = { 0 };
+	struct nl_session ses = { 0 };
+	struct nl_warning *w = NULL;
+	size_t nw = 0, given = 0;
+	int64_t id = 0, aid = 0;
+	int rc = amend_parse(c, &id, err);
+
 	if (rc == NL_OK)
-		rc = record_session_copy(&ses, &v.effective, &err);
+		rc = cli_open(c, err);
+	if (rc == NL_OK)
+		rc = record_session_get(c->rec, id, &v, err);
+	if (rc == NL_OK)
+		rc = record_session_copy(&ses, &v.effective, err);
+	if (rc == NL_OK)
+		rc = apply_fields(c, &ses, &given, err);
+	if (rc == NL_OK)
+		rc = record_session_amend(c->rec, id, &ses, cli_str(c, "reason"),
+					  cli_practitioner(c), &w, &nw, &aid, err);
 	if (rc == NL_OK) {
-		memset(&o, 0, sizeof(o));
-		optind = 0;
-		parse(c, argc, argv, opts, &o, &ses, &err, &rc);
-	}
-	if (rc == NL_OK)
-		rc = record_session_amend(s, id, &ses, o.reason, who, &w, &nw, &aid, &err);
-	rc = rc == NL_OK ? EX_OK : cli_fail(&err);
-	if (rc == EX_OK) {
 		printf("Session #%lld amended (amendment #%lld); the original stays readable\n",
 		       (long long)id, (long long)aid);
 		out_warnings(w, nw);
 	}
-out:
 	record_warnings_free(w, nw);
-	record_close(s);
 	record_session_view_free(&v);
 	record_session_free(&ses);
-	record_session_free(&scratch);
 	return rc;
 }
 
-static int run_sign(struct cli *c, int argc, char **argv)
+static int run_sign(struct cli *c, struct nl_err *err)
 {
-	static const struct option opts[] = { CLI_COMMON_OPTIONS, OUT_PRACTITIONER_OPTION, { 0 } };
 	struct nl_session_view v = { 0 };
-	struct nl_err err = { 0 };
-	struct record *s = NULL;
-	const char *opt_who = NULL, *by;
-	int64_t id;
-	int opt, rc;
+	const char *by = cli_practitioner(c);
+	int64_t id = 0;
+	int rc = cli_arg_id(c, 0, "session", &id, err);
 
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == OPT_PRACTITIONER)
-			opt_who = optarg;
-		else if ((rc = cli_common_opt(c, opt, argv)) >= 0)
-			return rc;
-	}
-	if ((rc = out_positional_id(c, argc, argv, "session", &id)) >= 0)
-		return rc;
-	by = out_practitioner(c, opt_who);
-	rc = cli_open(c, &s, &err);
 	if (rc == NL_OK)
-		rc = record_session_get(s, id, &v, &err);
+		rc = cli_open(c, err);
+	if (rc == NL_OK)
+		rc = record_session_get(c->rec, id, &v, err);
 	/* Without --practitioner, the session's own practitioner signs (a
 	 * NULL "by"); the actor only when the session names nobody. */
-	if (rc == NL_OK)
-		rc = record_session_sign(s, id,
-					 !opt_who && v.original.practitioner ? NULL : by,
-					 &err);
+	if (rc == NL_OK && !cli_str(c, "practitioner") && v.original.practitioner)
+		by = NULL;
 	record_session_view_free(&v);
 	if (rc == NL_OK)
-		rc = record_session_get(s, id, &v, &err);
-	record_close(s);
-	if (rc != NL_OK) {
-		record_session_view_free(&v);
-		return cli_fail(&err);
-	}
-	printf("Session #%lld signed by %s at %s; hash %s\n", (long long)id,
-	       v.original.signed_by ? v.original.signed_by : "?",
-	       v.original.signed_at ? v.original.signed_at : "?",
-	       v.original.hash ? v.original.hash : "?");
+		rc = record_session_sign(c->rec, id, by, err);
+	if (rc == NL_OK)
+		rc = record_session_get(c->rec, id, &v, err);
+	if (rc == NL_OK)
+		out_line(stdout, "Session #%lld signed by %s at %s; hash %s", (long long)id,
+			 v.original.signed_by ? v.original.signed_by : "?",
+			 v.original.signed_at ? v.original.signed_at : "?",
+			 v.original.hash ? v.original.hash : "?");
 	record_session_view_free(&v);
-	return EX_OK;
+	return rc;
 }
 
-static int run_void(struct cli *c, int argc, char **argv)
+static int run_void(struct cli *c, struct nl_err *err)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS, OUT_PRACTITIONER_OPTION,
-		{ "reason", required_argument, NULL, OPT_REASON }, { 0 },
-	};
-	struct nl_err err = { 0 };
-	const char *who = NULL, *reason = NULL;
-	struct record *s = NULL;
-	int64_t id;
-	int opt, rc;
+	const char *reason = cli_str(c, "reason");
+	int64_t id = 0;
+	int rc = cli_arg_id(c, 0, "session", &id, err);
 
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == OPT_PRACTITIONER)
-			who = optarg;
-		else if (opt == OPT_REASON)
-			reason = optarg;
-		else if ((rc = cli_common_opt(c, opt, argv)) >= 0)
-			return rc;
-	}
-	if ((rc = out_positional_id(c, argc, argv, "session", &id)) >= 0)
-		return rc;
-	if (!reason || !*reason)
-		return cli_usage_error(c, "--reason TEXT is required: say why the session is voided");
-	who = out_practitioner(c, who);
-	rc = cli_open(c, &s, &err);
+	if (rc == NL_OK && (!reason || !*reason))
+		return cli_usage(c, err, "--reason TEXT is required: say why the session is voided");
 	if (rc == NL_OK)
-		rc = record_session_void(s, id, reason, who, &err);
-	record_close(s);
-	if (rc != NL_OK)
-		return cli_fail(&err);
-	printf("Session #%lld voided; it stays readable and leaves the progress\n",
-	       (long long)id);
-	return EX_OK;
+		rc = cli_open(c, err);
+	if (rc == NL_OK)
+		rc = record_session_void(c->rec, id, reason, cli_practitioner(c), err);
+	if (rc == NL_OK)
+		printf("Session #%lld voided; it stays readable and leaves the progress\n",
+		       (long long)id);
+	return rc;
 }
 
 /* ---- show ---------------------------------------------------------------- */
@@ -401,35 +289,38 @@ static void line(const char *label, const char *value)
 	out_field(stdout, 2, label, value);
 }
 
+/* "lidocaine 23%, 30 min"; NULL when neither is recorded. */
+static char *anesthetic_text(const struct nl_session *ses)
+{
+	char *s = NULL;
+
+	if (ses->anesthetic_minutes >= 0 &&
+	    asprintf(&s, "%s%s%d min", ses->anesthetic ? ses->anesthetic : "",
+		     ses->anesthetic ? ", " : "", ses->anesthetic_minutes) < 0)
+		return NULL;
+	if (ses->anesthetic_minutes < 0 && ses->anesthetic)
+		s = strdup(ses->anesthetic);
+	return s;
+}
+
 static void print_fields(const struct nl_session *ses)
 {
-	char *areas = out_areas_text(ses->areas, ses->nareas);
-	char *scores = out_scores_text(ses->scores, ses->nscores);
-	char num[64];
+	char *areas = value_areas_text(ses->areas, ses->nareas);
+	char *scores = value_scores_text(ses->scores, ses->nscores);
+	char *products = group_join(ses->products, ses->nproducts, ", ");
+	char *anesthetic = anesthetic_text(ses), pain[16] = "";
 
+	if (ses->pain >= 0)
+		snprintf(pain, sizeof(pain), "%d/10", ses->pain);
 	line("Date:", ses->date);
 	line("Practitioner:", ses->practitioner);
 	line("Areas:", areas);
 	line("Device:", ses->device);
 	line("Cartridge:", ses->cartridge);
-	if (ses->nproducts) {
-		printf("  %-14s", "Products:");
-		for (size_t i = 0; i < ses->nproducts; i++)
-			printf("%s%s", i ? ", " : " ", ses->products[i]);
-		putchar('\n');
-	}
-	if (ses->anesthetic || ses->anesthetic_minutes >= 0) {
-		snprintf(num, sizeof(num), "%s%s", ses->anesthetic ? ses->anesthetic : "", "");
-		if (ses->anesthetic_minutes >= 0)
-			snprintf(num + strlen(num), sizeof(num) - strlen(num), "%s%d min",
-				 ses->anesthetic ? ", " : "", ses->anesthetic_minutes);
-		line("Anaesthetic:", num);
-	}
+	line("Products:", products);
+	line("Anaesthetic:", anesthetic);
 	line("Endpoint:", ses->endpoint);
-	if (ses->pain >= 0) {
-		snprintf(num, sizeof(num), "%d/10", ses->pain);
-		line("Pain:", num);
-	}
+	line("Pain:", pain);
 	line("Reaction:", ses->reaction);
 	line("Adverse:", ses->adverse);
 	line("Aftercare:", ses->aftercare);
@@ -437,35 +328,60 @@ static void print_fields(const struct nl_session *ses)
 	line("Notes:", ses->notes);
 	free(areas);
 	free(scores);
+	free(products);
+	free(anesthetic);
 }
 
 static void print_warnings(const struct nl_warning *w, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		printf("  ! %s [%s]\n", w[i].message, w[i].code);
+		out_line(stdout, "  ! %s [%s]", w[i].message, w[i].code);
 	if (!n)
 		puts("  none");
+}
+
+static void print_amendments(const struct nl_session_view *v)
+{
+	puts("\nAmendments, oldest first:");
+	for (size_t i = 0; i < v->namendments; i++) {
+		const struct nl_amendment *a = &v->amendments[i];
+
+		out_line(stdout, "  #%lld at %s by %s", (long long)a->id, a->at,
+			 a->practitioner ? a->practitioner : "?");
+		out_line(stdout, "    reason: %s", a->reason);
+		for (size_t k = 0; k < a->nchanges; k++)
+			out_line(stdout, "    %s: %s -> %s", a->changes[k].field,
+				 a->changes[k].old_value ? a->changes[k].old_value : "(empty)",
+				 a->changes[k].new_value ? a->changes[k].new_value : "(empty)");
+	}
+}
+
+/* The head: which session, its void and its signature. */
+static void print_head(const struct nl_session_view *v, const char *hash_now,
+		       const struct nl_series *sr, const struct nl_patient *p)
+{
+	const struct nl_session *o = &v->original;
+
+	out_line(stdout, "Session #%lld  %s  series #%lld (%s)  patient #%lld %s",
+		 (long long)o->id, v->effective.date, (long long)o->series_id, sr->indication,
+		 (long long)p->id, p->name);
+	if (o->voided)
+		out_line(stdout, "VOIDED at %s by %s: %s", o->voided_at ? o->voided_at : "?",
+			 o->voided_by ? o->voided_by : "?", o->void_reason ? o->void_reason : "");
+	if (!o->is_signed) {
+		puts("Not signed (sign it with `needlelog session sign ID`)");
+		return;
+	}
+	out_line(stdout, "Signed at %s by %s", o->signed_at, o->signed_by);
+	out_line(stdout, "Hash (BLAKE2b-256 of the original): %s (%s)", o->hash,
+		 hash_now && o->hash && !strcmp(hash_now, o->hash) ? "verified"
+								    : "DOES NOT MATCH");
 }
 
 static void print_view(const struct nl_session_view *v, const char *hash_now,
 		       const struct nl_series *sr, const struct nl_patient *p)
 {
-	const struct nl_session *o = &v->original;
-
-	printf("Session #%lld  %s  series #%lld (%s)  patient #%lld %s\n", (long long)o->id,
-	       v->effective.date, (long long)o->series_id, sr->indication,
-	       (long long)p->id, p->name);
-	if (o->voided)
-		printf("VOIDED at %s by %s: %s\n", o->voided_at ? o->voided_at : "?",
-		       o->voided_by ? o->voided_by : "?", o->void_reason ? o->void_reason : "");
-	if (o->is_signed) {
-		printf("Signed at %s by %s\n", o->signed_at, o->signed_by);
-		printf("Hash (BLAKE2b-256 of the original): %s (%s)\n", o->hash,
-		       hash_now && o->hash && !strcmp(hash_now, o->hash) ? "verified"
-										 : "DOES NOT MATCH");
-	} else {
-		puts("Not signed (sign it with `needlelog session sign ID`)");
-	}
+	print_head(v, hash_now, sr, p);
 	printf("\n%s:\n", v->namendments ? "Effective values (the original with its amendments)"
 					 : "Values");
 	print_fields(&v->effective);
@@ -474,33 +390,17 @@ static void print_view(const struct nl_session_view *v, const char *hash_now,
 	if (!v->namendments)
 		return;
 	puts("\nOriginal, as written:");
-	print_fields(o);
+	print_fields(&v->original);
 	puts("Warnings when written:");
-	print_warnings(o->warnings, o->nwarnings);
-	puts("\nAmendments, oldest first:");
-	for (size_t i = 0; i < v->namendments; i++) {
-		const struct nl_amendment *a = &v->amendments[i];
-
-		printf("  #%lld at %s by %s\n    reason: %s\n", (long long)a->id, a->at,
-		       a->practitioner ? a->practitioner : "?", a->reason);
-		for (size_t k = 0; k < a->nchanges; k++)
-			printf("    %s: %s -> %s\n", a->changes[k].field,
-			       a->changes[k].old_value ? a->changes[k].old_value : "(empty)",
-			       a->changes[k].new_value ? a->changes[k].new_value : "(empty)");
-	}
+	print_warnings(v->original.warnings, v->original.nwarnings);
+	print_amendments(v);
 }
 
-static json_t *view_json(const struct nl_session_view *v, const char *hash_now)
+static json_t *amendments_json(const struct nl_session_view *v)
 {
-	const struct nl_session *o = &v->original;
-	json_t *j = json_object(), *am = json_array();
+	json_t *am = json_array();
 
-	if (!j || !am) {
-		json_decref(j);
-		json_decref(am);
-		return NULL;
-	}
-	for (size_t i = 0; i < v->namendments; i++) {
+	for (size_t i = 0; am && i < v->namendments; i++) {
 		const struct nl_amendment *a = &v->amendments[i];
 		json_t *ch = json_array();
 
@@ -513,6 +413,16 @@ static json_t *view_json(const struct nl_session_view *v, const char *hash_now)
 			"reason", a->reason, "changes", ch,
 			"warnings", out_json_warnings(a->warnings, a->nwarnings)));
 	}
+	return am;
+}
+
+static json_t *view_json(const struct nl_session_view *v, const char *hash_now)
+{
+	const struct nl_session *o = &v->original;
+	json_t *j = json_object();
+
+	if (!j)
+		return NULL;
 	out_jset(j, "id", json_integer(o->id));
 	out_jset(j, "series_id", json_integer(o->series_id));
 	out_jset(j, "signed", json_boolean(o->is_signed));
@@ -528,114 +438,125 @@ static json_t *view_json(const struct nl_session_view *v, const char *hash_now)
 	out_jset(j, "created_at", out_jstr(o->created_at));
 	out_jset(j, "original", out_json_session(o));
 	out_jset(j, "effective", out_json_session(&v->effective));
-	out_jset(j, "amendments", am);
+	out_jset(j, "amendments", amendments_json(v));
 	return j;
 }
 
-static int run_show(struct cli *c, int argc, char **argv)
-{
-	static const struct option opts[] = { CLI_COMMON_OPTIONS, OUT_FORMAT_OPTION, { 0 } };
-	struct nl_session_view v = { 0 };
-	struct nl_series sr = { 0 };
-	struct nl_patient p = { 0 };
-	enum out_format fmt = OUT_TEXT;
-	struct nl_err err = { 0 };
-	struct record *s = NULL;
-	char hash[65] = "", *canon = NULL;
-	int64_t id;
-	int opt, rc;
+/* What `session show` prints, read in one go. */
+struct show {
+	struct nl_session_view v;
+	struct nl_series sr;
+	struct nl_patient p;
+	char hash[65];
+};
 
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == OPT_FORMAT) {
-			if ((rc = out_parse_format(c, optarg, OUT_TEXT | OUT_JSON, &fmt)) >= 0)
-				return rc;
-		} else if ((rc = cli_common_opt(c, opt, argv)) >= 0)
-			return rc;
-	}
-	if ((rc = out_positional_id(c, argc, argv, "session", &id)) >= 0)
-		return rc;
-	rc = cli_open(c, &s, &err);
+static int show_read(struct cli *c, int64_t id, struct show *s, struct nl_err *err)
+{
+	char *canon = NULL;
+	int rc = cli_open(c, err);
+
 	if (rc == NL_OK)
-		rc = record_session_get(s, id, &v, &err);
+		rc = record_session_get(c->rec, id, &s->v, err);
 	if (rc == NL_OK)
-		rc = record_series_get(s, v.original.series_id, &sr, &err);
+		rc = record_series_get(c->rec, s->v.original.series_id, &s->sr, err);
 	if (rc == NL_OK)
-		rc = record_patient_get(s, sr.patient_id, &p, &err);
+		rc = record_patient_get(c->rec, s->sr.patient_id, &s->p, err);
 	/* Only a signed session has a hash to verify; a failure to recompute
 	 * it shows as a mismatch rather than hiding the session. */
-	if (rc == NL_OK && v.original.is_signed &&
-	    record_session_canonical(s, id, &canon, hash, NULL) != NL_OK)
-		hash[0] = '\0';
-	record_close(s);
+	if (rc == NL_OK && s->v.original.is_signed &&
+	    record_session_canonical(c->rec, id, &canon, s->hash, NULL) != NL_OK)
+		s->hash[0] = '\0';
 	free(canon);
-	if (rc != NL_OK)
-		rc = cli_fail(&err);
-	else if (fmt == OUT_JSON)
-		rc = out_json_print(view_json(&v, hash));
-	else
-		print_view(&v, hash, &sr, &p);
-	record_session_view_free(&v);
-	record_series_free(&sr);
-	record_patient_free(&p);
 	return rc;
 }
 
-#define SESSION_HELP \
-	"  --date DATE                     the session's date (default today)\n" \
-	"  --area AREA[=LABEL]:DEPTH_MM[:PASSES]\n" \
-	"                                  a treated area with its needle depth in mm\n" \
-	"                                  (0.1-3.0) and passes (1-20); repeatable;\n" \
-	"                                  LABEL names a scar (scar=appendectomy:2:3)\n" \
-	"  --device TEXT                   device and single-use tip lot\n" \
-	"  --cartridge TEXT                needle cartridge, e.g. 12-pin, 36-pin, nano\n" \
-	"  --product TEXT                  product, glide or adjunct (repeatable)\n" \
-	"  --anesthetic TEXT               topical anaesthetic product\n" \
-	"  --anesthetic-minutes N          minutes applied, 0-240\n" \
-	"  --endpoint CODE                 erythema-mild, erythema-uniform,\n" \
-	"                                  pinpoint-bleeding\n" \
-	"  --pain N                        pain during the session, 0-10\n" \
-	"  --reaction TEXT                 immediate reaction\n" \
-	"  --adverse TEXT                  adverse events\n" \
-	"  --aftercare TEXT                aftercare given\n" \
-	"  --score SCALE=VALUE             an outcome score (repeatable), e.g.\n" \
-	"                                  gais=3, norwood=IIIa, hair-density=140\n" \
-	"  --notes TEXT                    clinical notes\n" \
-	"  --practitioner NAME             who treats (else $NEEDLELOG_PRACTITIONER,\n" \
-	"                                  else $USER)\n"
+static int run_show(struct cli *c, struct nl_err *err)
+{
+	struct show s = { 0 };
+	enum out_format fmt = OUT_TEXT;
+	int64_t id = 0;
+	int rc = out_format(c, OUT_TEXT | OUT_JSON, &fmt, err);
+
+	if (rc == NL_OK)
+		rc = cli_arg_id(c, 0, "session", &id, err);
+	if (rc == NL_OK)
+		rc = show_read(c, id, &s, err);
+	if (rc == NL_OK && fmt == OUT_JSON)
+		rc = out_json_print(view_json(&s.v, s.hash), err);
+	else if (rc == NL_OK)
+		print_view(&s.v, s.hash, &s.sr, &s.p);
+	record_session_view_free(&s.v);
+	record_series_free(&s.sr);
+	record_patient_free(&s.p);
+	return rc;
+}
+
+/* ---- the table ----------------------------------------------------------- */
+
+static const struct cli_opt add_opts[] = {
+	{ "series", "ID", 0, "the treatment series (required)" },
+	SESSION_FIELD_OPTS,
+	{ "sign", NULL, 0, "sign and lock it at once" },
+	{ "practitioner", "NAME", 0, "who treats (else $NEEDLELOG_PRACTITIONER,\n"
+	  "else $USER)" },
+	{ 0 },
+};
+
+static const struct cli_opt amend_opts[] = {
+	{ "reason", "TEXT", 0, "why the record changes (required)" },
+	SESSION_FIELD_OPTS,
+	{ "practitioner", "NAME", 0, "who amends (else $NEEDLELOG_PRACTITIONER,\n"
+	  "else $USER)" },
+	{ 0 },
+};
+
+static const struct cli_opt show_opts[] = {
+	OUT_OPT_FORMAT("text (default) or json"),
+	{ 0 },
+};
+
+static const struct cli_opt sign_opts[] = {
+	{ "practitioner", "NAME", 0, "who signs (default: the session's\n"
+	  "practitioner)" },
+	{ 0 },
+};
+
+static const struct cli_opt void_opts[] = {
+	{ "reason", "TEXT", 0, "why it is voided (required)" },
+	CLI_OPT_PRACTITIONER,
+	{ 0 },
+};
 
 const struct cli_command cli_session_commands[] = {
-	{ "session", "add", run_add, "--series ID --area AREA:DEPTH_MM[:PASSES]... [OPTIONS] [--sign]",
+	{ "session", "add", NULL, 0, 0,
 	  "Log a session.\n"
-	  "Prints the new session id on stdout and each safety warning\n"
-	  "on stderr (\"needlelog: warning: ...\"); warnings are stored with the\n"
-	  "session and never block it. A value outside its hard limits is rejected\n"
-	  "(exit 65) and nothing is written.",
-	  "  --series ID                     the treatment series\n" SESSION_HELP
-	  "  --sign                          sign and lock it at once\n" },
-	{ "session", "show", run_show, "ID [--format text|json]",
+	  "Needs --series ID and at least one --area. Prints the new session id on\n"
+	  "stdout and each safety warning on stderr (\"needlelog: warning: ...\");\n"
+	  "warnings are stored with the session and never block it. A value outside\n"
+	  "its hard limits is rejected (exit 65) and nothing is written.",
+	  add_opts, run_add },
+	{ "session", "show", "ID", 1, 1,
 	  "Show a session.\n"
-	  "Its effective values, warnings, signature and hash, and,\n"
-	  "when amended, the original as written and every amendment (reason, time,\n"
-	  "practitioner, changed fields old -> new).",
-	  "  --format FMT                    text (default) or json\n" },
-	{ "session", "amend", run_amend, "ID --reason TEXT [OPTIONS]",
+	  "Its effective values, warnings, signature and hash, and, when amended,\n"
+	  "the original as written and every amendment (reason, time, practitioner,\n"
+	  "changed fields old -> new).",
+	  show_opts, run_show },
+	{ "session", "amend", "ID", 1, 1,
 	  "Amend a session; the original stays readable.\n"
-	  "Signed or not, the fields given change; the original stays\n"
-	  "readable, and the reason, time and practitioner are kept. --area options\n"
-	  "replace all the areas, --product options all the products; --score\n"
-	  "SCALE=VALUE sets one score (SCALE= removes it); an empty value clears a\n"
-	  "text field.",
-	  "  --reason TEXT                   why the record changes (required)\n" SESSION_HELP },
-	{ "session", "sign", run_sign, "ID [--practitioner NAME]",
-	  "Sign and lock a session. The record file itself then refuses any change to\n"
-	  "it; a hash of its canonical form is stored and verified by `needlelog check`.",
-	  "  --practitioner NAME             who signs (default: the session's\n"
-	  "                                  practitioner)\n" },
-	{ "session", "void", run_void, "ID --reason TEXT",
+	  "Signed or not, the fields given change; the original stays readable, and\n"
+	  "the reason, time and practitioner are kept. --area options replace all\n"
+	  "the areas, --product options all the products; --score SCALE=VALUE sets\n"
+	  "one score (SCALE= removes it); an empty value clears a text field.",
+	  amend_opts, run_amend },
+	{ "session", "sign", "ID", 1, 1,
+	  "Sign and lock a session.\n"
+	  "The record file itself then refuses any change to it; a hash of its\n"
+	  "canonical form is stored and verified by `needlelog check`.",
+	  sign_opts, run_sign },
+	{ "session", "void", "ID", 1, 1,
 	  "Void a session entered in error (never deleted).\n"
-	  "It stays readable with the reason, and\n"
-	  "leaves the progress and the due dates. Sessions are never deleted.",
-	  "  --reason TEXT                   why it is voided (required)\n"
-	  "  --practitioner NAME             who voids it\n" },
+	  "It stays readable with the reason, and leaves the progress and the due\n"
+	  "dates. Sessions are never deleted.",
+	  void_opts, run_void },
 	{ 0 },
 };

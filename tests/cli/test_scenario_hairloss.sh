@@ -31,6 +31,8 @@ N=0
 IDS=()
 while read -r date density norwood g7; do
 	N=$((N + 1))
+	# Each session is logged on its day: a session after today is refused.
+	export NEEDLELOG_TODAY=$date
 	if [ "$N" = 5 ]; then
 		run series edit "$S" --interval-days 28
 		expect_rc 0 "after four weekly sessions, the series goes monthly"

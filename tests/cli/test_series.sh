@@ -1,6 +1,7 @@
 #!/bin/bash
 # series add / show / edit, good and bad input.
 . "$(dirname "$0")/lib.sh"
+RAW_SQL=${2:?usage: test_series.sh TAMPER_SIGNED RAW_SQL}
 new_db
 export NEEDLELOG_TODAY=2026-03-01
 
@@ -19,9 +20,9 @@ S2=$ID
 rejected 65 "an unknown indication" series add --patient "$P" --indication wrinkles
 expect_err "wrinkles" "the message names the value"
 rejected 65 "planned 0" series add --patient "$P" --indication laxity --planned 0
-expect_err "1-60" "the message gives the range"
+expect_err "from 1 to 60" "the message gives the range"
 rejected 65 "interval 400 days" series add --patient "$P" --indication laxity --interval-days 400
-expect_err "1-365" "the message gives the range"
+expect_err "from 1 to 365" "the message gives the range"
 rejected 65 "an unknown area" series add --patient "$P" --indication laxity --area elbow
 expect_err "elbow"
 rejected 65 "a baseline out of its scale" series add --patient "$P" --indication acne-scars --baseline goodman-baron-quant=85
@@ -70,4 +71,80 @@ expect_out "stretch-marks"
 run audit --entity series --limit 0 --format json
 json "the audit has the series' creates and changes" \
 	"sum(r['action']=='create' for r in d) == 2 and sum(r['action']=='change' for r in d) == 3"
+# ---- issue 9: one answer per option, strict values, safe text -------------
+
+run patient add --name "Second Patient" --consent 2026-01-01
+P2=$OUT
+rejected 64 "--patient twice: refused, not planned for the last one" \
+	series add --patient "$P" --patient "$P2" --indication laxity
+expect_err "--patient is given twice" "the message names --patient"
+for opt in "--indication laxity --indication texture" "--planned 4 --planned 5" \
+	"--interval-days 7 --interval-days 14" "--start 2026-01-01 --start 2026-01-02" \
+	"--goal a --goal b" "--practitioner A --practitioner B"; do
+	# shellcheck disable=SC2086
+	rejected 64 "series add $opt" series add --patient "$P" --indication laxity $opt
+	expect_err "${opt%% *} is given twice" "the message names ${opt%% *}"
+done
+rejected 64 "edit --status twice" series edit "$S" --status paused --status active
+expect_err "--status is given twice"
+rejected 64 "show --today twice" series show "$S" --today 2026-01-01 --today 2026-02-01
+expect_err "--today is given twice"
+rejected 64 "show --format twice" series show "$S" --format json --format json
+
+# --baseline is repeatable, one scale per option; the same scale twice is
+# refused, not last-wins.
+rejected 64 "--baseline gais twice" series add --patient "$P" --indication laxity \
+	--baseline gais=2 --baseline gais=3
+expect_err "--baseline gais is given twice" "the message names the scale"
+rejected 64 "edit --baseline twice on one scale" series edit "$S" --baseline gais=2 --baseline gais=
+
+# Numbers are plain digits: no blanks, no sign, no hex, no leading zero.
+for v in " 6" "+6" "-0" "06" "6.0" "0x6" "6e0"; do
+	rejected 65 "--planned '$v'" series add --patient "$P" --indication laxity --planned "$v"
+	expect_err "--planned: '$v'" "the message quotes '$v'"
+done
+rejected 65 "--interval-days +7" series edit "$S" --interval-days +7
+rejected 65 "--start with a time" series add --patient "$P" --indication laxity --start "2026-01-01T10:00"
+
+# Bad text: refused (65) with a short message that shows the bytes safely.
+no_raw_c0() { ! printf '%s' "$1" | LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177\377]')"; }
+no_raw_ctl() { no_raw_c0 "$1" && ! printf '%s' "$1" | grep -qF "$(printf '\342\200\256')"; }
+rejected 65 "--goal with invalid UTF-8" series add --patient "$P" --indication laxity --goal "$(printf 'a \376 b')"
+expect_err '\xfe' "the bad byte is shown escaped"
+check "no raw bad byte in the message" no_raw_c0 "$ERR"
+rejected 65 "--indication with an ESC" series add --patient "$P" --indication "$(printf 'lax\033[31m')"
+expect_err '\x1b' "the ESC is shown escaped"
+check "no raw ESC in the message" no_raw_c0 "$ERR"
+BIG=$(head -c 131000 /dev/zero | tr '\0' a)
+rejected 65 "a 128 KiB --goal" series add --patient "$P" --indication laxity --goal "$BIG"
+check "the message is short" test "${#ERR}" -lt 400
+rejected 65 "a long unknown indication" series add --patient "$P" --indication "${BIG:0:4000}"
+check "the value is clipped in the message" test "${#ERR}" -lt 400
+rejected 65 "a long unknown area" series edit "$S" --area "${BIG:0:4000}"
+check "the area is clipped in the message" test "${#ERR}" -lt 400
+rejected 65 "a long unknown status" series edit "$S" --status "${BIG:0:4000}"
+check "the status is clipped in the message" test "${#ERR}" -lt 400
+
+# Stored text that could drive a terminal is shown escaped by series show.
+run series add --patient "$P2" --indication texture --start 2026-01-10 --goal "$(printf 'even \342\200\256 out')"
+expect_id "a goal with a bidi override is stored"
+S3=$ID
+run session add --series "$S3" --date 2026-01-10 --area "scar=old:1"
+ESC="char(27)"
+"$RAW_SQL" "$NEEDLELOG_DB" "UPDATE series SET goal = 'g'||$ESC||'[1m'||char(13)||'x' WHERE id = $S3;
+	UPDATE session_area SET label = 'l'||$ESC||'[2J' WHERE session_id = $OUT;
+	UPDATE patient SET name = 'Two'||$ESC||']0;t'||char(7) WHERE id = $P2"
+check "the raw values are stored" test $? = 0
+run series show "$S3" --today 2026-02-01
+expect_rc 0 "series show with stored controls"
+check "series show's plan and sessions print no raw control character" no_raw_ctl "${OUT%%Depth per area*}"
+# The depth table's header names each area with its label (out.c's
+# out_progress_text): it must be sanitized too.
+check "series show's depth table prints no raw control character" no_raw_ctl "$OUT"
+expect_out 'g\x1b[1m\rx' "the goal's ESC and CR are shown"
+expect_out 'Two\x1b]0;t\x07' "the patient's name is shown escaped"
+expect_out 'scar l\x1b[2J 1 mm' "the session table shows the label escaped"
+run series show "$S3" --format json --today 2026-02-01
+json "json keeps the stored value exactly" "d['goal'] == 'g\x1b[1m\rx'"
+check "json escapes the control characters" no_raw_c0 "$OUT"
 finish
