@@ -48,8 +48,8 @@ static int read_line(FILE *f, const char *source, char *buf, size_t *len,
 		buf[0] = '\0';
 	*len = strcspn(buf, "\r\n");
 	if (*len > STORE_PASS_MAX)
-		return nl_error(err, NL_EUSAGE, "the passphrase %s is longer than %d bytes",
-				source, STORE_PASS_MAX);
+		return nl_error(err, NL_EUSAGE, "the passphrase %s is longer than %d bytes; "
+				"nothing was changed", source, STORE_PASS_MAX);
 	buf[*len] = '\0';
 	if (*len == 0)
 		return nl_error(err, NL_EUSAGE, "the passphrase %s is empty", source);
@@ -75,9 +75,11 @@ static int from_env(const char *name, const char *value, char *buf, size_t *len,
 		    struct nl_err *err)
 {
 	*len = strlen(value);
-	if (*len == 0 || *len > STORE_PASS_MAX)
-		return nl_error(err, NL_EUSAGE, "%s must hold 1 to %d bytes, not %zu", name,
-				STORE_PASS_MAX, *len);
+	if (*len > STORE_PASS_MAX)
+		return nl_error(err, NL_EUSAGE, "the passphrase in $%s is longer than %d bytes; "
+				"nothing was changed", name, STORE_PASS_MAX);
+	if (*len == 0)
+		return nl_error(err, NL_EUSAGE, "the passphrase in $%s is empty", name);
 	memcpy(buf, value, *len + 1);
 	return NL_OK;
 }

@@ -114,22 +114,28 @@ static int patient_dates(struct record *s, const struct nl_patient *in,
 			 const struct nl_patient *old, struct nl_err *err)
 {
 	struct nl_dated *d = calloc(in->nflags + 3, sizeof(*d));
-	char first[11] = "";
+	char first[11] = "", (*names)[80] = calloc(in->nflags + 1, sizeof(*names));
 	size_t n = 0;
 	int rc = old ? first_session(s, in->id, first, err) : NL_OK;
 
-	if (!d)
+	if (!d || !names) {
+		free(d);
+		free(names);
 		return nl_error(err, NL_ENOMEM, "out of memory");
+	}
 	d[n++] = (struct nl_dated){ NL_DATE_DOB, "dob", in->dob,
 				    !old || differs(old->dob, in->dob) };
 	d[n++] = (struct nl_dated){ NL_DATE_CONSENT, "consent", in->consent_date,
 				    !old || differs(old->consent_date, in->consent_date) };
 	d[n++] = (struct nl_dated){ NL_DATE_SESSION, "the first session", first, false };
-	for (size_t i = 0; i < in->nflags; i++)
-		d[n++] = (struct nl_dated){ NL_DATE_FLAG, in->flags[i].code, in->flags[i].date,
+	for (size_t i = 0; i < in->nflags; i++) {
+		snprintf(names[i], sizeof(names[i]), "flag %s", in->flags[i].code);
+		d[n++] = (struct nl_dated){ NL_DATE_FLAG, names[i], in->flags[i].date,
 					    !old || flag_changed(old, &in->flags[i]) };
+	}
 	if (rc == NL_OK)
 		rc = nl_dates_plausible(d, n, record_today(s), err);
+	free(names);
 	free(d);
 	return rc;
 }

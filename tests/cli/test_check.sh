@@ -22,7 +22,7 @@ if "$TAMPER" "$NEEDLELOG_DB" "$S2"; then ok "tamper with signed session $S2 behi
 else not_ok "tamper with signed session $S2 behind the lock"; fi
 run check
 expect_rc 74 "check finds the changed signed session"
-expect_err "session #$S2" "check names the session"
+expect_err "session id $S2" "check names the session"
 expect_no_out "match their hash" "check does not claim the file is sound"
 expect_err_prefixed
 run session show "$S2"

@@ -198,7 +198,7 @@ SER=$OUT
 run session add --series "$SER" --date 2026-01-05 --area cheek-l:1.5
 expect_rc 0 "a session on 2026-01-05"
 rejected 65 "edit --dob after the patient's session" patient edit "$DEE" --dob 2026-02-01
-expect_err "--dob: 2026-02-01 is after a session (2026-01-05)" "the message names both dates"
+expect_err "dob: 2026-02-01 is after a session (2026-01-05)" "the message names both dates"
 run patient edit "$DEE" --dob 2026-01-05
 expect_rc 0 "a date of birth on the day of the first session is possible"
 

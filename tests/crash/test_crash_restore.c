@@ -299,7 +299,8 @@ static int setup(void)
 	char tmpl[PATH_MAX], full[PATH_MAX];
 
 	setenv("NEEDLELOG_TEST_KDF", "min", 0);
-	if (fault_register() != SQLITE_OK || store_global_init(&err) != NL_OK ||
+	if (store_memory_init(&err) != NL_OK || fault_register() != SQLITE_OK ||
+	    store_global_init(&err) != NL_OK ||
 	    store_pass_set(&pw, "restore crash pass", 18, &err) != NL_OK)
 		return -1;
 	snprintf(tmpl, sizeof(tmpl), "%s/nl-crash-restore-XXXXXX",
