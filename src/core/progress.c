@@ -7,6 +7,7 @@
 
 #include "core.h"
 #include "needlelog/check.h"
+#include "needlelog/clinical.h"
 #include "needlelog/progress.h"
 #include "needlelog/record.h"
 
@@ -81,6 +82,8 @@ int core_due_rows(struct record *s, int64_t patient_id, struct core_due_row **ou
 			      r->next_due);
 	}
 	sqlite3_finalize(st);
+	if (!oom && rc == SQLITE_DONE && plan_due_rows(s, rows, count, err) != NL_OK)
+		rc = SQLITE_ERROR;
 	if (oom || rc != SQLITE_DONE) {
 		core_due_rows_free(rows, count);
 		return oom ? nl_error(err, NL_ENOMEM, "out of memory")
@@ -360,16 +363,16 @@ int progress_series(struct record *s, int64_t series_id, const char *today,
 	out->series_id = sr.id;
 	out->patient_id = sr.patient_id;
 	out->done = (int)n;
-	out->planned = sr.planned;
-	out->interval_days = sr.interval_days;
+	out->planned = plan_total(&sr);
+	out->interval_days = plan_interval_at(&sr, (int)n + 1);
 	snprintf(out->start_date, sizeof(out->start_date), "%s", sr.start_date);
 	if (n > 0)
 		snprintf(out->last_date, sizeof(out->last_date), "%s", ses[n - 1].date);
 	if (strcmp(sr.status, VOCAB_STATUS_ACTIVE) != 0) {
 		out->due = PROGRESS_INACTIVE;
 	} else {
-		core_next_due(out->start_date, out->last_date, sr.interval_days, out->done,
-			      sr.planned, out->next_due);
+		core_next_due(out->start_date, out->last_date, out->interval_days, out->done,
+			      out->planned, out->next_due);
 		out->due = progress_due_state(out->next_due, today, &out->days_until_due);
 	}
 	if (session_rows(out, ses, n) != 0 || depth_table(out, &sr, ses, n) != 0 ||
