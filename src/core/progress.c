@@ -114,6 +114,10 @@ enum progress_change progress_compare(const struct vocab_scale *sc, double basel
 {
 	if (value == baseline)
 		return PROGRESS_SAME;
+	if (progress_stage(sc, value) == progress_stage(sc, baseline))
+		return PROGRESS_PATTERN;   /* a staged scale: same stage, other pattern */
+	baseline = progress_stage(sc, baseline);
+	value = progress_stage(sc, value);
 	switch (sc->direction) {
 	case VOCAB_DIR_LOWER:
 		return value < baseline ? PROGRESS_BETTER : PROGRESS_WORSE;
@@ -132,6 +136,7 @@ static const char *const due_names[] = {
 static const char *const change_names[] = {
 	[PROGRESS_SAME] = "same", [PROGRESS_BETTER] = "better", [PROGRESS_WORSE] = "worse",
 	[PROGRESS_CHANGED] = "changed", [PROGRESS_NO_BASELINE] = "no baseline",
+	[PROGRESS_PATTERN] = "pattern changed",
 };
 static const char *const trend_names[] = {
 	[PROGRESS_TREND_NONE] = "-", [PROGRESS_TREND_IMPROVING] = "improving",
@@ -165,14 +170,14 @@ static enum progress_trend trend(const struct progress_scale *ps,
 		return PROGRESS_TREND_NONE;
 	for (size_t i = 0; i < ps->npoints; i++) {
 		mx += sessions[ps->points[i].session].number;
-		my += ps->points[i].value;
+		my += progress_stage(ps->scale, ps->points[i].value);
 	}
 	mx /= (double)ps->npoints;
 	my /= (double)ps->npoints;
 	for (size_t i = 0; i < ps->npoints; i++) {
 		double dx = sessions[ps->points[i].session].number - mx;
 
-		sxy += dx * (ps->points[i].value - my);
+		sxy += dx * (progress_stage(ps->scale, ps->points[i].value) - my);
 		sxx += dx * dx;
 	}
 	slope = sxx > 0 ? sxy / sxx : 0;
@@ -303,6 +308,10 @@ static int score_table(struct nl_progress *p, const struct nl_series *sr,
 			pt->change = base ? v->value - base->value : 0;
 			pt->verdict = base ? progress_compare(sc, base->value, v->value)
 					   : PROGRESS_NO_BASELINE;
+			snprintf(pt->date, sizeof(pt->date), "%s", ses[i].date);
+			pt->delta.verdict = PROGRESS_NO_BASELINE;
+			if (base)
+				progress_delta(sc, base->value, v->value, &pt->delta);
 			ps->npoints++;
 		}
 		if (!base && ps->npoints == 0) {
@@ -311,10 +320,15 @@ static int score_table(struct nl_progress *p, const struct nl_series *sr,
 			continue;
 		}
 		ps->verdict = PROGRESS_NO_BASELINE;
+		ps->delta.verdict = PROGRESS_NO_BASELINE;
+		ps->unit = progress_unit(sc);
+		if (base)
+			snprintf(ps->baseline_date, sizeof(ps->baseline_date), "%s", sr->start_date);
 		if (ps->npoints > 0) {
 			ps->latest = ps->points[ps->npoints - 1].value;
 			ps->change = ps->points[ps->npoints - 1].change;
 			ps->verdict = ps->points[ps->npoints - 1].verdict;
+			ps->delta = ps->points[ps->npoints - 1].delta;
 		}
 		ps->trend = trend(ps, p->sessions);
 		p->nscales++;
