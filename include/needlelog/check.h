@@ -26,7 +26,12 @@
 #define CHECK_W_SKIN_DEPTH      "skin-type-depth"  /* Fitzpatrick IV-VI and depth > 1.5 mm */
 #define CHECK_W_SKIN_INTERVAL   "skin-type-interval" /* Fitzpatrick IV-VI and interval < 28 days */
 #define CHECK_W_PAST_PLANNED    "past-planned"     /* the series is past its planned count */
-#define CHECK_W_NO_CONSENT      "no-consent"       /* no consent date on file */
+#define CHECK_W_NO_CONSENT      "no-consent"       /* no treatment consent in force for the indication */
+#define CHECK_W_BEFORE_START    "before-start"     /* dated before the series' start: a late entry */
+#define CHECK_W_ALLERGEN        "allergen"         /* an anaesthetic or product holds an allergen on file */
+#define CHECK_W_NICKEL          "nickel"           /* a nickel allergy and steel needles (once a session) */
+#define CHECK_W_BLEEDING        "bleeding-risk"    /* an active anticoagulant or antiplatelet */
+#define CHECK_W_EXPIRED         "expired"          /* a cartridge or product past its expiry */
 
 #define CHECK_INTERVAL_SLACK_DAYS 7
 #define CHECK_INTERVAL_FLOOR_DAYS 7
@@ -87,7 +92,23 @@ struct check_context {
 	const char *prev_date;  /* the latest other live session on or before
 				 * this one's date, or NULL for the first */
 	int prior_count;        /* other live (not voided) sessions in the series */
+	/* This session's number in the series by date (1-based), for the
+	 * phase it falls in; 0 = prior_count + 1. */
+	int number;
+	/* The patient's consent records (clinical.h). When not loaded (a
+	 * context built by hand), the patient's consent_date stands for one
+	 * treatment consent covering every indication. */
+	const struct nl_consent *consents;
+	size_t nconsents;
+	bool consents_loaded;
 };
+
+/* The warning rules are one table in check.c: each row a code, its
+ * condition and what it checks, in words (for `needlelog vocab` and the
+ * docs). The session's warnings come from every row's condition in order. */
+extern const size_t check_rule_count;
+const char *check_rule_code(size_t i);   /* NULL past the end */
+const char *check_rule_about(size_t i);
 
 /* The safety warnings for a session that passed check_session. Appends to
  * *w / *n (start them at NULL / 0); free with record_warnings_free. */

@@ -31,7 +31,29 @@ enum progress_change {
 	PROGRESS_WORSE,
 	PROGRESS_CHANGED,    /* the scale has no direction (pain) */
 	PROGRESS_NO_BASELINE,
+	PROGRESS_PATTERN,    /* ordinal: the same stage, another pattern (IIIa to III-vertex) */
 };
+
+/* A score against its baseline as the literature reads it (issue 11):
+ * ordinal scales (Norwood, Ludwig) by stage, never by arithmetic; grades
+ * (GAIS, Goodman-Baron qualitative) by grade; numeric scales with the
+ * difference and the percentage; hair density in /cm². */
+struct progress_delta {
+	enum progress_change verdict;
+	double change;        /* numeric: value - baseline; ordinal: stages (value's - baseline's) */
+	bool has_percent;     /* numeric, baseline not 0 */
+	double percent;       /* change / baseline * 100 */
+	char text[160];       /* "142 to 179 /cm\u00b2: +37 (+26%), better",
+			       * "IIIa to III-vertex: the same stage (III), the pattern changed",
+			       * "3 to 2: 1 grade better" */
+};
+int progress_delta(const struct vocab_scale *sc, double baseline, double value,
+		   struct progress_delta *out);
+/* The stage of a staged ordinal level (Norwood "III-vertex" and "IIIa" are
+ * stage 3), else the value itself. */
+double progress_stage(const struct vocab_scale *sc, double value);
+/* The unit a scale's values are in ("/cm\u00b2" for hair density), or "". */
+const char *progress_unit(const struct vocab_scale *sc);
 
 /* The trend of a scale across sessions: the sign of the least-squares
  * slope of value over session order, read through the scale's direction. */
@@ -60,6 +82,8 @@ struct progress_point {
 	double value;
 	double change;       /* value - baseline (0 without a baseline) */
 	enum progress_change verdict;
+	char date[11];       /* the session's date: every score line is dated */
+	struct progress_delta delta;  /* against the baseline (NO_BASELINE without) */
 };
 
 struct progress_scale {
@@ -73,6 +97,9 @@ struct progress_scale {
 	double change;
 	enum progress_change verdict;
 	enum progress_trend trend;
+	char baseline_date[11];       /* the series' start date, "" without a baseline */
+	struct progress_delta delta;  /* the latest point against the baseline */
+	const char *unit;             /* progress_unit */
 };
 
 struct nl_progress {

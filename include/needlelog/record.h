@@ -88,6 +88,11 @@ void record_rollback(struct record *r);
 
 /* A safety warning: code is one of CHECK_W_* in check.h ("depth-range"),
  * message is a sentence for people. */
+struct nl_allergy;      /* clinical.h */
+struct nl_medication;   /* clinical.h */
+struct nl_phase;        /* clinical.h */
+struct nl_product_lot;  /* clinical.h */
+
 struct nl_warning {
 	char *code;
 	char *message;
@@ -119,14 +124,26 @@ struct nl_patient {
 	int skin_type;         /* Fitzpatrick 1..6 (I..VI), 0 = not recorded */
 	struct nl_flag *flags; /* at most one per code */
 	size_t nflags;
-	char *allergies;       /* optional free text */
-	char *medications;     /* optional free text */
-	char *consent_date;    /* optional date; none gives a session warning */
+	/* Legacy (until the faces use the lists and consent records): on add
+	 * or edit a text here becomes list items (an allergen or medication it
+	 * names, else "other"; the whole text kept as the first item's note),
+	 * and a consent date becomes a treatment consent covering every
+	 * indication. Read back: allergies and medications NULL, consent_date
+	 * the earliest treatment consent not withdrawn. */
+	char *allergies;
+	char *medications;
+	char *consent_date;
 	char *notes;           /* optional free text */
 	bool archived;         /* read-only here: use record_patient_archive */
 	char *archived_at;     /* out only */
 	char *created_at;      /* out only */
 	char *updated_at;      /* out only */
+	/* clinical.h: */
+	char *sex;             /* optional: female, male, other, unknown */
+	struct nl_allergy *allergy_list;
+	size_t nallergy_list;
+	struct nl_medication *medication_list;
+	size_t nmedication_list;
 };
 
 /* One line of the patient list: the patient and their active series. */
@@ -187,6 +204,8 @@ struct nl_series {
 	char *indication;      /* vocab_indications code */
 	char **areas;          /* target areas, vocab_areas codes */
 	size_t nareas;
+	/* The one-phase form of the plan. With phases (clinical.h) they are
+	 * the total and the first phase's interval. */
 	int planned;           /* sessions planned; 0 on add = 6 */
 	int interval_days;     /* days between sessions; 0 on add = 28 */
 	char *start_date;      /* NULL on add = today (UTC) */
@@ -196,6 +215,12 @@ struct nl_series {
 	size_t nbaseline;
 	char *created_at;      /* out only */
 	char *updated_at;      /* out only */
+	/* The plan in phases, in order (clinical.h). On add and edit: two or
+	 * more phases are the plan (planned and interval_days then 0 or equal
+	 * to their total and first interval); none or one, the one-phase form
+	 * above. Read back: always at least one. */
+	struct nl_phase *phases;
+	size_t nphases;
 };
 
 int record_series_add(struct record *r, const struct nl_series *in,
@@ -228,8 +253,8 @@ struct nl_session {
 	int64_t series_id;
 	char *date;            /* required */
 	char *practitioner;    /* optional (also the audit "who") */
-	char *device;          /* optional: device and tip lot */
-	char *cartridge;       /* optional: "12-pin", "nano" */
+	char *device;          /* optional: make and model (old records: free text) */
+	char *cartridge;       /* optional: the cartridge product, "12-pin", "nano" */
 	char *anesthetic;      /* optional product */
 	int anesthetic_minutes;/* 0..240 applied, -1 = not recorded */
 	char **products;       /* products, glides, adjuncts, in order */
@@ -258,6 +283,12 @@ struct nl_session {
 	size_t amendment_count;
 	char *created_at;
 	char *updated_at;
+	/* Traceability (clinical.h), amended like every field above: */
+	char *device_serial;     /* optional */
+	char *cartridge_lot;     /* optional */
+	char *cartridge_expiry;  /* optional date */
+	struct nl_product_lot *product_lots; /* 0 or nproducts entries */
+	size_t nproduct_lots;
 };
 
 /* One changed field of an amendment. old_value/new_value are for people

@@ -8,6 +8,7 @@
 #include "core.h"
 #include "needlelog/text.h"
 #include "needlelog/check.h"
+#include "needlelog/clinical.h"
 #include "needlelog/vocab.h"
 
 /* ---- dates -------------------------------------------------------------- */
@@ -281,6 +282,8 @@ int check_patient(const struct nl_patient *p, struct nl_err *err)
 		rc = check_opt_date("consent date", p->consent_date, err);
 	if (rc == NL_OK)
 		rc = check_text("notes", "notes", p->notes, err);
+	if (rc == NL_OK)
+		rc = check_patient_clinical(p, err);
 	return rc;
 }
 
@@ -352,6 +355,8 @@ int check_series(const struct nl_series *sr, struct nl_err *err)
 			      sr->status);
 	if (rc == NL_OK)
 		rc = check_scores("baseline", sr->baseline, sr->nbaseline, err);
+	if (rc == NL_OK)
+		rc = plan_check(sr, err);
 	return rc;
 }
 
@@ -449,19 +454,39 @@ int check_session(const struct nl_session *ses, struct nl_err *err)
 		return rc;
 	if ((rc = check_scores("score", ses->scores, ses->nscores, err)))
 		return rc;
+	if ((rc = check_session_trace(ses, err)))
+		return rc;
 	return check_areas(ses, err);
 }
 
-/* ---- warnings ---------------------------------------------------------------- */
+/* ---- warnings ----------------------------------------------------------------
+ * Every rule is one row of warn_table below: its code, its condition (a
+ * function that appends the warnings it finds, with their messages) and
+ * what it checks, in words. Rules must earn their place (DOMAIN.md): none
+ * may fire on every session of a standard protocol. */
 
 typedef int (*warn_fn)(const struct check_context *ctx, const struct nl_session *ses,
-		       struct nl_warning **w, size_t *n);
+		       const char *code, struct nl_warning **w, size_t *n);
+
+static const char *indication_of(const struct check_context *ctx)
+{
+	return ctx->series && ctx->series->indication ? ctx->series->indication : "other";
+}
+
+static int skin_of(const struct check_context *ctx)
+{
+	return ctx->patient ? ctx->patient->skin_type : 0;
+}
+
+static int number_of(const struct check_context *ctx)
+{
+	return ctx->number > 0 ? ctx->number : ctx->prior_count + 1;
+}
 
 static int warn_depth(const struct check_context *ctx, const struct nl_session *ses,
-		      struct nl_warning **w, size_t *n)
+		      const char *code, struct nl_warning **w, size_t *n)
 {
-	const char *ind = ctx->series ? ctx->series->indication : "other";
-	int skin = ctx->patient ? ctx->patient->skin_type : 0;
+	const char *ind = indication_of(ctx);
 
 	for (size_t i = 0; i < ses->nareas; i++) {
 		const struct nl_treatment *t = &ses->areas[i];
@@ -470,13 +495,23 @@ static int warn_depth(const struct check_context *ctx, const struct nl_session *
 		if (vocab_depth_usual(t->area, ind, &lo, &hi, NULL) != NL_OK)
 			continue;
 		if ((t->depth_mm < lo || t->depth_mm > hi) &&
-		    core_warn(w, n, CHECK_W_DEPTH_RANGE,
-			      "%s: %.2f mm is outside the usual %.2g-%.2g mm for %s", t->area,
-			      t->depth_mm, lo, hi, ind))
+		    core_warn(w, n, code, "%s: %.2f mm is outside the usual %.2g-%.2g mm for %s",
+			      t->area, t->depth_mm, lo, hi, ind))
 			return -1;
-		if (skin >= CHECK_DARK_SKIN_MIN && t->depth_mm > CHECK_DARK_SKIN_DEPTH_MM &&
-		    core_warn(w, n, CHECK_W_SKIN_DEPTH,
-			      "%s: %.2f mm on Fitzpatrick %s skin is above %.1f mm "
+	}
+	return 0;
+}
+
+static int warn_skin_depth(const struct check_context *ctx, const struct nl_session *ses,
+			   const char *code, struct nl_warning **w, size_t *n)
+{
+	int skin = skin_of(ctx);
+
+	for (size_t i = 0; skin >= CHECK_DARK_SKIN_MIN && i < ses->nareas; i++) {
+		const struct nl_treatment *t = &ses->areas[i];
+
+		if (t->depth_mm > CHECK_DARK_SKIN_DEPTH_MM &&
+		    core_warn(w, n, code, "%s: %.2f mm on Fitzpatrick %s skin is above %.1f mm "
 			      "(risk of post-inflammatory hyperpigmentation)", t->area,
 			      t->depth_mm, vocab_fitzpatrick_label(skin), CHECK_DARK_SKIN_DEPTH_MM))
 			return -1;
@@ -502,8 +537,9 @@ bool check_flag_in_force(const struct nl_flag *f, const char *date, char until[1
 }
 
 static int warn_flags(const struct check_context *ctx, const struct nl_session *ses,
-		      struct nl_warning **w, size_t *n)
+		      const char *code, struct nl_warning **w, size_t *n)
 {
+	(void)code;   /* isotretinoin warns under its own code */
 	if (!ctx->patient)
 		return 0;
 	for (size_t i = 0; i < ctx->patient->nflags; i++) {
@@ -526,26 +562,78 @@ static int warn_flags(const struct check_context *ctx, const struct nl_session *
 	return 0;
 }
 
-static int warn_interval(const struct check_context *ctx, const struct nl_session *ses,
-			 struct nl_warning **w, size_t *n)
+/* An active isotretinoin on the medication list follows the flag's rule. */
+static int warn_isotretinoin_med(const struct check_context *ctx, const struct nl_session *ses,
+				 const char *code, struct nl_warning **w, size_t *n)
 {
-	int planned = ctx->series && ctx->series->interval_days ? ctx->series->interval_days
-								: VOCAB_INTERVAL_DEFAULT;
-	int skin = ctx->patient ? ctx->patient->skin_type : 0;
-	int days, floor_days = planned - CHECK_INTERVAL_SLACK_DAYS;
+	for (size_t i = 0; ctx->patient && i < ctx->patient->nmedication_list; i++) {
+		const struct nl_medication *m = &ctx->patient->medication_list[i];
+		char until[11];
+
+		if (!m->code || strcmp(m->code, "isotretinoin") != 0 ||
+		    !check_medication_in_force(m, ses->date, until))
+			continue;
+		if (until[0] && core_warn(w, n, code, "medication: isotretinoin stopped on %s; "
+					  "the caution lasts until %s", m->stop, until))
+			return -1;
+		if (!until[0] && core_warn(w, n, code, "medication: isotretinoin%s%s is being taken",
+					   m->name ? " " : "", m->name ? m->name : ""))
+			return -1;
+	}
+	return 0;
+}
+
+/* Whether any treated area is off the scalp (face, neck, body, a scar). */
+static bool any_skin_area(const struct nl_session *ses)
+{
+	for (size_t i = 0; i < ses->nareas; i++) {
+		const struct vocab_area *a = vocab_area_find(ses->areas[i].area);
+
+		if (a && a->region != VOCAB_REGION_SCALP)
+			return true;
+	}
+	return false;
+}
+
+static int days_since_prev(const struct check_context *ctx, const struct nl_session *ses)
+{
+	int days;
 
 	if (!core_opt(ctx->prev_date) || check_date_diff(ctx->prev_date, ses->date, &days, NULL))
+		return -1;
+	return days;
+}
+
+static int warn_interval(const struct check_context *ctx, const struct nl_session *ses,
+			 const char *code, struct nl_warning **w, size_t *n)
+{
+	int planned = ctx->series ? plan_interval_at(ctx->series, number_of(ctx))
+				  : VOCAB_INTERVAL_DEFAULT;
+	int days = days_since_prev(ctx, ses), floor_days = planned - CHECK_INTERVAL_SLACK_DAYS;
+
+	if (days < 0)
 		return 0;
 	if (floor_days < CHECK_INTERVAL_FLOOR_DAYS)
 		floor_days = CHECK_INTERVAL_FLOOR_DAYS;
 	if (days < floor_days &&
-	    core_warn(w, n, CHECK_W_INTERVAL_SHORT,
-		      "interval: %d days since the last session (%s) is shorter than %d days "
-		      "(planned every %d days)", days, ctx->prev_date, floor_days, planned))
+	    core_warn(w, n, code, "interval: %d days since the last session (%s) is shorter "
+		      "than %d days (planned every %d days)", days, ctx->prev_date, floor_days,
+		      planned))
 		return -1;
-	if (skin >= CHECK_DARK_SKIN_MIN && days < CHECK_DARK_SKIN_INTERVAL_DAYS &&
-	    core_warn(w, n, CHECK_W_SKIN_INTERVAL,
-		      "interval: %d days on Fitzpatrick %s skin is under %d days "
+	return 0;
+}
+
+/* Face and body only: weekly scalp needling is the published hair-loss
+ * protocol (Dhurat 2013 treated types IV-V weekly at 1.5 mm). */
+static int warn_skin_interval(const struct check_context *ctx, const struct nl_session *ses,
+			      const char *code, struct nl_warning **w, size_t *n)
+{
+	int skin = skin_of(ctx), days = days_since_prev(ctx, ses);
+
+	if (days < 0 || skin < CHECK_DARK_SKIN_MIN || !any_skin_area(ses))
+		return 0;
+	if (days < CHECK_DARK_SKIN_INTERVAL_DAYS &&
+	    core_warn(w, n, code, "interval: %d days on Fitzpatrick %s skin is under %d days "
 		      "(risk of post-inflammatory hyperpigmentation)", days,
 		      vocab_fitzpatrick_label(skin), CHECK_DARK_SKIN_INTERVAL_DAYS))
 		return -1;
@@ -553,39 +641,194 @@ static int warn_interval(const struct check_context *ctx, const struct nl_sessio
 }
 
 static int warn_planned(const struct check_context *ctx, const struct nl_session *ses,
-			struct nl_warning **w, size_t *n)
+			const char *code, struct nl_warning **w, size_t *n)
 {
-	int planned = ctx->series && ctx->series->planned ? ctx->series->planned
-							  : VOCAB_PLANNED_DEFAULT;
+	int planned = ctx->series ? plan_total(ctx->series) : VOCAB_PLANNED_DEFAULT;
+	char plan[128] = "";
 
 	(void)ses;
+	if (ctx->series && ctx->series->nphases > 1)
+		plan_text(ctx->series, plan, sizeof(plan));
 	if (ctx->prior_count + 1 > planned &&
-	    core_warn(w, n, CHECK_W_PAST_PLANNED,
-		      "series: this is session %d of %d planned", ctx->prior_count + 1, planned))
+	    core_warn(w, n, code, "series: this is session %d of %d planned%s%s%s",
+		      ctx->prior_count + 1, planned, plan[0] ? " (" : "", plan, plan[0] ? ")" : ""))
+		return -1;
+	return 0;
+}
+
+static int warn_before_start(const struct check_context *ctx, const struct nl_session *ses,
+			     const char *code, struct nl_warning **w, size_t *n)
+{
+	const char *start = ctx->series ? ctx->series->start_date : NULL;
+
+	if (core_opt(start) && strcmp(ses->date, start) < 0 &&
+	    core_warn(w, n, code, "date: %s is before the series' start (%s): a late entry",
+		      ses->date, start))
 		return -1;
 	return 0;
 }
 
 static int warn_consent(const struct check_context *ctx, const struct nl_session *ses,
-			struct nl_warning **w, size_t *n)
+			const char *code, struct nl_warning **w, size_t *n)
 {
-	(void)ses;
-	if (ctx->patient && !core_opt(ctx->patient->consent_date) &&
-	    core_warn(w, n, CHECK_W_NO_CONSENT, "consent: no consent date on file"))
-		return -1;
+	const char *ind = indication_of(ctx), *later = NULL;
+	struct nl_consent legacy = { .kind = CLIN_CONSENT_TREATMENT };
+	const struct nl_consent *c = ctx->consents;
+	size_t nc = ctx->nconsents;
+
+	if (!ctx->patient)
+		return 0;
+	if (!ctx->consents_loaded) {
+		legacy.given = ctx->patient->consent_date;
+		c = &legacy;
+		nc = core_opt(legacy.given) ? 1 : 0;
+	}
+	for (size_t i = 0; i < nc; i++) {
+		if (check_consent_in_force(&c[i], CLIN_CONSENT_TREATMENT, ind, ses->date))
+			return 0;
+		if (check_consent_in_force(&c[i], CLIN_CONSENT_TREATMENT, ind, c[i].given) &&
+		    strcmp(c[i].given, ses->date) > 0 && !later)
+			later = c[i].given;
+	}
+	if (later)
+		return core_warn(w, n, code, "consent: the treatment consent for %s was given on "
+				 "%s, after this session", ind, later) ? -1 : 0;
+	return core_warn(w, n, code, "consent: no treatment consent in force covers %s", ind)
+		? -1 : 0;
+}
+
+/* The allergens on file, in force on date, that text names: one warning
+ * each. */
+static int allergens_in(const struct check_context *ctx, const char *date, const char *what,
+			const char *text, const char *code, struct nl_warning **w, size_t *n)
+{
+	for (size_t i = 0; ctx->patient && core_opt(text) && i < ctx->patient->nallergy_list; i++) {
+		const struct nl_allergy *a = &ctx->patient->allergy_list[i];
+		bool dup = false;
+
+		if (!check_allergy_in_force(a, date) || !clin_text_names_allergen(text, a->code))
+			continue;
+		for (size_t j = 0; j < i; j++)
+			dup = dup || (strcmp(ctx->patient->allergy_list[j].code, a->code) == 0 &&
+				      check_allergy_in_force(&ctx->patient->allergy_list[j], date));
+		if (!dup && core_warn(w, n, code, "%s: %s contains %s, and the patient is allergic "
+				      "to it%s%s%s", what, text, a->code, a->reaction ? " (" : "",
+				      a->reaction ? a->reaction : "", a->reaction ? ")" : ""))
+			return -1;
+	}
 	return 0;
 }
 
-static const warn_fn warn_rules[] = {
-	warn_depth, warn_flags, warn_interval, warn_planned, warn_consent,
+static int warn_allergen(const struct check_context *ctx, const struct nl_session *ses,
+			 const char *code, struct nl_warning **w, size_t *n)
+{
+	if (allergens_in(ctx, ses->date, "anesthetic", ses->anesthetic, code, w, n))
+		return -1;
+	for (size_t i = 0; i < ses->nproducts; i++)
+		if (allergens_in(ctx, ses->date, "product", ses->products[i], code, w, n))
+			return -1;
+	return 0;
+}
+
+static int warn_nickel(const struct check_context *ctx, const struct nl_session *ses,
+		       const char *code, struct nl_warning **w, size_t *n)
+{
+	for (size_t i = 0; ctx->patient && i < ctx->patient->nallergy_list; i++) {
+		const struct nl_allergy *a = &ctx->patient->allergy_list[i];
+
+		if (strcmp(a->code, "nickel") == 0 && check_allergy_in_force(a, ses->date))
+			return core_warn(w, n, code, "nickel allergy: steel needle cartridges contain "
+					 "nickel") ? -1 : 0;   /* once a session */
+	}
+	return 0;
+}
+
+static int warn_bleeding(const struct check_context *ctx, const struct nl_session *ses,
+			 const char *code, struct nl_warning **w, size_t *n)
+{
+	for (size_t i = 0; ctx->patient && i < ctx->patient->nmedication_list; i++) {
+		const struct nl_medication *m = &ctx->patient->medication_list[i];
+		char until[11];
+
+		if (strcmp(m->code, "anticoagulant") != 0 && strcmp(m->code, "antiplatelet") != 0)
+			continue;
+		if (check_medication_in_force(m, ses->date, until) &&
+		    core_warn(w, n, code, "medication: %s%s%s%s is active (bruising, bleeding)",
+			      m->code, m->name ? " (" : "", m->name ? m->name : "",
+			      m->name ? ")" : ""))
+			return -1;
+	}
+	return 0;
+}
+
+static int warn_expired(const struct check_context *ctx, const struct nl_session *ses,
+			const char *code, struct nl_warning **w, size_t *n)
+{
+	(void)ctx;
+	if (core_opt(ses->cartridge_expiry) && strcmp(ses->cartridge_expiry, ses->date) < 0 &&
+	    core_warn(w, n, code, "cartridge%s%s: expired on %s", ses->cartridge ? " " : "",
+		      ses->cartridge ? ses->cartridge : "", ses->cartridge_expiry))
+		return -1;
+	for (size_t i = 0; i < ses->nproduct_lots && i < ses->nproducts; i++) {
+		const char *exp = ses->product_lots[i].expiry;
+
+		if (core_opt(exp) && strcmp(exp, ses->date) < 0 &&
+		    core_warn(w, n, code, "product %s: expired on %s", ses->products[i], exp))
+			return -1;
+	}
+	return 0;
+}
+
+static const struct warn_rule {
+	const char *code;     /* CHECK_W_* */
+	warn_fn when;         /* appends its warnings, with their messages */
+	const char *about;    /* the rule in words */
+} warn_table[] = {
+	{ CHECK_W_DEPTH_RANGE, warn_depth,
+	  "a depth outside the usual range for the area and indication" },
+	{ CHECK_W_SKIN_DEPTH, warn_skin_depth, "Fitzpatrick IV-VI and a depth above 1.5 mm" },
+	{ CHECK_W_FLAG, warn_flags,
+	  "a contraindication flag in force (isotretinoin under its own code: 6 months from "
+	  "the last dose)" },
+	{ CHECK_W_ISOTRETINOIN, warn_isotretinoin_med,
+	  "isotretinoin on the medication list, taken or stopped less than 6 months before" },
+	{ CHECK_W_INTERVAL_SHORT, warn_interval,
+	  "an interval shorter than the planned interval of the session's phase minus 7 days, "
+	  "or under 7 days" },
+	{ CHECK_W_SKIN_INTERVAL, warn_skin_interval,
+	  "Fitzpatrick IV-VI and an interval under 28 days on the face or body (scalp exempt)" },
+	{ CHECK_W_PAST_PLANNED, warn_planned,
+	  "the series is past its planned number of sessions (every phase counted)" },
+	{ CHECK_W_BEFORE_START, warn_before_start,
+	  "a session dated before the series' start (a late entry: allowed, marked)" },
+	{ CHECK_W_NO_CONSENT, warn_consent,
+	  "no treatment consent in force covering the indication on the session's date" },
+	{ CHECK_W_ALLERGEN, warn_allergen,
+	  "an anaesthetic or product containing an allergen on file" },
+	{ CHECK_W_NICKEL, warn_nickel,
+	  "a nickel allergy: steel needle cartridges contain nickel (once a session)" },
+	{ CHECK_W_BLEEDING, warn_bleeding, "an active anticoagulant or antiplatelet" },
+	{ CHECK_W_EXPIRED, warn_expired,
+	  "a cartridge or product past its expiry date on the session's date" },
 };
+const size_t check_rule_count = COUNT(warn_table);
+
+const char *check_rule_code(size_t i)
+{
+	return i < COUNT(warn_table) ? warn_table[i].code : NULL;
+}
+
+const char *check_rule_about(size_t i)
+{
+	return i < COUNT(warn_table) ? warn_table[i].about : NULL;
+}
 
 int check_session_warnings(const struct check_context *ctx,
 			   const struct nl_session *ses, struct nl_warning **w,
 			   size_t *n, struct nl_err *err)
 {
-	for (size_t i = 0; i < COUNT(warn_rules); i++)
-		if (warn_rules[i](ctx, ses, w, n) != 0)
+	for (size_t i = 0; i < COUNT(warn_table); i++)
+		if (warn_table[i].when(ctx, ses, warn_table[i].code, w, n) != 0)
 			return nl_error(err, NL_ENOMEM, "out of memory");
 	return NL_OK;
 }

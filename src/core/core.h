@@ -15,6 +15,9 @@
 #include "needlelog/store.h"
 #include "needlelog/vocab.h"
 
+struct core_due_row;
+struct nl_consent;
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- the record handle ------------------------------------------------ */
@@ -93,6 +96,11 @@ enum core_fkind {
 	CF_SCORES,   /* struct nl_score *, count at count_off */
 	CF_AREAS,    /* struct nl_treatment *, count at count_off */
 	CF_FLAGS,    /* struct nl_flag *, count at count_off */
+	/* clinical.h's lists (field_clinical.c): */
+	CF_ALLERGIES,   /* struct nl_allergy * */
+	CF_MEDICATIONS, /* struct nl_medication * */
+	CF_LOTS,        /* struct nl_product_lot * */
+	CF_PHASES,      /* struct nl_phase * */
 };
 
 struct core_field {
@@ -101,6 +109,9 @@ struct core_field {
 	size_t off;
 	size_t count_off;
 	int none;
+	/* Left out of the canonical form when empty: fields added after
+	 * sessions were first signed, so those signatures still verify. */
+	bool omit_empty;
 };
 
 extern const struct core_field core_session_fields[];
@@ -123,6 +134,41 @@ json_t *core_diff(const struct core_field *fs, size_t n, const void *old,
 /* All fields as one JSON object. */
 json_t *core_record_json(const struct core_field *fs, size_t n,
 			 const void *rec);
+
+/* clinical.h's list kinds, element by element (field_clinical.c). */
+bool cfx_kind(enum core_fkind k);
+size_t cfx_elem_size(enum core_fkind k);
+json_t *cfx_elem_json(enum core_fkind k, const void *base, size_t i);
+int cfx_elem_set(enum core_fkind k, void *base, size_t i, const json_t *e);
+void cfx_elem_free(enum core_fkind k, void *base, size_t i);
+void cfx_elem_text(enum core_fkind k, const void *base, size_t i, char *buf,
+		   size_t size);
+
+/* Hooks of clinical.h into the existing modules (clinical.c, plan.c,
+ * trace.c): each runs inside the caller's transaction. */
+int clin_patient_write(struct record *s, int64_t id, const struct nl_patient *in,
+		       struct nl_err *err);
+int clin_patient_read(struct record *s, struct nl_patient *p, struct nl_err *err);
+void clin_patient_free(struct nl_patient *p);
+int plan_write(struct record *s, int64_t id, const struct nl_series *in,
+	       struct nl_err *err);
+int plan_read(struct record *s, struct nl_series *sr, struct nl_err *err);
+void plan_free(struct nl_series *sr);
+/* The values a series stores for planned and interval_days. */
+int plan_check(const struct nl_series *sr, struct nl_err *err);
+void plan_stored(const struct nl_series *in, int *planned, int *interval);
+/* Recomputes each row's next due date with the interval of the phase the
+ * next session falls in (one query for every series' phases). */
+int plan_due_rows(struct record *s, struct core_due_row *rows, size_t n,
+		  struct nl_err *err);
+int trace_write(struct record *s, int64_t id, const struct nl_session *in,
+		struct nl_err *err);
+int trace_read(struct record *s, struct nl_session *ses, bool *oom,
+	       struct nl_err *err);
+int check_session_trace(const struct nl_session *ses, struct nl_err *err);
+/* A patient's consent records for the warnings (clinical.c). */
+int clin_consents_load(struct record *s, int64_t patient_id,
+		       struct nl_consent **out, size_t *n, struct nl_err *err);
 
 /* Sorts scores by scale code (canonical order). */
 void core_sort_scores(struct nl_score *sc, size_t n);

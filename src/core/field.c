@@ -8,10 +8,14 @@
 
 #include "core.h"
 
-#define F(type, name, kind, member) { name, kind, offsetof(type, member), 0, 0 }
-#define FI(type, name, member, none) { name, CF_INT, offsetof(type, member), 0, none }
+#define F(type, name, kind, member) { name, kind, offsetof(type, member), 0, 0, false }
+#define FI(type, name, member, none) { name, CF_INT, offsetof(type, member), 0, none, false }
 #define FL(type, name, kind, member, count) \
-	{ name, kind, offsetof(type, member), offsetof(type, count), 0 }
+	{ name, kind, offsetof(type, member), offsetof(type, count), 0, false }
+
+#define FX(type, name, member) { name, CF_TEXT, offsetof(type, member), 0, 0, true }
+#define FLX(type, name, kind, member, count) \
+	{ name, kind, offsetof(type, member), offsetof(type, count), 0, true }
 
 const struct core_field core_session_fields[] = {
 	F(struct nl_session, "date", CF_TEXT, date),
@@ -29,13 +33,18 @@ const struct core_field core_session_fields[] = {
 	F(struct nl_session, "notes", CF_TEXT, notes),
 	FL(struct nl_session, "scores", CF_SCORES, scores, nscores),
 	FL(struct nl_session, "areas", CF_AREAS, areas, nareas),
+	FX(struct nl_session, "device_serial", device_serial),
+	FX(struct nl_session, "cartridge_lot", cartridge_lot),
+	FX(struct nl_session, "cartridge_expiry", cartridge_expiry),
+	FLX(struct nl_session, "product_lots", CF_LOTS, product_lots, nproduct_lots),
 };
 const size_t core_session_field_count = COUNT(core_session_fields);
 
 const char *const record_session_fields[] = {
 	"date", "practitioner", "device", "cartridge", "anesthetic",
 	"anesthetic_minutes", "products", "endpoint", "pain", "reaction",
-	"adverse", "aftercare", "notes", "scores", "areas",
+	"adverse", "aftercare", "notes", "scores", "areas", "device_serial",
+	"cartridge_lot", "cartridge_expiry", "product_lots",
 };
 const size_t record_session_field_count = COUNT(record_session_fields);
 
@@ -50,6 +59,10 @@ const struct core_field core_patient_fields[] = {
 	F(struct nl_patient, "medications", CF_TEXT, medications),
 	F(struct nl_patient, "consent_date", CF_TEXT, consent_date),
 	F(struct nl_patient, "notes", CF_TEXT, notes),
+	F(struct nl_patient, "sex", CF_TEXT, sex),
+	FL(struct nl_patient, "allergy_list", CF_ALLERGIES, allergy_list, nallergy_list),
+	FL(struct nl_patient, "medication_list", CF_MEDICATIONS, medication_list,
+	   nmedication_list),
 };
 const size_t core_patient_field_count = COUNT(core_patient_fields);
 
@@ -62,6 +75,7 @@ const struct core_field core_series_fields[] = {
 	F(struct nl_series, "goal", CF_TEXT, goal),
 	F(struct nl_series, "status", CF_TEXT, status),
 	FL(struct nl_series, "baseline", CF_SCORES, baseline, nbaseline),
+	FL(struct nl_series, "phases", CF_PHASES, phases, nphases),
 };
 const size_t core_series_field_count = COUNT(core_series_fields);
 
@@ -144,6 +158,7 @@ static json_t *list_json(const struct core_field *f, const void *rec)
 			break;
 		}
 		default:
+			e = cfx_elem_json(f->kind, *CAT(rec, f->off, const void *const), i);
 			break;
 		}
 		if (!e || json_array_append_new(a, e) != 0) {
@@ -204,6 +219,7 @@ static void free_list(const struct core_field *f, void *rec)
 			break;
 		}
 		default:
+			cfx_elem_free(f->kind, *AT(rec, f->off, void *), i);
 			break;
 		}
 	}
@@ -220,7 +236,7 @@ static size_t elem_size(enum core_fkind k)
 		[CF_AREAS] = sizeof(struct nl_treatment),
 		[CF_FLAGS] = sizeof(struct nl_flag),
 	};
-	return sizes[k];
+	return cfx_kind(k) ? cfx_elem_size(k) : sizes[k];
 }
 
 /* Fills element i of a list field from JSON; -1 on a bad shape or OOM. */
@@ -256,7 +272,7 @@ static int set_elem(enum core_fkind k, void *base, size_t i, const json_t *e)
 		return fl->code ? 0 : -1;
 	}
 	default:
-		return -1;
+		return cfx_kind(k) ? cfx_elem_set(k, base, i, e) : -1;
 	}
 }
 
@@ -351,6 +367,9 @@ char *core_field_text(const struct core_field *f, const void *rec)
 				snprintf(passes, sizeof(passes), " x%d", t->passes);
 			snprintf(item, sizeof(item), "%s%s%s %.2f mm%s", t->area,
 				 t->label ? ":" : "", t->label ? t->label : "", t->depth_mm, passes);
+		} else if (cfx_kind(f->kind)) {
+			cfx_elem_text(f->kind, *CAT(rec, f->off, const void *const), i, item,
+				      sizeof(item));
 		} else {
 			const struct nl_flag *fl = &(*CAT(rec, f->off, struct nl_flag *const))[i];
 
@@ -400,6 +419,11 @@ json_t *core_record_json(const struct core_field *fs, size_t n,
 	for (size_t i = 0; o && i < n; i++) {
 		json_t *v = core_field_json(&fs[i], rec);
 
+		if (v && fs[i].omit_empty && (json_is_null(v) || json_array_size(v) == 0) &&
+		    !json_is_string(v)) {
+			json_decref(v);
+			continue;
+		}
 		if (!v || json_object_set_new(o, fs[i].name, v) != 0) {
 			json_decref(o);
 			return NULL;

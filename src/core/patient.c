@@ -7,6 +7,7 @@
 #include "core.h"
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
+#include "needlelog/clinical.h"
 #include "needlelog/text.h"
 
 void record_patient_free(struct nl_patient *p)
@@ -31,6 +32,7 @@ void record_patient_free(struct nl_patient *p)
 	core_zfree(p->archived_at);
 	core_zfree(p->created_at);
 	core_zfree(p->updated_at);
+	clin_patient_free(p);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -174,6 +176,8 @@ int record_patient_add(struct record *s, const struct nl_patient *in, int64_t *i
 		rc = write_flags(s, new_id, in, err);
 	}
 	if (rc == NL_OK)
+		rc = clin_patient_write(s, new_id, in, err);
+	if (rc == NL_OK)
 		rc = core_audit_json(s, AUDIT_CREATE, AUDIT_PATIENT, new_id, NULL,
 				     json_pack("{s:s}", "name", in->name), err);
 	rc = core_end(s, rc, err);
@@ -250,6 +254,8 @@ int record_patient_get(struct record *s, int64_t id, struct nl_patient *out,
 	if (rc != SQLITE_ROW)
 		return core_sql_error(s, "reading the patient", err);
 	rc = oom ? nl_error(err, NL_ENOMEM, "out of memory") : read_flags(s, out, err);
+	if (rc == NL_OK)
+		rc = clin_patient_read(s, out, err);
 	if (rc != NL_OK)
 		record_patient_free(out);
 	return rc;
@@ -291,6 +297,8 @@ int record_patient_edit(struct record *s, const struct nl_patient *in,
 	}
 	if (rc == NL_OK)
 		rc = write_flags(s, in->id, in, err);
+	if (rc == NL_OK)
+		rc = clin_patient_write(s, in->id, in, err);
 	if (rc == NL_OK)
 		rc = core_audit_json(s, AUDIT_CHANGE, AUDIT_PATIENT, in->id, NULL, diff, err);
 	else

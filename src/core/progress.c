@@ -7,6 +7,7 @@
 
 #include "core.h"
 #include "needlelog/check.h"
+#include "needlelog/clinical.h"
 #include "needlelog/progress.h"
 #include "needlelog/record.h"
 
@@ -81,6 +82,8 @@ int core_due_rows(struct record *s, int64_t patient_id, struct core_due_row **ou
 			      r->next_due);
 	}
 	sqlite3_finalize(st);
+	if (!oom && rc == SQLITE_DONE && plan_due_rows(s, rows, count, err) != NL_OK)
+		rc = SQLITE_ERROR;
 	if (oom || rc != SQLITE_DONE) {
 		core_due_rows_free(rows, count);
 		return oom ? nl_error(err, NL_ENOMEM, "out of memory")
@@ -111,6 +114,10 @@ enum progress_change progress_compare(const struct vocab_scale *sc, double basel
 {
 	if (value == baseline)
 		return PROGRESS_SAME;
+	if (progress_stage(sc, value) == progress_stage(sc, baseline))
+		return PROGRESS_PATTERN;   /* a staged scale: same stage, other pattern */
+	baseline = progress_stage(sc, baseline);
+	value = progress_stage(sc, value);
 	switch (sc->direction) {
 	case VOCAB_DIR_LOWER:
 		return value < baseline ? PROGRESS_BETTER : PROGRESS_WORSE;
@@ -129,6 +136,7 @@ static const char *const due_names[] = {
 static const char *const change_names[] = {
 	[PROGRESS_SAME] = "same", [PROGRESS_BETTER] = "better", [PROGRESS_WORSE] = "worse",
 	[PROGRESS_CHANGED] = "changed", [PROGRESS_NO_BASELINE] = "no baseline",
+	[PROGRESS_PATTERN] = "pattern changed",
 };
 static const char *const trend_names[] = {
 	[PROGRESS_TREND_NONE] = "-", [PROGRESS_TREND_IMPROVING] = "improving",
@@ -162,14 +170,14 @@ static enum progress_trend trend(const struct progress_scale *ps,
 		return PROGRESS_TREND_NONE;
 	for (size_t i = 0; i < ps->npoints; i++) {
 		mx += sessions[ps->points[i].session].number;
-		my += ps->points[i].value;
+		my += progress_stage(ps->scale, ps->points[i].value);
 	}
 	mx /= (double)ps->npoints;
 	my /= (double)ps->npoints;
 	for (size_t i = 0; i < ps->npoints; i++) {
 		double dx = sessions[ps->points[i].session].number - mx;
 
-		sxy += dx * (ps->points[i].value - my);
+		sxy += dx * (progress_stage(ps->scale, ps->points[i].value) - my);
 		sxx += dx * dx;
 	}
 	slope = sxx > 0 ? sxy / sxx : 0;
@@ -300,6 +308,10 @@ static int score_table(struct nl_progress *p, const struct nl_series *sr,
 			pt->change = base ? v->value - base->value : 0;
 			pt->verdict = base ? progress_compare(sc, base->value, v->value)
 					   : PROGRESS_NO_BASELINE;
+			snprintf(pt->date, sizeof(pt->date), "%s", ses[i].date);
+			pt->delta.verdict = PROGRESS_NO_BASELINE;
+			if (base)
+				progress_delta(sc, base->value, v->value, &pt->delta);
 			ps->npoints++;
 		}
 		if (!base && ps->npoints == 0) {
@@ -308,10 +320,15 @@ static int score_table(struct nl_progress *p, const struct nl_series *sr,
 			continue;
 		}
 		ps->verdict = PROGRESS_NO_BASELINE;
+		ps->delta.verdict = PROGRESS_NO_BASELINE;
+		ps->unit = progress_unit(sc);
+		if (base)
+			snprintf(ps->baseline_date, sizeof(ps->baseline_date), "%s", sr->start_date);
 		if (ps->npoints > 0) {
 			ps->latest = ps->points[ps->npoints - 1].value;
 			ps->change = ps->points[ps->npoints - 1].change;
 			ps->verdict = ps->points[ps->npoints - 1].verdict;
+			ps->delta = ps->points[ps->npoints - 1].delta;
 		}
 		ps->trend = trend(ps, p->sessions);
 		p->nscales++;
@@ -360,16 +377,16 @@ int progress_series(struct record *s, int64_t series_id, const char *today,
 	out->series_id = sr.id;
 	out->patient_id = sr.patient_id;
 	out->done = (int)n;
-	out->planned = sr.planned;
-	out->interval_days = sr.interval_days;
+	out->planned = plan_total(&sr);
+	out->interval_days = plan_interval_at(&sr, (int)n + 1);
 	snprintf(out->start_date, sizeof(out->start_date), "%s", sr.start_date);
 	if (n > 0)
 		snprintf(out->last_date, sizeof(out->last_date), "%s", ses[n - 1].date);
 	if (strcmp(sr.status, VOCAB_STATUS_ACTIVE) != 0) {
 		out->due = PROGRESS_INACTIVE;
 	} else {
-		core_next_due(out->start_date, out->last_date, sr.interval_days, out->done,
-			      sr.planned, out->next_due);
+		core_next_due(out->start_date, out->last_date, out->interval_days, out->done,
+			      out->planned, out->next_due);
 		out->due = progress_due_state(out->next_due, today, &out->days_until_due);
 	}
 	if (session_rows(out, ses, n) != 0 || depth_table(out, &sr, ses, n) != 0 ||

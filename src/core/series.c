@@ -6,6 +6,7 @@
 #include "core.h"
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
+#include "needlelog/clinical.h"
 #include "needlelog/vocab.h"
 
 void record_series_free(struct nl_series *sr)
@@ -24,6 +25,7 @@ void record_series_free(struct nl_series *sr)
 	core_zfree(sr->baseline);
 	core_zfree(sr->created_at);
 	core_zfree(sr->updated_at);
+	plan_free(sr);
 	memset(sr, 0, sizeof(*sr));
 }
 
@@ -44,8 +46,9 @@ struct series_values {
 static void series_values(struct record *s, const struct nl_series *in,
 			  struct series_values *v)
 {
-	v->planned = in->planned ? in->planned : VOCAB_PLANNED_DEFAULT;
-	v->interval = in->interval_days ? in->interval_days : VOCAB_INTERVAL_DEFAULT;
+	plan_stored(in, &v->planned, &v->interval);
+	v->planned = v->planned ? v->planned : VOCAB_PLANNED_DEFAULT;
+	v->interval = v->interval ? v->interval : VOCAB_INTERVAL_DEFAULT;
 	snprintf(v->today, sizeof(v->today), "%s", record_today(s));
 	v->start = core_opt(in->start_date) ? in->start_date : v->today;
 	v->status = core_opt(in->status) ? in->status : VOCAB_STATUS_ACTIVE;
@@ -85,6 +88,8 @@ static int write_children(struct record *s, int64_t id, const struct nl_series *
 		sqlite3_bind_double(st, 3, in->baseline[i].value);
 		rc = core_exec_stmt(s, st, "saving the baseline", err);
 	}
+	if (rc == NL_OK)
+		rc = plan_write(s, id, in, err);
 	return rc;
 }
 
@@ -177,7 +182,7 @@ static int read_children(struct record *s, struct nl_series *sr, struct nl_err *
 		return nl_error(err, NL_ENOMEM, "out of memory");
 	if (rc != SQLITE_DONE)
 		return core_sql_error(s, "reading the baseline", err);
-	return NL_OK;
+	return plan_read(s, sr, err);
 }
 
 #define SERIES_COLUMNS "id, patient_id, indication, planned, interval_days, start_date, " \
@@ -270,6 +275,7 @@ int record_series_list(struct record *s, int64_t patient_id, struct nl_series **
 int record_series_edit(struct record *s, const struct nl_series *in, struct nl_err *err)
 {
 	struct nl_series old, now_vals;
+	struct nl_phase one;
 	struct series_values v;
 	sqlite3_stmt *st;
 	json_t *diff;
@@ -282,8 +288,18 @@ int record_series_edit(struct record *s, const struct nl_series *in, struct nl_e
 		return core_end(s, rc, err);
 	/* Compare what will be stored: 0 / NULL keep the stored values. */
 	now_vals = *in;
-	now_vals.planned = in->planned ? in->planned : old.planned;
-	now_vals.interval_days = in->interval_days ? in->interval_days : old.interval_days;
+	plan_stored(in, &now_vals.planned, &now_vals.interval_days);
+	now_vals.planned = now_vals.planned ? now_vals.planned : old.planned;
+	now_vals.interval_days = now_vals.interval_days ? now_vals.interval_days
+						      : old.interval_days;
+	one = (struct nl_phase){ now_vals.planned, now_vals.interval_days };
+	if (in->nphases == 0 && !in->planned && !in->interval_days) {
+		now_vals.phases = old.phases;   /* nothing given: the plan stays */
+		now_vals.nphases = old.nphases;
+	} else if (in->nphases < 2) {
+		now_vals.phases = &one;         /* the one-phase form */
+		now_vals.nphases = 1;
+	}
 	now_vals.start_date = (char *)(core_opt(in->start_date) ? in->start_date : old.start_date);
 	now_vals.status = (char *)(core_opt(in->status) ? in->status : old.status);
 	v.planned = now_vals.planned;
@@ -308,7 +324,7 @@ int record_series_edit(struct record *s, const struct nl_series *in, struct nl_e
 		sqlite3_bind_int64(st, 8, in->id);
 		rc = core_exec_stmt(s, st, "changing the series", err);
 		if (rc == NL_OK)
-			rc = write_children(s, in->id, in, err);
+			rc = write_children(s, in->id, &now_vals, err);
 		if (rc == NL_OK) {
 			rc = core_audit_json(s, AUDIT_CHANGE, AUDIT_SERIES, in->id, NULL, diff, err);
 			diff = NULL;

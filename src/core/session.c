@@ -14,6 +14,7 @@
 #include "needlelog/text.h"
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
+#include "needlelog/clinical.h"
 #include "needlelog/vocab.h"
 
 /* ---- freeing ------------------------------------------------------------ */
@@ -295,6 +296,8 @@ static int read_original(struct record *s, int64_t id, struct nl_session *ses,
 	if (rc == NL_OK)
 		rc = read_scores(s, ses, &oom, err);
 	if (rc == NL_OK)
+		rc = trace_read(s, ses, &oom, err);
+	if (rc == NL_OK)
 		rc = read_warnings(s, id, 0, &ses->warnings, &ses->nwarnings, &oom, err);
 	if (rc == NL_OK && oom)
 		rc = nl_error(err, NL_ENOMEM, "out of memory");
@@ -482,6 +485,8 @@ struct context {
 	struct nl_patient patient;
 	struct nl_series series;
 	char prev_date[11];
+	struct nl_consent *consents;
+	size_t nconsents;
 	struct check_context ctx;
 };
 
@@ -489,6 +494,7 @@ static void context_free(struct context *c)
 {
 	record_patient_free(&c->patient);
 	record_series_free(&c->series);
+	record_consent_list_free(c->consents, c->nconsents);
 }
 
 /* Loads what the warnings need for a session in series_id on date,
@@ -504,6 +510,8 @@ static int context_load(struct record *s, int64_t series_id, const char *date,
 	if (rc == NL_OK)
 		rc = record_patient_get(s, c->series.patient_id, &c->patient, err);
 	if (rc == NL_OK)
+		rc = clin_consents_load(s, c->patient.id, &c->consents, &c->nconsents, err);
+	if (rc == NL_OK)
 		rc = core_prepare(s, "SELECT " EFFECTIVE_DATE " FROM session x WHERE x.series_id = ? "
 				     "AND x.voided = 0 AND x.id != ?", &st, err);
 	if (rc != NL_OK) {
@@ -516,6 +524,8 @@ static int context_load(struct record *s, int64_t series_id, const char *date,
 		const char *d = (const char *)sqlite3_column_text(st, 0);
 
 		c->ctx.prior_count++;
+		if (d && strcmp(d, date) <= 0)
+			c->ctx.number++;
 		if (d && strcmp(d, date) <= 0 && strcmp(d, c->prev_date) > 0)
 			snprintf(c->prev_date, sizeof(c->prev_date), "%s", d);
 	}
@@ -527,6 +537,10 @@ static int context_load(struct record *s, int64_t series_id, const char *date,
 	c->ctx.patient = &c->patient;
 	c->ctx.series = &c->series;
 	c->ctx.prev_date = c->prev_date[0] ? c->prev_date : NULL;
+	c->ctx.number++;   /* this session's own place */
+	c->ctx.consents = c->consents;
+	c->ctx.nconsents = c->nconsents;
+	c->ctx.consents_loaded = true;
 	return NL_OK;
 }
 
@@ -653,6 +667,8 @@ static int write_children(struct record *s, int64_t id, const struct nl_session 
 		sqlite3_bind_double(st, 3, in->scores[i].value);
 		rc = core_exec_stmt(s, st, "saving the scores", err);
 	}
+	if (rc == NL_OK)
+		rc = trace_write(s, id, in, err);
 	if (rc == NL_OK)
 		rc = write_warnings(s, id, 0, w, nw, err);
 	return rc;

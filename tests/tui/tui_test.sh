@@ -204,6 +204,9 @@ case_amend() {
 	keys C-u
 	type_text "1.6"
 	keys C-s
+	# Zoë's lidocaine allergy meets the EMLA on file: the core warns.
+	wait_for "EMLA 5% contains lidocaine"
+	keys y
 	wait_for "Amendment recorded"
 	wait_for "am."
 	out=$(nl session show "$SES2") || fail "session show"

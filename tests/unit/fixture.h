@@ -15,6 +15,7 @@
 
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
+#include "needlelog/clinical.h"
 #include "needlelog/draft.h"
 #include "needlelog/progress.h"
 #include "needlelog/record.h"

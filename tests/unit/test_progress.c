@@ -45,7 +45,10 @@ static void pure_compare(void **state)
 	assert_int_equal(progress_compare(vocab_scale_find("hair-density"), 100, 130),
 			 PROGRESS_BETTER);
 	assert_int_equal(progress_compare(vocab_scale_find("hair-density"), 100, 90), PROGRESS_WORSE);
-	assert_int_equal(progress_compare(vocab_scale_find("norwood"), 5, 4), PROGRESS_BETTER);
+	/* issue 11: Norwood compares by stage: III-vertex to IIIa is a change of
+	 * pattern at stage III, IV to IIIa one stage better */
+	assert_int_equal(progress_compare(vocab_scale_find("norwood"), 5, 4), PROGRESS_PATTERN);
+	assert_int_equal(progress_compare(vocab_scale_find("norwood"), 6, 4), PROGRESS_BETTER);
 	assert_int_equal(progress_compare(vocab_scale_find("pain"), 5, 4), PROGRESS_CHANGED);
 	assert_string_equal(progress_change_name(PROGRESS_BETTER), "better");
 }

@@ -44,14 +44,30 @@ static void patient_roundtrip(void **state)
 	assert_null(out.flags[0].date);
 	assert_false(out.archived);
 	assert_non_null(out.created_at);
-	record_patient_free(&out);
+	/* issue 11: the old free texts become list items (the text kept as the
+	 * note), the consent date a treatment consent read back as the date */
+	assert_null(out.allergies);
+	assert_null(out.medications);
+	assert_int_equal(out.nallergy_list, 1);
+	assert_string_equal(out.allergy_list[0].code, "lidocaine");
+	assert_string_equal(out.allergy_list[0].note, "lidocaine");
+	assert_int_equal(out.nmedication_list, 1);
+	assert_string_equal(out.medication_list[0].code, "other");
+	assert_string_equal(out.medication_list[0].note, "none");
+	assert_string_equal(out.consent_date, "2026-01-05");
 	assert_int_equal(audit_count(f->s, AUDIT_CREATE, AUDIT_PATIENT, id), 1);
 
 	/* an edit giving the same flags in another order than stored (they are
 	 * read back by code) changes nothing */
-	in.id = id;
-	assert_string_equal(in.flags[0].code, "isotretinoin");
-	assert_int_equal(record_patient_edit(f->s, &in, &err), NL_OK);
+	{
+		struct nl_flag t = out.flags[0];
+
+		out.flags[0] = out.flags[1];
+		out.flags[1] = t;
+	}
+	assert_string_equal(out.flags[0].code, "isotretinoin");
+	assert_int_equal(record_patient_edit(f->s, &out, &err), NL_OK);
+	record_patient_free(&out);
 	assert_int_equal(audit_count(f->s, AUDIT_CHANGE, AUDIT_PATIENT, id), 0);
 	assert_int_equal(record_patient_get(f->s, 999, &out, &err), NL_ENOENT);
 	assert_msg(err, "no patient", "999");

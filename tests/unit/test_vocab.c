@@ -131,8 +131,12 @@ static void vocab_matches_schema(void **state)
 	for (size_t i = 0; i < vocab_flag_count; i++) {
 		struct nl_flag fl = { .code = (char *)vocab_flags[i].code };
 		struct nl_patient p = { .name = "Flag", .flags = &fl, .nflags = 1 };
+		/* issue 11: the allergy list replaces these two for new records */
+		bool replaced = strcmp(fl.code, "anesthetic-allergy") == 0 ||
+				strcmp(fl.code, "metal-allergy") == 0;
 
-		assert_int_equal(record_patient_add(f->s, &p, &id, &err), NL_OK);
+		assert_int_equal(record_patient_add(f->s, &p, &id, &err),
+				 replaced ? NL_EDATA : NL_OK);
 	}
 	for (size_t i = 0; i < vocab_area_count; i++)
 		for (size_t e = 0; e < vocab_endpoint_count; e++) {
