@@ -106,9 +106,13 @@ static void print_opts(FILE *out, const struct cli_opt *o)
 			 o->metavar ? o->metavar : "");
 		do {
 			size_t len = strcspn(h, "\n");
+			bool last = h[len] == '\0' || h[len + 1] == '\0';
+			const char *more = last && (o->flags & CLI_REPEAT) ? " (repeatable)" : "";
 
-			fprintf(out, "  %-*s %.*s%s\n", HELP_COL, left, (int)len, h,
-				h[len] == '\0' && (o->flags & CLI_REPEAT) ? " (repeatable)" : "");
+			if (len == 0 && !*more)     /* a line with no text: no trailing blank */
+				fprintf(out, "  %s\n", left);
+			else
+				fprintf(out, "  %-*s %.*s%s\n", HELP_COL, left, (int)len, h, more);
 			h += len + (h[len] == '\n');
 			left[0] = '\0';
 		} while (*h);
