@@ -8,6 +8,7 @@
 extern const struct cli_command cli_admin_commands[];
 extern const struct cli_command cli_tui_commands[];
 extern const struct cli_command cli_export_commands[];
+extern const struct cli_command cli_backup_commands[];
 extern const struct cli_command cli_patient_commands[];
 extern const struct cli_command cli_series_commands[];
 extern const struct cli_command cli_session_commands[];
@@ -19,6 +20,7 @@ static const struct cli_command *const groups[] = {
 	cli_admin_commands,
 	cli_tui_commands,
 	cli_export_commands,
+	cli_backup_commands,
 	cli_patient_commands,
 	cli_series_commands,
 	cli_session_commands,

@@ -1,16 +1,10 @@
-/* The commands that take the records out of the program: export (a
- * follow-up summary in plaintext) and backup (an encrypted, verified copy
- * of the whole record file). */
-#include <errno.h>
+/* export: a follow-up summary of the records, in plaintext, out of the
+ * program. Backups (encrypted copies of the whole file) are backup.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
-#include "needlelog/audit.h"
 #include "needlelog/export.h"
 #include "needlelog/text.h"
 #include "cli.h"
@@ -90,73 +84,6 @@ static int run_export(struct cli *c, struct nl_err *err)
 	return rc;
 }
 
-/* ---- backup --------------------------------------------------------------- */
-
-static int audit_backup(struct record *r, const char *dest, struct nl_err *err)
-{
-	char *abs = realpath(dest, NULL);
-	json_t *d = json_pack("{s:s,s:s}", "from", store_path(record_store(r)),
-			      "to", abs ? abs : dest);
-	char *text = d ? json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	int rc;
-
-	free(abs);
-	json_decref(d);
-	if (!text)
-		return nl_error(err, NL_ENOMEM, "out of memory");
-	rc = audit_add(r, AUDIT_BACKUP, AUDIT_FILE, 0, NULL, text, err);
-	free(text);
-	return rc;
-}
-
-/* Every backup is audited: a busy writer only delays the row; if it cannot
- * be written, the copy made here is removed and the command fails. */
-static int audit_backup_retry(struct record *r, const char *dest, struct nl_err *err)
-{
-	int tries = 0, rc;
-
-	do {
-		if (tries++)
-			usleep(100000);
-		rc = audit_backup(r, dest, err);
-	} while (rc == NL_EBUSY && tries < 10);
-	if (rc != NL_OK)
-		unlink(dest);
-	return rc;
-}
-
-/* Opens the record file as cli_open does, but keeps the passphrase: read
- * once, it opens the file and protects the copy. */
-static int run_backup(struct cli *c, struct nl_err *err)
-{
-	struct store_pass pass = { 0 };
-	const char *dest = c->args[0], *path = cli_db_path(c, err);
-	int rc;
-
-	if (!path)
-		return err->status;
-	if (access(dest, F_OK) == 0)
-		return nl_error(err, NL_EEXIST, "%s already exists; backup never overwrites a "
-				"file", dest);
-	/* The passphrase is read once: it opens the file and protects the copy. */
-	rc = cli_open_keep_pass(c, &pass, err);
-	if (rc == NL_OK)
-		rc = store_backup(record_store(c->rec), dest, &pass, cli_progress, "backing up",
-				  err);
-	cli_progress_end();
-	store_pass_free(&pass);
-	if (rc == NL_OK)
-		rc = audit_backup_retry(c->rec, dest, err);
-	if (rc != NL_OK)
-		return rc;
-	fputs("Backed up ", stdout);
-	nl_term_fputs(stdout, path, false);
-	fputs(" to ", stdout);
-	nl_term_fputs(stdout, dest, false);
-	fputs(": encrypted with the same passphrase; every page authenticated\n", stdout);
-	return NL_OK;
-}
-
 /* ---- the table ------------------------------------------------------------ */
 
 static const struct cli_opt export_opts[] = {
@@ -174,11 +101,6 @@ static const struct cli_opt export_opts[] = {
 	{ 0 },
 };
 
-static const struct cli_opt backup_opts[] = {
-	CLI_OPT_PRACTITIONER,
-	{ 0 },
-};
-
 const struct cli_command cli_export_commands[] = {
 	{ NULL, "export", NULL, 0, 0,
 	  "Write a patient's follow-up summary as text, md, csv, fhir or pdf.\n"
@@ -188,12 +110,5 @@ const struct cli_command cli_export_commands[] = {
 	  "PLAINTEXT health data: it is created with mode 0600 and never\n"
 	  "overwrites (exit 73). Every export is audited. Needs --patient and\n"
 	  "--format.", export_opts, run_export },
-	{ NULL, "backup", "DEST", 1, 1,
-	  "Copy the record file, even while it is in use, into a new file.\n"
-	  "It is made through SQLite's online backup, stays encrypted under the\n"
-	  "same passphrase, and is verified (every page authenticated) before the\n"
-	  "command succeeds. Never overwrites (exit 73). To restore, check the\n"
-	  "copy with `needlelog check --db DEST`, then use it with --db DEST or\n"
-	  "copy it into place.", backup_opts, run_backup },
 	{ 0 },
 };

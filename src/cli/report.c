@@ -2,8 +2,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "needlelog/audit.h"
+#include "needlelog/backup_plan.h"
 #include "needlelog/progress.h"
 #include "needlelog/record.h"
 #include "needlelog/text.h"
@@ -167,6 +169,25 @@ static int due_table(struct cli *c, const struct nl_due *rows, size_t n,
 	return rc;
 }
 
+/* When the last verified backup is more than BACKUP_DUE_DAYS old, or there
+ * is none: a line on stderr after the list, in every format, so stdout
+ * stays the list (a JSON array, CSV rows) and a cron job's mail shows it.
+ * It goes by the clock, not by --today. */
+static void backup_reminder(struct record *r)
+{
+	struct backup_due d;
+	struct nl_err err = { 0 };
+
+	if (backup_plan_due(r, 0, time(NULL), &d, &err) != NL_OK || !d.due)
+		return;
+	if (d.never)
+		fputs("needlelog: reminder: no verified backup yet; make one with "
+		      "`needlelog backup --dir DIR --remember`\n", stderr);
+	else
+		fprintf(stderr, "needlelog: reminder: the last verified backup is %d days "
+			"old; make one with `needlelog backup`\n", d.age_days);
+}
+
 static int run_due(struct cli *c, struct nl_err *err)
 {
 	struct nl_due *rows = NULL;
@@ -189,6 +210,8 @@ static int run_due(struct cli *c, struct nl_err *err)
 	if (rc == NL_OK)
 		rc = fmt == OUT_JSON ? due_json(rows, n, err)
 				     : due_table(c, rows, n, fmt, today, err);
+	if (rc == NL_OK)
+		backup_reminder(c->rec);
 	progress_due_list_free(rows, n);
 	return rc;
 }

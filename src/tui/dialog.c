@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
 #include "tui.h"
 
 #define DLG_LINES 24
@@ -181,13 +183,33 @@ bool tui_confirm(struct tui *t, const char *title, const char *text,
 	return k == 'y' || k == 'Y' || (default_yes && k == '\n');
 }
 
-bool tui_prompt(struct tui *t, const char *title, const char *text,
-		char *out, size_t size)
+/* A secret exactly as typed (no trimming: spaces may be part of it). */
+static void secret_get(const struct tui_field *f, char *out, size_t size)
+{
+	mbstate_t st = { 0 };
+	size_t o = 0;
+
+	for (size_t i = 0; i < f->len && size; i++) {
+		char mb[MB_LEN_MAX];
+		size_t k = wcrtomb(mb, f->text[i], &st);
+
+		if (k != (size_t)-1 && o + k < size) {
+			memcpy(out + o, mb, k);
+			o += k;
+		}
+		sodium_memzero(mb, sizeof(mb));
+	}
+	if (size)
+		out[o] = '\0';
+}
+
+static bool prompt(struct tui *t, const char *title, const char *text,
+		   char *out, size_t size, enum tui_field_kind kind)
 {
 	struct tui_form fm = { 0 };
 	bool ok = false;
 
-	if (tui_form_insert(&fm, 0, "value", "", TF_TEXT, 0, 0, false) < 0)
+	if (tui_form_insert(&fm, 0, "value", "", kind, 0, 0, false) < 0)
 		return false;
 	tui_form_set(&fm, 0, out);
 	tui_form_layout(&fm);
@@ -215,7 +237,10 @@ bool tui_prompt(struct tui *t, const char *title, const char *text,
 		if (key == TUI_ESC)
 			break;
 		if (key == '\n' || key == '\r') {
-			tui_form_get(&fm, 0, out, size);
+			if (kind == TF_SECRET)
+				secret_get(&fm.f[0], out, size);
+			else
+				tui_form_get(&fm, 0, out, size);
 			ok = true;
 			break;
 		}
@@ -225,6 +250,20 @@ bool tui_prompt(struct tui *t, const char *title, const char *text,
 	tui_form_wipe(&fm);
 	curs_set(0);
 	return ok;
+}
+
+bool tui_prompt(struct tui *t, const char *title, const char *text,
+		char *out, size_t size)
+{
+	return prompt(t, title, text, out, size, TF_TEXT);
+}
+
+bool tui_prompt_secret(struct tui *t, const char *title, const char *text,
+		       char *out, size_t size)
+{
+	if (size)
+		out[0] = '\0';
+	return prompt(t, title, text, out, size, TF_SECRET);
 }
 
 /* How well item matches filter (ASCII letters without case; other bytes

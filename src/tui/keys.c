@@ -23,6 +23,7 @@ const struct tui_binding tui_keymap[] = {
 	{ TC_BROWSE, 'h', TA_BACK, "back", NULL },
 	{ TC_BROWSE, 'Q', TA_QUIT, "quit needlelog", NULL },
 	{ TC_BROWSE, 'D', TA_DUE, "who is due or overdue", "due" },
+	{ TC_BROWSE, 'b', TA_BACKUP, "back up now to the remembered backup folder (asks the passphrase)", NULL },
 
 	/* lists */
 	{ TC_LIST, 'j', TA_DOWN, "next row", NULL },

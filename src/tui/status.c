@@ -92,9 +92,16 @@ void tui_status_draw(struct tui *t)
 	tui_fill(t->status, 0, 0, t->cols, tui_attr(TS_STATUS));
 	x = tui_putf(t->status, 0, 0, t->cols / 3, tui_attr(TS_STATUS), " %s ", file);
 	x += tui_put(t->status, 0, x, 2, tui_attr(TS_STATUS), "│ ", false);
-	if (t->msg[0])
+	if (t->msg[0]) {
 		tui_put(t->status, 0, x, t->cols - x, tui_attr(tui_msg_style(t->msg_style)),
 			t->msg, true);
+	} else {
+		char remind[128];
+
+		tui_backup_reminder(t, remind, sizeof(remind));
+		if (remind[0])
+			tui_put(t->status, 0, x, t->cols - x, tui_attr(TS_MSG_WARN), remind, true);
+	}
 	draw_hints(t, 1);
 	wnoutrefresh(t->status);
 }

@@ -251,6 +251,8 @@ static void default_action(struct tui *t, struct tui_screen *sc,
 		tui_pop(t);
 	else if (a == TA_DUE && strcmp(ops->name, "due") != 0)
 		tui_push(t, tui_due_new(t));
+	else if (a == TA_BACKUP && t->store)
+		tui_backup_key(t);
 }
 
 static void handle_key(struct tui *t, int key)

@@ -99,7 +99,7 @@ enum tui_action {
 	TA_OPEN, TA_BACK, TA_QUIT, TA_HELP, TA_LOCK, TA_REDRAW, TA_SEARCH,
 	TA_ADD, TA_EDIT, TA_DUE, TA_EXPORT, TA_ARCHIVE, TA_ARCHIVED,
 	TA_NEW_SESSION, TA_EDIT_SERIES, TA_AMEND, TA_SIGN, TA_VOID, TA_PANE, TA_WIDER,
-	TA_NARROWER, TA_SEARCH_DONE, TA_SEARCH_CLEAR,
+	TA_NARROWER, TA_SEARCH_DONE, TA_SEARCH_CLEAR, TA_BACKUP,
 	/* forms */
 	TA_NEXT_FIELD, TA_PREV_FIELD, TA_SAVE, TA_ADD_AREA, TA_ADD_SCORE,
 	TA_DEL_ROW, TA_PICK, TA_CANCEL,
@@ -309,6 +309,9 @@ bool tui_confirm(struct tui *t, const char *title, const char *text,
 /* A line of text; false when cancelled. out holds initial text. */
 bool tui_prompt(struct tui *t, const char *title, const char *text,
 		char *out, size_t size);
+/* The same with nothing echoed (a passphrase); out is wiped on cancel. */
+bool tui_prompt_secret(struct tui *t, const char *title, const char *text,
+		       char *out, size_t size);
 /* One of items (label strings); -1 when cancelled. Typing filters. */
 int tui_pick(struct tui *t, const char *title, const char *const *items,
 	     size_t n, int initial);
@@ -380,11 +383,14 @@ struct tui {
 	struct cli *cli;
 };
 
-/* backup.c: the status line's backup reminder ("" when none is due) and
- * `b`, a backup now to the remembered folder with progress (NL_EUSAGE
- * and a message when no folder is remembered). */
+/* backup.c: the status line's backup reminder ("" when none is due; read
+ * again at most every few minutes and after a backup) and `b`, a backup
+ * now to the remembered folder with progress (NL_EUSAGE and a message
+ * when no folder is remembered). tui_backup_key asks the passphrase in a
+ * dialog, checks it opens the record file, then backs up. */
 void tui_backup_reminder(struct tui *t, char *buf, size_t n);
 int tui_backup_now(struct tui *t, const struct store_pass *pass);
+void tui_backup_key(struct tui *t);
 
 /* tui.c: the frame, the loop, the stack, the lock. */
 /* A zeroed screen of ops->private_size bytes; NULL (with a message) when

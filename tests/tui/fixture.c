@@ -7,17 +7,24 @@
  * Åsa Öberg: Fitzpatrick V, isotretinoin flag, stretch marks, one session
  * 70 days ago (overdue). Bob Smith: no series.
  *
+ * A verified backup is made into PATH's folder/fixture-backups, so the
+ * status line's backup reminder stays away, unless TUI_FIXTURE_NO_BACKUP
+ * is set (the reminder's own test); TUI_FIXTURE_REMEMBER=DIR remembers DIR
+ * as the backup folder (with no backup made there).
+ *
  * tui_fixture --hold PATH PASSPHRASE READY STOP holds an exclusive lock on
  * the file (a busy file for the TUI) from when it creates READY until STOP
  * appears (at most 60 s). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "needlelog/audit.h"
+#include "needlelog/backup_plan.h"
 #include "needlelog/check.h"
 #include "needlelog/record.h"
 #include "needlelog/text.h"
@@ -78,6 +85,27 @@ static int64_t session(struct record *s, int64_t series, int offset,
 	return id;
 }
 
+/* A verified backup beside the file, as `needlelog backup --dir` makes. */
+static void backed_up(struct record *s, const char *path, const struct store_pass *pass)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct backup_result res;
+
+	const struct backup_policy keep_all = { 0 };
+
+	if (getenv("TUI_FIXTURE_REMEMBER"))
+		check(backup_plan_remember(s, getenv("TUI_FIXTURE_REMEMBER"), &keep_all, &err),
+		      "remember");
+	if (getenv("TUI_FIXTURE_NO_BACKUP"))
+		return;
+	snprintf(dir, sizeof(dir), "%.*s/fixture-backups",
+		 slash ? (int)(slash - path) : 1, slash ? path : ".");
+	check(backup_plan_run(s, dir, NULL, pass, time(NULL), NULL, NULL, &res, &err),
+	      "backup");
+	backup_result_free(&res);
+}
+
 static int hold(const char *path, const char *pw, const char *ready,
 		const char *stop)
 {
@@ -126,7 +154,6 @@ int main(int argc, char **argv)
 	check(store_global_init(&err), "init");
 	check(store_pass_set(&pass, argv[2], strlen(argv[2]), &err), "passphrase");
 	check(record_create(argv[1], &pass, STORE_KDF_DEFAULT, &s, &err), "create");
-	store_pass_free(&pass);
 	check(record_set_actor(s, "Dr Test", &err), "actor");
 
 	p_zoe = patient(s, "Zoë Müller", "1980-02-03", "+44 7700 900111", 3, "lidocaine", NULL);
@@ -153,6 +180,8 @@ int main(int argc, char **argv)
 	ses1 = session(s, s_zoe, -40, a1, 2, sc1, 2, "Pen A, lot 11");
 	ses2 = session(s, s_zoe, -12, a2, 2, sc2, 2, "Pen A, lot 12");
 	session(s, s_asa, -70, a3, 1, NULL, 0, "Pen B, lot 7");
+	backed_up(s, argv[1], &pass);
+	store_pass_free(&pass);
 	record_close(s);
 	printf("P_ZOE=%lld P_ASA=%lld S_ZOE=%lld S_ASA=%lld SES1=%lld SES2=%lld\n",
 	       (long long)p_zoe, (long long)p_asa, (long long)s_zoe, (long long)s_asa,

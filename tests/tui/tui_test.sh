@@ -761,6 +761,50 @@ case_firstrun() {
 	nl check >/dev/null || fail "check on the new file"
 }
 
+# The status line's backup reminder, and b: back up now (issue 16).
+case_backup() {
+	TUI_FIXTURE_NO_BACKUP=1 seed
+	start 100 30
+	unlock "Zoë Müller"
+	wait_line "records.db" "no verified backup yet: b backs up now"
+	keys b                       # no folder remembered: says how to set one
+	wait_for "No backup folder is remembered"
+	keys Q
+	wait_exit
+	$T kill-server
+	new_server
+	rm -f "$DB"
+	TUI_FIXTURE_NO_BACKUP=1 TUI_FIXTURE_REMEMBER=$TMP/bk seed
+	start 100 30
+	unlock "Zoë Müller"
+	wait_for "no verified backup yet: b backs up now"
+	keys b
+	wait_for "Back up now"
+	keys Escape                  # cancelled: nothing made
+	wait_for "Not backed up"
+	keys b
+	wait_for "Back up now"
+	type_text "not the passphrase"
+	absent "not the passphrase"  # never echoed
+	keys Enter
+	wait_for "Wrong passphrase: nothing was backed up"
+	[ -z "$(ls "$TMP/bk" 2>/dev/null)" ] || fail "a copy was made under a wrong passphrase"
+	keys b
+	wait_for "Back up now"
+	type_text "$PASS"
+	keys Enter
+	wait_for "backed up to $TMP/bk/records-"
+	keys j                       # the message goes; the reminder stays away
+	wait_gone "backed up to"
+	absent "b backs up now"
+	n=$(ls "$TMP/bk"/records-*.nlbak 2>/dev/null | wc -l)
+	[ "$n" = 1 ] || fail "expected one copy in the backup folder, found $n"
+	nl backup --list --verify --format csv >"$TMP/list.csv" || fail "the copy does not verify"
+	grep -q ",ok," "$TMP/list.csv" || fail "the copy is not listed as ok"
+	nl due 2>"$TMP/due.err" >/dev/null || fail "due failed"
+	! grep -q reminder "$TMP/due.err" || fail "due still reminds after b"
+}
+
 "case_$1"
 quit_app
 echo "ok $1"
