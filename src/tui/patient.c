@@ -47,7 +47,7 @@ static int load(struct tui *t, struct tui_screen *sc)
 	size_t n = 0;
 
 	unload(sc);
-	tui_today(pt->today);
+	tui_today(t, pt->today);
 	if (record_patient_get(t->store, pt->id, &pt->p, &err) != NL_OK) {
 		tui_fail(t, "Cannot read the patient", &err);
 		return -1;

@@ -53,7 +53,7 @@ static void load_rows(struct tui *t, struct patients *p)
 
 	tui_form_get(&p->search, 0, text, sizeof(text));
 	free_rows(p);
-	tui_today(p->today);
+	tui_today(t, p->today);
 	if (!t->store)
 		return;
 	if (record_patient_list(t->store, text, p->archived, &p->rows, &n, &err) != NL_OK) {

@@ -56,7 +56,7 @@ static int load(struct tui *t, struct tui_screen *sc)
 	size_t n = 0;
 
 	unload(sc);
-	tui_today(s->today);
+	tui_today(t, s->today);
 	if (record_series_get(t->store, s->id, &s->sr, &err) != NL_OK) {
 		tui_fail(t, "Cannot read the series", &err);
 		return -1;

@@ -321,11 +321,11 @@ static void fill(struct srform *f, const struct nl_series *sr)
 }
 
 /* A new series' defaults: today, 6 sessions 28 days apart, active. */
-static void defaults(struct srform *f)
+static void defaults(struct tui *t, struct srform *f)
 {
 	char today[11];
 
-	tui_today(today);
+	tui_today(t, today);
 	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "start", 0), today);
 	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "planned", 0), "6");
 	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "interval", 0), "28");
@@ -350,7 +350,7 @@ static int load(struct tui *t, struct tui_screen *sc)
 		return 0;
 	}
 	if (!f->series_id) {
-		defaults(f);
+		defaults(t, f);
 		return 0;
 	}
 	if (record_series_get(t->store, f->series_id, &sr, &err) != NL_OK) {

@@ -697,7 +697,7 @@ static void defaults(struct tui *t, struct sform *f, const struct nl_series *sr)
 		if (i >= 0)
 			tui_form_set(&f->fm, (size_t)i, sr->baseline[k].scale);
 	}
-	tui_today(today);
+	tui_today(t, today);
 	set_key(f, "date", today);
 	if (t->practitioner[0])
 		set_key(f, "practitioner", t->practitioner);

@@ -1,22 +1,16 @@
-/* The TUI's frame and loop: the `tui` command, the screen stack, the key
+/* The TUI's frame and loop: tui_main, the screen stack, the key
  * dispatch, resizes, and the idle lock (drafts saved, store closed, key
  * wiped, passphrase asked again). */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sysexits.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
-#include "needlelog/audit.h"
-#include "needlelog/check.h"
 #include "needlelog/text.h"
-#include "../cli/cli.h"
+#include "needlelog/tui.h"
 #include "tui.h"
 
 #define TICK_MS 250
@@ -29,9 +23,12 @@ long long tui_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void tui_today(char out[11])
+void tui_today(struct tui *t, char out[11])
 {
-	nl_today_local(out);
+	if (t->store)
+		snprintf(out, 11, "%s", record_today(t->store));
+	else
+		nl_today_local(out);
 }
 
 bool tui_idle_expired(struct tui *t)
@@ -350,63 +347,25 @@ static void finish(struct tui *t)
 	t->store = NULL;
 }
 
-/* No record file yet: on a terminal, offer to create one (as `init`
- * does), before the screen is taken over. Returns whether there is one. */
-static bool first_run(struct cli *c, const char *path, struct nl_err *err)
+int tui_main(const struct tui_options *o, struct nl_err *err)
 {
-	char answer[16] = "";
-	FILE *tty;
-
-	nl_error(err, NL_ENOENT, "no record file at %s; create one with `needlelog init` "
-		 "(or try `needlelog demo`)", path);
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || !(tty = fopen("/dev/tty", "r+")))
-		return false;
-	fprintf(tty, "There is no record file at %s yet.\n"
-		"Create a new encrypted record file there? [y/N] ", path);
-	fflush(tty);
-	if (!fgets(answer, sizeof(answer), tty))
-		answer[0] = '\0';
-	fclose(tty);
-	if (answer[0] != 'y' && answer[0] != 'Y')
-		return false;
-	if (cli_create_record_file(c, err) != NL_OK)
-		return false;
-	printf("Created the encrypted record file %s\n", path);
-	return true;
-}
-
-static int run_tui(struct cli *c, struct nl_err *err)
-{
-	const char *who = cli_str(c, "practitioner");
 	struct tui t = { 0 };
-	struct stat st;
-	int minutes = 5, seconds = -1, rc;
+	int rc;
 
-	if (!who)
-		who = getenv("NEEDLELOG_PRACTITIONER");
-	rc = cli_int(c, "lock-after", 0, 24 * 60 * 7, &minutes, err);
-	if (rc == NL_OK)
-		rc = cli_int(c, "lock-after-seconds", 0, 24 * 3600 * 7, &seconds, err);
-	if (rc != NL_OK)
+	t.opt = o;
+	t.path = o->db_path;
+	t.lock_after_ms = o->lock_after_ms;
+	if (o->practitioner && *o->practitioner)
+		snprintf(t.practitioner, sizeof(t.practitioner), "%s", o->practitioner);
+	if ((rc = store_global_init(err)) != NL_OK) {
+		record_close(o->rec);
 		return rc;
-	t.lock_after_ms = seconds >= 0 ? seconds * 1000L : minutes * 60 * 1000L;
-	t.cli = c;
-	t.path = cli_db_path(c, err);
-	if (!t.path)
-		return err->status;
-	if (stat(t.path, &st) != 0 && errno == ENOENT && !first_run(c, t.path, err))
-		return err->status;
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return cli_usage(c, err, "the TUI needs a terminal; the subcommands work without "
-				 "one (needlelog --help)");
-	if ((rc = store_global_init(err)) != NL_OK)
-		return rc;
-	if (who && *who)
-		snprintf(t.practitioner, sizeof(t.practitioner), "%s", who);
-	t.pass_from_env = c->pass_file || getenv("NEEDLELOG_PASSPHRASE");
+	}
 	tui_mem_init();
-	if (start(&t) != 0)
-		return cli_usage(c, err, "cannot start the terminal interface (is TERM set?)");
+	if (start(&t) != 0) {
+		record_close(o->rec);
+		return nl_error(err, NL_EUSAGE, "cannot start the terminal interface (is TERM set?)");
+	}
 	tui_push(&t, tui_unlock_new(&t, false));
 	if (t.store)
 		tui_unlocked(&t);
@@ -414,22 +373,3 @@ static int run_tui(struct cli *c, struct nl_err *err)
 	finish(&t);
 	return NL_OK;
 }
-
-static const struct cli_opt tui_opts[] = {
-	{ "lock-after", "MIN", 0, "lock after MIN idle minutes (0 = never; default 5)" },
-	{ "lock-after-seconds", "SEC", 0, "the same in seconds (for tests and demos)" },
-	{ "practitioner", "NAME", 0, "who signs and amends (else\n"
-	  "$NEEDLELOG_PRACTITIONER; asked when needed)" },
-	{ 0 },
-};
-
-const struct cli_command cli_tui_commands[] = {
-	{ NULL, "tui", NULL, 0, 0,
-	  "Open the full-screen interface, which is also what `needlelog` alone does.\n"
-	  "The patient list, profiles, series with their progress, the session form\n"
-	  "and who is due. It locks itself after MIN minutes without a key (default\n"
-	  "5): an open session form is kept as a draft, the record file is closed\n"
-	  "and the passphrase is asked again. Press ? in any screen for its keys.",
-	  tui_opts, run_tui },
-	{ 0 },
-};

@@ -22,8 +22,8 @@
 #include "needlelog/err.h"
 #include "needlelog/record.h"
 
-struct cli;
 struct tui;
+struct tui_options;
 
 /* ---- colours and attributes (colors.c) -------------------------------- */
 enum tui_style {
@@ -375,9 +375,8 @@ struct tui {
 	char msg[512];
 	enum tui_style msg_style;
 	char practitioner[200];     /* who signs and amends */
-	bool pass_from_env;        /* try --passphrase-file / env once */
+	const struct tui_options *opt; /* as tui_main was given them */
 	int64_t select_session;    /* a list showing it selects it, once */
-	struct cli *cli;
 };
 
 /* backup.c: the status line's backup reminder ("" when none is due) and
@@ -413,7 +412,9 @@ void tui_fail(struct tui *t, const char *what, const struct nl_err *err);
 long long tui_now_ms(void);
 /* Whether the idle time has run out (records must be hidden). */
 bool tui_idle_expired(struct tui *t);
-void tui_today(char out[11]);
+/* Today (the record's: a fixed one in tests, else the local date); the
+ * store must be open. */
+void tui_today(struct tui *t, char out[11]);
 /* The key-hint line for a context list. */
 void tui_status_draw(struct tui *t);
 void tui_title_draw(struct tui *t);
