@@ -7,6 +7,7 @@
 
 #include "needlelog/check.h"
 #include "needlelog/record.h"
+#include "needlelog/text.h"
 #include "needlelog/vocab.h"
 #include "tui.h"
 
@@ -49,22 +50,15 @@ static void get(struct srform *f, const char *key, char *buf, size_t size)
 	tui_form_get(&f->fm, (size_t)tui_form_find(&f->fm, key, 0), buf, size);
 }
 
-static int parse_num(const char *field, const char *s, int def, int *out,
+/* A whole number checked by the core; empty leaves def. */
+static int parse_num(const char *field, const char *s, int min, int max, int def, int *out,
 		     struct nl_err *err)
 {
-	char *end;
-	long v;
-
 	if (!*s) {
 		*out = def;
 		return NL_OK;
 	}
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < 0 || v > 100000)
-		return nl_error(err, NL_EDATA, "%s: '%s' is not a whole number", field, s);
-	*out = (int)v;
-	return NL_OK;
+	return nl_parse_int(field, s, min, max, out, err);
 }
 
 /* Splits "a, b, c" in place; returns how many parts went into parts. */
@@ -105,10 +99,12 @@ static int build(struct srform *f, struct nl_series *sr, struct nl_err *err)
 		return nl_error(err, NL_EDATA, "indication: '%s' is not known (Enter lists them)", v);
 	sr->indication = strdup(v);
 	get(f, "planned", v, sizeof(v));
-	if ((rc = parse_num("sessions planned", v, 0, &sr->planned, err)) != NL_OK)
+	if ((rc = parse_num("sessions planned", v, VOCAB_PLANNED_MIN, VOCAB_PLANNED_MAX, 0,
+				 &sr->planned, err)) != NL_OK)
 		return rc;
 	get(f, "interval", v, sizeof(v));
-	if ((rc = parse_num("interval", v, 0, &sr->interval_days, err)) != NL_OK)
+	if ((rc = parse_num("interval", v, VOCAB_INTERVAL_MIN, VOCAB_INTERVAL_MAX, 0,
+				 &sr->interval_days, err)) != NL_OK)
 		return rc;
 	get(f, "start", v, sizeof(v));
 	sr->start_date = v[0] ? strdup(v) : NULL;

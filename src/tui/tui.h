@@ -99,7 +99,8 @@ enum tui_action {
 	TA_OPEN, TA_BACK, TA_QUIT, TA_HELP, TA_LOCK, TA_REDRAW, TA_SEARCH,
 	TA_ADD, TA_EDIT, TA_DUE, TA_EXPORT, TA_ARCHIVE, TA_ARCHIVED,
 	TA_NEW_SESSION, TA_EDIT_SERIES, TA_AMEND, TA_SIGN, TA_VOID, TA_PANE, TA_WIDER,
-	TA_NARROWER, TA_SEARCH_DONE, TA_SEARCH_CLEAR,
+	TA_NARROWER, TA_SEARCH_DONE, TA_SEARCH_CLEAR, TA_CONSENT, TA_WITHDRAW,
+	TA_UNSIGNED,
 	/* forms */
 	TA_NEXT_FIELD, TA_PREV_FIELD, TA_SAVE, TA_ADD_AREA, TA_ADD_SCORE,
 	TA_DEL_ROW, TA_PICK, TA_CANCEL,
@@ -437,6 +438,12 @@ struct tui_screen *tui_session_form_new(struct tui *t, int64_t series_id,
 					enum tui_form_mode mode);
 struct tui_screen *tui_due_new(struct tui *t);
 struct tui_screen *tui_help_new(struct tui *t, const struct tui_screen *of);
+
+/* session.c: how people are told which session, everywhere: "session #2
+ * of series Acne scars (2026-11-17)" (record ids only labelled, "id 188");
+ * returns the number (0 for a voided session, named by its date). */
+int tui_session_name(struct tui *t, int64_t series_id, int64_t session_id,
+		     const char *date, char *buf, size_t size);
 
 /* Opens the series, offering its draft first when there is one. */
 void tui_open_series(struct tui *t, int64_t series_id);

@@ -24,6 +24,12 @@ open_zoe_series() {
 	wait_for "Depth per area"
 }
 
+# The newest session of series $1 (its record id, for the CLI).
+last_session() {
+	nl series show "$1" --format json |
+		python3 -c 'import json, sys; print(max(s["id"] for s in json.load(sys.stdin)["sessions"]))'
+}
+
 tabs() {
 	for _ in $(seq "$1"); do keys Tab; done
 }
@@ -111,8 +117,13 @@ case_series() {
 	wait_for "now 2 -2 better"
 	wait_for "Satisfaction base 3"
 	keys Enter                   # the selected (latest) session
-	wait_for "Session of $(day -12)"
+	wait_for "Session #2 of series Acne scars ($(day -12))  (id $SES2)"
+	wait_for "Acne scars › Session #2"
 	wait_for "Signed"
+	# times in local time, not UTC
+	absent "Z by"
+	[[ $(screen) =~ Signed\ [0-9]{4}-[0-9]{2}-[0-9]{2}\ [0-9]{2}:[0-9]{2}\ by ]] ||
+		fail "the signature's time is not local time to the minute"
 	wait_for "Pen A, lot 12"
 	keys q
 	wait_for "Depth per area"
@@ -148,9 +159,11 @@ case_session() {
 	keys C-s
 	wait_for "Acknowledge the warnings"
 	keys y
-	wait_for "saved (unsigned)"
-	id=$(screen | sed -n 's/.*Session \([0-9]*\) saved.*/\1/p' | head -1)
-	[ -n "$id" ] || fail "no session id in the status line"
+	# one numbering scheme: the session by its number in the series
+	wait_for "Saved session #3 of series Acne scars ($(day 0)), unsigned"
+	absent "Session 4"
+	id=$(last_session "$S_ZOE")
+	[ -n "$id" ] || fail "no session in the series"
 	wait_for "3 of 6 done"
 	out=$(nl session show "$id") || fail "session show $id"
 	for want in "Logged from the TUI test" "pinpoint-bleeding" "cheek-l 2 mm x3" "Pen A, lot 12" \
@@ -170,19 +183,26 @@ case_depth() {
 	tabs 2
 	keys C-u
 	type_text "3.5"
-	wait_for "depth 3.50 mm is outside 0.1-3.0 mm"
+	# the core's message, naming the area
+	wait_for "depth of cheek-l: '3.5' is not a depth from 0.1 to 3.0 mm"
 	keys C-s
 	wait_for "Not saved"
 	keys C-u
 	type_text "0.05"
-	wait_for "depth 0.05 mm is outside 0.1-3.0 mm"
+	wait_for "depth of cheek-l: '0.05' is not a depth from 0.1 to 3.0 mm"
 	keys C-u
 	type_text "deep"
-	wait_for "is not a number of mm"
+	wait_for "depth of cheek-l: 'deep' is not a depth"
+	keys C-u
+	type_text "0x1p0"            # the core's strict numbers: no hex
+	wait_for "depth of cheek-l: '0x1p0' is not a depth"
+	keys C-u
+	type_text "1,5"              # a decimal comma is a depth
+	wait_gone "is not a depth"
 	keys C-u
 	type_text "2.8"              # allowed, but above the usual range: a note
 	wait_for "above the usual"
-	wait_gone "is outside 0.1-3.0"
+	wait_gone "is not a depth"
 	keys Escape
 	wait_for "Leave the form"
 	keys d
@@ -334,8 +354,8 @@ case_lock() {
 	keys C-s
 	wait_for "Acknowledge the warnings"
 	keys y
-	wait_for "saved (unsigned)"
-	id=$(screen | sed -n 's/.*Session \([0-9]*\) saved.*/\1/p' | head -1)
+	wait_for ", unsigned"
+	id=$(last_session "$S_ZOE")
 	nl session show "$id" | grep -qF "kept-across-the-lock" || fail "the draft's notes were lost"
 }
 
@@ -491,7 +511,7 @@ case_busy() {
 	keys C-s
 	wait_for "Acknowledge the warnings" 30
 	keys y
-	wait_for "saved (unsigned)"
+	wait_for ", unsigned"
 }
 
 case_plan() {
@@ -519,7 +539,7 @@ case_plan() {
 	wait_for "scalp-vertex"
 	keys C-s
 	wait_for "planned. n logs its first session"
-	wait_for "every 7 days"
+	wait_for "6 weekly"            # the plan as the core words it
 	keys E                       # its status: completed
 	wait_for "Edit the series"
 	tabs 7
