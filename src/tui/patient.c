@@ -187,13 +187,11 @@ static int draw_consents(WINDOW *w, int y, int width, const struct patient *pt)
 		const struct vocab_indication *ind = c->covers ? vocab_indication_find(c->covers) : NULL;
 		bool on = check_consent_in_force(c, c->kind, c->covers, pt->today);
 
-		snprintf(buf, sizeof(buf), "%s, %s, given %s%s%s%s%s",
+		snprintf(buf, sizeof(buf), "%s, %s, %s%s%s%s%s",
 			 clin_label(clin_consent_kinds, clin_consent_kind_count, c->kind),
-			 c->covers ? (ind ? ind->label : c->covers) : "every indication", c->given,
-			 c->form ? " (" : "", c->form ? c->form : "", c->form ? ")" : "",
-			 c->withdrawn ? "  WITHDRAWN " : "");
-		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s",
-			 c->withdrawn ? c->withdrawn : "");
+			 c->covers ? (ind ? ind->label : c->covers) : "all indications", c->given,
+			 c->withdrawn ? ", WITHDRAWN " : "", c->withdrawn ? c->withdrawn : "",
+			 c->form ? ", form " : "", c->form ? c->form : "");
 		y = labelled(w, y, width, i ? "       " : "Consent", on ? TS_OK : TS_DIM, buf);
 	}
 	return y;
@@ -208,7 +206,7 @@ static int draw_profile(struct tui *t, struct patient *pt, WINDOW *w,
 	char buf[1024];
 
 	(void)t;
-	x = tui_put(w, y, 1, width - 1, tui_attr(TS_LABEL), p->name, false) + 2;
+	x = tui_put(w, y, 1, width - 1, tui_attr(TS_LABEL), p->name, false) + 3;
 	x += tui_putf(w, y, x, width - x, tui_attr(TS_DIM), "id %lld", (long long)p->id) + 2;
 	if (p->archived)
 		tui_put(w, y, x, width - x, tui_attr(TS_WARN), "ARCHIVED", false);
@@ -333,7 +331,7 @@ static void consent_add(struct tui *t, struct patient *pt)
 
 	for (size_t i = 0; i < nk; i++)
 		kinds[i] = clin_consent_kinds[i].label;
-	covers[0] = "every indication";
+	covers[0] = "all indications";
 	for (size_t i = 0; i < vocab_indication_count && nc < 64; i++)
 		covers[nc++] = vocab_indications[i].label;
 	snprintf(given, sizeof(given), "%s", pt->today);
@@ -371,7 +369,7 @@ static void consent_withdraw(struct tui *t, struct patient *pt)
 			continue;
 		snprintf(text[n], sizeof(text[n]), "%s, %s, given %s",
 			 clin_label(clin_consent_kinds, clin_consent_kind_count, c->kind),
-			 c->covers ? c->covers : "every indication", c->given);
+			 c->covers ? c->covers : "all indications", c->given);
 		items[n] = text[n];
 		idx[n++] = i;
 	}

@@ -117,6 +117,11 @@ void tui_status_draw(struct tui *t)
 	tui_fill(t->status, 0, 0, t->cols, tui_attr(TS_STATUS));
 	x = tui_putf(t->status, 0, 0, t->cols / 3, tui_attr(TS_STATUS), " %s ", file);
 	x += tui_put(t->status, 0, x, 2, tui_attr(TS_STATUS), "│ ", false);
+	if (t->store && t->unsigned_old) {
+		x += tui_putf(t->status, 0, x, t->cols - x, tui_attr(TS_MSG_WARN),
+			      "%zu unsigned (U)", t->unsigned_old);
+		x += tui_put(t->status, 0, x, 3, tui_attr(TS_STATUS), " │ ", false);
+	}
 	if (t->msg[0])
 		tui_put(t->status, 0, x, t->cols - x, tui_attr(tui_msg_style(t->msg_style)),
 			t->msg, true);

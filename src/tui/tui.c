@@ -91,9 +91,18 @@ void tui_screen_destroy(struct tui_screen *sc)
 	tui_zfree(sc, sc->ops->private_size);
 }
 
+/* A screen (re)reads what it shows; the unsigned count is read with it. */
+static int load_screen(struct tui *t, struct tui_screen *sc)
+{
+	int rc = sc->ops->load && t->store ? sc->ops->load(t, sc) : 0;
+
+	tui_chase(t);
+	return rc;
+}
+
 struct tui_screen *tui_screen_open(struct tui *t, struct tui_screen *sc)
 {
-	if (sc && sc->ops->load && t->store && sc->ops->load(t, sc) != 0) {
+	if (sc && load_screen(t, sc) != 0) {
 		tui_screen_destroy(sc);
 		return NULL;
 	}
@@ -113,8 +122,8 @@ void tui_pop(struct tui *t)
 	if (!t->top)
 		return;
 	destroy_top(t);
-	if (t->top && t->store && t->top->ops->load)
-		t->top->ops->load(t, t->top);
+	if (t->top)
+		load_screen(t, t->top);
 }
 
 void tui_relayout(struct tui *t)
@@ -218,8 +227,7 @@ static void unlock_hooks(struct tui *t, struct tui_screen *sc)
 	if (!sc)
 		return;
 	unlock_hooks(t, sc->below);
-	if (sc->ops->load)
-		sc->ops->load(t, sc);
+	load_screen(t, sc);
 }
 
 /* Called by the unlock screen with the store open: drops the unlock
@@ -248,6 +256,8 @@ static void default_action(struct tui *t, struct tui_screen *sc,
 		tui_pop(t);
 	else if (a == TA_DUE && strcmp(ops->name, "due") != 0)
 		tui_push(t, tui_due_new(t));
+	else if (a == TA_UNSIGNED)
+		tui_push(t, tui_unsigned_new(t));
 }
 
 static void handle_key(struct tui *t, int key)

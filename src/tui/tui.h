@@ -378,6 +378,7 @@ struct tui {
 	char practitioner[200];     /* who signs and amends */
 	const struct tui_options *opt; /* as tui_main was given them */
 	int64_t select_session;    /* a list showing it selects it, once */
+	size_t unsigned_old;       /* sessions unsigned > 24 h after their date */
 };
 
 /* backup.c: the status line's backup reminder ("" when none is due) and
@@ -437,6 +438,9 @@ struct tui_screen *tui_session_form_new(struct tui *t, int64_t series_id,
 					int64_t session_id,
 					enum tui_form_mode mode);
 struct tui_screen *tui_due_new(struct tui *t);
+struct tui_screen *tui_unsigned_new(struct tui *t);
+/* unsigned.c: counts the sessions left unsigned into t->unsigned_old. */
+void tui_chase(struct tui *t);
 struct tui_screen *tui_help_new(struct tui *t, const struct tui_screen *of);
 
 /* session.c: how people are told which session, everywhere: "session #2

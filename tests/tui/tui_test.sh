@@ -780,6 +780,91 @@ case_firstrun() {
 	nl check >/dev/null || fail "check on the new file"
 }
 
+# Issue 10's chasing and markers: unsigned sessions counted on the status
+# line and listed by U; a draft marked on the patient list and the
+# profile; hint bars that do not fit end with a marker; patient ids only
+# labelled; flags in force with the window's end (the core's rule);
+# consents recorded and withdrawn from the profile.
+case_chase() {
+	seed
+	nl session add --series "$S_ASA" --date "$(day -4)" --area abdomen:2:4 >/dev/null 2>&1 ||
+		fail "session add"
+	nl patient add --name "Iso Window" --flag "isotretinoin:$(day -30)" >/dev/null 2>&1 ||
+		fail "patient add"
+	until=$(date -d "$(day -30) +6 months" +%F)
+	start 80 24
+	unlock "Zoë Müller"
+	wait_for "1 unsigned (U)"
+	line 3 | grep -qE "^ +id +Name" || fail "the id column is not labelled"
+	keys U
+	wait_for "Unsigned more than 24 hours after their date"
+	wait_line "4 days ago" "Åsa Öberg"
+	keys Enter
+	wait_for "Stretch marks  Åsa Öberg"
+	[ "$(line 24 | grep -c '… ? all keys')" = 1 ] || fail "no 'more' marker on a cut hint bar"
+	keys q q
+	wait_for "Search:"
+	keys /
+	type_text "Iso"
+	wait_for "1 patient"
+	keys Enter Enter
+	wait_for "Iso Window  id 4"
+	wait_line "Isotretinoin" "until $until"
+	keys q
+	wait_for "Search:"
+	keys /
+	type_text "Bob"
+	wait_for "1 patient"
+	keys Enter Enter
+	wait_for "NONE ON FILE"
+	keys c
+	wait_for "Consent to"
+	keys Enter
+	wait_for "Covering"
+	keys Enter
+	wait_for "Consent form"
+	type_text "form v2"
+	keys Enter
+	wait_for "Given on"
+	keys Enter
+	wait_for "Consent recorded"
+	wait_for "Consent Treatment, all indications, $(day 0), form form v2"
+	keys w
+	wait_for "Withdraw which consent"
+	keys Enter
+	wait_for "Withdraw consent"
+	keys y
+	wait_for "Treatment, all indications, $(day 0), WITHDRAWN $(day 0), form"
+	nl audit --format csv | grep -i "consent" | grep -qi "withdraw" ||
+		fail "the withdrawal is not audited"
+	keys q
+	wait_for "Search:"
+	keys /
+	type_text "Zoë"
+	wait_for "1 patient"
+	keys Enter Enter
+	wait_for "Treatment series"
+	keys Enter
+	wait_for "Sessions"
+	keys n
+	wait_for "New session"
+	keys C-x
+	wait_for "Passphrase:"
+	keys Escape                  # quits; the form stays a draft
+	wait_exit
+	$T kill-server
+	new_server
+	start 80 24
+	unlock "Zoë Müller"
+	wait_line "Zoë Müller" "✎ draft"
+	absent "Åsa Öberg ✎"
+	keys /
+	type_text "Zoë"
+	wait_for "1 patient"
+	keys Enter Enter
+	wait_line "Acne scars" "✎ draft"
+}
+
 "case_$1"
 quit_app
 echo "ok $1"
