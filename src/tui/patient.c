@@ -123,8 +123,7 @@ static void allergies_text(const struct patient *pt, char *buf, size_t size)
 		if (!check_allergy_in_force(a, pt->today))
 			continue;
 		len += (size_t)snprintf(buf + len, size - len, "%s%s%s%s%s%s%s", len ? ", " : "",
-			clin_label(clin_allergens, clin_allergen_count, a->code),
-			a->reaction || a->severity ? " (" : "", a->reaction ? a->reaction : "",
+			a->code, a->reaction || a->severity ? " (" : "", a->reaction ? a->reaction : "",
 			a->reaction && a->severity ? ", " : "", a->severity ? a->severity : "",
 			a->reaction || a->severity ? ")" : "");
 	}
@@ -139,7 +138,7 @@ static void medications_text(const struct patient *pt, char *buf, size_t size)
 	buf[0] = '\0';
 	for (size_t i = 0; i < p->nmedication_list && len < size; i++) {
 		const struct nl_medication *m = &p->medication_list[i];
-		const char *kind = clin_label(clin_medications, clin_medication_count, m->code);
+		const char *kind = m->code;
 		char until[11] = "";
 
 		if (!check_medication_in_force(m, pt->today, until))
