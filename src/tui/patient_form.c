@@ -4,6 +4,7 @@
  * medications "code[:name[:start[:stop]]]", separated by ';', as the CLI
  * spells them and the core parses them; Enter on a list field adds one
  * from its vocabulary. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,8 +276,9 @@ static void pick_code(struct tui *t, struct pform *f, const char *title,
 	f->fm.changed = true;
 }
 
-static void pick(struct tui *t, struct pform *f)
+static void pick(struct tui *t, struct tui_screen *sc)
 {
+	struct pform *f = (struct pform *)sc;
 	const char *key = f->fm.f[f->fm.focus].key;
 	char buf[TEXT_BUF];
 
@@ -345,8 +347,9 @@ static void mark(struct pform *f, const char *msg)
 	}
 }
 
-static void save(struct tui *t, struct pform *f)
+static void save(struct tui *t, struct tui_screen *sc)
 {
+	struct pform *f = (struct pform *)sc;
 	struct nl_patient p;
 	struct nl_err err = { 0 };
 	int64_t id = f->id;
@@ -369,39 +372,6 @@ static void save(struct tui *t, struct pform *f)
 		tui_pop(t);
 		tui_push(t, tui_patient_new(t, id));
 	}
-}
-
-static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
-{
-	struct pform *f = (struct pform *)sc;
-
-	switch (a) {
-	case TA_NEXT_FIELD:
-	case TA_PREV_FIELD:
-		tui_form_step(&f->fm, a == TA_NEXT_FIELD ? 1 : -1);
-		break;
-	case TA_PICK:
-		pick(t, f);
-		break;
-	case TA_SAVE:
-		save(t, f);
-		break;
-	case TA_CANCEL:
-		if (!f->fm.changed || tui_confirm(t, "Leave", "Leave without saving the changes?", false)) {
-			tui_form_forget(t, DRAFT_FORM, f->id);
-			tui_pop(t);
-		}
-		break;
-	default:
-		return false;
-	}
-	return true;
-}
-
-static bool input(struct tui *t, struct tui_screen *sc, int key)
-{
-	(void)t;
-	return tui_form_input(&((struct pform *)sc)->fm, key);
 }
 
 /* Builds the fields (on open, and after a lock wiped them): a kept draft
@@ -432,12 +402,10 @@ static int load(struct tui *t, struct tui_screen *sc)
 	return 0;
 }
 
-static void keep(struct tui *t, struct tui_screen *sc)
+static void draft(const struct tui_screen *sc, const char **form, int64_t *ref)
 {
-	struct pform *f = (struct pform *)sc;
-
-	if (f->fm.n && f->fm.changed)
-		tui_form_keep(t, &f->fm, DRAFT_FORM, f->id);
+	*form = DRAFT_FORM;
+	*ref = ((const struct pform *)sc)->id;
 }
 
 static void unload(struct tui_screen *sc)
@@ -456,10 +424,11 @@ static const struct tui_screen_ops ops = {
 	.private_size = sizeof(struct pform),
 	.load = load,
 	.unload = unload,
-	.save = keep,
+	.form_offset = offsetof(struct pform, fm),
+	.draft = draft,
 	.draw = draw,
-	.input = input,
-	.action = action,
+	.pick = pick,
+	.submit = save,
 };
 
 struct tui_screen *tui_patient_form_new(struct tui *t, int64_t patient_id)

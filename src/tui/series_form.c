@@ -1,6 +1,7 @@
 /* The series form: plan a treatment series for a patient (indication,
  * sessions planned, interval, target areas, start, goal, baseline scores). */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,8 +164,9 @@ static void append(struct srform *f, const char *text, const char *sep)
 	tui_form_set(&f->fm, f->fm.focus, buf);
 }
 
-static void pick(struct tui *t, struct srform *f)
+static void pick(struct tui *t, struct tui_screen *sc)
 {
+	struct srform *f = (struct srform *)sc;
 	const char *key = f->fm.f[f->fm.focus].key;
 	char labels[64][128];
 	const char *items[64];
@@ -212,8 +214,9 @@ static void pick(struct tui *t, struct srform *f)
 	}
 }
 
-static void save(struct tui *t, struct srform *f)
+static void save(struct tui *t, struct tui_screen *sc)
 {
+	struct srform *f = (struct srform *)sc;
 	struct nl_series sr;
 	struct nl_err err = { 0 };
 	int64_t id = 0;
@@ -235,49 +238,14 @@ static void save(struct tui *t, struct srform *f)
 		tui_msg(t, TS_OK, "Series saved.");
 		return;
 	}
-	tui_msg(t, TS_OK, "Series %lld planned. n logs its first session.", (long long)id);
+	tui_msg(t, TS_OK, "Series planned (id %lld). n logs its first session.", (long long)id);
 	tui_push(t, tui_series_new(t, id));
 }
 
-static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+static void draft(const struct tui_screen *sc, const char **form, int64_t *ref)
 {
-	struct srform *f = (struct srform *)sc;
-
-	switch (a) {
-	case TA_NEXT_FIELD:
-	case TA_PREV_FIELD:
-		tui_form_step(&f->fm, a == TA_NEXT_FIELD ? 1 : -1);
-		break;
-	case TA_PICK:
-		pick(t, f);
-		break;
-	case TA_SAVE:
-		save(t, f);
-		break;
-	case TA_CANCEL:
-		if (!f->fm.changed || tui_confirm(t, "Leave", "Leave without saving the series?", false)) {
-			tui_form_forget(t, draft_form(f), draft_ref(f));
-			tui_pop(t);
-		}
-		break;
-	default:
-		return false;
-	}
-	return true;
-}
-
-static bool input(struct tui *t, struct tui_screen *sc, int key)
-{
-	(void)t;
-	return tui_form_input(&((struct srform *)sc)->fm, key);
-}
-
-static void keep(struct tui *t, struct tui_screen *sc)
-{
-	struct srform *f = (struct srform *)sc;
-
-	if (f->fm.n && f->fm.changed)
-		tui_form_keep(t, &f->fm, draft_form(f), draft_ref(f));
+	*form = draft_form((const struct srform *)sc);
+	*ref = draft_ref((const struct srform *)sc);
 }
 
 static void unload(struct tui_screen *sc)
@@ -364,10 +332,11 @@ static const struct tui_screen_ops ops = {
 	.private_size = sizeof(struct srform),
 	.load = load,
 	.unload = unload,
-	.save = keep,
+	.form_offset = offsetof(struct srform, fm),
+	.draft = draft,
 	.draw = draw,
-	.input = input,
-	.action = action,
+	.pick = pick,
+	.submit = save,
 };
 
 struct tui_screen *tui_series_form_new(struct tui *t, int64_t patient_id,

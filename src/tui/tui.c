@@ -126,6 +126,17 @@ void tui_pop(struct tui *t)
 		load_screen(t, t->top);
 }
 
+static void del_windows(struct tui *t)
+{
+	if (t->title)
+		delwin(t->title);
+	if (t->body)
+		delwin(t->body);
+	if (t->status)
+		delwin(t->status);
+	t->title = t->body = t->status = NULL;
+}
+
 void tui_relayout(struct tui *t)
 {
 	int rows, cols;
@@ -136,12 +147,7 @@ void tui_relayout(struct tui *t)
 	t->term_cols = cols;
 	t->rows = rows < 4 ? 4 : rows;
 	t->cols = cols < 10 ? 10 : cols;
-	if (t->title)
-		delwin(t->title);
-	if (t->body)
-		delwin(t->body);
-	if (t->status)
-		delwin(t->status);
+	del_windows(t);
 	t->title = newwin(1, t->cols, 0, 0);
 	t->body = newwin(t->rows - 3, t->cols, 1, 0);
 	t->status = newwin(2, t->cols, t->rows - 2, 0);
@@ -192,6 +198,40 @@ void tui_frame(struct tui *t)
 	wnoutrefresh(t->body);
 }
 
+static struct tui_form *form_of(struct tui_screen *sc)
+{
+	return sc->ops->form_offset ? (struct tui_form *)((char *)sc + sc->ops->form_offset) : NULL;
+}
+
+/* A form's default save: its fields kept as an encrypted draft when changed. */
+static void keep_form(struct tui *t, struct tui_screen *sc)
+{
+	struct tui_form *fm = form_of(sc);
+	const char *form;
+	int64_t ref;
+
+	if (!fm || !sc->ops->draft || !fm->n || !fm->changed)
+		return;
+	sc->ops->draft(sc, &form, &ref);
+	tui_form_keep(t, fm, form, ref);
+}
+
+/* A form's default Esc: leave (asked first when changed), draft forgotten. */
+static void leave_form(struct tui *t, struct tui_screen *sc)
+{
+	struct tui_form *fm = form_of(sc);
+	const char *form;
+	int64_t ref;
+
+	if (fm->changed && !tui_confirm(t, "Leave", "Leave without saving the changes?", false))
+		return;
+	if (sc->ops->draft) {
+		sc->ops->draft(sc, &form, &ref);
+		tui_form_forget(t, form, ref);
+	}
+	tui_pop(t);
+}
+
 /* Every screen keeps its form as a draft (while the store is open), then
  * zeroes and frees what it showed. */
 static void wipe_screens(struct tui *t)
@@ -199,6 +239,8 @@ static void wipe_screens(struct tui *t)
 	for (struct tui_screen *sc = t->top; sc; sc = sc->below) {
 		if (sc->ops->save && t->store)
 			sc->ops->save(t, sc);
+		else if (t->store)
+			keep_form(t, sc);
 		if (sc->ops->unload)
 			sc->ops->unload(sc);
 		if (sc->ops->locked_title) {
@@ -252,7 +294,15 @@ static void default_action(struct tui *t, struct tui_screen *sc,
 		return;
 	if (ops->text_offset && tui_text_move((struct tui_text *)((char *)sc + ops->text_offset), a))
 		return;
-	if (a == TA_BACK)
+	if (form_of(sc) && (a == TA_NEXT_FIELD || a == TA_PREV_FIELD))
+		tui_form_step(form_of(sc), a == TA_NEXT_FIELD ? 1 : -1);
+	else if (form_of(sc) && a == TA_CANCEL)
+		leave_form(t, sc);
+	else if (a == TA_PICK && ops->pick)
+		ops->pick(t, sc);
+	else if (a == TA_SAVE && ops->submit)
+		ops->submit(t, sc);
+	else if (a == TA_BACK)
 		tui_pop(t);
 	else if (a == TA_DUE && strcmp(ops->name, "due") != 0)
 		tui_push(t, tui_due_new(t));
@@ -268,7 +318,8 @@ static void handle_key(struct tui *t, int key)
 	a = tui_key_action(sc->ctxs, key);
 	if (t->too_small && a != TA_LOCK && a != TA_REDRAW)
 		return;   /* nothing is typed or done blind */
-	if (sc->ops->input && sc->ops->input(t, sc, key))
+	if (sc->ops->input ? sc->ops->input(t, sc, key)
+			   : form_of(sc) && tui_form_input(form_of(sc), key))
 		return;
 	switch (a) {
 	case TA_NONE:
@@ -346,12 +397,7 @@ static int start(struct tui *t)
 
 static void finish(struct tui *t)
 {
-	if (t->title)
-		delwin(t->title);
-	if (t->body)
-		delwin(t->body);
-	if (t->status)
-		delwin(t->status);
+	del_windows(t);
 	endwin();
 	record_close(t->store);
 	t->store = NULL;

@@ -333,6 +333,15 @@ struct tui_screen_ops {
 	size_t private_size;              /* sizeof the screen's struct */
 	size_t list_offset;               /* its struct tui_list (0: none) */
 	size_t text_offset;               /* its struct tui_text (0: none) */
+	/* Its struct tui_form (0: none). A form with draft set needs no more
+	 * for typing, Tab and S-Tab, keeping its draft at a lock and leaving
+	 * (Esc: a confirmation when changed, then the draft forgotten). */
+	size_t form_offset;
+	/* The form's draft key (see draft_form_save): form and ref. */
+	void (*draft)(const struct tui_screen *sc, const char **form, int64_t *ref);
+	/* A form's Enter on a picker field (TA_PICK) and its C-s (TA_SAVE). */
+	void (*pick)(struct tui *t, struct tui_screen *sc);
+	void (*submit)(struct tui *t, struct tui_screen *sc);
 	const char *locked_title;         /* the title while locked (NULL: kept) */
 	/* Reads what it shows: on open, when back on top and after an unlock;
 	 * -1 fails an open. NULL: nothing to read. */

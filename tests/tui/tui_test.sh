@@ -538,7 +538,8 @@ case_plan() {
 	keys Enter
 	wait_for "scalp-vertex"
 	keys C-s
-	wait_for "planned. n logs its first session"
+	wait_for "Series planned (id "
+	wait_for "). n logs its first session"
 	wait_for "6 weekly"            # the plan as the core words it
 	keys E                       # its status: completed
 	wait_for "Edit the series"
