@@ -50,6 +50,9 @@ case_unlock() {
 	start 80 24
 	wait_for "Passphrase:"
 	absent "Zoë"
+	type_text "$(printf 'p%.0s' $(seq 1030))"   # past STORE_PASS_MAX: refused, never cut
+	keys Enter
+	wait_for "The passphrase is longer than 1023 bytes"
 	type_text "wrong passphrase"
 	keys Enter
 	wait_for "Wrong passphrase. Try again"
