@@ -24,6 +24,10 @@ int draft_load(struct record *r, int64_t series_id, char **text,
 int draft_delete(struct record *r, int64_t series_id, struct nl_err *err);
 /* The series that have a draft (free() *ids). */
 int draft_list(struct record *r, int64_t **ids, size_t *n, struct nl_err *err);
+/* The patients with any draft: a session form of one of their series, or
+ * their profile's or a series' form (a new patient's form has no patient
+ * yet and is left out); by id (free() *ids). */
+int draft_patients(struct record *r, int64_t **ids, size_t *n, struct nl_err *err);
 
 /* Drafts of the patient and series forms, one per (form, ref): form is
  * "patient" (ref: the patient, 0 = a new one), "series" (ref: the series)

@@ -59,6 +59,12 @@ void nl_today_local(char out[11]);
  * NEEDLELOG_TODAY). */
 int nl_today(const char *opt, char out[11], struct nl_err *err);
 
+/* A stored time ("2026-11-29T20:46:28Z", UTC) as people read it: local
+ * time to the minute, "2026-11-29 21:46". Anything else is copied as it
+ * is. Into out; returns out. */
+#define NL_TIME_LOCAL_BUF 32
+const char *nl_time_local(const char *utc, char *out, size_t size);
+
 /* What a date is the date of: picks its rules from one table. */
 enum nl_date_kind {
 	NL_DATE_SESSION,     /* not after today; not before the date of birth */

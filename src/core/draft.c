@@ -84,11 +84,13 @@ int draft_delete(struct record *s, int64_t series_id, struct nl_err *err)
 	return core_exec_stmt(s, st, "deleting the draft", err);
 }
 
-int draft_list(struct record *s, int64_t **ids, size_t *n, struct nl_err *err)
+/* The first column of every row of sql, as ids. */
+static int id_column(struct record *s, const char *sql, int64_t **ids, size_t *n,
+		     struct nl_err *err)
 {
 	sqlite3_stmt *st;
 	size_t cap = 0;
-	int rc = core_prepare(s, "SELECT series_id FROM draft ORDER BY saved_at DESC", &st, err);
+	int rc = core_prepare(s, sql, &st, err);
 
 	*ids = NULL;
 	*n = 0;
@@ -112,6 +114,20 @@ int draft_list(struct record *s, int64_t **ids, size_t *n, struct nl_err *err)
 		return core_sql_error(s, "listing the drafts", err);
 	}
 	return NL_OK;
+}
+
+int draft_list(struct record *s, int64_t **ids, size_t *n, struct nl_err *err)
+{
+	return id_column(s, "SELECT series_id FROM draft ORDER BY saved_at DESC", ids, n, err);
+}
+
+int draft_patients(struct record *s, int64_t **ids, size_t *n, struct nl_err *err)
+{
+	return id_column(s,
+		"SELECT patient_id FROM draft JOIN series ON series.id = draft.series_id "
+		"UNION SELECT ref FROM form_draft WHERE form IN ('patient', 'series-new') AND ref > 0 "
+		"UNION SELECT patient_id FROM form_draft JOIN series ON series.id = form_draft.ref "
+		"WHERE form = 'series' ORDER BY 1", ids, n, err);
 }
 
 /* ---- drafts of the patient and series forms --------------------------- */

@@ -349,6 +349,23 @@ void nl_today_local(char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+const char *nl_time_local(const char *utc, char *out, size_t size)
+{
+	struct tm tm = { 0 };
+	const char *end;
+	time_t t;
+
+	if (!out || size == 0)
+		return "";
+	snprintf(out, size, "%s", utc ? utc : "");
+	if (!utc || !(end = strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm)) || *end)
+		return out;
+	t = timegm(&tm);
+	if (t != (time_t)-1 && localtime_r(&t, &tm))
+		strftime(out, size, "%Y-%m-%d %H:%M", &tm);
+	return out;
+}
+
 int nl_today(const char *opt, char out[11], struct nl_err *err)
 {
 	const char *env = getenv("NEEDLELOG_TODAY");

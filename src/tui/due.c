@@ -38,7 +38,7 @@ static int load(struct tui *t, struct tui_screen *sc)
 	size_t n = 0;
 
 	unload(sc);
-	tui_today(d->today);
+	tui_today(t, d->today);
 	if (progress_due_list(t->store, d->today, d->within, &d->rows, &n, &err) != NL_OK) {
 		tui_fail(t, "Cannot list who is due", &err);
 		d->rows = NULL;

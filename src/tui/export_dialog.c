@@ -10,13 +10,13 @@
 #include "needlelog/export.h"
 #include "tui.h"
 
-static void default_path(int64_t patient_id, int64_t series_id,
+static void default_path(struct tui *t, int64_t patient_id, int64_t series_id,
 			 enum export_format fmt, char *buf, size_t size)
 {
 	const char *home = getenv("HOME");
 	char today[11];
 
-	tui_today(today);
+	tui_today(t, today);
 	if (series_id)
 		snprintf(buf, size, "%s/needlelog-exports/patient-%lld-series-%lld-%s.%s",
 			 home && *home ? home : ".", (long long)patient_id, (long long)series_id,
@@ -62,7 +62,7 @@ void tui_export(struct tui *t, int64_t patient_id, int64_t series_id)
 
 	if (k < 0)
 		return;
-	default_path(patient_id, series_id, fmts[k], path, sizeof(path));
+	default_path(t, patient_id, series_id, fmts[k], path, sizeof(path));
 	if (!tui_prompt(t, "Export to file",
 			"The file will hold health data in plaintext (mode 0600). Where?", path,
 			sizeof(path)) || !path[0])

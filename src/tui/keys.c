@@ -24,6 +24,7 @@ const struct tui_binding tui_keymap[] = {
 	{ TC_BROWSE, 'Q', TA_QUIT, "quit needlelog", NULL },
 	{ TC_BROWSE, 'D', TA_DUE, "who is due or overdue", "due" },
 	{ TC_BROWSE, 'b', TA_BACKUP, "back up now to the remembered backup folder (asks the passphrase)", NULL },
+	{ TC_BROWSE, 'U', TA_UNSIGNED, "sessions left unsigned over 24 hours after their date", NULL },
 
 	/* lists */
 	{ TC_LIST, 'j', TA_DOWN, "next row", NULL },
@@ -63,6 +64,8 @@ const struct tui_binding tui_keymap[] = {
 	{ TC_PATIENT, 'e', TA_EDIT, "edit the profile", "edit" },
 	{ TC_PATIENT, 'x', TA_EXPORT, "export the follow-up summary (all series)", "export" },
 	{ TC_PATIENT, 'X', TA_ARCHIVE, "archive or restore the patient", NULL },
+	{ TC_PATIENT, 'c', TA_CONSENT, "record a consent (kind, what it covers, form, date)", "consent" },
+	{ TC_PATIENT, 'w', TA_WITHDRAW, "withdraw a consent (it stays on file)", NULL },
 
 	/* a series */
 	{ TC_SERIES, 'n', TA_NEW_SESSION, "log a new session", "new session" },

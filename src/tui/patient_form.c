@@ -1,11 +1,16 @@
 /* The patient form: add a patient or edit a profile (the core audits each
  * changed field). Contraindication flags are written "code[:date]",
- * separated by commas; Enter on the field adds one from the list. */
+ * separated by commas; allergies "code[:reaction[:severity]]" and
+ * medications "code[:name[:start[:stop]]]", separated by ';', as the CLI
+ * spells them and the core parses them; Enter on a list field adds one
+ * from its vocabulary. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "needlelog/check.h"
+#include "needlelog/clinical.h"
 #include "needlelog/record.h"
 #include "needlelog/vocab.h"
 #include "tui.h"
@@ -29,10 +34,11 @@ static const struct tui_fdef defs[] = {
 	{ "phone", "Phone", TF_TEXT, 20, false, "Digits, spaces and + - ( ) . /" },
 	{ "email", "Email", TF_TEXT, 40, false, "name@example.org" },
 	{ "skin", "Fitzpatrick", TF_PICK, 5, false, "Skin phototype I-VI. Enter picks. IV-VI: deeper or closer sessions warn." },
-	{ "consent", "Consent date", TF_TEXT, 12, false, "When consent was signed, YYYY-MM-DD. Without it every session warns." },
+	{ "sex", "Sex", TF_PICK, 8, false, "female, male, other or unknown. Enter picks." },
+	{ "consent", "Consent date", TF_TEXT, 12, false, "Treatment consent given on, YYYY-MM-DD (more consents: c on the profile)." },
 	{ "flags", "Contraindications", TF_PICK, 0, false, "code[:date], separated by commas (isotretinoin:2026-03-01). Enter adds one." },
-	{ "allergies", "Allergies", TF_TEXT, 0, false, "Free text, e.g. lidocaine, nickel." },
-	{ "medications", "Medications", TF_TEXT, 0, false, "Free text." },
+	{ "allergies", "Allergies", TF_PICK, 0, false, "code[:reaction[:severity]]; ... (lidocaine:hives:severe; nickel). Enter adds one." },
+	{ "medications", "Medications", TF_PICK, 0, false, "code[:name[:start[:stop]]]; ... (anticoagulant:Warfarin 5 mg:2025-01-10). Enter adds one." },
 	{ "notes", "Notes", TF_TEXT, 0, false, "Free text." },
 };
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
@@ -64,6 +70,82 @@ static void flags_text(const struct nl_patient *p, char *buf, size_t size)
 			 p->flags[i].date ? p->flags[i].date : "");
 }
 
+/* The lists as the fields spell them (trailing empty parts left out). */
+static void spec_add(char *buf, size_t size, const char *const *parts, size_t n)
+{
+	size_t last = 0, len = strlen(buf);
+
+	for (size_t i = 0; i < n; i++)
+		if (parts[i] && *parts[i])
+			last = i;
+	snprintf(buf + len, size - len, "%s", len ? "; " : "");
+	for (size_t i = 0; i <= last; i++) {
+		len = strlen(buf);
+		snprintf(buf + len, size - len, "%s%s", i ? ":" : "", parts[i] ? parts[i] : "");
+	}
+}
+
+static void allergies_text(const struct nl_patient *p, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < p->nallergy_list; i++) {
+		const struct nl_allergy *a = &p->allergy_list[i];
+		const char *parts[] = { a->code, a->reaction, a->severity };
+
+		spec_add(buf, size, parts, 3);
+	}
+}
+
+static void medications_text(const struct nl_patient *p, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < p->nmedication_list; i++) {
+		const struct nl_medication *m = &p->medication_list[i];
+		const char *parts[] = { m->code, m->name, m->start, m->stop };
+
+		spec_add(buf, size, parts, 4);
+	}
+}
+
+static char *dup_opt(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* The lists from their fields, parsed by the core; what the fields do not
+ * show (an allergy's dates and note, a medication's note) is kept from
+ * the record as read, item by item of the same code. */
+static int parse_lists(struct pform *f, struct nl_patient *p, struct nl_err *err)
+{
+	char v[TEXT_BUF], *save = NULL;
+	int rc = NL_OK;
+
+	get(f, "allergies", v, sizeof(v));
+	for (char *tok = strtok_r(v, ";", &save); tok && rc == NL_OK; tok = strtok_r(NULL, ";", &save))
+		if (tok[strspn(tok, " ")])
+			rc = clin_allergy_add(p, tok + strspn(tok, " "), err);
+	get(f, "medications", v, sizeof(v));
+	save = NULL;
+	for (char *tok = strtok_r(v, ";", &save); tok && rc == NL_OK; tok = strtok_r(NULL, ";", &save))
+		if (tok[strspn(tok, " ")])
+			rc = clin_medication_add(p, tok + strspn(tok, " "), err);
+	for (size_t i = 0; f->have_orig && i < p->nallergy_list && i < f->orig.nallergy_list; i++) {
+		const struct nl_allergy *o = &f->orig.allergy_list[i];
+		struct nl_allergy *a = &p->allergy_list[i];
+
+		if (a->code && o->code && strcmp(a->code, o->code) == 0) {
+			a->date = dup_opt(o->date);
+			a->end_date = dup_opt(o->end_date);
+			a->note = dup_opt(o->note);
+		}
+	}
+	for (size_t i = 0; f->have_orig && i < p->nmedication_list && i < f->orig.nmedication_list; i++)
+		if (p->medication_list[i].code && f->orig.medication_list[i].code &&
+		    strcmp(p->medication_list[i].code, f->orig.medication_list[i].code) == 0)
+			p->medication_list[i].note = dup_opt(f->orig.medication_list[i].note);
+	return rc;
+}
+
 static void fill(struct pform *f, const struct nl_patient *p)
 {
 	char buf[TEXT_BUF];
@@ -73,11 +155,13 @@ static void fill(struct pform *f, const struct nl_patient *p)
 	tui_form_set(&f->fm, (size_t)field(f, "phone"), p->phone);
 	tui_form_set(&f->fm, (size_t)field(f, "email"), p->email);
 	tui_form_set(&f->fm, (size_t)field(f, "skin"), vocab_fitzpatrick_label(p->skin_type));
-	tui_form_set(&f->fm, (size_t)field(f, "consent"), p->consent_date);
+	tui_form_set(&f->fm, (size_t)field(f, "sex"), p->sex);
 	flags_text(p, buf, sizeof(buf));
 	tui_form_set(&f->fm, (size_t)field(f, "flags"), buf);
-	tui_form_set(&f->fm, (size_t)field(f, "allergies"), p->allergies);
-	tui_form_set(&f->fm, (size_t)field(f, "medications"), p->medications);
+	allergies_text(p, buf, sizeof(buf));
+	tui_form_set(&f->fm, (size_t)field(f, "allergies"), buf);
+	medications_text(p, buf, sizeof(buf));
+	tui_form_set(&f->fm, (size_t)field(f, "medications"), buf);
 	tui_form_set(&f->fm, (size_t)field(f, "notes"), p->notes);
 }
 
@@ -135,9 +219,8 @@ static int build(struct pform *f, struct nl_patient *p, struct nl_err *err)
 	p->dob = dup_get(f, "dob");
 	p->phone = dup_get(f, "phone");
 	p->email = dup_get(f, "email");
-	p->consent_date = dup_get(f, "consent");
-	p->allergies = dup_get(f, "allergies");
-	p->medications = dup_get(f, "medications");
+	p->consent_date = field(f, "consent") >= 0 ? dup_get(f, "consent") : NULL;
+	p->sex = dup_get(f, "sex");
 	p->notes = dup_get(f, "notes");
 	get(f, "skin", skin, sizeof(skin));
 	if (skin[0] && (rc = vocab_fitzpatrick_parse(skin, &p->skin_type, err)) != NL_OK)
@@ -145,6 +228,8 @@ static int build(struct pform *f, struct nl_patient *p, struct nl_err *err)
 	if (!p->name)
 		return nl_error(err, NL_EDATA, "name: required");
 	if ((rc = parse_flags(f, p, err)) != NL_OK)
+		return rc;
+	if ((rc = parse_lists(f, p, err)) != NL_OK)
 		return rc;
 	return check_patient(p, err);
 }
@@ -167,8 +252,33 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 		tui_put(w, rows - 1, 1, cols - 2, tui_attr(TS_DIM), f->fm.f[f->fm.focus].hint, false);
 }
 
-static void pick(struct tui *t, struct pform *f)
+/* A code from a clinical vocabulary: set as the field's value, or (a
+ * list) appended to it. */
+static void pick_code(struct tui *t, struct pform *f, const char *title,
+		      const struct clin_code *table, size_t n, bool append)
 {
+	const char *items[64];
+	char labels[64][128], buf[TEXT_BUF];
+	int k;
+
+	for (size_t i = 0; i < n && i < 64; i++) {
+		snprintf(labels[i], sizeof(labels[i]), "%-18s %s", table[i].code, table[i].label);
+		items[i] = labels[i];
+	}
+	if ((k = tui_pick(t, title, items, n < 64 ? n : 64, -1)) < 0)
+		return;
+	buf[0] = '\0';
+	if (append)
+		tui_form_get(&f->fm, f->fm.focus, buf, sizeof(buf));
+	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", buf[0] ? "; " : "",
+		 table[k].code);
+	tui_form_set(&f->fm, f->fm.focus, buf);
+	f->fm.changed = true;
+}
+
+static void pick(struct tui *t, struct tui_screen *sc)
+{
+	struct pform *f = (struct pform *)sc;
 	const char *key = f->fm.f[f->fm.focus].key;
 	char buf[TEXT_BUF];
 
@@ -196,6 +306,12 @@ static void pick(struct tui *t, struct pform *f)
 				 buf[0] ? ", " : "", vocab_flags[k].code);
 			tui_form_set(&f->fm, f->fm.focus, buf);
 		}
+	} else if (strcmp(key, "sex") == 0) {
+		pick_code(t, f, "Sex", clin_sexes, clin_sex_count, false);
+	} else if (strcmp(key, "allergies") == 0) {
+		pick_code(t, f, "Add an allergy", clin_allergens, clin_allergen_count, true);
+	} else if (strcmp(key, "medications") == 0) {
+		pick_code(t, f, "Add a medication", clin_medications, clin_medication_count, true);
 	} else {
 		tui_form_step(&f->fm, 1);
 	}
@@ -210,6 +326,7 @@ static void mark(struct pform *f, const char *msg)
 		{ "consent_date", "consent" }, { "consent", "consent" }, { "skin_type", "skin" },
 		{ "skin", "skin" }, { "Fitzpatrick", "skin" }, { "flags", "flags" },
 		{ "contraindication", "flags" }, { "unknown contraindication", "flags" },
+		{ "allergy", "allergies" }, { "medication", "medications" }, { "flag", "flags" },
 	};
 
 	for (size_t i = 0; i < f->fm.n; i++)
@@ -230,8 +347,9 @@ static void mark(struct pform *f, const char *msg)
 	}
 }
 
-static void save(struct tui *t, struct pform *f)
+static void save(struct tui *t, struct tui_screen *sc)
 {
+	struct pform *f = (struct pform *)sc;
 	struct nl_patient p;
 	struct nl_err err = { 0 };
 	int64_t id = f->id;
@@ -247,46 +365,13 @@ static void save(struct tui *t, struct pform *f)
 		return;
 	}
 	tui_form_forget(t, DRAFT_FORM, f->id);
-	tui_msg(t, TS_OK, f->id ? "Profile saved." : "Patient %lld added.", (long long)id);
+	tui_msg(t, TS_OK, f->id ? "Profile saved." : "Patient added (id %lld).", (long long)id);
 	if (f->id) {
 		tui_pop(t);
 	} else {
 		tui_pop(t);
 		tui_push(t, tui_patient_new(t, id));
 	}
-}
-
-static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
-{
-	struct pform *f = (struct pform *)sc;
-
-	switch (a) {
-	case TA_NEXT_FIELD:
-	case TA_PREV_FIELD:
-		tui_form_step(&f->fm, a == TA_NEXT_FIELD ? 1 : -1);
-		break;
-	case TA_PICK:
-		pick(t, f);
-		break;
-	case TA_SAVE:
-		save(t, f);
-		break;
-	case TA_CANCEL:
-		if (!f->fm.changed || tui_confirm(t, "Leave", "Leave without saving the changes?", false)) {
-			tui_form_forget(t, DRAFT_FORM, f->id);
-			tui_pop(t);
-		}
-		break;
-	default:
-		return false;
-	}
-	return true;
-}
-
-static bool input(struct tui *t, struct tui_screen *sc, int key)
-{
-	(void)t;
-	return tui_form_input(&((struct pform *)sc)->fm, key);
 }
 
 /* Builds the fields (on open, and after a lock wiped them): a kept draft
@@ -301,6 +386,8 @@ static int load(struct tui *t, struct tui_screen *sc)
 	if (tui_form_add_defs(&f->fm, defs, NDEFS, 0) != 0)
 		return -1;
 	f->fm.f[0].required = true;
+	if (f->id)   /* consents of a known patient are records: c on the profile */
+		tui_form_remove(&f->fm, (size_t)field(f, "consent"));
 	if (f->id && !f->have_orig) {
 		if (record_patient_get(t->store, f->id, &f->orig, &err) != NL_OK) {
 			tui_fail(t, "Cannot read the patient", &err);
@@ -315,12 +402,10 @@ static int load(struct tui *t, struct tui_screen *sc)
 	return 0;
 }
 
-static void keep(struct tui *t, struct tui_screen *sc)
+static void draft(const struct tui_screen *sc, const char **form, int64_t *ref)
 {
-	struct pform *f = (struct pform *)sc;
-
-	if (f->fm.n && f->fm.changed)
-		tui_form_keep(t, &f->fm, DRAFT_FORM, f->id);
+	*form = DRAFT_FORM;
+	*ref = ((const struct pform *)sc)->id;
 }
 
 static void unload(struct tui_screen *sc)
@@ -339,10 +424,11 @@ static const struct tui_screen_ops ops = {
 	.private_size = sizeof(struct pform),
 	.load = load,
 	.unload = unload,
-	.save = keep,
+	.form_offset = offsetof(struct pform, fm),
+	.draft = draft,
 	.draw = draw,
-	.input = input,
-	.action = action,
+	.pick = pick,
+	.submit = save,
 };
 
 struct tui_screen *tui_patient_form_new(struct tui *t, int64_t patient_id)

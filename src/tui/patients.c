@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "needlelog/draft.h"
 #include "needlelog/progress.h"
 #include "needlelog/record.h"
 #include "needlelog/vocab.h"
@@ -12,6 +13,8 @@
 struct patients {
 	struct tui_screen base;
 	struct nl_patient_summary *rows;
+	int64_t *drafts;          /* patients with a draft, by id */
+	size_t ndrafts;
 	struct tui_list list;
 	struct tui_form search;   /* one field */
 	bool searching;
@@ -31,6 +34,17 @@ static void free_rows(struct patients *p)
 	record_patient_list_free(p->rows, p->list.n);
 	p->rows = NULL;
 	p->list.n = 0;
+	free(p->drafts);
+	p->drafts = NULL;
+	p->ndrafts = 0;
+}
+
+static bool has_draft(const struct patients *p, int64_t id)
+{
+	for (size_t i = 0; i < p->ndrafts; i++)
+		if (p->drafts[i] == id)
+			return true;
+	return false;
 }
 
 /* The search box: one field, made again after a lock wiped it. */
@@ -53,9 +67,11 @@ static void load_rows(struct tui *t, struct patients *p)
 
 	tui_form_get(&p->search, 0, text, sizeof(text));
 	free_rows(p);
-	tui_today(p->today);
+	tui_today(t, p->today);
 	if (!t->store)
 		return;
+	if (draft_patients(t->store, &p->drafts, &p->ndrafts, &err) != NL_OK)
+		tui_fail(t, "Cannot list the drafts", &err);
 	if (record_patient_list(t->store, text, p->archived, &p->rows, &n, &err) != NL_OK) {
 		tui_fail(t, "Cannot list the patients", &err);
 		p->rows = NULL;
@@ -151,10 +167,14 @@ static void draw_row(WINDOW *w, int y, int x, int width, size_t row, attr_t a,
 	int nx;
 
 	tui_putf(w, y, x, c.id, a ? a : tui_attr(TS_DIM), "%5lld", (long long)r->id);
-	nx = tui_put(w, y, x + c.id, c.name - 3, a ? a : (r->archived ? tui_attr(TS_VOID) : A_NORMAL),
+	bool draft = has_draft(p, r->id);
+
+	nx = tui_put(w, y, x + c.id, c.name - 3 - (draft ? 8 : 0), a ? a : (r->archived ? tui_attr(TS_VOID) : A_NORMAL),
 		     r->name, false);
 	if (r->nflags)
-		tui_put(w, y, x + c.id + nx + 1, 2, a ? a : tui_attr(TS_WARN), "⚠", false);
+		nx += 1 + tui_put(w, y, x + c.id + nx + 1, 2, a ? a : tui_attr(TS_WARN), "⚠", false);
+	if (draft)
+		tui_put(w, y, x + c.id + nx + 1, 8, a ? a : tui_attr(TS_DUE), "✎ draft", false);
 	x += c.id + c.name;
 	tui_put(w, y, x, c.dob - 1, a, r->dob ? r->dob : "", false);
 	x += c.dob;
@@ -187,7 +207,7 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 		sc->cx = cx;
 	}
 	wattrset(w, tui_attr(TS_HEADER));
-	tui_put(w, 1, x, c.id, tui_attr(TS_HEADER), "    #", true);
+	tui_put(w, 1, x, c.id, tui_attr(TS_HEADER), "   id", true);
 	x += c.id;
 	tui_put(w, 1, x, c.name, tui_attr(TS_HEADER), "Name", true);
 	x += c.name;

@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "needlelog/audit.h"
+#include "needlelog/clinical.h"
 #include "needlelog/draft.h"
 #include "needlelog/progress.h"
 #include "needlelog/record.h"
+#include "needlelog/text.h"
 #include "needlelog/vocab.h"
 #include "tui.h"
 
@@ -56,7 +58,7 @@ static int load(struct tui *t, struct tui_screen *sc)
 	size_t n = 0;
 
 	unload(sc);
-	tui_today(s->today);
+	tui_today(t, s->today);
 	if (record_series_get(t->store, s->id, &s->sr, &err) != NL_OK) {
 		tui_fail(t, "Cannot read the series", &err);
 		return -1;
@@ -101,15 +103,15 @@ static void draw_summary(struct series *s, WINDOW *w, int width)
 {
 	const struct nl_progress *pg = &s->pg;
 	enum tui_style ds = TS_NORMAL;
-	char due[96];
+	char due[96], plan[128];
 	int x;
 
 	x = 1 + tui_putf(w, 0, 1, width - 1, tui_attr(TS_LABEL), "%s", s->base.title);
 	if (s->have_patient)
 		x += tui_putf(w, 0, x, width - x, tui_attr(TS_DIM), "  %s", s->p.name);
-	x += tui_putf(w, 0, x, width - x, A_NORMAL, "  ·  %s  ·  %d of %d done  ·  every %d days",
-		      s->sr.status, s->have_progress ? pg->done : 0, s->sr.planned,
-		      s->sr.interval_days);
+	x += tui_putf(w, 0, x, width - x, A_NORMAL, "  ·  %s  ·  %d of %d done  ·  %s",
+		      s->sr.status, s->have_progress ? pg->done : 0, plan_total(&s->sr),
+		      plan_text(&s->sr, plan, sizeof(plan)));
 	if (!s->have_progress)
 		return;
 	if (pg->due == PROGRESS_OVERDUE) {
@@ -434,25 +436,14 @@ bool tui_session_void(struct tui *t, int64_t id, const char *what)
 	return true;
 }
 
-static void describe(const struct series *s, const struct nl_session *ses, char *buf,
-		     size_t size)
-{
-	int num = number_of(s, ses->id);
-
-	if (num)
-		snprintf(buf, size, "session #%d of %s", num, ses->date);
-	else
-		snprintf(buf, size, "the session of %s", ses->date);
-}
-
 static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 {
 	struct series *s = (struct series *)sc;
 	const struct nl_session *ses = s->list.n ? &s->ses[s->list.sel] : NULL;
-	char what[128] = "";
+	char what[160] = "";
 
 	if (ses)
-		describe(s, ses, what, sizeof(what));
+		tui_session_name(t, s->id, ses->id, ses->date, what, sizeof(what));
 	switch (a) {
 	case TA_NEW_SESSION:
 		if (s->loaded)
@@ -519,7 +510,7 @@ struct tui_screen *tui_series_new(struct tui *t, int64_t series_id)
 void tui_open_series(struct tui *t, int64_t series_id)
 {
 	struct nl_err err = { 0 };
-	char *text = NULL, *at = NULL, q[256];
+	char *text = NULL, *at = NULL, q[256], local[NL_TIME_LOCAL_BUF];
 	struct tui_screen *sc = tui_series_new(t, series_id);
 	int k;
 
@@ -530,7 +521,8 @@ void tui_open_series(struct tui *t, int64_t series_id)
 		return;
 	free(text);
 	snprintf(q, sizeof(q), "There is an unsaved session form for this series (saved %s).\n\n"
-		 "r  resume it      d  discard it      Esc  later", at ? at : "earlier");
+		 "r  resume it      d  discard it      Esc  later",
+		 at ? nl_time_local(at, local, sizeof(local)) : "earlier");
 	free(at);
 	k = tui_ask(t, "Draft session", q, "rRdD");
 	if (k == 'r' || k == 'R') {

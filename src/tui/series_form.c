@@ -1,12 +1,14 @@
 /* The series form: plan a treatment series for a patient (indication,
  * sessions planned, interval, target areas, start, goal, baseline scores). */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "needlelog/check.h"
 #include "needlelog/record.h"
+#include "needlelog/text.h"
 #include "needlelog/vocab.h"
 #include "tui.h"
 
@@ -49,22 +51,15 @@ static void get(struct srform *f, const char *key, char *buf, size_t size)
 	tui_form_get(&f->fm, (size_t)tui_form_find(&f->fm, key, 0), buf, size);
 }
 
-static int parse_num(const char *field, const char *s, int def, int *out,
+/* A whole number checked by the core; empty leaves def. */
+static int parse_num(const char *field, const char *s, int min, int max, int def, int *out,
 		     struct nl_err *err)
 {
-	char *end;
-	long v;
-
 	if (!*s) {
 		*out = def;
 		return NL_OK;
 	}
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < 0 || v > 100000)
-		return nl_error(err, NL_EDATA, "%s: '%s' is not a whole number", field, s);
-	*out = (int)v;
-	return NL_OK;
+	return nl_parse_int(field, s, min, max, out, err);
 }
 
 /* Splits "a, b, c" in place; returns how many parts went into parts. */
@@ -105,10 +100,12 @@ static int build(struct srform *f, struct nl_series *sr, struct nl_err *err)
 		return nl_error(err, NL_EDATA, "indication: '%s' is not known (Enter lists them)", v);
 	sr->indication = strdup(v);
 	get(f, "planned", v, sizeof(v));
-	if ((rc = parse_num("sessions planned", v, 0, &sr->planned, err)) != NL_OK)
+	if ((rc = parse_num("sessions planned", v, VOCAB_PLANNED_MIN, VOCAB_PLANNED_MAX, 0,
+				 &sr->planned, err)) != NL_OK)
 		return rc;
 	get(f, "interval", v, sizeof(v));
-	if ((rc = parse_num("interval", v, 0, &sr->interval_days, err)) != NL_OK)
+	if ((rc = parse_num("interval", v, VOCAB_INTERVAL_MIN, VOCAB_INTERVAL_MAX, 0,
+				 &sr->interval_days, err)) != NL_OK)
 		return rc;
 	get(f, "start", v, sizeof(v));
 	sr->start_date = v[0] ? strdup(v) : NULL;
@@ -167,8 +164,9 @@ static void append(struct srform *f, const char *text, const char *sep)
 	tui_form_set(&f->fm, f->fm.focus, buf);
 }
 
-static void pick(struct tui *t, struct srform *f)
+static void pick(struct tui *t, struct tui_screen *sc)
 {
+	struct srform *f = (struct srform *)sc;
 	const char *key = f->fm.f[f->fm.focus].key;
 	char labels[64][128];
 	const char *items[64];
@@ -216,8 +214,9 @@ static void pick(struct tui *t, struct srform *f)
 	}
 }
 
-static void save(struct tui *t, struct srform *f)
+static void save(struct tui *t, struct tui_screen *sc)
 {
+	struct srform *f = (struct srform *)sc;
 	struct nl_series sr;
 	struct nl_err err = { 0 };
 	int64_t id = 0;
@@ -239,49 +238,14 @@ static void save(struct tui *t, struct srform *f)
 		tui_msg(t, TS_OK, "Series saved.");
 		return;
 	}
-	tui_msg(t, TS_OK, "Series %lld planned. n logs its first session.", (long long)id);
+	tui_msg(t, TS_OK, "Series planned (id %lld). n logs its first session.", (long long)id);
 	tui_push(t, tui_series_new(t, id));
 }
 
-static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
+static void draft(const struct tui_screen *sc, const char **form, int64_t *ref)
 {
-	struct srform *f = (struct srform *)sc;
-
-	switch (a) {
-	case TA_NEXT_FIELD:
-	case TA_PREV_FIELD:
-		tui_form_step(&f->fm, a == TA_NEXT_FIELD ? 1 : -1);
-		break;
-	case TA_PICK:
-		pick(t, f);
-		break;
-	case TA_SAVE:
-		save(t, f);
-		break;
-	case TA_CANCEL:
-		if (!f->fm.changed || tui_confirm(t, "Leave", "Leave without saving the series?", false)) {
-			tui_form_forget(t, draft_form(f), draft_ref(f));
-			tui_pop(t);
-		}
-		break;
-	default:
-		return false;
-	}
-	return true;
-}
-
-static bool input(struct tui *t, struct tui_screen *sc, int key)
-{
-	(void)t;
-	return tui_form_input(&((struct srform *)sc)->fm, key);
-}
-
-static void keep(struct tui *t, struct tui_screen *sc)
-{
-	struct srform *f = (struct srform *)sc;
-
-	if (f->fm.n && f->fm.changed)
-		tui_form_keep(t, &f->fm, draft_form(f), draft_ref(f));
+	*form = draft_form((const struct srform *)sc);
+	*ref = draft_ref((const struct srform *)sc);
 }
 
 static void unload(struct tui_screen *sc)
@@ -321,11 +285,11 @@ static void fill(struct srform *f, const struct nl_series *sr)
 }
 
 /* A new series' defaults: today, 6 sessions 28 days apart, active. */
-static void defaults(struct srform *f)
+static void defaults(struct tui *t, struct srform *f)
 {
 	char today[11];
 
-	tui_today(today);
+	tui_today(t, today);
 	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "start", 0), today);
 	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "planned", 0), "6");
 	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "interval", 0), "28");
@@ -350,7 +314,7 @@ static int load(struct tui *t, struct tui_screen *sc)
 		return 0;
 	}
 	if (!f->series_id) {
-		defaults(f);
+		defaults(t, f);
 		return 0;
 	}
 	if (record_series_get(t->store, f->series_id, &sr, &err) != NL_OK) {
@@ -368,10 +332,11 @@ static const struct tui_screen_ops ops = {
 	.private_size = sizeof(struct srform),
 	.load = load,
 	.unload = unload,
-	.save = keep,
+	.form_offset = offsetof(struct srform, fm),
+	.draft = draft,
 	.draw = draw,
-	.input = input,
-	.action = action,
+	.pick = pick,
+	.submit = save,
 };
 
 struct tui_screen *tui_series_form_new(struct tui *t, int64_t patient_id,

@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "needlelog/clinical.h"
+#include "needlelog/progress.h"
 #include "needlelog/record.h"
+#include "needlelog/text.h"
 #include "needlelog/vocab.h"
 #include "tui.h"
 
@@ -16,8 +19,39 @@ struct session {
 	int64_t id, series_id;
 	struct tui_text text;
 	char date[11];
+	char name[160];     /* "session #2 of series Acne scars (2026-11-17)" */
 	bool is_signed, voided;
 };
+
+/* The one way people are told which session: its number among the
+ * series' live sessions, the series by its indication, and the date. */
+int tui_session_name(struct tui *t, int64_t series_id, int64_t session_id,
+		      const char *date, char *buf, size_t size)
+{
+	struct nl_progress pg;
+	struct nl_series sr;
+	struct nl_err err = { 0 };
+	const struct vocab_indication *ind = NULL;
+	char series[96] = "";
+	int number = 0;
+
+	if (record_series_get(t->store, series_id, &sr, &err) == NL_OK) {
+		ind = vocab_indication_find(sr.indication);
+		snprintf(series, sizeof(series), "%s", ind ? ind->label : sr.indication);
+		record_series_free(&sr);
+	}
+	if (progress_series(t->store, series_id, record_today(t->store), &pg, &err) == NL_OK) {
+		for (size_t i = 0; i < pg.nsessions; i++)
+			if (pg.sessions[i].session_id == session_id)
+				number = pg.sessions[i].number;
+		progress_free(&pg);
+	}
+	if (number)
+		snprintf(buf, size, "session #%d of series %s (%s)", number, series, date);
+	else
+		snprintf(buf, size, "the voided session of %s in series %s", date, series);
+	return number;
+}
 
 static const enum tui_ctx ctxs[] = {
 	TC_SESSION, TC_LIST, TC_BROWSE, TC_GLOBAL, TC_END
@@ -36,14 +70,16 @@ static void field(struct session *s, const char *label, const char *value)
 static void fill(struct session *s, const struct nl_session_view *v)
 {
 	const struct nl_session *e = &v->effective;
-	char buf[512];
+	char buf[512], at[NL_TIME_LOCAL_BUF];
 
-	add(s, TS_LABEL, "Session of %s%s", e->date, e->voided ? "  (VOIDED)" : "");
+	add(s, TS_LABEL, "%c%s  (id %lld)%s", s->name[0] == 's' ? 'S' : 'T', s->name + 1,
+	    (long long)s->id, e->voided ? "  VOIDED" : "");
 	if (e->voided)
-		add(s, TS_WARN, "Voided %s by %s: %s", e->voided_at ? e->voided_at : "",
+		add(s, TS_WARN, "Voided %s by %s: %s", nl_time_local(e->voided_at, at, sizeof(at)),
 		    e->voided_by ? e->voided_by : "?", e->void_reason ? e->void_reason : "");
 	if (e->is_signed)
-		add(s, TS_SIGNED, "✔ Signed %s by %s  (hash %.16s…)", e->signed_at,
+		add(s, TS_SIGNED, "✔ Signed %s by %s  (hash %.16s…)",
+		    nl_time_local(e->signed_at, at, sizeof(at)),
 		    e->signed_by ? e->signed_by : "?", e->hash ? e->hash : "");
 	else
 		add(s, TS_DUE, "Not signed yet (s signs and locks it)");
@@ -76,10 +112,22 @@ static void fill(struct session *s, const struct nl_session_view *v)
 			snprintf(buf, sizeof(buf), "%s", e->anesthetic);
 		field(s, "Anaesthetic", buf);
 	}
+	field(s, "Serial", e->device_serial);
+	if (e->cartridge_lot || e->cartridge_expiry) {
+		snprintf(buf, sizeof(buf), "%s%s%s", e->cartridge_lot ? e->cartridge_lot : "—",
+			 e->cartridge_expiry ? ", expires " : "",
+			 e->cartridge_expiry ? e->cartridge_expiry : "");
+		field(s, "Cartridge lot", buf);
+	}
 	buf[0] = '\0';
-	for (size_t i = 0; i < e->nproducts; i++)
-		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", i ? ", " : "",
-			 e->products[i]);
+	for (size_t i = 0; i < e->nproducts; i++) {
+		const struct nl_product_lot *pl = i < e->nproduct_lots ? &e->product_lots[i] : NULL;
+
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s%s%s%s%s%s", i ? ", " : "",
+			 e->products[i], pl && pl->lot ? " lot " : "", pl && pl->lot ? pl->lot : "",
+			 pl && pl->expiry ? " (expires " : "", pl && pl->expiry ? pl->expiry : "",
+			 pl && pl->expiry ? ")" : "");
+	}
 	field(s, "Products", buf);
 	field(s, "Endpoint", e->endpoint);
 	if (e->pain >= 0) {
@@ -98,7 +146,7 @@ static void fill(struct session *s, const struct nl_session_view *v)
 			vocab_scale_format(sc, e->scores[i].value, val, sizeof(val));
 		else
 			snprintf(val, sizeof(val), "%g", e->scores[i].value);
-		add(s, TS_NORMAL, "Score %-8s %s  (%s)", e->scores[i].scale, val, sc ? sc->label : "");
+		field(s, sc ? sc->short_label : e->scores[i].scale, val);
 	}
 	add(s, TS_NORMAL, "%s", "");
 	add(s, TS_HEADER, "Safety warnings");
@@ -113,7 +161,8 @@ static void fill(struct session *s, const struct nl_session_view *v)
 	for (size_t i = 0; i < v->namendments; i++) {
 		const struct nl_amendment *am = &v->amendments[i];
 
-		add(s, TS_LABEL, "  %s by %s — reason: %s", am->at, am->practitioner ? am->practitioner : "?",
+		add(s, TS_LABEL, "  %s by %s — reason: %s", nl_time_local(am->at, at, sizeof(at)),
+		    am->practitioner ? am->practitioner : "?",
 		    am->reason);
 		for (size_t j = 0; j < am->nchanges; j++)
 			add(s, TS_NORMAL, "    %s: %s → %s", am->changes[j].field,
@@ -127,6 +176,7 @@ static int load(struct tui *t, struct tui_screen *sc)
 	struct session *s = (struct session *)sc;
 	struct nl_session_view v;
 	struct nl_err err = { 0 };
+	int num;
 
 	tui_text_clear(&s->text);
 	if (record_session_get(t->store, s->id, &v, &err) != NL_OK) {
@@ -137,7 +187,11 @@ static int load(struct tui *t, struct tui_screen *sc)
 	snprintf(s->date, sizeof(s->date), "%s", v.effective.date);
 	s->is_signed = v.effective.is_signed;
 	s->voided = v.effective.voided;
-	snprintf(s->base.title, sizeof(s->base.title), "Session %s", s->date);
+	num = tui_session_name(t, s->series_id, s->id, s->date, s->name, sizeof(s->name));
+	if (num)
+		snprintf(s->base.title, sizeof(s->base.title), "Session #%d", num);
+	else
+		snprintf(s->base.title, sizeof(s->base.title), "Voided session %s", s->date);
 	fill(s, &v);
 	record_session_view_free(&v);
 	return 0;
@@ -156,9 +210,9 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 {
 	struct session *s = (struct session *)sc;
-	char what[64];
+	char what[160];
 
-	snprintf(what, sizeof(what), "the session of %s", s->date);
+	snprintf(what, sizeof(what), "%s", s->name);
 	switch (a) {
 	case TA_EDIT:
 		tui_push(t, tui_session_form_new(t, s->series_id, s->id, TUI_EDIT));
@@ -182,7 +236,10 @@ static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 
 static void unload(struct tui_screen *sc)
 {
-	tui_text_clear(&((struct session *)sc)->text);
+	struct session *s = (struct session *)sc;
+
+	tui_text_clear(&s->text);
+	memset(s->name, 0, sizeof(s->name));
 }
 
 static const struct tui_screen_ops ops = {

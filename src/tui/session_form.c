@@ -16,6 +16,7 @@
 #include "needlelog/check.h"
 #include "needlelog/draft.h"
 #include "needlelog/record.h"
+#include "needlelog/text.h"
 #include "needlelog/vocab.h"
 #include "tui.h"
 
@@ -235,32 +236,23 @@ static void fill(struct sform *f, const struct nl_session *s, bool full)
 
 /* ---- reading and checking the fields ---------------------------------- */
 
-static bool parse_int(const char *s, int lo, int hi, int *out)
+/* The whole-number fields, checked by the core (text.h): the name its
+ * message gives them and their range. */
+static const struct int_field {
+	const char *key, *name;
+	int min, max;
+} int_fields[] = {
+	{ "passes", "passes", VOCAB_PASSES_MIN, VOCAB_PASSES_MAX },
+	{ "pain", "pain", VOCAB_PAIN_MIN, VOCAB_PAIN_MAX },
+	{ "minutes", "minutes", 0, VOCAB_ANESTHETIC_MINUTES_MAX },
+};
+
+static const struct int_field *int_field(const char *key)
 {
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return false;
-	*out = (int)v;
-	return true;
-}
-
-static bool parse_depth(const char *s, double *out)
-{
-	char buf[64], *end, *p;
-	size_t n = strlen(s);
-
-	if (n >= sizeof(buf))   /* no depth is that long: not a number */
-		return false;
-	memcpy(buf, s, n + 1);
-	if ((p = strchr(buf, ',')))   /* a decimal comma is fine too */
-		*p = '.';
-	errno = 0;
-	*out = strtod(buf, &end);
-	return !errno && end != buf && *end == '\0' && isfinite(*out);
+	for (size_t i = 0; i < sizeof(int_fields) / sizeof(int_fields[0]); i++)
+		if (strcmp(int_fields[i].key, key) == 0)
+			return &int_fields[i];
+	return NULL;
 }
 
 /* The area code of the row whose depth field is i. */
@@ -273,6 +265,7 @@ static void row_area(const struct sform *f, size_t depth_i, char *buf, size_t si
 static void check_field(struct sform *f, size_t i)
 {
 	struct tui_field *fd = &f->fm.f[i];
+	const struct int_field *intf;
 	char v[TEXT_BUF], area[64];
 	double d;
 	int n;
@@ -290,30 +283,25 @@ static void check_field(struct sform *f, size_t i)
 	} else if (strcmp(fd->key, "area") == 0 && !vocab_area_find(v)) {
 		snprintf(fd->error, sizeof(fd->error), "unknown area '%.40s': Enter picks", v);
 	} else if (strcmp(fd->key, "depth") == 0) {
+		struct nl_err err = { 0 };
+		char name[96];
 		double lo, hi;
 
-		if (!parse_depth(v, &d)) {
-			snprintf(fd->error, sizeof(fd->error), "depth '%.20s' is not a number of mm", v);
-			return;
-		}
-		if (d < VOCAB_DEPTH_MIN_MM || d > VOCAB_DEPTH_MAX_MM) {
-			snprintf(fd->error, sizeof(fd->error), "depth %.2f mm is outside %.1f-%.1f mm",
-				 d, VOCAB_DEPTH_MIN_MM, VOCAB_DEPTH_MAX_MM);
-			return;
-		}
 		row_area(f, i, area, sizeof(area));
+		snprintf(name, sizeof(name), "depth of %s", area[0] ? area : "this area");
+		if (nl_parse_depth(name, v, &d, &err) != NL_OK) {
+			snprintf(fd->error, sizeof(fd->error), "%.*s", (int)sizeof(fd->error) - 1, err.msg);
+			return;
+		}
 		if (vocab_depth_usual(area, f->indication, &lo, &hi, NULL) == NL_OK &&
 		    (d < lo || d > hi))
 			snprintf(fd->note, sizeof(fd->note), "%s usual %.2f-%.2f mm",
 				 d > hi ? "above the" : "below the", lo, hi);
-	} else if (strcmp(fd->key, "passes") == 0 &&
-		   !parse_int(v, VOCAB_PASSES_MIN, VOCAB_PASSES_MAX, &n)) {
-		snprintf(fd->error, sizeof(fd->error), "passes: %d-%d", VOCAB_PASSES_MIN, VOCAB_PASSES_MAX);
-	} else if (strcmp(fd->key, "pain") == 0 && !parse_int(v, VOCAB_PAIN_MIN, VOCAB_PAIN_MAX, &n)) {
-		snprintf(fd->error, sizeof(fd->error), "pain: a whole number 0-10");
-	} else if (strcmp(fd->key, "minutes") == 0 &&
-		   !parse_int(v, 0, VOCAB_ANESTHETIC_MINUTES_MAX, &n)) {
-		snprintf(fd->error, sizeof(fd->error), "minutes: 0-%d", VOCAB_ANESTHETIC_MINUTES_MAX);
+	} else if ((intf = int_field(fd->key))) {
+		struct nl_err err = { 0 };
+
+		if (nl_parse_int(intf->name, v, intf->min, intf->max, &n, &err) != NL_OK)
+			snprintf(fd->error, sizeof(fd->error), "%.*s", (int)sizeof(fd->error) - 1, err.msg);
 	} else if (strcmp(fd->key, "endpoint") == 0 && !vocab_endpoint_find(v)) {
 		snprintf(fd->error, sizeof(fd->error), "unknown endpoint: Enter picks");
 	} else if (strcmp(fd->key, "scale") == 0 && !vocab_scale_find(v)) {
@@ -390,7 +378,7 @@ static int get_int(struct sform *f, const char *key, int none)
 	if (i < 0)
 		return none;
 	tui_form_get(&f->fm, (size_t)i, v, sizeof(v));
-	return v[0] && parse_int(v, -1000000, 1000000, &n) ? n : none;
+	return v[0] && nl_parse_int(key, v, -1000000, 1000000, &n, NULL) == NL_OK ? n : none;
 }
 
 static void split_products(const char *text, struct nl_session *s)
@@ -477,9 +465,10 @@ static int build(struct sform *f, struct nl_session *s)
 			a->area = dup_or_null(v);
 			tui_form_get(&f->fm, i + 1, v, sizeof(v));
 			a->label = dup_or_null(v);
-			parse_depth(dv, &a->depth_mm);
+			nl_parse_depth("depth", dv, &a->depth_mm, NULL);
 			tui_form_get(&f->fm, i + 3, v, sizeof(v));
-			if (!v[0] || !parse_int(v, 1, 1000, &a->passes))
+			if (!v[0] || nl_parse_int("passes", v, VOCAB_PASSES_MIN, VOCAB_PASSES_MAX,
+						  &a->passes, NULL) != NL_OK)
 				a->passes = 0;
 			s->nareas++;
 		} else if (strcmp(key, "scale") == 0 && s->scores) {
@@ -697,7 +686,7 @@ static void defaults(struct tui *t, struct sform *f, const struct nl_series *sr)
 		if (i >= 0)
 			tui_form_set(&f->fm, (size_t)i, sr->baseline[k].scale);
 	}
-	tui_today(today);
+	tui_today(t, today);
 	set_key(f, "date", today);
 	if (t->practitioner[0])
 		set_key(f, "practitioner", t->practitioner);
@@ -948,7 +937,7 @@ static void save(struct tui *t, struct sform *f)
 	struct nl_err err = { 0 };
 	size_t nw = 0;
 	int64_t id = f->session_id;
-	char reason[TEXT_BUF] = "";
+	char reason[TEXT_BUF] = "", name[160] = "";
 	const char *who = NULL;
 	int bad, rc;
 
@@ -989,6 +978,8 @@ static void save(struct tui *t, struct sform *f)
 		rc = record_session_add(t->store, &s, false, &w, &nw, &id, &err);
 	}
 	record_warnings_free(w, nw);
+	if (rc == NL_OK)
+		tui_session_name(t, f->series_id, id, s.date, name, sizeof(name));
 	record_session_free(&s);
 	if (rc != NL_OK) {
 		tui_fail(t, "Not saved", &err);
@@ -997,10 +988,9 @@ static void save(struct tui *t, struct sform *f)
 	if (draft_delete(t->store, f->series_id, &err) != NL_OK)
 		tui_fail(t, "Saved, but the draft was not removed", &err);
 	else if (f->mode == TUI_AMEND)
-		tui_msg(t, TS_OK, "Amendment recorded for session %lld; the original is kept.", (long long)id);
+		tui_msg(t, TS_OK, "Amendment recorded for %s; the original is kept.", name);
 	else
-		tui_msg(t, TS_OK, "Session %lld saved (unsigned). Select it and press s to sign.",
-			(long long)id);
+		tui_msg(t, TS_OK, "Saved %s, unsigned. Select it and press s to sign.", name);
 	f->dirty = false;
 	t->select_session = id;
 	tui_pop(t);

@@ -47,40 +47,65 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path ? path : "";
 }
 
-static void draw_hints(struct tui *t, int y)
+/* The hints of the top screen's contexts, each action and key once. */
+static size_t collect_hints(const enum tui_ctx *ctxs, const struct tui_binding **out,
+			    size_t max)
 {
-	const enum tui_ctx *ctxs = t->top ? t->top->ctxs : NULL;
-	enum tui_action seen[64];
-	int seen_keys[64];
-	size_t nseen = 0;
-	int x = 1;
+	size_t n = 0;
 
-	if (!ctxs)
-		return;
-	for (; *ctxs != TC_END; ctxs++) {
-		for (size_t i = 0; i < tui_keymap_count; i++) {
+	for (; ctxs && *ctxs != TC_END; ctxs++) {
+		for (size_t i = 0; i < tui_keymap_count && n < max; i++) {
 			const struct tui_binding *b = &tui_keymap[i];
-			char name[32], item[96];
 			bool dup = false;
-			int w;
 
 			if (b->ctx != *ctxs || !b->hint)
 				continue;
-			for (size_t j = 0; j < nseen; j++)
-				dup |= seen[j] == b->action || seen_keys[j] == b->key;
-			if (dup || nseen == 64)
-				continue;
-			seen[nseen] = b->action;
-			seen_keys[nseen++] = b->key;
-			tui_key_name(b->key, name, sizeof(name));
-			snprintf(item, sizeof(item), "%s %s", name, b->hint);
-			w = tui_text_width(item);
-			if (x + w + 1 > t->cols)
-				return;
-			x += tui_put(t->status, y, x, t->cols - x, tui_attr(TS_HINT_KEY), name, false);
-			x += tui_putf(t->status, y, x, t->cols - x, tui_attr(TS_HINT), " %s  ", b->hint);
+			for (size_t j = 0; j < n; j++)
+				dup |= out[j]->action == b->action || out[j]->key == b->key;
+			if (!dup)
+				out[n++] = b;
 		}
 	}
+	return n;
+}
+
+static int hint_width(const struct tui_binding *b)
+{
+	char name[32];
+
+	tui_key_name(b->key, name, sizeof(name));
+	return tui_text_width(name) + 1 + tui_text_width(b->hint) + 2;
+}
+
+/* As many hints as fit; when some do not, the line ends with a marker
+ * saying where the rest are (the help screen lists every key). */
+#define MORE_MARK "… ? all keys"
+
+static void draw_hints(struct tui *t, int y)
+{
+	const struct tui_binding *hints[64];
+	size_t n = collect_hints(t->top ? t->top->ctxs : NULL, hints, 64);
+	int total = 1, room = t->cols - 1, x = 1;
+	bool more;
+
+	for (size_t i = 0; i < n; i++)
+		total += hint_width(hints[i]);
+	more = total > room;
+	if (more)
+		room -= tui_text_width(MORE_MARK);
+	for (size_t i = 0; i < n; i++) {
+		char name[32];
+
+		if (x + hint_width(hints[i]) - 2 > room)
+			break;
+		tui_key_name(hints[i]->key, name, sizeof(name));
+		x += tui_put(t->status, y, x, t->cols - x, tui_attr(TS_HINT_KEY), name, false);
+		x += tui_putf(t->status, y, x, t->cols - x, tui_attr(TS_HINT), " %s  ",
+			      hints[i]->hint);
+	}
+	if (more)
+		tui_put(t->status, y, t->cols - 1 - tui_text_width(MORE_MARK),
+			tui_text_width(MORE_MARK), tui_attr(TS_DIM), MORE_MARK, false);
 }
 
 void tui_status_draw(struct tui *t)
@@ -92,6 +117,11 @@ void tui_status_draw(struct tui *t)
 	tui_fill(t->status, 0, 0, t->cols, tui_attr(TS_STATUS));
 	x = tui_putf(t->status, 0, 0, t->cols / 3, tui_attr(TS_STATUS), " %s ", file);
 	x += tui_put(t->status, 0, x, 2, tui_attr(TS_STATUS), "│ ", false);
+	if (t->store && t->unsigned_old) {
+		x += tui_putf(t->status, 0, x, t->cols - x, tui_attr(TS_MSG_WARN),
+			      "%zu unsigned (U)", t->unsigned_old);
+		x += tui_put(t->status, 0, x, 3, tui_attr(TS_STATUS), " │ ", false);
+	}
 	if (t->msg[0]) {
 		tui_put(t->status, 0, x, t->cols - x, tui_attr(tui_msg_style(t->msg_style)),
 			t->msg, true);

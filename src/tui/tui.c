@@ -1,22 +1,16 @@
-/* The TUI's frame and loop: the `tui` command, the screen stack, the key
+/* The TUI's frame and loop: tui_main, the screen stack, the key
  * dispatch, resizes, and the idle lock (drafts saved, store closed, key
  * wiped, passphrase asked again). */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sysexits.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
-#include "needlelog/audit.h"
-#include "needlelog/check.h"
 #include "needlelog/text.h"
-#include "../cli/cli.h"
+#include "needlelog/tui.h"
 #include "tui.h"
 
 #define TICK_MS 250
@@ -29,9 +23,12 @@ long long tui_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void tui_today(char out[11])
+void tui_today(struct tui *t, char out[11])
 {
-	nl_today_local(out);
+	if (t->store)
+		snprintf(out, 11, "%s", record_today(t->store));
+	else
+		nl_today_local(out);
 }
 
 bool tui_idle_expired(struct tui *t)
@@ -94,9 +91,18 @@ void tui_screen_destroy(struct tui_screen *sc)
 	tui_zfree(sc, sc->ops->private_size);
 }
 
+/* A screen (re)reads what it shows; the unsigned count is read with it. */
+static int load_screen(struct tui *t, struct tui_screen *sc)
+{
+	int rc = sc->ops->load && t->store ? sc->ops->load(t, sc) : 0;
+
+	tui_chase(t);
+	return rc;
+}
+
 struct tui_screen *tui_screen_open(struct tui *t, struct tui_screen *sc)
 {
-	if (sc && sc->ops->load && t->store && sc->ops->load(t, sc) != 0) {
+	if (sc && load_screen(t, sc) != 0) {
 		tui_screen_destroy(sc);
 		return NULL;
 	}
@@ -116,8 +122,19 @@ void tui_pop(struct tui *t)
 	if (!t->top)
 		return;
 	destroy_top(t);
-	if (t->top && t->store && t->top->ops->load)
-		t->top->ops->load(t, t->top);
+	if (t->top)
+		load_screen(t, t->top);
+}
+
+static void del_windows(struct tui *t)
+{
+	if (t->title)
+		delwin(t->title);
+	if (t->body)
+		delwin(t->body);
+	if (t->status)
+		delwin(t->status);
+	t->title = t->body = t->status = NULL;
 }
 
 void tui_relayout(struct tui *t)
@@ -130,12 +147,7 @@ void tui_relayout(struct tui *t)
 	t->term_cols = cols;
 	t->rows = rows < 4 ? 4 : rows;
 	t->cols = cols < 10 ? 10 : cols;
-	if (t->title)
-		delwin(t->title);
-	if (t->body)
-		delwin(t->body);
-	if (t->status)
-		delwin(t->status);
+	del_windows(t);
 	t->title = newwin(1, t->cols, 0, 0);
 	t->body = newwin(t->rows - 3, t->cols, 1, 0);
 	t->status = newwin(2, t->cols, t->rows - 2, 0);
@@ -186,6 +198,40 @@ void tui_frame(struct tui *t)
 	wnoutrefresh(t->body);
 }
 
+static struct tui_form *form_of(struct tui_screen *sc)
+{
+	return sc->ops->form_offset ? (struct tui_form *)((char *)sc + sc->ops->form_offset) : NULL;
+}
+
+/* A form's default save: its fields kept as an encrypted draft when changed. */
+static void keep_form(struct tui *t, struct tui_screen *sc)
+{
+	struct tui_form *fm = form_of(sc);
+	const char *form;
+	int64_t ref;
+
+	if (!fm || !sc->ops->draft || !fm->n || !fm->changed)
+		return;
+	sc->ops->draft(sc, &form, &ref);
+	tui_form_keep(t, fm, form, ref);
+}
+
+/* A form's default Esc: leave (asked first when changed), draft forgotten. */
+static void leave_form(struct tui *t, struct tui_screen *sc)
+{
+	struct tui_form *fm = form_of(sc);
+	const char *form;
+	int64_t ref;
+
+	if (fm->changed && !tui_confirm(t, "Leave", "Leave without saving the changes?", false))
+		return;
+	if (sc->ops->draft) {
+		sc->ops->draft(sc, &form, &ref);
+		tui_form_forget(t, form, ref);
+	}
+	tui_pop(t);
+}
+
 /* Every screen keeps its form as a draft (while the store is open), then
  * zeroes and frees what it showed. */
 static void wipe_screens(struct tui *t)
@@ -193,6 +239,8 @@ static void wipe_screens(struct tui *t)
 	for (struct tui_screen *sc = t->top; sc; sc = sc->below) {
 		if (sc->ops->save && t->store)
 			sc->ops->save(t, sc);
+		else if (t->store)
+			keep_form(t, sc);
 		if (sc->ops->unload)
 			sc->ops->unload(sc);
 		if (sc->ops->locked_title) {
@@ -221,8 +269,7 @@ static void unlock_hooks(struct tui *t, struct tui_screen *sc)
 	if (!sc)
 		return;
 	unlock_hooks(t, sc->below);
-	if (sc->ops->load)
-		sc->ops->load(t, sc);
+	load_screen(t, sc);
 }
 
 /* Called by the unlock screen with the store open: drops the unlock
@@ -247,12 +294,22 @@ static void default_action(struct tui *t, struct tui_screen *sc,
 		return;
 	if (ops->text_offset && tui_text_move((struct tui_text *)((char *)sc + ops->text_offset), a))
 		return;
-	if (a == TA_BACK)
+	if (form_of(sc) && (a == TA_NEXT_FIELD || a == TA_PREV_FIELD))
+		tui_form_step(form_of(sc), a == TA_NEXT_FIELD ? 1 : -1);
+	else if (form_of(sc) && a == TA_CANCEL)
+		leave_form(t, sc);
+	else if (a == TA_PICK && ops->pick)
+		ops->pick(t, sc);
+	else if (a == TA_SAVE && ops->submit)
+		ops->submit(t, sc);
+	else if (a == TA_BACK)
 		tui_pop(t);
 	else if (a == TA_DUE && strcmp(ops->name, "due") != 0)
 		tui_push(t, tui_due_new(t));
 	else if (a == TA_BACKUP && t->store)
 		tui_backup_key(t);
+	else if (a == TA_UNSIGNED)
+		tui_push(t, tui_unsigned_new(t));
 }
 
 static void handle_key(struct tui *t, int key)
@@ -263,7 +320,8 @@ static void handle_key(struct tui *t, int key)
 	a = tui_key_action(sc->ctxs, key);
 	if (t->too_small && a != TA_LOCK && a != TA_REDRAW)
 		return;   /* nothing is typed or done blind */
-	if (sc->ops->input && sc->ops->input(t, sc, key))
+	if (sc->ops->input ? sc->ops->input(t, sc, key)
+			   : form_of(sc) && tui_form_input(form_of(sc), key))
 		return;
 	switch (a) {
 	case TA_NONE:
@@ -341,74 +399,31 @@ static int start(struct tui *t)
 
 static void finish(struct tui *t)
 {
-	if (t->title)
-		delwin(t->title);
-	if (t->body)
-		delwin(t->body);
-	if (t->status)
-		delwin(t->status);
+	del_windows(t);
 	endwin();
 	record_close(t->store);
 	t->store = NULL;
 }
 
-/* No record file yet: on a terminal, offer to create one (as `init`
- * does), before the screen is taken over. Returns whether there is one. */
-static bool first_run(struct cli *c, const char *path, struct nl_err *err)
+int tui_main(const struct tui_options *o, struct nl_err *err)
 {
-	char answer[16] = "";
-	FILE *tty;
-
-	nl_error(err, NL_ENOENT, "no record file at %s; create one with `needlelog init` "
-		 "(or try `needlelog demo`)", path);
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || !(tty = fopen("/dev/tty", "r+")))
-		return false;
-	fprintf(tty, "There is no record file at %s yet.\n"
-		"Create a new encrypted record file there? [y/N] ", path);
-	fflush(tty);
-	if (!fgets(answer, sizeof(answer), tty))
-		answer[0] = '\0';
-	fclose(tty);
-	if (answer[0] != 'y' && answer[0] != 'Y')
-		return false;
-	if (cli_create_record_file(c, err) != NL_OK)
-		return false;
-	printf("Created the encrypted record file %s\n", path);
-	return true;
-}
-
-static int run_tui(struct cli *c, struct nl_err *err)
-{
-	const char *who = cli_str(c, "practitioner");
 	struct tui t = { 0 };
-	struct stat st;
-	int minutes = 5, seconds = -1, rc;
+	int rc;
 
-	if (!who)
-		who = getenv("NEEDLELOG_PRACTITIONER");
-	rc = cli_int(c, "lock-after", 0, 24 * 60 * 7, &minutes, err);
-	if (rc == NL_OK)
-		rc = cli_int(c, "lock-after-seconds", 0, 24 * 3600 * 7, &seconds, err);
-	if (rc != NL_OK)
+	t.opt = o;
+	t.path = o->db_path;
+	t.lock_after_ms = o->lock_after_ms;
+	if (o->practitioner && *o->practitioner)
+		snprintf(t.practitioner, sizeof(t.practitioner), "%s", o->practitioner);
+	if ((rc = store_global_init(err)) != NL_OK) {
+		record_close(o->rec);
 		return rc;
-	t.lock_after_ms = seconds >= 0 ? seconds * 1000L : minutes * 60 * 1000L;
-	t.cli = c;
-	t.path = cli_db_path(c, err);
-	if (!t.path)
-		return err->status;
-	if (stat(t.path, &st) != 0 && errno == ENOENT && !first_run(c, t.path, err))
-		return err->status;
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return cli_usage(c, err, "the TUI needs a terminal; the subcommands work without "
-				 "one (needlelog --help)");
-	if ((rc = store_global_init(err)) != NL_OK)
-		return rc;
-	if (who && *who)
-		snprintf(t.practitioner, sizeof(t.practitioner), "%s", who);
-	t.pass_from_env = c->pass_file || getenv("NEEDLELOG_PASSPHRASE");
+	}
 	tui_mem_init();
-	if (start(&t) != 0)
-		return cli_usage(c, err, "cannot start the terminal interface (is TERM set?)");
+	if (start(&t) != 0) {
+		record_close(o->rec);
+		return nl_error(err, NL_EUSAGE, "cannot start the terminal interface (is TERM set?)");
+	}
 	tui_push(&t, tui_unlock_new(&t, false));
 	if (t.store)
 		tui_unlocked(&t);
@@ -416,22 +431,3 @@ static int run_tui(struct cli *c, struct nl_err *err)
 	finish(&t);
 	return NL_OK;
 }
-
-static const struct cli_opt tui_opts[] = {
-	{ "lock-after", "MIN", 0, "lock after MIN idle minutes (0 = never; default 5)" },
-	{ "lock-after-seconds", "SEC", 0, "the same in seconds (for tests and demos)" },
-	{ "practitioner", "NAME", 0, "who signs and amends (else\n"
-	  "$NEEDLELOG_PRACTITIONER; asked when needed)" },
-	{ 0 },
-};
-
-const struct cli_command cli_tui_commands[] = {
-	{ NULL, "tui", NULL, 0, 0,
-	  "Open the full-screen interface, which is also what `needlelog` alone does.\n"
-	  "The patient list, profiles, series with their progress, the session form\n"
-	  "and who is due. It locks itself after MIN minutes without a key (default\n"
-	  "5): an open session form is kept as a draft, the record file is closed\n"
-	  "and the passphrase is asked again. Press ? in any screen for its keys.",
-	  tui_opts, run_tui },
-	{ 0 },
-};

@@ -22,8 +22,8 @@
 #include "needlelog/err.h"
 #include "needlelog/record.h"
 
-struct cli;
 struct tui;
+struct tui_options;
 
 /* ---- colours and attributes (colors.c) -------------------------------- */
 enum tui_style {
@@ -99,7 +99,8 @@ enum tui_action {
 	TA_OPEN, TA_BACK, TA_QUIT, TA_HELP, TA_LOCK, TA_REDRAW, TA_SEARCH,
 	TA_ADD, TA_EDIT, TA_DUE, TA_EXPORT, TA_ARCHIVE, TA_ARCHIVED,
 	TA_NEW_SESSION, TA_EDIT_SERIES, TA_AMEND, TA_SIGN, TA_VOID, TA_PANE, TA_WIDER,
-	TA_NARROWER, TA_SEARCH_DONE, TA_SEARCH_CLEAR, TA_BACKUP,
+	TA_NARROWER, TA_SEARCH_DONE, TA_SEARCH_CLEAR, TA_BACKUP, TA_CONSENT, TA_WITHDRAW,
+	TA_UNSIGNED,
 	/* forms */
 	TA_NEXT_FIELD, TA_PREV_FIELD, TA_SAVE, TA_ADD_AREA, TA_ADD_SCORE,
 	TA_DEL_ROW, TA_PICK, TA_CANCEL,
@@ -335,6 +336,15 @@ struct tui_screen_ops {
 	size_t private_size;              /* sizeof the screen's struct */
 	size_t list_offset;               /* its struct tui_list (0: none) */
 	size_t text_offset;               /* its struct tui_text (0: none) */
+	/* Its struct tui_form (0: none). A form with draft set needs no more
+	 * for typing, Tab and S-Tab, keeping its draft at a lock and leaving
+	 * (Esc: a confirmation when changed, then the draft forgotten). */
+	size_t form_offset;
+	/* The form's draft key (see draft_form_save): form and ref. */
+	void (*draft)(const struct tui_screen *sc, const char **form, int64_t *ref);
+	/* A form's Enter on a picker field (TA_PICK) and its C-s (TA_SAVE). */
+	void (*pick)(struct tui *t, struct tui_screen *sc);
+	void (*submit)(struct tui *t, struct tui_screen *sc);
 	const char *locked_title;         /* the title while locked (NULL: kept) */
 	/* Reads what it shows: on open, when back on top and after an unlock;
 	 * -1 fails an open. NULL: nothing to read. */
@@ -378,9 +388,9 @@ struct tui {
 	char msg[512];
 	enum tui_style msg_style;
 	char practitioner[200];     /* who signs and amends */
-	bool pass_from_env;        /* try --passphrase-file / env once */
+	const struct tui_options *opt; /* as tui_main was given them */
 	int64_t select_session;    /* a list showing it selects it, once */
-	struct cli *cli;
+	size_t unsigned_old;       /* sessions unsigned > 24 h after their date */
 };
 
 /* backup.c: the status line's backup reminder ("" when none is due; read
@@ -419,7 +429,9 @@ void tui_fail(struct tui *t, const char *what, const struct nl_err *err);
 long long tui_now_ms(void);
 /* Whether the idle time has run out (records must be hidden). */
 bool tui_idle_expired(struct tui *t);
-void tui_today(char out[11]);
+/* Today (the record's: a fixed one in tests, else the local date); the
+ * store must be open. */
+void tui_today(struct tui *t, char out[11]);
 /* The key-hint line for a context list. */
 void tui_status_draw(struct tui *t);
 void tui_title_draw(struct tui *t);
@@ -441,7 +453,16 @@ struct tui_screen *tui_session_form_new(struct tui *t, int64_t series_id,
 					int64_t session_id,
 					enum tui_form_mode mode);
 struct tui_screen *tui_due_new(struct tui *t);
+struct tui_screen *tui_unsigned_new(struct tui *t);
+/* unsigned.c: counts the sessions left unsigned into t->unsigned_old. */
+void tui_chase(struct tui *t);
 struct tui_screen *tui_help_new(struct tui *t, const struct tui_screen *of);
+
+/* session.c: how people are told which session, everywhere: "session #2
+ * of series Acne scars (2026-11-17)" (record ids only labelled, "id 188");
+ * returns the number (0 for a voided session, named by its date). */
+int tui_session_name(struct tui *t, int64_t series_id, int64_t session_id,
+		     const char *date, char *buf, size_t size);
 
 /* Opens the series, offering its draft first when there is one. */
 void tui_open_series(struct tui *t, int64_t series_id);

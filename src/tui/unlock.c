@@ -6,17 +6,22 @@
 
 #include <sodium.h>
 
-#include "../cli/cli.h"
+#include "needlelog/access.h"
+#include "needlelog/store.h"
+#include "needlelog/tui.h"
 #include "tui.h"
 
-#define PASS_MAX 1024
+/* Room for STORE_PASS_MAX bytes and the character that goes past it, so a
+ * longer passphrase is refused, never cut. */
+#define PASS_BUF (STORE_PASS_MAX + MB_LEN_MAX + 1)
 
 struct unlock {
 	struct tui_screen base;
 	bool relock;
 	bool by_key;       /* locked with C-x, not for a time without use */
-	char *pass;        /* sodium_malloc'd, PASS_MAX bytes */
+	char *pass;        /* sodium_malloc'd, PASS_BUF bytes */
 	size_t len;
+	bool too_long;     /* more than STORE_PASS_MAX bytes were typed */
 	size_t chars;      /* how many characters were typed (not shown) */
 	char error[1024];
 	int tries;
@@ -24,14 +29,16 @@ struct unlock {
 
 static const enum tui_ctx ctxs[] = { TC_UNLOCK, TC_GLOBAL, TC_END };
 
-static int open_store(struct tui *t, const struct store_pass *pass,
-		      struct nl_err *err)
+/* Who acts and (in tests and demos) a fixed today, on a handle just
+ * opened; takes s over (closed on failure). */
+static int adopt(struct tui *t, struct record *s, struct nl_err *err)
 {
-	struct record *s = NULL;
-	int rc = record_open(t->path, pass, &s, err);
+	int rc = NL_OK;
 
-	if (rc == NL_OK && t->practitioner[0])
+	if (t->practitioner[0])
 		rc = record_set_actor(s, t->practitioner, err);
+	if (rc == NL_OK && t->opt->today)
+		rc = record_set_today(s, t->opt->today, err);
 	if (rc != NL_OK) {
 		record_close(s);
 		return rc;
@@ -39,6 +46,20 @@ static int open_store(struct tui *t, const struct store_pass *pass,
 	t->store = s;
 	return NL_OK;
 }
+
+static int open_store(struct tui *t, const struct store_pass *pass,
+		      struct nl_err *err)
+{
+	struct record *s = NULL;
+	int rc = record_open(t->path, pass, &s, err);
+
+	if (rc == NL_OK)
+		return adopt(t, s, err);
+	record_close(s);
+	return rc;
+}
+
+static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a);
 
 static void explain(struct unlock *u, struct tui *t, const struct nl_err *err)
 {
@@ -78,12 +99,18 @@ static void submit(struct tui *t, struct unlock *u)
 		snprintf(u->error, sizeof(u->error), "Type the passphrase, then Enter.");
 		return;
 	}
+	if (u->too_long) {
+		action(t, &u->base, TA_KILL);
+		snprintf(u->error, sizeof(u->error), "The passphrase is longer than %d bytes, "
+			 "which no record file has; type it again.", STORE_PASS_MAX);
+		return;
+	}
 	u->tries++;
 	snprintf(u->error, sizeof(u->error), "Unlocking…");
 	tui_frame(t);
 	doupdate();
 	rc = store_pass_set(&pass, u->pass, u->len, &err);
-	sodium_memzero(u->pass, PASS_MAX);
+	sodium_memzero(u->pass, PASS_BUF);
 	u->len = u->chars = 0;
 	if (rc == NL_OK)
 		rc = open_store(t, &pass, &err);
@@ -136,11 +163,14 @@ static bool input(struct tui *t, struct tui_screen *sc, int key)
 		return false;
 	memset(&st, 0, sizeof(st));
 	k = wcrtomb(mb, (wchar_t)key, &st);
-	if (k != (size_t)-1 && u->len + k < PASS_MAX) {
+	if (k != (size_t)-1 && u->len + k > STORE_PASS_MAX)
+		u->too_long = true;
+	else if (k != (size_t)-1) {
 		memcpy(u->pass + u->len, mb, k);
 		u->len += k;
-		u->chars++;
 	}
+	if (k != (size_t)-1)
+		u->chars++;
 	sodium_memzero(mb, sizeof(mb));
 	return true;
 }
@@ -161,8 +191,9 @@ static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 			u->pass[--u->len] = 0;
 		break;
 	case TA_KILL:
-		sodium_memzero(u->pass, PASS_MAX);
+		sodium_memzero(u->pass, PASS_BUF);
 		u->len = u->chars = 0;
+		u->too_long = false;
 		break;
 	case TA_HELP:
 		snprintf(u->error, sizeof(u->error),
@@ -198,19 +229,27 @@ struct tui_screen *tui_unlock_new(struct tui *t, bool relock)
 
 	if (!u)
 		return NULL;
-	u->pass = sodium_malloc(PASS_MAX);
+	u->pass = sodium_malloc(PASS_BUF);
 	if (!u->pass) {
 		tui_screen_destroy(&u->base);
 		return NULL;
 	}
-	sodium_memzero(u->pass, PASS_MAX);
+	sodium_memzero(u->pass, PASS_BUF);
 	u->relock = relock;
 	u->by_key = t->lock_by_key;
 	snprintf(u->base.title, sizeof(u->base.title), "%s", relock ? "Locked" : "Unlock");
-	if (!relock && t->pass_from_env) {
+	if (!relock && t->opt->rec) {
+		struct nl_err err = { 0 };
+
+		if (adopt(t, t->opt->rec, &err) != NL_OK) {
+			u->tries = 1;
+			explain(u, t, &err);
+		}
+	} else if (!relock && t->opt->pass_given) {
 		struct store_pass pass = { 0 };
 		struct nl_err err = { 0 };
-		int rc = cli_passphrase(t->cli, false, &pass, &err);
+		int rc = access_passphrase(t->opt->pass_file, t->opt->pass_env, "Passphrase: ",
+					   false, &pass, &err);
 
 		if (rc == NL_OK)
 			rc = open_store(t, &pass, &err);

@@ -14,7 +14,11 @@
  *
  * tui_fixture --hold PATH PASSPHRASE READY STOP holds an exclusive lock on
  * the file (a busy file for the TUI) from when it creates READY until STOP
- * appears (at most 60 s). */
+ * appears (at most 60 s).
+ *
+ * tui_fixture --show PATH PASSPHRASE ID prints a patient's sex, allergy and
+ * medication lists as the core reads them back, one "key=value" a line
+ * (the CLI of this branch does not show the lists yet). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +30,7 @@
 #include "needlelog/audit.h"
 #include "needlelog/backup_plan.h"
 #include "needlelog/check.h"
+#include "needlelog/clinical.h"
 #include "needlelog/record.h"
 #include "needlelog/text.h"
 #include "needlelog/store.h"
@@ -44,7 +49,8 @@ static void day(int offset, char out[11])
 {
 	char today[11];
 
-	nl_today_local(today);
+	/* $NEEDLELOG_TODAY fixes the dates (the golden screens) */
+	check(nl_today(NULL, today, &err), "today");
 	check(check_date_add_days(today, offset, out, &err), "date");
 }
 
@@ -131,6 +137,31 @@ static int hold(const char *path, const char *pw, const char *ready,
 	return 0;
 }
 
+static int show(const char *path, const char *pw, const char *id)
+{
+	struct store_pass pass = { 0 };
+	struct record *s = NULL;
+	struct nl_patient p;
+
+	check(store_global_init(&err), "init");
+	check(store_pass_set(&pass, pw, strlen(pw), &err), "passphrase");
+	check(record_open(path, &pass, &s, &err), "open");
+	store_pass_free(&pass);
+	check(record_patient_get(s, atoll(id), &p, &err), "patient");
+	printf("sex=%s\n", p.sex ? p.sex : "");
+	for (size_t i = 0; i < p.nallergy_list; i++)
+		printf("allergy=%s:%s:%s\n", p.allergy_list[i].code,
+		       p.allergy_list[i].reaction ? p.allergy_list[i].reaction : "",
+		       p.allergy_list[i].severity ? p.allergy_list[i].severity : "");
+	for (size_t i = 0; i < p.nmedication_list; i++)
+		printf("medication=%s:%s:%s\n", p.medication_list[i].code,
+		       p.medication_list[i].name ? p.medication_list[i].name : "",
+		       p.medication_list[i].start ? p.medication_list[i].start : "");
+	record_patient_free(&p);
+	record_close(s);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct store_pass pass = { 0 };
@@ -145,6 +176,8 @@ int main(int argc, char **argv)
 	struct nl_treatment a3[] = { { "abdomen", NULL, 2.0, 4 } };
 	int64_t p_zoe, p_asa, s_zoe, s_asa, ses1, ses2;
 
+	if (argc == 5 && strcmp(argv[1], "--show") == 0)
+		return show(argv[2], argv[3], argv[4]);
 	if (argc == 6 && strcmp(argv[1], "--hold") == 0)
 		return hold(argv[2], argv[3], argv[4], argv[5]);
 	if (argc != 3) {
@@ -155,6 +188,12 @@ int main(int argc, char **argv)
 	check(store_pass_set(&pass, argv[2], strlen(argv[2]), &err), "passphrase");
 	check(record_create(argv[1], &pass, STORE_KDF_DEFAULT, &s, &err), "create");
 	check(record_set_actor(s, "Dr Test", &err), "actor");
+	{
+		char today[11];
+
+		check(nl_today(NULL, today, &err), "today");
+		check(record_set_today(s, today, &err), "today");
+	}
 
 	p_zoe = patient(s, "Zoë Müller", "1980-02-03", "+44 7700 900111", 3, "lidocaine", NULL);
 	p_asa = patient(s, "Åsa Öberg", "1975-06-07", "0201234567", 5, NULL, "isotretinoin");

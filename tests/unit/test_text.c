@@ -208,6 +208,28 @@ static void today_is_local(void **state)
 	assert_true(differs >= 1);
 }
 
+/* Stored UTC times read as local time to the minute; anything else as it is. */
+static void time_local(void **state)
+{
+	char out[NL_TIME_LOCAL_BUF];
+
+	(void)state;
+	setenv("TZ", "IST-5:30", 1);   /* UTC+05:30 (POSIX form: no tzdata needed) */
+	tzset();
+	assert_string_equal(nl_time_local("2026-11-29T20:46:28Z", out, sizeof(out)),
+			    "2026-11-30 02:16");
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	assert_string_equal(nl_time_local("2026-11-29T20:46:28Z", out, sizeof(out)),
+			    "2026-11-29 20:46");
+	assert_string_equal(nl_time_local("earlier", out, sizeof(out)), "earlier");
+	assert_string_equal(nl_time_local("2026-11-29T20:46:28Zx", out, sizeof(out)),
+			    "2026-11-29T20:46:28Zx");
+	assert_string_equal(nl_time_local(NULL, out, sizeof(out)), "");
+	unsetenv("TZ");
+	tzset();
+}
+
 static void today_sources(void **state)
 {
 	struct nl_err err = { 0 };
@@ -630,6 +652,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ints),
+		cmocka_unit_test(time_local),
 		cmocka_unit_test(decimals),
 		cmocka_unit_test(depths),
 		cmocka_unit_test(quoted_values),
