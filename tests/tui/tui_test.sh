@@ -826,6 +826,8 @@ case_backup() {
 	grep -q ",ok," "$TMP/list.csv" || fail "the copy is not listed as ok"
 	nl due 2>"$TMP/due.err" >/dev/null || fail "due failed"
 	! grep -q reminder "$TMP/due.err" || fail "due still reminds after b"
+}
+
 # Issue 10's chasing and markers: unsigned sessions counted on the status
 # line and listed by U; a draft marked on the patient list and the
 # profile; hint bars that do not fit end with a marker; patient ids only
