@@ -47,7 +47,7 @@ static int progress_load(struct cli *c, int64_t id, struct progress_view *v,
 
 static int progress_json(const struct progress_view *v, struct nl_err *err)
 {
-	json_t *j = out_json_progress(&v->p);
+	json_t *j = out_json_progress(&v->p, &v->sr);
 
 	out_jset(j, "today", json_string(v->today));
 	out_jset(j, "indication", out_jstr(v->sr.indication));
@@ -80,7 +80,7 @@ static int progress_text(struct progress_view *v, struct nl_err *err)
 	    (long long)v->pt.id, v->pt.name, v->today);
 	if (safe_area_names(&v->p, err) != NL_OK)
 		return err->status;
-	out_progress_text(stdout, &v->p);
+	out_progress_text(stdout, &v->p, &v->sr);
 	return ferror(stdout) ? nl_error(err, NL_EIO, "cannot write the output") : NL_OK;
 }
 
