@@ -449,7 +449,7 @@ static int run_vocab(struct cli *c, struct nl_err *err)
 /* ---- audit ---------------------------------------------------------------- */
 
 static const char *const audit_entities[] = {
-	AUDIT_PATIENT, AUDIT_SERIES, AUDIT_SESSION, AUDIT_FILE,
+	AUDIT_PATIENT, AUDIT_SERIES, AUDIT_SESSION, AUDIT_CONSENT, AUDIT_FILE,
 };
 #define NENTITIES (sizeof(audit_entities) / sizeof(audit_entities[0]))
 
@@ -477,7 +477,7 @@ static int audit_parse(struct cli *c, struct audit_req *q, struct nl_err *err)
 	for (size_t i = 0; i < NENTITIES; i++)
 		if (strcmp(q->entity, audit_entities[i]) == 0)
 			return NL_OK;
-	return cli_usage(c, err, "--entity '%s': use patient, series, session or file",
+	return cli_usage(c, err, "--entity '%s': use patient, series, session, consent or file",
 			 nl_quote_value(q->entity, shown, sizeof(shown)));
 }
 
@@ -579,7 +579,7 @@ static const struct cli_opt vocab_opts[] = {
 
 static const struct cli_opt audit_opts[] = {
 	{ "limit", "N", 0, "at most N rows (default 50; 0 = all)" },
-	{ "entity", "E", 0, "only patient, series, session or file rows" },
+	{ "entity", "E", 0, "only patient, series, session, consent or file\nrows" },
 	{ "id", "ID", 0, "only rows about that id (with --entity)" },
 	OUT_OPT_FORMAT("text (default), csv or json"),
 	OUT_OPT_BOM,

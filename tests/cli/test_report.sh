@@ -49,7 +49,12 @@ json "audit --limit 2, newest first" "len(d)==2 and d[0]['id'] > d[1]['id']"
 run audit --entity patient --id "$B" --format json
 json "audit --entity patient --id" "len(d)==1 and d[0]['entity_id']==$B and d[0]['action']=='create'"
 run audit --format csv --limit 0
-csvrows "audit csv: a header and every row" "r[0][:4]==['ID','AT','WHO','ACTION'] and len(r)==8"
+# Two patients with --consent: each consent is a record of its own now
+# (issue 11), and its create is audited: 2 patients, 2 consents, 2 series,
+# 3 sessions.
+csvrows "audit csv: a header and every row" "r[0][:4]==['ID','AT','WHO','ACTION'] and len(r)==10"
+run audit --entity consent --format json
+json "audit --entity consent: the two consents" "[(r['entity'], r['action']) for r in d] == [('consent','create')]*2"
 rejected 65 "audit --limit x" audit --limit x
 rejected 64 "audit --entity bogus" audit --entity bogus
 
