@@ -306,6 +306,21 @@ static json_t *int_or_null(int v, int none)
 	return v == none ? json_null() : json_integer(v);
 }
 
+/* Each product with its lot and expiry: [{"name", "lot", "expiry"}]. */
+static json_t *product_lots_json(const struct nl_session *ses)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < ses->nproducts; i++) {
+		const struct nl_product_lot *l = i < ses->nproduct_lots ? &ses->product_lots[i]
+									 : NULL;
+
+		json_array_append_new(a, json_pack("{s:s,s:o,s:o}", "name", ses->products[i],
+			"lot", out_jstr(l ? l->lot : NULL), "expiry", out_jstr(l ? l->expiry : NULL)));
+	}
+	return a;
+}
+
 json_t *out_json_session(const struct nl_session *ses)
 {
 	json_t *o = json_object(), *areas = json_array();
@@ -329,7 +344,11 @@ json_t *out_json_session(const struct nl_session *ses)
 	out_jset(o, "areas", areas);
 	out_jset(o, "device", out_jstr(ses->device));
 	out_jset(o, "cartridge", out_jstr(ses->cartridge));
+	out_jset(o, "device_serial", out_jstr(ses->device_serial));
+	out_jset(o, "cartridge_lot", out_jstr(ses->cartridge_lot));
+	out_jset(o, "cartridge_expiry", out_jstr(ses->cartridge_expiry));
 	out_jset(o, "products", strings_json(ses->products, ses->nproducts));
+	out_jset(o, "product_lots", product_lots_json(ses));
 	out_jset(o, "anesthetic", out_jstr(ses->anesthetic));
 	out_jset(o, "anesthetic_minutes", int_or_null(ses->anesthetic_minutes, -1));
 	out_jset(o, "endpoint", out_jstr(ses->endpoint));
