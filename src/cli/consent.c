@@ -24,7 +24,7 @@ static int date_opt(struct cli *c, char out[11], struct nl_err *err)
 static int run_add(struct cli *c, struct nl_err *err)
 {
 	struct nl_consent in = { 0 };
-	char given[11];
+	char given[11] = "";
 	int64_t id = 0;
 	int rc = cli_id(c, "patient", &in.patient_id, err);
 
@@ -136,7 +136,7 @@ static int run_list(struct cli *c, struct nl_err *err)
 
 static int run_withdraw(struct cli *c, struct nl_err *err)
 {
-	char date[11];
+	char date[11] = "";
 	int64_t id = 0;
 	int rc = cli_arg_id(c, 0, "consent", &id, err);
 

@@ -101,7 +101,12 @@ NEEDLELOG_TODAY=2026-06-20 run progress "$S"
 expect_out "OVERDUE by 5 days" "\$NEEDLELOG_TODAY does the same as --today"
 
 run due --today 2026-06-10
-expect_no_out "Marc Dubois" "not due yet on 10 June"
+# The due list itself; below it, since issue 11, the sessions left unsigned
+# more than 24 hours after their date (the 8th, of 18 May) have a section.
+if has "${OUT%%Unsigned more than*}" "Marc Dubois"; then not_ok "not due yet on 10 June"; else ok "not due yet on 10 June"; fi
+expect_out "Unsigned more than 24 hours after their date" "the unsigned eighth session is chased"
+run due --today 2026-06-10 --unsigned --format json
+json "due --unsigned: the 8th session, 23 days unsigned" "[(r['patient_name'], r['date'], r['days']) for r in d] == [('Marc Dubois', '2026-05-18', 23)]"
 run due --today 2026-06-10 --within 7
 expect_out "Marc Dubois" "due within 7 days of 10 June"
 run due --today 2026-06-20 --format json
