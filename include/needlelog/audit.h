@@ -28,6 +28,9 @@
 #define AUDIT_SERIES    "series"
 #define AUDIT_SESSION   "session"
 #define AUDIT_FILE      "file"      /* backup, passwd: entity_id 0 */
+#ifndef AUDIT_CONSENT
+#define AUDIT_CONSENT   "consent"   /* consent records (clinical.h) */
+#endif
 
 struct nl_audit {
 	int64_t id;

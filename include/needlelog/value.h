@@ -48,10 +48,25 @@ int value_flag_remove(struct nl_patient *p, const char *code,
 		      struct nl_err *err);
 /* Sets a patient field by its name as the CLI and the CSV import spell it:
  * name, dob, phone, email, skin-type (or skin_type), allergies,
- * medications, consent, notes, flags ("CODE[:DATE[:NOTE]]" items separated
- * by ';', added). An empty value clears the field. */
+ * medications, consent, notes, sex, flags ("CODE[:DATE[:NOTE]]" items
+ * separated by ';', added). An empty value clears the field. */
 int value_patient_set(struct nl_patient *p, const char *field,
 		      const char *value, struct nl_err *err);
+
+/* The structured lists (clinical.h), as --end-flag and --remove-flag for
+ * flags: "CODE[:DATE]" ends every allergy of that code still in force
+ * (end date DATE, default today) or stops every medication of that code
+ * not yet stopped; _remove takes off every item of that code entered in
+ * error. NL_EDATA naming the option when the patient has none. The dates
+ * are checked where the patient is (check_patient, record_patient_edit). */
+int value_allergy_end(struct nl_patient *p, const char *spec, const char *today,
+		      struct nl_err *err);
+int value_allergy_remove(struct nl_patient *p, const char *code,
+			 struct nl_err *err);
+int value_medication_stop(struct nl_patient *p, const char *spec,
+			  const char *today, struct nl_err *err);
+int value_medication_remove(struct nl_patient *p, const char *code,
+			    struct nl_err *err);
 
 /* ---- format -------------------------------------------------------------- */
 

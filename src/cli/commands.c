@@ -13,6 +13,8 @@ extern const struct cli_command cli_patient_commands[];
 extern const struct cli_command cli_series_commands[];
 extern const struct cli_command cli_session_commands[];
 extern const struct cli_command cli_report_commands[];
+extern const struct cli_command cli_consent_commands[];
+extern const struct cli_command cli_trace_commands[];
 extern const struct cli_command cli_import_commands[];
 extern const struct cli_command cli_demo_commands[];
 
@@ -24,7 +26,9 @@ static const struct cli_command *const groups[] = {
 	cli_patient_commands,
 	cli_series_commands,
 	cli_session_commands,
+	cli_consent_commands,
 	cli_report_commands,
+	cli_trace_commands,
 	cli_import_commands,
 	cli_demo_commands,
 };

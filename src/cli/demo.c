@@ -10,6 +10,7 @@
 
 #include "needlelog/access.h"
 #include "needlelog/check.h"
+#include "needlelog/clinical.h"
 #include "needlelog/record.h"
 #include "needlelog/text.h"
 #include "needlelog/vocab.h"
@@ -30,6 +31,8 @@ static const char *const names[] = {
 	"Thabo Nkosi", "Amélie Fontaine", "Kenji Watanabe", "Freya Lindqvist",
 };
 #define NPATIENTS (sizeof(names) / sizeof(names[0]))
+/* Each one's sex: f, m, o(ther), u(nknown). */
+static const char patient_sex[NPATIENTS + 1] = "fmmfmfmfmfmfmfmfmffmfmffmumomfmfmfffmfmf";
 
 static const char *const practitioners[] = { "Dr Ana Ruiz", "Sam Okafor RN", "Claire Dubois" };
 
@@ -136,6 +139,8 @@ struct demo {
 	struct rng rng;
 	char today[11];
 	size_t npatients, nseries, nsessions, nsigned, namended, nvoided;
+	size_t nconsents, nwithdrawn;
+	bool expired_made;   /* one cartridge past its expiry, once */
 	struct nl_err *err;
 };
 
@@ -155,11 +160,49 @@ static double clamp_scale(const char *code, double v)
 	return v < sc->min ? sc->min : v > sc->max ? sc->max : v;
 }
 
-static int add_patient(struct demo *d, size_t i, int64_t *id)
+static const char *sex_code(char c)
+{
+	return c == 'f' ? "female" : c == 'm' ? "male" : c == 'o' ? "other" : "unknown";
+}
+
+/* Structured allergies and medications (issue 11): a tetracaine allergy
+ * that the acne protocol's anaesthetic warns about, a latex allergy that
+ * warns about nothing, an anticoagulant, minoxidil and a finasteride
+ * course that stopped. Dates go in dates[]. */
+static int add_lists(struct demo *d, size_t i, struct nl_patient *p,
+		     struct nl_allergy *al, struct nl_medication *med, char dates[][11])
+{
+	int plan = patient_plan[i], rc = NL_OK;
+
+	p->allergy_list = al;
+	p->medication_list = med;
+	if (i == 4)
+		al[p->nallergy_list++] = (struct nl_allergy){ .code = (char *)"tetracaine",
+			.reaction = (char *)"contact dermatitis", .severity = (char *)"moderate" };
+	if (i == 14)
+		al[p->nallergy_list++] = (struct nl_allergy){ .code = (char *)"latex",
+			.reaction = (char *)"hives", .severity = (char *)"mild" };
+	if (i == 11 && (rc = day(d, -400, dates[0])) == NL_OK)
+		med[p->nmedication_list++] = (struct nl_medication){ .code = (char *)"anticoagulant",
+			.name = (char *)"Apixaban 5 mg twice daily", .start = dates[0],
+			.note = (char *)"discussed bruising" };
+	if (rc == NL_OK && (plan == 2 || plan == 3) && (rc = day(d, -300, dates[1])) == NL_OK)
+		med[p->nmedication_list++] = (struct nl_medication){ .code = (char *)"minoxidil",
+			.name = (char *)(plan == 2 ? "Minoxidil 5% solution" : "Minoxidil 2% foam"),
+			.start = dates[1] };
+	if (rc == NL_OK && i == 2 && (rc = day(d, -30, dates[2])) == NL_OK)
+		med[p->nmedication_list++] = (struct nl_medication){ .code = (char *)"finasteride",
+			.name = (char *)"Finasteride 1 mg", .start = dates[1], .stop = dates[2] };
+	return rc;
+}
+
+static int add_patient(struct demo *d, size_t i, int64_t *id, char consent[11])
 {
 	struct nl_patient p = { 0 };
 	struct nl_flag flags[2] = { { 0 } };
-	char dob[11], consent[11], phone[32], email[64], flagdate[11];
+	struct nl_allergy al[2];
+	struct nl_medication med[3];
+	char dob[11], phone[32], email[64], flagdate[11], dates[3][11];
 	int rc;
 
 	p.name = (char *)names[i];
@@ -173,9 +216,11 @@ static int add_patient(struct demo *d, size_t i, int64_t *id)
 		p.email = email;
 	}
 	p.skin_type = patient_skin[i];
+	p.sex = (char *)sex_code(patient_sex[i]);
+	consent[0] = '\0';
 	/* Two have no consent on file: their sessions carry that warning. */
 	if (i != 7 && i != 23) {
-		if ((rc = day(d, -rng_int(&d->rng, 60, 420), consent)))
+		if ((rc = day(d, -rng_int(&d->rng, 430, 800), consent)))
 			return rc;
 		p.consent_date = consent;
 	}
@@ -189,9 +234,8 @@ static int add_patient(struct demo *d, size_t i, int64_t *id)
 	if (i % 9 == 2)
 		flags[p.nflags++] = (struct nl_flag){ (char *)"hsv-history", NULL, NULL,
 						      (char *)"valaciclovir prophylaxis before facial sessions" };
-	if (i == 11)
-		flags[p.nflags++] = (struct nl_flag){ (char *)"anticoagulant", NULL, NULL,
-						      (char *)"apixaban; discussed bruising" };
+	if ((rc = add_lists(d, i, &p, al, med, dates)))
+		return rc;
 	if (i % 10 == 6)
 		p.allergies = (char *)"Nickel (costume jewellery)";
 	if (i % 7 == 3)
@@ -199,6 +243,39 @@ static int add_patient(struct demo *d, size_t i, int64_t *id)
 	p.notes = i % 5 == 0 ? (char *)"Prefers early appointments" : NULL;
 	rc = record_patient_add(d->s, &p, id, d->err);
 	d->npatients += rc == NL_OK;
+	return rc;
+}
+
+/* Consent records beside the treatment consent --consent makes: clinical
+ * photography for the hair-loss patients and every third one, and
+ * publication for two, one of whom withdrew it three weeks ago. */
+static int add_consents(struct demo *d, size_t i, int64_t pid, const char *given)
+{
+	struct nl_consent c = { .patient_id = pid, .given = (char *)given,
+				.form = (char *)"Photography consent v2" };
+	int plan = patient_plan[i], rc = NL_OK;
+	int64_t id = 0;
+	char withdrawn[11];
+
+	if (!given[0])
+		return NL_OK;
+	d->nconsents++;   /* the treatment consent of --consent */
+	if (plan == 2 || plan == 3 || i % 3 == 0) {
+		c.kind = (char *)CLIN_CONSENT_PHOTO;
+		rc = record_consent_add(d->s, &c, NULL, d->err);
+		d->nconsents += rc == NL_OK;
+	}
+	if (rc == NL_OK && (i == 2 || i == 5)) {
+		c.kind = (char *)CLIN_CONSENT_PUBLICATION;
+		c.form = (char *)"Publication consent v1";
+		rc = record_consent_add(d->s, &c, &id, d->err);
+		d->nconsents += rc == NL_OK;
+	}
+	if (rc == NL_OK && i == 5 && (rc = day(d, -21, withdrawn)) == NL_OK) {
+		rc = record_consent_withdraw(d->s, id, strcmp(withdrawn, given) < 0 ? given
+						   : withdrawn, practitioners[0], d->err);
+		d->nwithdrawn += rc == NL_OK;
+	}
 	return rc;
 }
 
@@ -218,26 +295,66 @@ static int plan_dates(struct demo *d, const struct plan *pl, int done, int last_
 	return NL_OK;
 }
 
+/* The lots of a session (issue 11): the device's serial (one a
+ * practitioner), the cartridge's lot (one a product and month, so that a
+ * trace finds several patients) and expiry, the first product's lot; once
+ * in the practice, a cartridge past its expiry. */
+struct lots {
+	char serial[32], lot[32], expiry[11], plot[32], pexpiry[11];
+	struct nl_product_lot products[3];
+};
+
+static int add_lots(struct demo *d, const struct plan *pl, const char *date, int k,
+		    const char *who, struct nl_session *ses, struct lots *l)
+{
+	int pins = atoi(pl->cartridge);
+	int rc = check_date_add_months(date, 24, l->expiry, d->err);
+
+	snprintf(l->serial, sizeof(l->serial), "SN-%c%c-%04zu", pl->device[0] & ~0x20,
+		 who[0], strlen(who) * 379 % 10000);
+	if (pins)
+		snprintf(l->lot, sizeof(l->lot), "P%d-%.2s%.2s", pins, date + 2, date + 5);
+	else
+		snprintf(l->lot, sizeof(l->lot), "NANO-%.2s%.2s", date + 2, date + 5);
+	if (rc == NL_OK && k == 2 && !d->expired_made) {
+		d->expired_made = true;
+		rc = check_date_add_days(date, -12, l->expiry, d->err);
+	}
+	ses->device_serial = l->serial;
+	ses->cartridge_lot = l->lot;
+	ses->cartridge_expiry = l->expiry;
+	memset(l->products, 0, sizeof(l->products));
+	if (rc == NL_OK && ses->nproducts && strcmp(ses->products[0], "PRP") != 0) {
+		snprintf(l->plot, sizeof(l->plot), "%c%c-%.2s%.2s", ses->products[0][0] & ~0x20,
+			 ses->products[0][1] & ~0x20, date + 2, date + 5);
+		rc = check_date_add_months(date, 18, l->pexpiry, d->err);
+		l->products[0] = (struct nl_product_lot){ l->plot, l->pexpiry };
+		ses->product_lots = l->products;
+		ses->nproduct_lots = ses->nproducts;
+	}
+	return rc;
+}
+
 static int add_session(struct demo *d, const struct plan *pl, int64_t series_id,
 		       const char *date, int k, const char *who, bool sign, int64_t *id)
 {
 	struct nl_session ses = { .series_id = series_id, .pain = -1, .anesthetic_minutes = -1 };
 	struct nl_treatment areas[4] = { { 0 } };
 	struct nl_score scores[3];
-	char device[64];
+	struct lots lots;
 	size_t np = 0;
 	int rc;
 
 	ses.date = (char *)date;
 	ses.practitioner = (char *)who;
-	snprintf(device, sizeof(device), "%s, tip lot %c%04d", pl->device, 'A' + k % 6,
-		 rng_int(&d->rng, 1000, 9999));
-	ses.device = device;
+	ses.device = (char *)pl->device;
 	ses.cartridge = (char *)pl->cartridge;
 	while (np < 3 && pl->products[np])
 		np++;
 	ses.products = (char **)pl->products;
 	ses.nproducts = np;
+	if ((rc = add_lots(d, pl, date, k, who, &ses, &lots)) != NL_OK)
+		return rc;
 	ses.anesthetic = (char *)pl->anesthetic;
 	ses.anesthetic_minutes = pl->anesthetic ? 30 + 5 * rng_int(&d->rng, 0, 3) : -1;
 	ses.endpoint = (char *)pl->endpoint;
@@ -329,14 +446,12 @@ static int plan_schedule(struct demo *d, const struct plan *pl, int state,
 	return plan_dates(d, pl, s->done, s->last_ago, s->weekly, s->dates);
 }
 
-/* Changes a series as a practitioner would: a new interval, a status. */
-static int edit_series(struct demo *d, int64_t id, int interval, const char *status)
+/* Changes a series' status as a practitioner would. */
+static int edit_series(struct demo *d, int64_t id, const char *status)
 {
 	struct nl_series cur = { 0 };
 	int rc = record_series_get(d->s, id, &cur, d->err);
 
-	if (rc == NL_OK && interval)
-		cur.interval_days = interval;
 	if (rc == NL_OK && status && !(cur.status = (free(cur.status), strdup(status))))
 		rc = nl_error(d->err, NL_ENOMEM, "out of memory");
 	if (rc == NL_OK)
@@ -370,10 +485,7 @@ static int add_sessions(struct demo *d, size_t pi, int64_t id, const struct plan
 		/* The newest session of some patients is not signed yet. */
 		bool sign = k < s->done - 1 || pi % 3 != 0;
 
-		if (s->weekly && k == s->weekly)
-			rc = edit_series(d, id, 28, NULL);
-		if (rc == NL_OK)
-			rc = add_session(d, pl, id, s->dates[k], k, who, sign, &ses_id);
+		rc = add_session(d, pl, id, s->dates[k], k, who, sign, &ses_id);
 		if (rc == NL_OK && sign && k == 1 && pi % 6 == 1)
 			rc = amend(d, ses_id, (int)(pi / 6) % 2, who);
 		if (rc == NL_OK && pi == 9 && k == 1)
@@ -387,6 +499,7 @@ static int add_series(struct demo *d, size_t pi, int64_t patient_id, const struc
 		      int state)
 {
 	struct nl_series sr = { .patient_id = patient_id };
+	struct nl_phase phases[2];
 	struct nl_score base[3];
 	struct schedule s;
 	int64_t id;
@@ -398,8 +511,13 @@ static int add_series(struct demo *d, size_t pi, int64_t patient_id, const struc
 	sr.areas = (char **)pl->areas;
 	while (sr.nareas < 4 && pl->areas[sr.nareas])
 		sr.nareas++;
-	sr.planned = s.planned;
-	sr.interval_days = s.weekly ? 7 : pl->interval;
+	/* Weekly, then monthly: a plan in two phases (issue 11). */
+	phases[0] = (struct nl_phase){ s.weekly, 7 };
+	phases[1] = (struct nl_phase){ s.planned - s.weekly, 28 };
+	sr.phases = s.weekly ? phases : NULL;
+	sr.nphases = s.weekly ? 2 : 0;
+	sr.planned = s.weekly ? 0 : s.planned;
+	sr.interval_days = s.weekly ? 0 : pl->interval;
 	sr.start_date = s.dates[0];
 	sr.goal = (char *)pl->goal;
 	for (size_t i = 0; i < 3 && pl->scales[i].code; i++)
@@ -411,7 +529,7 @@ static int add_series(struct demo *d, size_t pi, int64_t patient_id, const struc
 	d->nseries++;
 	rc = add_sessions(d, pi, id, pl, &s);
 	if (rc == NL_OK && state == 2)
-		rc = edit_series(d, id, 0, "completed");
+		rc = edit_series(d, id, "completed");
 	return rc;
 }
 
@@ -421,10 +539,13 @@ static int fill(struct demo *d)
 
 	for (size_t i = 0; i < NPATIENTS && rc == NL_OK; i++) {
 		int64_t pid;
+		char consent[11];
 		/* Every fourth is overdue, every fifth completed, the rest on time. */
 		int state = i % 4 == 3 ? 1 : i % 5 == 4 ? 2 : 0;
 
-		rc = add_patient(d, i, &pid);
+		rc = add_patient(d, i, &pid, consent);
+		if (rc == NL_OK)
+			rc = add_consents(d, i, pid, consent);
 		if (rc == NL_OK && i % 13 != 12)    /* a few new consults have no series */
 			rc = add_series(d, i, pid, &plans[patient_plan[i]], state);
 		if (rc == NL_OK && i % 8 == 2)      /* and some have a second, earlier one */
@@ -514,8 +635,9 @@ static int run_demo(struct cli *c, struct nl_err *err)
 	fputs("Created the demo record file ", stdout);
 	out_text(stdout, path);
 	printf(": %zu patients, %zu series, %zu sessions (%zu signed, %zu amended, %zu "
-	       "voided)\npassphrase: %s\n", d.npatients, d.nseries, d.nsessions, d.nsigned,
-	       d.namended, d.nvoided, DEMO_PASSPHRASE);
+	       "voided), %zu consent records (%zu withdrawn)\npassphrase: %s\n", d.npatients,
+	       d.nseries, d.nsessions, d.nsigned, d.namended, d.nvoided, d.nconsents,
+	       d.nwithdrawn, DEMO_PASSPHRASE);
 	return cli_flag(c, "no-tui") ? NL_OK : open_tui(c, err);
 }
 
@@ -531,8 +653,12 @@ const struct cli_command cli_demo_commands[] = {
 	  "Create a demo record file and open the TUI on it.\n"
 	  "A NEW record file (never overwrites one: exit 73) with the passphrase\n"
 	  "'demo', filled with a fictional practice: 40 patients, acne scars, stretch\n"
-	  "marks, hair loss on a weekly-then-monthly protocol, fine lines and more;\n"
-	  "signed, amended and voided sessions; series on time, overdue and completed.\n"
+	  "marks, hair loss on a weekly-then-monthly plan in two phases, fine lines\n"
+	  "and more; signed, amended and voided sessions, and unsigned ones left for\n"
+	  "days; series on time, overdue and completed; sexes, structured allergies\n"
+	  "(one that the acne protocol's anaesthetic warns about) and medications;\n"
+	  "device serials, cartridge and product lots with expiry dates (one expired);\n"
+	  "treatment and photography consents, one withdrawn.\n"
 	  "Dates are relative to today. Then it opens the TUI on it (give --db PATH\n"
 	  "for where the file goes).", demo_opts, run_demo },
 	{ 0 },

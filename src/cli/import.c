@@ -26,9 +26,10 @@ static const struct {
 	{ "fitzpatrick", "skin_type" }, { "flags", "flags" },
 	{ "contraindications", "flags" }, { "allergies", "allergies" },
 	{ "medications", "medications" }, { "consent", "consent" },
-	{ "consent_date", "consent" }, { "notes", "notes" },
+	{ "consent_date", "consent" }, { "notes", "notes" }, { "sex", "sex" },
 };
-#define COLUMN_LIST "name, dob, phone, email, skin_type, flags, allergies, medications, consent, notes"
+#define COLUMN_LIST \
+	"name, dob, sex, phone, email, skin_type, flags, allergies, medications, consent, notes"
 
 /* Closes f unless it is standard input; passes rc through. */
 static int done_reading(FILE *f, int rc)
@@ -321,7 +322,9 @@ const struct cli_command cli_import_commands[] = {
 	  "names the columns (in any case and order):\n"
 	  COLUMN_LIST ".\n"
 	  "Only name is required. flags holds CODE[:DATE[:NOTE]] items separated by\n"
-	  "';'. Each value is checked as `patient add` checks it. Every row is\n"
+	  "';'; allergies and medications are text whose allergens and medicines\n"
+	  "become list items (the text kept as a note); consent is a date that\n"
+	  "becomes a treatment consent; sex is female, male, other or unknown. Each value is checked as `patient add` checks it. Every row is\n"
 	  "checked first: if any is rejected (a NUL byte or text that is not UTF-8\n"
 	  "included), each one is listed (row, line, field, value and what is\n"
 	  "allowed) and nothing is imported (exit 65).",

@@ -11,6 +11,7 @@
 
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
+#include "needlelog/clinical.h"
 #include "needlelog/csvw.h"
 #include "needlelog/text.h"
 #include "needlelog/value.h"
@@ -305,6 +306,21 @@ static json_t *int_or_null(int v, int none)
 	return v == none ? json_null() : json_integer(v);
 }
 
+/* Each product with its lot and expiry: [{"name", "lot", "expiry"}]. */
+static json_t *product_lots_json(const struct nl_session *ses)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < ses->nproducts; i++) {
+		const struct nl_product_lot *l = i < ses->nproduct_lots ? &ses->product_lots[i]
+									 : NULL;
+
+		json_array_append_new(a, json_pack("{s:s,s:o,s:o}", "name", ses->products[i],
+			"lot", out_jstr(l ? l->lot : NULL), "expiry", out_jstr(l ? l->expiry : NULL)));
+	}
+	return a;
+}
+
 json_t *out_json_session(const struct nl_session *ses)
 {
 	json_t *o = json_object(), *areas = json_array();
@@ -328,7 +344,11 @@ json_t *out_json_session(const struct nl_session *ses)
 	out_jset(o, "areas", areas);
 	out_jset(o, "device", out_jstr(ses->device));
 	out_jset(o, "cartridge", out_jstr(ses->cartridge));
+	out_jset(o, "device_serial", out_jstr(ses->device_serial));
+	out_jset(o, "cartridge_lot", out_jstr(ses->cartridge_lot));
+	out_jset(o, "cartridge_expiry", out_jstr(ses->cartridge_expiry));
 	out_jset(o, "products", strings_json(ses->products, ses->nproducts));
+	out_jset(o, "product_lots", product_lots_json(ses));
 	out_jset(o, "anesthetic", out_jstr(ses->anesthetic));
 	out_jset(o, "anesthetic_minutes", int_or_null(ses->anesthetic_minutes, -1));
 	out_jset(o, "endpoint", out_jstr(ses->endpoint));
@@ -342,8 +362,55 @@ json_t *out_json_session(const struct nl_session *ses)
 	return o;
 }
 
-json_t *out_json_progress(const struct nl_progress *p)
+json_t *out_json_phases(const struct nl_series *sr)
 {
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < sr->nphases; i++)
+		json_array_append_new(a, json_pack("{s:i,s:i}", "count", sr->phases[i].count,
+						   "interval_days", sr->phases[i].interval_days));
+	return a;
+}
+
+/* A score against the baseline as the core reads it (progress_delta):
+ * change by stage or grade for ordinal scales, with the percentage and the
+ * unit for numeric ones, and the words. */
+static void delta_json(json_t *o, const struct progress_delta *d, bool has)
+{
+	out_jset(o, "change", has ? json_real(d->change) : json_null());
+	out_jset(o, "percent", has && d->has_percent ? json_real(d->percent) : json_null());
+	out_jset(o, "against_baseline", has ? json_string(d->text) : json_null());
+}
+
+static json_t *scale_json(const struct nl_progress *p, const struct progress_scale *sc)
+{
+	json_t *pts = json_array(), *o;
+
+	for (size_t i = 0; pts && i < sc->npoints; i++) {
+		json_t *pt = json_pack("{s:s,s:f,s:s}", "date", sc->points[i].date,
+			"value", sc->points[i].value,
+			"verdict", progress_change_name(sc->points[i].verdict));
+
+		delta_json(pt, &sc->points[i].delta, sc->has_baseline);
+		json_array_append_new(pts, pt);
+	}
+	o = json_pack("{s:s,s:o,s:o,s:o,s:o,s:s,s:s,s:o}", "scale", sc->scale->code,
+		"unit", out_jstr(sc->unit && *sc->unit ? sc->unit : NULL),
+		"baseline", sc->has_baseline ? json_real(sc->baseline) : json_null(),
+		"baseline_date", out_jstr(sc->baseline_date[0] ? sc->baseline_date : NULL),
+		"latest", sc->npoints ? json_real(sc->latest) : json_null(),
+		"verdict", progress_change_name(sc->verdict),
+		"trend", progress_trend_name(sc->trend), "points", pts);
+	out_jset(o, "latest_date", sc->npoints ? json_string(p->sessions[
+		sc->points[sc->npoints - 1].session].date) : json_null());
+	delta_json(o, &sc->delta, sc->has_baseline && sc->npoints);
+	return o;
+}
+
+json_t *out_json_progress(const struct nl_progress *p, const struct nl_series *sr)
+{
+	char plan[160];
+
 	json_t *o = json_object(), *sessions = json_array(), *depth = json_array();
 	json_t *scales = json_array();
 
@@ -370,28 +437,15 @@ json_t *out_json_progress(const struct nl_progress *p)
 			"signed", ps->is_signed, "warnings", (json_int_t)ps->nwarnings,
 			"depth_mm", areas));
 	}
-	for (size_t k = 0; k < p->nscales; k++) {
-		const struct progress_scale *sc = &p->scales[k];
-		json_t *pts = json_array();
-
-		for (size_t i = 0; i < sc->npoints; i++)
-			json_array_append_new(pts, json_pack("{s:s,s:f,s:f,s:s}",
-				"date", p->sessions[sc->points[i].session].date,
-				"value", sc->points[i].value, "change", sc->points[i].change,
-				"verdict", progress_change_name(sc->points[i].verdict)));
-		json_array_append_new(scales, json_pack("{s:s,s:o,s:o,s:o,s:s,s:s,s:o}",
-			"scale", sc->scale->code,
-			"baseline", sc->has_baseline ? json_real(sc->baseline) : json_null(),
-			"latest", sc->npoints ? json_real(sc->latest) : json_null(),
-			"change", sc->has_baseline && sc->npoints ? json_real(sc->change) : json_null(),
-			"verdict", progress_change_name(sc->verdict),
-			"trend", progress_trend_name(sc->trend), "points", pts));
-	}
+	for (size_t k = 0; k < p->nscales; k++)
+		json_array_append_new(scales, scale_json(p, &p->scales[k]));
 	out_jset(o, "series_id", json_integer(p->series_id));
 	out_jset(o, "patient_id", json_integer(p->patient_id));
 	out_jset(o, "done", json_integer(p->done));
 	out_jset(o, "planned", json_integer(p->planned));
 	out_jset(o, "interval_days", json_integer(p->interval_days));
+	out_jset(o, "plan", json_string(plan_text(sr, plan, sizeof(plan))));
+	out_jset(o, "phases", out_json_phases(sr));
 	out_jset(o, "start_date", json_string(p->start_date));
 	out_jset(o, "last_date", out_jstr(p->last_date[0] ? p->last_date : NULL));
 	out_jset(o, "next_due", out_jstr(p->next_due[0] ? p->next_due : NULL));
@@ -470,46 +524,93 @@ out:
 	free(mm);
 }
 
-static void print_scales(FILE *f, const struct nl_progress *p)
+/* "120 /cm²": a value on its scale with the unit. */
+static void scale_value(const struct progress_scale *sc, double v, char *buf, size_t size)
 {
-	static const char *const head[] = { "SCALE", "BASELINE", "LATEST", "CHANGE",
-					    "VERDICT", "TREND", "VALUES" };
+	size_t len;
+
+	vocab_scale_format(sc->scale, v, buf, size);
+	len = strlen(buf);
+	if (sc->unit && *sc->unit)
+		snprintf(buf + len, size - len, " %s", sc->unit);
+}
+
+/* The change as the core reads it: by stage or grade for ordinal scales,
+ * with the percentage for numeric ones ("+40 (+33%)"). */
+static void change_text(const struct progress_delta *d, char *buf, size_t size)
+{
+	if (d->has_percent)
+		snprintf(buf, size, "%+g (%+.0f%%)", d->change, d->percent);
+	else
+		snprintf(buf, size, "%+g", d->change);
+}
+
+static void scale_row(struct out_table *t, const struct nl_progress *p,
+		      const struct progress_scale *sc)
+{
+	char base[64] = "-", latest[64] = "-", change[64] = "-";
+	const char *date = "-";
+
+	if (sc->has_baseline)
+		scale_value(sc, sc->baseline, base, sizeof(base));
+	if (sc->npoints) {
+		scale_value(sc, sc->latest, latest, sizeof(latest));
+		date = p->sessions[sc->points[sc->npoints - 1].session].date;
+	}
+	if (sc->has_baseline && sc->npoints)
+		change_text(&sc->delta, change, sizeof(change));
+	out_table_row(t, (const char *const[]){ sc->scale->code, base, latest, date, change,
+		sc->npoints ? progress_change_name(sc->verdict) : "-",
+		sc->npoints > 1 ? progress_trend_name(sc->trend) : "-" });
+}
+
+/* Every score line, dated, against the baseline in the core's words. */
+static void print_score_lines(FILE *f, const struct nl_progress *p)
+{
+	static const char *const head[] = { "DATE", "SCALE", "SCORE", "AGAINST BASELINE" };
 	struct out_table t;
 
-	out_table_init(&t, head, 7);
+	out_table_init(&t, head, 4);
 	for (size_t k = 0; k < p->nscales; k++) {
 		const struct progress_scale *sc = &p->scales[k];
-		char base[64] = "-", latest[64] = "-", change[64] = "-", values[512] = "";
-		size_t len = 0;
 
-		if (sc->has_baseline)
-			vocab_scale_format(sc->scale, sc->baseline, base, sizeof(base));
-		if (sc->npoints)
-			vocab_scale_format(sc->scale, sc->latest, latest, sizeof(latest));
-		if (sc->has_baseline && sc->npoints)
-			snprintf(change, sizeof(change), "%+g", sc->change);
-		for (size_t i = 0; i < sc->npoints && len < sizeof(values) - 64; i++) {
+		for (size_t i = 0; i < sc->npoints; i++) {
 			char v[64];
 
-			vocab_scale_format(sc->scale, sc->points[i].value, v, sizeof(v));
-			len += (size_t)snprintf(values + len, sizeof(values) - len, "%s%s",
-						i ? " " : "", v);
+			scale_value(sc, sc->points[i].value, v, sizeof(v));
+			out_table_row(&t, (const char *const[]){ sc->points[i].date, sc->scale->code,
+				v, sc->has_baseline ? sc->points[i].delta.text : "no baseline" });
 		}
-		out_table_row(&t, (const char *const[]){ sc->scale->code, base, latest, change,
-			sc->npoints ? progress_change_name(sc->verdict) : "-",
-			sc->npoints > 1 ? progress_trend_name(sc->trend) : "-", values });
 	}
-	fputs("\nScores against baseline:\n", f);
-	out_table_print(&t, f, OUT_TEXT, false, NULL);
+	if (t.nrows) {
+		fputs("\nEvery score, dated:\n", f);
+		out_table_print(&t, f, OUT_TEXT, false, NULL);
+	}
 	out_table_free(&t);
 }
 
-void out_progress_text(FILE *f, const struct nl_progress *p)
+static void print_scales(FILE *f, const struct nl_progress *p)
 {
-	char due[64];
+	static const char *const head[] = { "SCALE", "BASELINE", "LATEST", "ON", "CHANGE",
+					    "VERDICT", "TREND" };
+	struct out_table t;
 
-	fprintf(f, "Sessions: %d of %d done, every %d days from %s\n", p->done, p->planned,
-		p->interval_days, p->start_date);
+	out_table_init(&t, head, 7);
+	for (size_t k = 0; k < p->nscales; k++)
+		scale_row(&t, p, &p->scales[k]);
+	fprintf(f, "\nScores against the baseline of %s (ordinal scales by stage or grade):\n",
+		p->start_date);
+	out_table_print(&t, f, OUT_TEXT, false, NULL);
+	out_table_free(&t);
+	print_score_lines(f, p);
+}
+
+void out_progress_text(FILE *f, const struct nl_progress *p, const struct nl_series *sr)
+{
+	char due[64], plan[160];
+
+	fprintf(f, "Sessions: %d of %d done; plan: %s, from %s\n", p->done, p->planned,
+		plan_text(sr, plan, sizeof(plan)), p->start_date);
 	if (p->last_date[0])
 		fprintf(f, "Last session: %s\n", p->last_date);
 	if (p->next_due[0])

@@ -72,9 +72,14 @@ int out_json_print(json_t *v, struct nl_err *err);
 json_t *out_json_warnings(const struct nl_warning *w, size_t n);
 json_t *out_json_scores(const struct nl_score *sc, size_t n);
 json_t *out_json_session(const struct nl_session *ses);
-json_t *out_json_progress(const struct nl_progress *p);
+/* The plan's phases: [{"count": 12, "interval_days": 7}, ...]. */
+json_t *out_json_phases(const struct nl_series *sr);
+/* The progress of series sr, with its plan in words (plan_text). */
+json_t *out_json_progress(const struct nl_progress *p, const struct nl_series *sr);
 
-/* Progress as text (used by `progress` and `series show`). */
-void out_progress_text(FILE *f, const struct nl_progress *p);
+/* Progress as text (used by `progress` and `series show`): the plan in
+ * words, due dates, depth per area, and each score dated against the
+ * baseline as the core reads it (progress_delta). */
+void out_progress_text(FILE *f, const struct nl_progress *p, const struct nl_series *sr);
 
 #endif

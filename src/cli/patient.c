@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "needlelog/check.h"
+#include "needlelog/clinical.h"
 #include "needlelog/progress.h"
 #include "needlelog/record.h"
 #include "needlelog/text.h"
@@ -15,9 +16,9 @@
 /* ---- add / edit -------------------------------------------------------- */
 
 /* The options that set a patient field, by the name value_patient_set
- * takes; --flag, --end-flag and --remove-flag are applied by value.h too. */
+ * takes; the list options below are applied by value.h and clinical.h. */
 static const char *const field_opts[] = {
-	"name", "dob", "phone", "email", "skin-type", "allergies", "medications",
+	"name", "dob", "phone", "email", "skin-type", "sex", "allergies", "medications",
 	"consent", "notes",
 };
 
@@ -29,10 +30,71 @@ static bool is_field(const char *opt)
 	return false;
 }
 
-static bool changes_patient(const char *opt)
+/* The repeatable options that change a list: flags, allergies and
+ * medications, each by the core's own parse. */
+static int op_flag(struct nl_patient *p, const char *v, const char *today, struct nl_err *err)
 {
-	return is_field(opt) || strcmp(opt, "flag") == 0 || strcmp(opt, "end-flag") == 0 ||
-	       strcmp(opt, "remove-flag") == 0;
+	(void)today;
+	return value_flag_add(p, v, err);
+}
+
+static int op_remove_flag(struct nl_patient *p, const char *v, const char *today,
+			  struct nl_err *err)
+{
+	(void)today;
+	return value_flag_remove(p, v, err);
+}
+
+static int op_allergy(struct nl_patient *p, const char *v, const char *today,
+		      struct nl_err *err)
+{
+	(void)today;
+	return clin_allergy_add(p, v, err);
+}
+
+static int op_remove_allergy(struct nl_patient *p, const char *v, const char *today,
+			     struct nl_err *err)
+{
+	(void)today;
+	return value_allergy_remove(p, v, err);
+}
+
+static int op_medication(struct nl_patient *p, const char *v, const char *today,
+			 struct nl_err *err)
+{
+	(void)today;
+	return clin_medication_add(p, v, err);
+}
+
+static int op_remove_medication(struct nl_patient *p, const char *v, const char *today,
+				struct nl_err *err)
+{
+	(void)today;
+	return value_medication_remove(p, v, err);
+}
+
+static const struct list_op {
+	const char *opt;
+	int (*apply)(struct nl_patient *p, const char *v, const char *today,
+		     struct nl_err *err);
+} list_ops[] = {
+	{ "flag", op_flag },
+	{ "end-flag", value_flag_end },
+	{ "remove-flag", op_remove_flag },
+	{ "allergy", op_allergy },
+	{ "end-allergy", value_allergy_end },
+	{ "remove-allergy", op_remove_allergy },
+	{ "medication", op_medication },
+	{ "end-medication", value_medication_stop },
+	{ "remove-medication", op_remove_medication },
+};
+
+static const struct list_op *list_op_find(const char *opt)
+{
+	for (size_t i = 0; i < sizeof(list_ops) / sizeof(list_ops[0]); i++)
+		if (strcmp(opt, list_ops[i].opt) == 0)
+			return &list_ops[i];
+	return NULL;
 }
 
 static size_t count_changes(const struct cli *c)
@@ -40,12 +102,13 @@ static size_t count_changes(const struct cli *c)
 	size_t n = 0;
 
 	for (size_t i = 0; i < c->nvals; i++)
-		n += changes_patient(c->vals[i].opt->name);
+		n += is_field(c->vals[i].opt->name) || list_op_find(c->vals[i].opt->name);
 	return n;
 }
 
 /* The field options applied to p in the order given (a flag added and then
- * removed is gone); today is the default end date of --end-flag. */
+ * removed is gone); today is the default date of --end-flag,
+ * --end-allergy and --end-medication. */
 static int apply_opts(const struct cli *c, struct nl_patient *p, const char *today,
 		      struct nl_err *err)
 {
@@ -53,13 +116,10 @@ static int apply_opts(const struct cli *c, struct nl_patient *p, const char *tod
 
 	for (size_t i = 0; i < c->nvals && rc == NL_OK; i++) {
 		const char *opt = c->vals[i].opt->name, *v = c->vals[i].value;
+		const struct list_op *op = list_op_find(opt);
 
-		if (strcmp(opt, "flag") == 0)
-			rc = value_flag_add(p, v, err);
-		else if (strcmp(opt, "end-flag") == 0)
-			rc = value_flag_end(p, v, today, err);
-		else if (strcmp(opt, "remove-flag") == 0)
-			rc = value_flag_remove(p, v, err);
+		if (op)
+			rc = op->apply(p, v, today, err);
 		else if (is_field(opt))
 			rc = value_patient_set(p, opt, v, err);
 	}
@@ -214,15 +274,34 @@ static int run_list(struct cli *c, struct nl_err *err)
 
 /* ---- show ---------------------------------------------------------------- */
 
-/* What show gathers: the patient, their series and each one's progress. */
+/* What show gathers: the patient, their consents, series and each one's
+ * progress. Every "in force" answer is the core's (check.h, clinical.h). */
 struct show {
 	struct nl_patient p;
 	const char *today;       /* record_today: the day flags are judged on */
+	struct nl_consent *consents;
+	size_t nconsents;
 	struct nl_series *sr;
 	size_t nsr;
 	struct nl_progress *prog;
 	bool *prog_ok;
+	bool *sr_consent;        /* a treatment consent in force for the series */
+	bool any_consent;        /* a treatment consent in force for anything */
 };
+
+static int show_consent(struct cli *c, struct show *s, struct nl_err *err)
+{
+	int rc = record_consent_list(c->rec, s->p.id, &s->consents, &s->nconsents, err);
+
+	for (size_t i = 0; rc == NL_OK && i < s->nconsents; i++)
+		s->any_consent |= check_consent_in_force(&s->consents[i], CLIN_CONSENT_TREATMENT,
+							 s->consents[i].covers, s->today);
+	for (size_t i = 0; rc == NL_OK && i < s->nsr; i++)
+		rc = record_consent_in_force(c->rec, s->p.id, CLIN_CONSENT_TREATMENT,
+					     s->sr[i].indication, s->today, &s->sr_consent[i],
+					     NULL, err);
+	return rc;
+}
 
 static int show_load(struct cli *c, int64_t id, struct show *s, struct nl_err *err)
 {
@@ -232,12 +311,15 @@ static int show_load(struct cli *c, int64_t id, struct show *s, struct nl_err *e
 	if (rc == NL_OK)
 		rc = record_series_list(c->rec, id, &s->sr, &s->nsr, err);
 	if (rc == NL_OK && s->nsr && (!(s->prog = calloc(s->nsr, sizeof(*s->prog))) ||
-				      !(s->prog_ok = calloc(s->nsr, sizeof(*s->prog_ok)))))
+				      !(s->prog_ok = calloc(s->nsr, sizeof(*s->prog_ok))) ||
+				      !(s->sr_consent = calloc(s->nsr, sizeof(*s->sr_consent)))))
 		rc = nl_error(err, NL_ENOMEM, "out of memory");
 	/* A series whose progress cannot be worked out still shows, with "?". */
 	for (size_t i = 0; rc == NL_OK && i < s->nsr; i++)
 		s->prog_ok[i] = progress_series(c->rec, s->sr[i].id, s->today, &s->prog[i],
 						NULL) == NL_OK;
+	if (rc == NL_OK)
+		rc = show_consent(c, s, err);
 	return rc;
 }
 
@@ -248,8 +330,24 @@ static void show_free(struct show *s)
 			progress_free(&s->prog[i]);
 	free(s->prog);
 	free(s->prog_ok);
+	free(s->sr_consent);
+	record_consent_list_free(s->consents, s->nconsents);
 	record_series_list_free(s->sr, s->nsr);
 	record_patient_free(&s->p);
+}
+
+/* A medication that makes a session warn when in force (check.h's rules). */
+static const char *medication_warning(const struct nl_medication *m)
+{
+	if (!strcmp(m->code, "anticoagulant") || !strcmp(m->code, "antiplatelet"))
+		return CHECK_W_BLEEDING;
+	return !strcmp(m->code, "isotretinoin") ? CHECK_W_ISOTRETINOIN : NULL;
+}
+
+/* A series of this patient's that no treatment consent in force covers. */
+static bool series_needs_consent(const struct show *s, size_t i)
+{
+	return !s->sr_consent[i] && s->sr[i].status && !strcmp(s->sr[i].status, "active");
 }
 
 static json_t *flags_json(const struct nl_patient *p, const char *today, json_t *warnings)
@@ -272,16 +370,80 @@ static json_t *flags_json(const struct nl_patient *p, const char *today, json_t 
 	return flags;
 }
 
+static json_t *allergies_json(const struct nl_patient *p, const char *today, json_t *warnings)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < p->nallergy_list; i++) {
+		const struct nl_allergy *al = &p->allergy_list[i];
+		const struct clin_code *cc = clin_find(clin_allergens, clin_allergen_count, al->code);
+		bool force = check_allergy_in_force(al, today);
+
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}",
+			"code", out_jstr(al->code), "label", out_jstr(cc ? cc->label : NULL),
+			"reaction", out_jstr(al->reaction), "severity", out_jstr(al->severity),
+			"date", out_jstr(al->date), "end_date", out_jstr(al->end_date),
+			"note", out_jstr(al->note), "in_force", force));
+		if (force)
+			json_array_append_new(warnings, json_pack("{s:s,s:o}", "code",
+				CHECK_W_ALLERGEN, "allergy", out_jstr(al->code)));
+	}
+	return a;
+}
+
+static json_t *medications_json(const struct nl_patient *p, const char *today,
+				json_t *warnings)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < p->nmedication_list; i++) {
+		const struct nl_medication *m = &p->medication_list[i];
+		const char *w = medication_warning(m);
+		char until[11];
+		bool force = check_medication_in_force(m, today, until);
+
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:o,s:o,s:b,s:o}",
+			"code", out_jstr(m->code), "name", out_jstr(m->name),
+			"start", out_jstr(m->start), "stop", out_jstr(m->stop),
+			"note", out_jstr(m->note), "in_force", force,
+			"until", out_jstr(until[0] ? until : NULL)));
+		if (force && w)
+			json_array_append_new(warnings, json_pack("{s:s,s:o}", "code", w,
+				"medication", out_jstr(m->code)));
+	}
+	return a;
+}
+
+static json_t *consents_json(const struct show *s)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < s->nconsents; i++) {
+		const struct nl_consent *c = &s->consents[i];
+
+		json_array_append_new(a, json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}",
+			"id", (json_int_t)c->id, "kind", out_jstr(c->kind),
+			"covers", out_jstr(c->covers), "form", out_jstr(c->form),
+			"given", out_jstr(c->given), "taken_by", out_jstr(c->taken_by),
+			"withdrawn", out_jstr(c->withdrawn), "withdrawn_by", out_jstr(c->withdrawn_by),
+			"in_force", check_consent_in_force(c, c->kind, c->covers, s->today)));
+	}
+	return a;
+}
+
 static json_t *series_json(const struct show *s)
 {
 	json_t *series = json_array();
 
 	for (size_t i = 0; series && i < s->nsr; i++) {
 		const struct nl_series *sr = &s->sr[i];
-		json_t *js = json_pack("{s:I,s:o,s:o,s:i,s:i,s:o,s:o}", "id", (json_int_t)sr->id,
-			"indication", out_jstr(sr->indication), "status", out_jstr(sr->status),
-			"planned", sr->planned, "interval_days", sr->interval_days,
-			"start_date", out_jstr(sr->start_date), "goal", out_jstr(sr->goal));
+		char plan[160];
+		json_t *js = json_pack("{s:I,s:o,s:o,s:i,s:i,s:o,s:o,s:s,s:b}", "id",
+			(json_int_t)sr->id, "indication", out_jstr(sr->indication),
+			"status", out_jstr(sr->status), "planned", sr->planned,
+			"interval_days", sr->interval_days, "start_date", out_jstr(sr->start_date),
+			"goal", out_jstr(sr->goal), "plan", plan_text(sr, plan, sizeof(plan)),
+			"consent_in_force", s->sr_consent[i]);
 
 		if (js && s->prog_ok[i]) {
 			const struct nl_progress *pr = &s->prog[i];
@@ -300,12 +462,11 @@ static void profile_json(json_t *o, const struct nl_patient *p)
 	out_jset(o, "id", json_integer(p->id));
 	out_jset(o, "name", out_jstr(p->name));
 	out_jset(o, "dob", out_jstr(p->dob));
+	out_jset(o, "sex", out_jstr(p->sex));
 	out_jset(o, "phone", out_jstr(p->phone));
 	out_jset(o, "email", out_jstr(p->email));
 	out_jset(o, "skin_type", p->skin_type ? json_string(vocab_fitzpatrick_label(p->skin_type))
 					      : json_null());
-	out_jset(o, "allergies", out_jstr(p->allergies));
-	out_jset(o, "medications", out_jstr(p->medications));
 	out_jset(o, "consent_date", out_jstr(p->consent_date));
 	out_jset(o, "notes", out_jstr(p->notes));
 	out_jset(o, "archived", json_boolean(p->archived));
@@ -314,9 +475,20 @@ static void profile_json(json_t *o, const struct nl_patient *p)
 	out_jset(o, "updated_at", out_jstr(p->updated_at));
 }
 
+static void consent_warnings_json(const struct show *s, json_t *warnings)
+{
+	if (!s->any_consent)
+		json_array_append_new(warnings, json_pack("{s:s}", "code", CHECK_W_NO_CONSENT));
+	for (size_t i = 0; i < s->nsr; i++)
+		if (s->any_consent && series_needs_consent(s, i))
+			json_array_append_new(warnings, json_pack("{s:s,s:I,s:o}", "code",
+				CHECK_W_NO_CONSENT, "series_id", (json_int_t)s->sr[i].id,
+				"indication", out_jstr(s->sr[i].indication)));
+}
+
 static int show_json(const struct show *s, struct nl_err *err)
 {
-	json_t *o = json_object(), *warnings = json_array(), *flags;
+	json_t *o = json_object(), *warnings = json_array();
 
 	if (!o || !warnings) {
 		json_decref(o);
@@ -324,10 +496,11 @@ static int show_json(const struct show *s, struct nl_err *err)
 		return nl_error(err, NL_ENOMEM, "out of memory");
 	}
 	profile_json(o, &s->p);
-	flags = flags_json(&s->p, s->today, warnings);
-	if (!s->p.consent_date)
-		json_array_append_new(warnings, json_pack("{s:s}", "code", CHECK_W_NO_CONSENT));
-	out_jset(o, "flags", flags);
+	out_jset(o, "flags", flags_json(&s->p, s->today, warnings));
+	out_jset(o, "allergies", allergies_json(&s->p, s->today, warnings));
+	out_jset(o, "medications", medications_json(&s->p, s->today, warnings));
+	out_jset(o, "consents", consents_json(s));
+	consent_warnings_json(s, warnings);
 	out_jset(o, "warnings", warnings);
 	out_jset(o, "series", series_json(s));
 	return out_json_print(o, err);
@@ -377,6 +550,78 @@ static size_t print_flags(const struct nl_patient *p, const char *today)
 	return nforce;
 }
 
+/* "  ! nickel (rash, moderate), noted 2025-01-01: Nickel (costume jewellery)" */
+static bool print_allergy(const struct nl_allergy *a, const char *today)
+{
+	bool force = check_allergy_in_force(a, today);
+
+	out_line(stdout, "  %s %s%s%s%s%s%s%s%s%s%s%s", force ? "!" : " ", a->code,
+		 a->reaction || a->severity ? " (" : "", a->reaction ? a->reaction : "",
+		 a->reaction && a->severity ? ", " : "", a->severity ? a->severity : "",
+		 a->reaction || a->severity ? ")" : "", a->date ? ", noted " : "",
+		 a->date ? a->date : "", a->end_date ? ", ended " : "",
+		 a->end_date ? a->end_date : "", force ? "" : " (no longer in force)");
+	if (a->note)
+		out_line(stdout, "      %s", a->note);
+	return force;
+}
+
+/* "  ! anticoagulant Warfarin 5 mg, from 2025-01-01 (in force)" */
+static bool print_medication(const struct nl_medication *m, const char *today)
+{
+	char until[11], tail[64] = " (no longer in force)";
+	bool force = check_medication_in_force(m, today, until);
+
+	if (force)
+		snprintf(tail, sizeof(tail), " (in force%s%s)", until[0] ? " until " : "", until);
+	else if (m->start && strcmp(today, m->start) < 0)
+		snprintf(tail, sizeof(tail), " (not yet started)");
+	out_line(stdout, "  %s %s%s%s%s%s%s%s%s", force && medication_warning(m) ? "!" : " ",
+		 m->code, m->name ? " " : "", m->name ? m->name : "", m->start ? ", from " : "",
+		 m->start ? m->start : "", m->stop ? ", stopped " : "", m->stop ? m->stop : "",
+		 tail);
+	if (m->note)
+		out_line(stdout, "      %s", m->note);
+	return force && medication_warning(m);
+}
+
+/* Allergies and medications; returns how many make sessions warn. */
+static size_t print_lists(const struct nl_patient *p, const char *today)
+{
+	size_t n = 0;
+
+	puts(p->nallergy_list ? "Allergies:" : "Allergies: none recorded");
+	for (size_t i = 0; i < p->nallergy_list; i++)
+		n += print_allergy(&p->allergy_list[i], today);
+	puts(p->nmedication_list ? "Medications:" : "Medications: none recorded");
+	for (size_t i = 0; i < p->nmedication_list; i++)
+		n += print_medication(&p->medication_list[i], today);
+	return n;
+}
+
+/* "  #3 treatment, acne-scars, form CIT-2 v3, given 2026-01-10 by Dr Ana
+ * Ruiz (in force)" */
+static void print_consents(const struct show *s)
+{
+	if (!s->nconsents) {
+		puts("Consents: none on file");
+		return;
+	}
+	puts("Consents:");
+	for (size_t i = 0; i < s->nconsents; i++) {
+		const struct nl_consent *c = &s->consents[i];
+		bool force = check_consent_in_force(c, c->kind, c->covers, s->today);
+
+		out_line(stdout, "  #%lld %s, %s%s%s, given %s by %s%s%s%s%s (%s)", (long long)c->id,
+			 c->kind, c->covers ? c->covers : "every indication",
+			 c->form ? ", form " : "", c->form ? c->form : "", c->given,
+			 c->taken_by ? c->taken_by : "?", c->withdrawn ? ", withdrawn " : "",
+			 c->withdrawn ? c->withdrawn : "", c->withdrawn ? " by " : "",
+			 c->withdrawn ? (c->withdrawn_by ? c->withdrawn_by : "?") : "",
+			 force ? "in force" : "not in force");
+	}
+}
+
 static void print_profile(const struct nl_patient *p)
 {
 	printf("Patient #%lld  ", (long long)p->id);
@@ -388,49 +633,60 @@ static void print_profile(const struct nl_patient *p)
 	}
 	putchar('\n');
 	out_field(stdout, 2, "Date of birth:", p->dob);
+	out_field(stdout, 2, "Sex:", p->sex);
 	out_field(stdout, 2, "Phone:", p->phone);
 	out_field(stdout, 2, "Email:", p->email);
 	if (p->skin_type)
 		printf("  %-14s Fitzpatrick %s\n", "Skin type:",
 		       vocab_fitzpatrick_label(p->skin_type));
 	out_field(stdout, 2, "Consent:", p->consent_date ? p->consent_date : "none on file");
-	out_field(stdout, 2, "Allergies:", p->allergies);
-	out_field(stdout, 2, "Medications:", p->medications);
 	out_field(stdout, 2, "Notes:", p->notes);
 }
 
-static void print_warnings(const struct nl_patient *p, size_t nforce)
+static void print_warnings(const struct show *s, size_t nforce, size_t nlists)
 {
-	if (!nforce && p->consent_date)
+	size_t nseries = 0;
+
+	for (size_t i = 0; s->any_consent && i < s->nsr; i++)
+		nseries += series_needs_consent(s, i);
+	if (!nforce && !nlists && s->any_consent && !nseries)
 		return;
 	puts("Warnings:");
 	if (nforce)
 		printf("  %zu contraindication%s in force (marked !): sessions will be flagged\n",
 		       nforce, nforce == 1 ? "" : "s");
-	if (!p->consent_date)
-		puts("  no consent date on file: record it with `needlelog patient edit ID --consent DATE`");
+	if (nlists)
+		printf("  %zu allerg%s or medication%s in force (marked !): sessions are checked "
+		       "against them\n", nlists, nlists == 1 ? "y" : "ies", nlists == 1 ? "" : "s");
+	if (!s->any_consent)
+		puts("  no treatment consent in force: record one with `needlelog consent add "
+		     "--patient ID --kind treatment`");
+	for (size_t i = 0; s->any_consent && i < s->nsr; i++)
+		if (series_needs_consent(s, i))
+			out_line(stdout, "  no treatment consent in force covers series #%lld (%s)",
+				 (long long)s->sr[i].id, s->sr[i].indication);
 }
 
 static int series_row(struct out_table *t, const struct nl_series *sr,
 		      const struct nl_progress *pr)
 {
-	char id[24], done[32] = "?", every[24], due[40] = "";
+	char id[24], done[32] = "?", plan[160], due[40] = "";
 
 	snprintf(id, sizeof(id), "%lld", (long long)sr->id);
-	snprintf(every, sizeof(every), "%d d", sr->interval_days);
+	plan_text(sr, plan, sizeof(plan));
 	if (pr) {
 		snprintf(done, sizeof(done), "%d/%d", pr->done, pr->planned);
 		if (pr->due == PROGRESS_OVERDUE || pr->due == PROGRESS_DUE)
 			snprintf(due, sizeof(due), "%s", progress_due_name(pr->due));
 	}
 	return out_table_row(t, (const char *const[]){ id, sr->indication, sr->status, done,
-		every, sr->start_date, pr ? pr->next_due : "", due });
+		plan, sr->start_date, pr ? pr->next_due : "", due });
 }
 
 static int print_series(const struct show *s, struct nl_err *err)
 {
 	static const char *const head[] = { "SERIES", "INDICATION", "STATUS", "DONE",
-					    "EVERY", "STARTED", "NEXT DUE", "" };
+					    "PLAN", "STARTED", "NEXT DUE", "" };
 	struct out_table t;
 	int rc = NL_OK;
 
@@ -451,8 +707,13 @@ static int print_series(const struct show *s, struct nl_err *err)
 
 static int show_text(const struct show *s, struct nl_err *err)
 {
+	size_t nforce, nlists;
+
 	print_profile(&s->p);
-	print_warnings(&s->p, print_flags(&s->p, s->today));
+	nforce = print_flags(&s->p, s->today);
+	nlists = print_lists(&s->p, s->today);
+	print_consents(s);
+	print_warnings(s, nforce, nlists);
 	return print_series(s, err);
 }
 
@@ -484,11 +745,20 @@ static int run_show(struct cli *c, struct nl_err *err)
 	{ "phone", "PHONE", 0, "digits, spaces and + - ( ) . /" }, \
 	{ "email", "EMAIL", 0, "an email address" }, \
 	{ "skin-type", "TYPE", 0, "Fitzpatrick I, II, III, IV, V or VI" }, \
+	{ "sex", "SEX", 0, "female, male, other or unknown" }, \
 	{ "flag", "CODE[:DATE[:NOTE]]", CLI_REPEAT, "a contraindication (see `needlelog vocab`);\n" \
 	  "DATE is e.g. isotretinoin's last dose" }, \
-	{ "allergies", "TEXT", 0, "allergies, free text" }, \
-	{ "medications", "TEXT", 0, "current medications, free text" }, \
-	{ "consent", "DATE", 0, "the date written consent was given" }, \
+	{ "allergy", "CODE[:REACTION[:SEVERITY]]", CLI_REPEAT, "\n" \
+	  "an allergy: CODE an allergen (see `needlelog\n" \
+	  "vocab`), SEVERITY mild, moderate or severe" }, \
+	{ "medication", "CODE[:NAME[:START[:STOP]]]", CLI_REPEAT, "\n" \
+	  "a medication: CODE a kind (anticoagulant,\n" \
+	  "isotretinoin, ...), NAME as written, dates" }, \
+	{ "allergies", "TEXT", 0, "allergies as text: each allergen it names becomes\n" \
+	  "an allergy (else 'other'), the text kept as a note" }, \
+	{ "medications", "TEXT", 0, "medications as text, read the same way" }, \
+	{ "consent", "DATE", 0, "a treatment consent for every indication given\n" \
+	  "on DATE (see `needlelog consent add`)" }, \
 	{ "notes", "TEXT", 0, "notes, free text" }, \
 	CLI_OPT_PRACTITIONER
 
@@ -504,8 +774,17 @@ static const struct cli_opt edit_opts[] = {
 	  "today); it stays on file" },
 	{ "remove-flag", "CODE", CLI_REPEAT, "take off a flag entered in error\n"
 	  "(audited)" },
-	CLI_OPT_TODAY("the default --end-flag date, and the day dates\n"
-		      "are checked against"),
+	{ "end-allergy", "CODE[:DATE]", CLI_REPEAT, "the allergy no longer applies after\n"
+	  "DATE (default today); it stays on file" },
+	{ "remove-allergy", "CODE", CLI_REPEAT, "take off an allergy entered in\n"
+	  "error (audited)" },
+	{ "end-medication", "CODE[:DATE]", CLI_REPEAT, "the medication was stopped on\n"
+	  "DATE (default today); it stays on file" },
+	{ "remove-medication", "CODE", CLI_REPEAT, "take off a medication entered in\n"
+	  "error (audited)" },
+	CLI_OPT_TODAY("the default --end-flag, --end-allergy and\n"
+		      "--end-medication date, and the day dates are\n"
+		      "checked against"),
 	{ 0 },
 };
 
@@ -540,7 +819,9 @@ const struct cli_command cli_patient_commands[] = {
 	  list_opts, run_list },
 	{ "patient", "show", "ID", 1, 1,
 	  "Show a patient.\n"
-	  "The profile, contraindications in force, warnings and series.",
+	  "The profile with its sex, contraindications, allergies (reaction,\n"
+	  "severity) and medications, each marked ! when in force, the consent\n"
+	  "records (in force or not), warnings and series with their plans.",
 	  show_opts, run_show },
 	{ "patient", "edit", "ID", 1, 1,
 	  "Change a patient's profile.\n"

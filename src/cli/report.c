@@ -6,6 +6,8 @@
 
 #include "needlelog/audit.h"
 #include "needlelog/backup_plan.h"
+#include "needlelog/check.h"
+#include "needlelog/clinical.h"
 #include "needlelog/progress.h"
 #include "needlelog/record.h"
 #include "needlelog/text.h"
@@ -49,7 +51,7 @@ static int progress_load(struct cli *c, int64_t id, struct progress_view *v,
 
 static int progress_json(const struct progress_view *v, struct nl_err *err)
 {
-	json_t *j = out_json_progress(&v->p);
+	json_t *j = out_json_progress(&v->p, &v->sr);
 
 	out_jset(j, "today", json_string(v->today));
 	out_jset(j, "indication", out_jstr(v->sr.indication));
@@ -82,7 +84,7 @@ static int progress_text(struct progress_view *v, struct nl_err *err)
 	    (long long)v->pt.id, v->pt.name, v->today);
 	if (safe_area_names(&v->p, err) != NL_OK)
 		return err->status;
-	out_progress_text(stdout, &v->p);
+	out_progress_text(stdout, &v->p, &v->sr);
 	return ferror(stdout) ? nl_error(err, NL_EIO, "cannot write the output") : NL_OK;
 }
 
@@ -188,31 +190,108 @@ static void backup_reminder(struct record *r)
 			"old; make one with `needlelog backup`\n", d.age_days);
 }
 
-static int run_due(struct cli *c, struct nl_err *err)
+/* The unsigned section: sessions left unsigned more than 24 hours after
+ * their date (record_unsigned_list). */
+static json_t *unsigned_row_json(const struct nl_unsigned *u)
 {
-	struct nl_due *rows = NULL;
-	enum out_format fmt;
-	char today[11] = "";
-	int within = 0;
-	size_t n = 0;
-	int rc = out_format(c, OUT_TEXT | OUT_CSV | OUT_JSON, &fmt, err);
+	return json_pack("{s:I,s:I,s:I,s:o,s:o,s:s,s:i}", "session_id", (json_int_t)u->session_id,
+		"series_id", (json_int_t)u->series_id, "patient_id", (json_int_t)u->patient_id,
+		"patient_name", out_jstr(u->patient_name), "practitioner", out_jstr(u->practitioner),
+		"date", u->date, "days", u->days);
+}
 
+static int unsigned_json(const struct nl_unsigned *rows, size_t n, struct nl_err *err)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, unsigned_row_json(&rows[i]));
+	return out_json_print(a, err);
+}
+
+static int unsigned_table(struct cli *c, const struct nl_unsigned *rows, size_t n,
+			  enum out_format fmt, struct nl_err *err)
+{
+	static const char *const head[] = { "SESSION", "PATIENT", "NAME", "SERIES", "DATE",
+					    "DAYS", "PRACTITIONER" };
+	struct out_table t;
+	int rc = NL_OK;
+
+	out_table_init(&t, head, 7);
+	t.right = 1u | (1u << 1) | (1u << 3) | (1u << 5);
+	for (size_t i = 0; i < n && rc == NL_OK; i++) {
+		char sid[24], pid[24], ser[24], days[16];
+
+		snprintf(sid, sizeof(sid), "%lld", (long long)rows[i].session_id);
+		snprintf(pid, sizeof(pid), "%lld", (long long)rows[i].patient_id);
+		snprintf(ser, sizeof(ser), "%lld", (long long)rows[i].series_id);
+		snprintf(days, sizeof(days), "%d", rows[i].days);
+		if (out_table_row(&t, (const char *const[]){ sid, pid, rows[i].patient_name, ser,
+				rows[i].date, days, rows[i].practitioner }) != 0)
+			rc = nl_error(err, NL_ENOMEM, "out of memory");
+	}
+	if (rc == NL_OK && fmt == OUT_TEXT)
+		puts(n ? "\nUnsigned more than 24 hours after their date (sign with `needlelog "
+			 "session sign ID`):" : "\nNo session is left unsigned.");
+	if (rc == NL_OK && n)
+		rc = out_table_print(&t, stdout, fmt, cli_flag(c, "bom"), err);
+	out_table_free(&t);
+	return rc;
+}
+
+/* What due lists: the series due, and the sessions left unsigned. */
+struct due_view {
+	enum out_format fmt;
+	bool only_unsigned;
+	char today[11];
+	struct nl_due *rows;
+	size_t n;
+	struct nl_unsigned *uns;
+	size_t nuns;
+};
+
+static int due_load(struct cli *c, struct due_view *v, struct nl_err *err)
+{
+	int within = 0;
+	int rc = out_format(c, OUT_TEXT | OUT_CSV | OUT_JSON, &v->fmt, err);
+
+	v->only_unsigned = cli_flag(c, "unsigned");
 	if (rc == NL_OK)
-		rc = check_bom(c, fmt, err);
+		rc = check_bom(c, v->fmt, err);
 	if (rc == NL_OK)
 		rc = cli_int(c, "within", 0, 3650, &within, err);
+	if (rc == NL_OK && v->only_unsigned && cli_str(c, "within"))
+		rc = cli_usage(c, err, "--within goes with the due series, not --unsigned");
 	if (rc == NL_OK)
 		rc = cli_open(c, err);
-	if (rc == NL_OK) {
-		snprintf(today, sizeof(today), "%s", record_today(c->rec));
-		rc = progress_due_list(c->rec, today, within, &rows, &n, err);
-	}
-	if (rc == NL_OK)
-		rc = fmt == OUT_JSON ? due_json(rows, n, err)
-				     : due_table(c, rows, n, fmt, today, err);
+	if (rc != NL_OK)
+		return rc;
+	snprintf(v->today, sizeof(v->today), "%s", record_today(c->rec));
+	if (!v->only_unsigned)
+		rc = progress_due_list(c->rec, v->today, within, &v->rows, &v->n, err);
+	if (rc == NL_OK && (v->only_unsigned || v->fmt == OUT_TEXT))
+		rc = record_unsigned_list(c->rec, v->today, &v->uns, &v->nuns, err);
+	return rc;
+}
+
+static int run_due(struct cli *c, struct nl_err *err)
+{
+	struct due_view v = { 0 };
+	int rc = due_load(c, &v, err);
+
+	if (rc == NL_OK && v.only_unsigned)
+		rc = v.fmt == OUT_JSON ? unsigned_json(v.uns, v.nuns, err)
+				       : unsigned_table(c, v.uns, v.nuns, v.fmt, err);
+	else if (rc == NL_OK && v.fmt == OUT_JSON)
+		rc = due_json(v.rows, v.n, err);
+	else if (rc == NL_OK)
+		rc = due_table(c, v.rows, v.n, v.fmt, v.today, err);
+	if (rc == NL_OK && !v.only_unsigned && v.fmt == OUT_TEXT && v.nuns)
+		rc = unsigned_table(c, v.uns, v.nuns, v.fmt, err);
 	if (rc == NL_OK)
 		backup_reminder(c->rec);
-	progress_due_list_free(rows, n);
+	progress_due_list_free(v.rows, v.n);
+	record_unsigned_list_free(v.uns, v.nuns);
 	return rc;
 }
 
@@ -307,6 +386,46 @@ static json_t *vocab_scales_json(void)
 	return a;
 }
 
+/* A clinical.h vocabulary: [{"code", "label"}]. */
+static json_t *clin_codes_json(const struct clin_code *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s}", "code", v[i].code,
+						   "label", v[i].label));
+	return a;
+}
+
+/* The ingredient table: a word in a product or anaesthetic and the
+ * allergens it names. */
+static json_t *ingredients_json(void)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < clin_ingredient_count; i++) {
+		json_t *al = json_array();
+
+		for (size_t k = 0; al && k < CLIN_INGREDIENTS_MAX && clin_ingredients[i].allergens[k];
+		     k++)
+			json_array_append_new(al, json_string(clin_ingredients[i].allergens[k]));
+		json_array_append_new(a, json_pack("{s:s,s:o}", "word", clin_ingredients[i].word,
+						   "allergens", al));
+	}
+	return a;
+}
+
+/* The warning rules, one table in the core (check.h). */
+static json_t *rules_json(void)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < check_rule_count; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s}", "code", check_rule_code(i),
+						   "checks", check_rule_about(i)));
+	return a;
+}
+
 static json_t *vocab_json(void)
 {
 	json_t *o = json_object();
@@ -319,6 +438,13 @@ static json_t *vocab_json(void)
 	out_jset(o, "endpoints", vocab_items_json(vocab_endpoints, vocab_endpoint_count));
 	out_jset(o, "scales", vocab_scales_json());
 	out_jset(o, "statuses", vocab_items_json(vocab_statuses, vocab_status_count));
+	out_jset(o, "sexes", clin_codes_json(clin_sexes, clin_sex_count));
+	out_jset(o, "allergens", clin_codes_json(clin_allergens, clin_allergen_count));
+	out_jset(o, "severities", clin_codes_json(clin_severities, clin_severity_count));
+	out_jset(o, "medications", clin_codes_json(clin_medications, clin_medication_count));
+	out_jset(o, "consent_kinds", clin_codes_json(clin_consent_kinds, clin_consent_kind_count));
+	out_jset(o, "ingredients", ingredients_json());
+	out_jset(o, "warning_rules", rules_json());
 	return o;
 }
 
@@ -412,6 +538,74 @@ static int print_scales(struct nl_err *err)
 	return print_table("Outcome scales (--score / --baseline SCALE=VALUE):", &t, err);
 }
 
+static int print_codes(const char *title, const struct clin_code *v, size_t n,
+		       struct nl_err *err)
+{
+	static const char *const head[] = { "CODE", "LABEL" };
+	struct out_table t;
+
+	out_table_init(&t, head, 2);
+	for (size_t i = 0; i < n; i++)
+		out_table_row(&t, (const char *const[]){ v[i].code, v[i].label });
+	return print_table(title, &t, err);
+}
+
+static int print_ingredients(struct nl_err *err)
+{
+	static const char *const head[] = { "WORD", "CONTAINS" };
+	struct out_table t;
+
+	out_table_init(&t, head, 2);
+	for (size_t i = 0; i < clin_ingredient_count; i++) {
+		char all[160] = "";
+		size_t len = 0;
+
+		for (size_t k = 0; k < CLIN_INGREDIENTS_MAX && clin_ingredients[i].allergens[k];
+		     k++)
+			len += (size_t)snprintf(all + len, sizeof(all) - len, "%s%s", k ? ", " : "",
+						clin_ingredients[i].allergens[k]);
+		out_table_row(&t, (const char *const[]){ clin_ingredients[i].word, all });
+	}
+	return print_table("Ingredients (an anaesthetic or product naming WORD contains):",
+			   &t, err);
+}
+
+static int print_rules(struct nl_err *err)
+{
+	static const char *const head[] = { "CODE", "WARNS WHEN" };
+	struct out_table t;
+
+	out_table_init(&t, head, 2);
+	for (size_t i = 0; i < check_rule_count; i++)
+		out_table_row(&t, (const char *const[]){ check_rule_code(i), check_rule_about(i) });
+	return print_table("Warning rules (a session's safety checks; warnings never block):",
+			   &t, err);
+}
+
+/* Issue 11's vocabularies and the warning rules. */
+static int print_clinical(struct nl_err *err)
+{
+	int rc = print_codes("Sexes (--sex):", clin_sexes, clin_sex_count, err);
+
+	if (rc == NL_OK)
+		rc = print_codes("Allergens (--allergy CODE[:REACTION[:SEVERITY]]):", clin_allergens,
+				 clin_allergen_count, err);
+	if (rc == NL_OK)
+		rc = print_codes("Severities (of an allergy):", clin_severities,
+				 clin_severity_count, err);
+	if (rc == NL_OK)
+		rc = print_codes("Medications (--medication CODE[:NAME[:START[:STOP]]]):",
+				 clin_medications, clin_medication_count, err);
+	if (rc == NL_OK)
+		rc = print_codes("Consent kinds (consent add --kind):", clin_consent_kinds,
+				 clin_consent_kind_count, err);
+	if (rc == NL_OK)
+		rc = print_ingredients(err);
+	if (rc == NL_OK)
+		rc = print_rules(err);
+	return rc;
+}
+
 static void print_picks(const char *title, const char *const *v, size_t n)
 {
 	printf("%s:", title);
@@ -450,6 +644,8 @@ static int print_vocab(struct nl_err *err)
 	if (rc == NL_OK)
 		rc = print_items("Series statuses (--status):", vocab_statuses,
 				 vocab_status_count, err);
+	if (rc == NL_OK)
+		rc = print_clinical(err);
 	if (rc != NL_OK)
 		return rc;
 	puts("\nPick lists (free text; these are suggestions):");
@@ -472,7 +668,7 @@ static int run_vocab(struct cli *c, struct nl_err *err)
 /* ---- audit ---------------------------------------------------------------- */
 
 static const char *const audit_entities[] = {
-	AUDIT_PATIENT, AUDIT_SERIES, AUDIT_SESSION, AUDIT_FILE,
+	AUDIT_PATIENT, AUDIT_SERIES, AUDIT_SESSION, AUDIT_CONSENT, AUDIT_FILE,
 };
 #define NENTITIES (sizeof(audit_entities) / sizeof(audit_entities[0]))
 
@@ -500,7 +696,7 @@ static int audit_parse(struct cli *c, struct audit_req *q, struct nl_err *err)
 	for (size_t i = 0; i < NENTITIES; i++)
 		if (strcmp(q->entity, audit_entities[i]) == 0)
 			return NL_OK;
-	return cli_usage(c, err, "--entity '%s': use patient, series, session or file",
+	return cli_usage(c, err, "--entity '%s': use patient, series, session, consent or file",
 			 nl_quote_value(q->entity, shown, sizeof(shown)));
 }
 
@@ -589,6 +785,9 @@ static const struct cli_opt progress_opts[] = {
 
 static const struct cli_opt due_opts[] = {
 	{ "within", "DAYS", 0, "also those due in the next DAYS days (default 0)" },
+	{ "unsigned", NULL, 0, "only the sessions left unsigned more than 24\n"
+	  "hours after their date (as CSV or JSON: that\n"
+	  "list alone)" },
 	OUT_OPT_FORMAT("text (default), csv or json"),
 	OUT_OPT_BOM,
 	CLI_OPT_TODAY("as of DATE"),
@@ -602,7 +801,7 @@ static const struct cli_opt vocab_opts[] = {
 
 static const struct cli_opt audit_opts[] = {
 	{ "limit", "N", 0, "at most N rows (default 50; 0 = all)" },
-	{ "entity", "E", 0, "only patient, series, session or file rows" },
+	{ "entity", "E", 0, "only patient, series, session, consent or file\nrows" },
 	{ "id", "ID", 0, "only rows about that id (with --entity)" },
 	OUT_OPT_FORMAT("text (default), csv or json"),
 	OUT_OPT_BOM,
@@ -617,15 +816,22 @@ const struct cli_command cli_report_commands[] = {
 	  "outcome scale against its baseline with the change, verdict and trend.\n"
 	  "Voided sessions do not count.", progress_opts, run_progress },
 	{ NULL, "due", NULL, 0, 0,
-	  "List who is due or overdue.\n"
+	  "List who is due or overdue, and what is left unsigned.\n"
 	  "Patients whose next session is due or overdue (or due within DAYS), most\n"
-	  "overdue first. Active series of patients not archived only.",
+	  "overdue first. Active series of patients not archived only. Then, in a\n"
+	  "section of its own, the sessions left unsigned more than 24 hours after\n"
+	  "their date, oldest first, until signed or voided. CSV and JSON keep one\n"
+	  "list each: without --unsigned the due series (as before), with\n"
+	  "--unsigned the unsigned sessions (SESSION, PATIENT, NAME, SERIES, DATE,\n"
+	  "DAYS, PRACTITIONER; in JSON session_id, patient_id, ... days).",
 	  due_opts, run_due },
 	{ NULL, "vocab", NULL, 0, 0,
 	  "List the vocabularies with their ranges.\n"
 	  "Indications, areas with their usual depth ranges,\n"
 	  "contraindication flags, skin types, outcome scales with their values,\n"
-	  "endpoints, statuses, pick lists, and the hard limits. Needs no record file.",
+	  "endpoints, statuses, sexes, allergens, severities, medications, consent\n"
+	  "kinds, the ingredient table, the warning rules (code and what each\n"
+	  "checks), pick lists, and the hard limits. Needs no record file.",
 	  vocab_opts, run_vocab },
 	{ NULL, "audit", NULL, 0, 0,
 	  "Show the audit trail.\n"

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "needlelog/clinical.h"
 #include "needlelog/progress.h"
 #include "needlelog/record.h"
 #include "needlelog/text.h"
@@ -18,6 +19,10 @@
 	  "enlarged-pores, texture, hair-loss, other" }, \
 	{ "planned", "N", 0, "sessions planned, 1-60 (default 6)" }, \
 	{ "interval-days", "N", 0, "days between sessions, 1-365 (default 28)" }, \
+	{ "phase", "COUNTxDAYS", CLI_REPEAT, "a phase of the plan: COUNT sessions DAYS\n" \
+	  "apart, in order (--phase 12x7 --phase 6x28: 12\n" \
+	  "weekly, then 6 every 4 weeks); replaces\n" \
+	  "--planned and --interval-days" }, \
 	{ "area", "AREA", CLI_REPEAT, "a target area (see `needlelog vocab`)" }, \
 	{ "start", "DATE", 0, "first session planned on DATE (default today)" }, \
 	{ "goal", "TEXT", 0, "the treatment goal" }, \
@@ -74,6 +79,39 @@ static int apply_numbers(struct cli *c, struct nl_series *sr, size_t *given,
 		snprintf(field, sizeof(field), "--%s", f->opt);
 		rc = nl_parse_int(field, s, f->min, f->max, (int *)((char *)sr + f->off), err);
 	}
+	return rc;
+}
+
+static void phases_clear(struct nl_series *sr)
+{
+	free(sr->phases);
+	sr->phases = NULL;
+	sr->nphases = 0;
+}
+
+/* --phase options replace the plan's phases (the plan then is their total
+ * and first interval); --planned or --interval-days alone make it the
+ * one-phase form again. */
+static int apply_phases(struct cli *c, struct nl_series *sr, size_t *given,
+			struct nl_err *err)
+{
+	const char *s;
+	size_t pos = 0;
+	int rc = NL_OK;
+
+	if (!cli_str(c, "phase")) {
+		if (cli_str(c, "planned") || cli_str(c, "interval-days"))
+			phases_clear(sr);
+		return NL_OK;
+	}
+	(*given)++;
+	phases_clear(sr);
+	while (rc == NL_OK && (s = cli_next(c, "phase", &pos)))
+		rc = plan_phase_add(sr, s, err);
+	if (!cli_str(c, "planned"))
+		sr->planned = 0;
+	if (!cli_str(c, "interval-days"))
+		sr->interval_days = 0;
 	return rc;
 }
 
@@ -134,6 +172,8 @@ static int apply_fields(struct cli *c, struct nl_series *sr, size_t *given,
 
 	if (rc == NL_OK)
 		rc = apply_numbers(c, sr, given, err);
+	if (rc == NL_OK)
+		rc = apply_phases(c, sr, given, err);
 	if (rc == NL_OK)
 		rc = apply_text(c, sr, given, err);
 	if (rc == NL_OK)
@@ -259,6 +299,7 @@ static json_t *series_json(const struct show *s)
 {
 	const struct nl_series *sr = &s->sr;
 	json_t *o = json_object(), *areas = json_array();
+	char plan[160];
 
 	if (!o || !areas) {
 		json_decref(o);
@@ -274,12 +315,14 @@ static json_t *series_json(const struct show *s)
 	out_jset(o, "status", out_jstr(sr->status));
 	out_jset(o, "planned", json_integer(sr->planned));
 	out_jset(o, "interval_days", json_integer(sr->interval_days));
+	out_jset(o, "plan", json_string(plan_text(sr, plan, sizeof(plan))));
+	out_jset(o, "phases", out_json_phases(sr));
 	out_jset(o, "start_date", out_jstr(sr->start_date));
 	out_jset(o, "goal", out_jstr(sr->goal));
 	out_jset(o, "areas", areas);
 	out_jset(o, "baseline", out_json_scores(sr->baseline, sr->nbaseline));
 	out_jset(o, "sessions", sessions_json(s->ses, s->nses));
-	out_jset(o, "progress", out_json_progress(&s->prog));
+	out_jset(o, "progress", out_json_progress(&s->prog, &s->sr));
 	return o;
 }
 
@@ -317,7 +360,7 @@ static int print_plan(const struct show *s, struct nl_err *err)
 	const struct nl_series *sr = &s->sr;
 	const struct vocab_indication *ind = vocab_indication_find(sr->indication);
 	char *base = value_scores_text(sr->baseline, sr->nbaseline);
-	char *areas = group_join(sr->areas, sr->nareas, " ");
+	char *areas = group_join(sr->areas, sr->nareas, " "), plan[160];
 
 	if (!base || (sr->nareas && !areas)) {
 		free(base);
@@ -327,8 +370,9 @@ static int print_plan(const struct show *s, struct nl_err *err)
 	out_line(stdout, "Series #%lld  %s  for patient #%lld %s", (long long)sr->id,
 		 ind ? ind->label : sr->indication, (long long)sr->patient_id, s->p.name);
 	out_line(stdout, "  %-10s %s", "Status:", sr->status);
-	out_line(stdout, "  %-10s %d sessions, every %d days, from %s", "Plan:", sr->planned,
-		 sr->interval_days, sr->start_date);
+	out_line(stdout, "  %-10s %s (%d session%s), from %s", "Plan:",
+		 plan_text(sr, plan, sizeof(plan)), plan_total(sr), plan_total(sr) == 1 ? "" : "s",
+		 sr->start_date);
 	if (sr->nareas)
 		out_line(stdout, "  %-10s %s", "Areas:", areas);
 	if (sr->goal)
@@ -351,7 +395,7 @@ static int print_series(const struct show *s, struct nl_err *err)
 	}
 	if (rc == NL_OK) {
 		putchar('\n');
-		out_progress_text(stdout, &s->prog);
+		out_progress_text(stdout, &s->prog, &s->sr);
 	}
 	return rc;
 }
@@ -398,7 +442,9 @@ static const struct cli_opt show_opts[] = {
 const struct cli_command cli_series_commands[] = {
 	{ "series", "add", NULL, 0, 0,
 	  "Plan a treatment series for a patient and print the new series id.\n"
-	  "Needs --patient ID and --indication KIND.",
+	  "Needs --patient ID and --indication KIND. The plan is one phase\n"
+	  "(--planned N --interval-days D) or several (--phase COUNTxDAYS, repeated:\n"
+	  "--phase 12x7 --phase 6x28 reads \"12 weekly, then 6 every 4 weeks\").",
 	  add_opts, run_add },
 	{ "series", "show", "ID", 1, 1,
 	  "Show a series.\n"
@@ -408,9 +454,9 @@ const struct cli_command cli_series_commands[] = {
 	{ "series", "edit", "ID", 1, 1,
 	  "Change a series' plan or status.\n"
 	  "Only the options given change; --area options replace the target areas;\n"
-	  "--baseline SCALE= removes a baseline. A weekly-then-monthly protocol:\n"
-	  "start with --interval-days 7, then change it to 28 after the weekly\n"
-	  "sessions.",
+	  "--baseline SCALE= removes a baseline. --phase options replace the plan's\n"
+	  "phases (a weekly-then-monthly protocol: --phase 12x7 --phase 6x28);\n"
+	  "--planned or --interval-days alone make it a one-phase plan again.",
 	  edit_opts, run_edit },
 	{ 0 },
 };

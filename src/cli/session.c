@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "needlelog/clinical.h"
 #include "needlelog/record.h"
 #include "needlelog/text.h"
 #include "needlelog/value.h"
@@ -19,9 +20,17 @@
 	  "(0.1-3.0, '.' or ',' as the decimal separator)\n" \
 	  "and passes (1-20); LABEL names a scar\n" \
 	  "(scar=appendectomy:2:3)" }, \
-	{ "device", "TEXT", 0, "device and single-use tip lot" }, \
-	{ "cartridge", "TEXT", 0, "needle cartridge, e.g. 12-pin, 36-pin, nano" }, \
-	{ "product", "TEXT", CLI_REPEAT, "product, glide or adjunct" }, \
+	{ "device", "TEXT", 0, "device make and model (a pen, a roller, RF)" }, \
+	{ "device-serial", "TEXT", 0, "the device's serial number" }, \
+	{ "cartridge", "PRODUCT", 0, "the single-use needle cartridge or tip, e.g.\n" \
+	  "12-pin, 36-pin, nano" }, \
+	{ "cartridge-lot", "LOT", 0, "the cartridge's lot number (never copied from\n" \
+	  "an earlier session)" }, \
+	{ "cartridge-expiry", "DATE", 0, "the cartridge's expiry date; past it, a\n" \
+	  "warning" }, \
+	{ "product", "NAME[:LOT[:EXPIRY]]", CLI_REPEAT, "\n" \
+	  "a product, glide or adjunct, with its lot and\n" \
+	  "expiry date when known" }, \
 	{ "anesthetic", "TEXT", 0, "topical anaesthetic product" }, \
 	{ "anesthetic-minutes", "N", 0, "minutes applied, 0-240 (empty: not recorded)" }, \
 	{ "endpoint", "CODE", 0, "erythema-mild, erythema-uniform or\npinpoint-bleeding" }, \
@@ -43,7 +52,9 @@ static const struct session_field {
 	int min, max;
 } session_fields[] = {
 	{ "device", offsetof(struct nl_session, device), false, 0, 0 },
+	{ "device-serial", offsetof(struct nl_session, device_serial), false, 0, 0 },
 	{ "cartridge", offsetof(struct nl_session, cartridge), false, 0, 0 },
+	{ "cartridge-lot", offsetof(struct nl_session, cartridge_lot), false, 0, 0 },
 	{ "anesthetic", offsetof(struct nl_session, anesthetic), false, 0, 0 },
 	{ "endpoint", offsetof(struct nl_session, endpoint), false, 0, 0 },
 	{ "reaction", offsetof(struct nl_session, reaction), false, 0, 0 },
@@ -71,20 +82,34 @@ static int apply_field(const struct session_field *f, const char *s,
 	return nl_parse_int(field, s, f->min, f->max, dst, err);
 }
 
-/* The date, the endpoint and the one-value fields given; *given counts. */
+/* A date option given into *dst (an empty value clears an optional one). */
+static int apply_date(struct cli *c, const char *opt, char **dst, size_t *given,
+		      struct nl_err *err)
+{
+	const char *s = cli_str(c, opt);
+	char date[11], field[40];
+
+	if (!s)
+		return NL_OK;
+	(*given)++;
+	if (!*s && strcmp(opt, "date") != 0)
+		return group_set_text(dst, NULL, err);
+	snprintf(field, sizeof(field), "--%s", opt);
+	if (nl_parse_date(field, s, date, err) != NL_OK)
+		return err->status;
+	return group_set_text(dst, date, err);
+}
+
+/* The dates, the endpoint and the one-value fields given; *given counts. */
 static int apply_values(struct cli *c, struct nl_session *ses, size_t *given,
 			struct nl_err *err)
 {
-	const char *s = cli_str(c, "date"), *ep = cli_str(c, "endpoint");
-	char date[11], q[NL_QUOTE_BUF];
-	int rc = NL_OK;
+	const char *s, *ep = cli_str(c, "endpoint");
+	char q[NL_QUOTE_BUF];
+	int rc = apply_date(c, "date", &ses->date, given, err);
 
-	if (s) {
-		(*given)++;
-		rc = nl_parse_date("--date", s, date, err);
-		if (rc == NL_OK)
-			rc = group_set_text(&ses->date, date, err);
-	}
+	if (rc == NL_OK)
+		rc = apply_date(c, "cartridge-expiry", &ses->cartridge_expiry, given, err);
 	if (rc == NL_OK && ep && *ep && !vocab_endpoint_find(ep))
 		rc = nl_error(err, NL_EDATA, "--endpoint: unknown endpoint '%s'; use "
 			      "erythema-mild, erythema-uniform or pinpoint-bleeding",
@@ -97,6 +122,21 @@ static int apply_values(struct cli *c, struct nl_session *ses, size_t *given,
 		}
 	}
 	return rc;
+}
+
+/* The products and their lots, for --product options to replace. */
+static void products_clear(struct nl_session *ses)
+{
+	for (size_t i = 0; i < ses->nproduct_lots; i++) {
+		free(ses->product_lots[i].lot);
+		free(ses->product_lots[i].expiry);
+	}
+	free(ses->product_lots);
+	ses->product_lots = NULL;
+	ses->nproduct_lots = 0;
+	record_strings_free(ses->products, ses->nproducts);
+	ses->products = NULL;
+	ses->nproducts = 0;
 }
 
 /* --area and --product given replace the lists; --score sets one scale at
@@ -116,11 +156,9 @@ static int apply_lists(struct cli *c, struct nl_session *ses, size_t *given,
 	}
 	if (rc == NL_OK && cli_str(c, "product")) {
 		(*given)++;
-		record_strings_free(ses->products, ses->nproducts);
-		ses->products = NULL;
-		ses->nproducts = 0;
+		products_clear(ses);
 		for (pos = 0; rc == NL_OK && (s = cli_next(c, "product", &pos));)
-			rc = *s ? value_strv_add(&ses->products, &ses->nproducts, s, err) : NL_OK;
+			rc = *s ? clin_product_add(ses, s, err) : NL_OK;
 	}
 	if (rc == NL_OK && cli_str(c, "score")) {
 		(*given)++;
@@ -303,11 +341,52 @@ static char *anesthetic_text(const struct nl_session *ses)
 	return s;
 }
 
+/* "NAME, lot LOT, expires DATE": an item with what is recorded of its
+ * lot; NULL when there is no item nor lot. */
+static char *item_text(const char *name, const char *what, const char *lot,
+		       const char *expiry)
+{
+	char *s = NULL;
+
+	if (!name && !lot && !expiry)
+		return NULL;
+	if (asprintf(&s, "%s%s%s%s%s%s%s", name ? name : "(not recorded)",
+		     lot ? ", " : "", lot ? what : "", lot ? lot : "",
+		     expiry ? ", expires " : "", expiry ? expiry : "", "") < 0)
+		return NULL;
+	return s;
+}
+
+/* The products, each with its lot and expiry: "PRP; minoxidil, lot M1". */
+static char *products_text(const struct nl_session *ses)
+{
+	char **items = calloc(ses->nproducts + 1, sizeof(*items)), *s = NULL;
+
+	for (size_t i = 0; items && i < ses->nproducts; i++) {
+		const struct nl_product_lot *l = i < ses->nproduct_lots ? &ses->product_lots[i]
+									 : NULL;
+
+		items[i] = item_text(ses->products[i], "lot ", l ? l->lot : NULL,
+				     l ? l->expiry : NULL);
+		if (!items[i])
+			items[i] = strdup("?");
+	}
+	if (items)
+		s = group_join(items, ses->nproducts, "; ");
+	for (size_t i = 0; items && i < ses->nproducts; i++)
+		free(items[i]);
+	free(items);
+	return s;
+}
+
 static void print_fields(const struct nl_session *ses)
 {
 	char *areas = value_areas_text(ses->areas, ses->nareas);
 	char *scores = value_scores_text(ses->scores, ses->nscores);
-	char *products = group_join(ses->products, ses->nproducts, ", ");
+	char *products = products_text(ses);
+	char *device = item_text(ses->device, "serial ", ses->device_serial, NULL);
+	char *cartridge = item_text(ses->cartridge, "lot ", ses->cartridge_lot,
+				    ses->cartridge_expiry);
 	char *anesthetic = anesthetic_text(ses), pain[16] = "";
 
 	if (ses->pain >= 0)
@@ -315,8 +394,8 @@ static void print_fields(const struct nl_session *ses)
 	line("Date:", ses->date);
 	line("Practitioner:", ses->practitioner);
 	line("Areas:", areas);
-	line("Device:", ses->device);
-	line("Cartridge:", ses->cartridge);
+	line("Device:", device);
+	line("Cartridge:", cartridge);
 	line("Products:", products);
 	line("Anaesthetic:", anesthetic);
 	line("Endpoint:", ses->endpoint);
@@ -329,6 +408,8 @@ static void print_fields(const struct nl_session *ses)
 	free(areas);
 	free(scores);
 	free(products);
+	free(device);
+	free(cartridge);
 	free(anesthetic);
 }
 
@@ -533,7 +614,10 @@ const struct cli_command cli_session_commands[] = {
 	  "Needs --series ID and at least one --area. Prints the new session id on\n"
 	  "stdout and each safety warning on stderr (\"needlelog: warning: ...\");\n"
 	  "warnings are stored with the session and never block it. A value outside\n"
-	  "its hard limits is rejected (exit 65) and nothing is written.",
+	  "its hard limits is rejected (exit 65) and nothing is written. The device,\n"
+	  "its serial, the cartridge with its lot and expiry and each product's lot\n"
+	  "make the session traceable (`needlelog trace --lot LOT`); an item past\n"
+	  "its expiry on the session's date gives a warning.",
 	  add_opts, run_add },
 	{ "session", "show", "ID", 1, 1,
 	  "Show a session.\n"
@@ -545,8 +629,10 @@ const struct cli_command cli_session_commands[] = {
 	  "Amend a session; the original stays readable.\n"
 	  "Signed or not, the fields given change; the original stays readable, and\n"
 	  "the reason, time and practitioner are kept. --area options replace all\n"
-	  "the areas, --product options all the products; --score SCALE=VALUE sets\n"
-	  "one score (SCALE= removes it); an empty value clears a text field.",
+	  "the areas, --product options all the products (with their lots);\n"
+	  "--score SCALE=VALUE sets one score (SCALE= removes it); an empty value\n"
+	  "clears a text field or the cartridge expiry. A lot is never carried\n"
+	  "over: give the lot of what was used.",
 	  amend_opts, run_amend },
 	{ "session", "sign", "ID", 1, 1,
 	  "Sign and lock a session.\n"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "needlelog/clinical.h"
 #include "needlelog/text.h"
 #include "needlelog/value.h"
 
@@ -298,6 +299,122 @@ int value_flag_remove(struct nl_patient *p, const char *code, struct nl_err *err
 	return NL_OK;
 }
 
+/* ---- allergies and medications (the lists of clinical.h) -------------------- */
+
+/* spec "CODE[:DATE]": the code's length and the date (NULL without one). */
+static size_t code_and_date(const char *spec, const char **date)
+{
+	const char *colon = strchr(spec, ':');
+
+	*date = colon ? colon + 1 : NULL;
+	return colon ? (size_t)(colon - spec) : strlen(spec);
+}
+
+static bool code_is(const char *code, const char *spec, size_t len)
+{
+	return code && strlen(code) == len && strncmp(code, spec, len) == 0;
+}
+
+static int no_item(const char *opt, const struct nl_patient *p, const char *what,
+		   const char *spec, size_t len, struct nl_err *err)
+{
+	char q[NL_QUOTE_BUF];
+
+	nl_quote_value(spec, q, sizeof(q));
+	q[strcspn(q, ":")] = '\0';
+	(void)len;
+	return nl_error(err, NL_EDATA, "%s: patient id %lld has no %s '%s'", opt,
+			(long long)p->id, what, q);
+}
+
+int value_allergy_end(struct nl_patient *p, const char *spec, const char *today,
+		      struct nl_err *err)
+{
+	const char *date;
+	size_t len = code_and_date(spec, &date), hits = 0;
+	int rc = NL_OK;
+
+	for (size_t i = 0; i < p->nallergy_list && rc == NL_OK; i++) {
+		struct nl_allergy *a = &p->allergy_list[i];
+
+		if (!code_is(a->code, spec, len) || a->end_date)
+			continue;
+		hits++;
+		rc = set_str(&a->end_date, date ? date : today, err);
+	}
+	if (rc == NL_OK && !hits)
+		return no_item("--end-allergy", p, "allergy in force", spec, len, err);
+	return rc;
+}
+
+int value_allergy_remove(struct nl_patient *p, const char *code, struct nl_err *err)
+{
+	size_t kept = 0, len = strlen(code);
+
+	for (size_t i = 0; i < p->nallergy_list; i++) {
+		struct nl_allergy *a = &p->allergy_list[i];
+
+		if (!code_is(a->code, code, len)) {
+			p->allergy_list[kept++] = *a;
+			continue;
+		}
+		free(a->code);
+		free(a->reaction);
+		free(a->severity);
+		free(a->date);
+		free(a->end_date);
+		free(a->note);
+	}
+	if (kept == p->nallergy_list)
+		return no_item("--remove-allergy", p, "allergy", code, len, err);
+	p->nallergy_list = kept;
+	return NL_OK;
+}
+
+int value_medication_stop(struct nl_patient *p, const char *spec, const char *today,
+			  struct nl_err *err)
+{
+	const char *date;
+	size_t len = code_and_date(spec, &date), hits = 0;
+	int rc = NL_OK;
+
+	for (size_t i = 0; i < p->nmedication_list && rc == NL_OK; i++) {
+		struct nl_medication *m = &p->medication_list[i];
+
+		if (!code_is(m->code, spec, len) || m->stop)
+			continue;
+		hits++;
+		rc = set_str(&m->stop, date ? date : today, err);
+	}
+	if (rc == NL_OK && !hits)
+		return no_item("--end-medication", p, "medication not yet stopped", spec, len,
+			       err);
+	return rc;
+}
+
+int value_medication_remove(struct nl_patient *p, const char *code, struct nl_err *err)
+{
+	size_t kept = 0, len = strlen(code);
+
+	for (size_t i = 0; i < p->nmedication_list; i++) {
+		struct nl_medication *m = &p->medication_list[i];
+
+		if (!code_is(m->code, code, len)) {
+			p->medication_list[kept++] = *m;
+			continue;
+		}
+		free(m->code);
+		free(m->name);
+		free(m->start);
+		free(m->stop);
+		free(m->note);
+	}
+	if (kept == p->nmedication_list)
+		return no_item("--remove-medication", p, "medication", code, len, err);
+	p->nmedication_list = kept;
+	return NL_OK;
+}
+
 /* The text fields of a patient by their CLI and CSV names. */
 static const struct {
 	const char *name;
@@ -311,6 +428,7 @@ static const struct {
 	{ "medications", offsetof(struct nl_patient, medications) },
 	{ "consent", offsetof(struct nl_patient, consent_date) },
 	{ "notes", offsetof(struct nl_patient, notes) },
+	{ "sex", offsetof(struct nl_patient, sex) },
 };
 
 static int set_flags(struct nl_patient *p, const char *value, struct nl_err *err)

@@ -9,6 +9,7 @@ run demo --db "$DEMO" --no-tui --today 2026-06-01
 expect_rc 0 "demo --no-tui"
 expect_out "passphrase: demo" "it tells the passphrase"
 expect_out "40 patients" "about 40 patients"
+expect_out "consent records (1 withdrawn)" "the demo counts its consents"
 check "the demo file exists" test -s "$DEMO"
 check "the demo file is 0600" test "$(stat -c %a "$DEMO")" = 600
 
@@ -24,6 +25,47 @@ json "signed, amended and voided sessions" \
 run check
 expect_rc 0 "the demo file checks sound"
 
+# Issue 11 on show: sexes, allergies (one that warns), medications, a phased
+# hair-loss plan, lots (one expired), consents (photography, one withdrawn),
+# unsigned sessions older than a day. Patient N is names[N-1] in demo.c.
+run patient show 5 --format json --today 2026-06-01
+json "a tetracaine allergy with its reaction and severity" \
+	"[(a['code'], a['severity']) for a in d['allergies']] == [('tetracaine', 'moderate')] and d['sex'] == 'male'"
+SER5=$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["series"][0]["id"])')
+run series show "$SER5" --format json --today 2026-06-01
+json "the acne protocol's anaesthetic warns about it" \
+	"any(w['code'] == 'allergen' and 'tetracaine' in w['message'] for s in d['sessions'] for w in s['warnings'])"
+run patient show 12 --format json --today 2026-06-01
+json "an anticoagulant in force, a bleeding-risk warning" \
+	"[(m['code'], m['in_force']) for m in d['medications']] == [('anticoagulant', True)] and 'bleeding-risk' in [w['code'] for w in d['warnings']]"
+run patient show 3 --format json --today 2026-06-01
+json "minoxidil in force, finasteride stopped" \
+	"[(m['code'], m['in_force']) for m in d['medications']] == [('minoxidil', True), ('finasteride', False)]"
+json "treatment, clinical and publication photography consents" \
+	"sorted(c['kind'] for c in d['consents']) == ['photography-clinical', 'photography-publication', 'treatment']"
+json "a phased hair-loss plan" "any(s['indication'] == 'hair-loss' and s['plan'].endswith('weekly, then 4 every 4 weeks') for s in d['series'])"
+run patient show 6 --format json --today 2026-06-01
+json "a withdrawn publication consent, on file, not in force" \
+	"[(c['withdrawn'] is not None, c['in_force']) for c in d['consents'] if c['kind'] == 'photography-publication'] == [(True, False)]"
+for pid in 2 4 26 28; do
+	run patient show "$pid" --format json
+	printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["sex"])' >>"$T_DIR/sexes"
+done
+check "every sex is shown" test "$(sort -u "$T_DIR/sexes" | tr '\n' ' ')" = "female male other unknown "
+run due --unsigned --today 2026-06-01 --format json
+json "sessions left unsigned more than a day" "len(d) >= 3 and all(r['days'] >= 2 for r in d)"
+run trace --lot P36-2605 --format json
+json "a cartridge lot used on several patients" "len({r['patient_id'] for r in d}) >= 3"
+EXPIRED=
+for sid in $(seq 1 20); do
+	run session show "$sid" --format json
+	if printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if any(w["code"]=="expired" for w in d["effective"]["warnings"]) and d["effective"]["cartridge_lot"] else 1)'; then
+		EXPIRED=$sid
+		break
+	fi
+done
+check "one cartridge past its expiry, warned" test -n "$EXPIRED"
+
 # Indications and a weekly-then-monthly hair-loss series.
 run due --within 3650 --today 2026-06-01 --format json
 printf '%s' "$OUT" | python3 -c 'import json,sys; [print(r["indication"]) for r in json.load(sys.stdin)]' >"$T_DIR/indications"
@@ -34,7 +76,9 @@ for sid in $(printf '%s' "$OUT" | python3 -c 'import json,sys; [print(r["series_
 import json, sys
 d = json.load(sys.stdin)
 iv = [s["interval_days"] for s in d["progress"]["sessions"]][1:]
-sys.exit(0 if len(iv) >= 5 and 7 <= iv[0] <= 8 and any(i >= 25 for i in iv) else 1)'; then
+# the protocol for men (demo.c plans[2]): every scalp zone at 1.5 mm
+scalp = all(a["depth_mm"] == 1.5 for s in d["sessions"] for a in s["areas"])
+sys.exit(0 if scalp and len(iv) >= 5 and 7 <= iv[0] <= 8 and any(i >= 25 for i in iv) else 1)'; then
 		HAIR=$sid
 		break
 	fi

@@ -8,7 +8,7 @@ HELP=$OUT
 for cmd in "patient add" "patient list" "patient show" "patient edit" "patient archive" \
 	"series add" "series show" "series edit" "session add" "session show" \
 	"session amend" "session sign" "session void" progress due vocab audit \
-	"import patients" demo check; do
+	"import patients" demo check "consent add" "consent list" "consent withdraw" trace; do
 	if has "$HELP" "  $cmd "; then ok "--help lists '$cmd'"; else not_ok "--help lists '$cmd'"; fi
 	# shellcheck disable=SC2086
 	run $cmd --help
@@ -24,6 +24,13 @@ expect_out "--skin-type TYPE" "patient add --help documents --skin-type"
 expect_out "--flag CODE[:DATE[:NOTE]]" "patient add --help documents --flag"
 run session add --help
 expect_out "AREA[=LABEL]:DEPTH_MM[:PASSES]" "session add --help documents --area"
+expect_out "--cartridge-lot LOT" "session add --help documents --cartridge-lot"
+expect_out "--product NAME[:LOT[:EXPIRY]]" "session add --help documents --product with its lot"
+run patient edit --help
+expect_out "--allergy CODE[:REACTION[:SEVERITY]]" "patient edit --help documents --allergy"
+expect_out "--end-medication CODE[:DATE]" "patient edit --help documents --end-medication"
+run series add --help
+expect_out "--phase COUNTxDAYS" "series add --help documents --phase"
 
 run patient frobnicate
 expect_rc 64 "an unknown subcommand"

@@ -19,7 +19,10 @@ json "three patients, UTF-8 names intact" \
 	"sorted(p['name'] for p in d) == sorted(['Zoë Müller', 'José Ñúñez', 'Łukasz Wójcik'])"
 ZOE=$(printf '%s' "$OUT" | python3 -c 'import json,sys; print([p["id"] for p in json.load(sys.stdin) if p["name"]=="Zoë Müller"][0])')
 run patient show "$ZOE" --format json
-json "quoted comma kept in the field" "d['allergies'] == 'Nickel, mild'"
+# Allergies are list items now (issue 11): the text names nickel, and the
+# whole text, quoted comma and all, is kept as the item's note.
+json "quoted comma kept in the field" \
+	"[(a['code'], a['note']) for a in d['allergies']] == [('nickel', 'Nickel, mild')]"
 json "doubled quotes and the line break kept" "d['notes'] == 'Says \"no\" to PRP,\r\nprefers mornings'"
 json "flags with dates" "sorted((f['code'], f['date']) for f in d['flags']) == [('isotretinoin', '2025-12-01'), ('keloid', None)]"
 json "the other columns" "d['skin_type']=='IV' and d['consent_date']=='2026-01-10' and d['email']=='zoe@example.com' and d['phone']=='+44 20 7946 0018'"
@@ -152,6 +155,19 @@ expect_out 'esc\x1bname.csv' "the path is shown escaped"
 check "no raw escape on stdout" test "$(printf '%s' "$OUT" | grep -c "$ESC")" = 0
 rejected 66 "a missing file with an escape in its name" import patients "$T_DIR/no${ESC}such.csv"
 check "no raw escape on stderr" test "$(printf '%s' "$ERR" | grep -c "$ESC")" = 0
+
+# A sex column (issue 11), checked as patient add checks --sex.
+printf 'name,sex,allergies,medications\nSex Column,male,EMLA,Warfarin 5 mg\n' >"$T_DIR/sex.csv"
+run import patients "$T_DIR/sex.csv"
+expect_rc 0 "import with a sex column"
+run patient list --search "Sex Column" --format json
+SEXID=$(printf '%s' "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+run patient show "$SEXID" --format json
+json "sex, and the texts as list items" \
+	"d['sex'] == 'male' and {a['code'] for a in d['allergies']} == {'lidocaine', 'prilocaine'} and [m['code'] for m in d['medications']] == ['anticoagulant']"
+printf 'name,sex\nBad Sex,m\n' >"$T_DIR/badsex.csv"
+rejected 65 "a sex that is not allowed" import patients "$T_DIR/badsex.csv"
+expect_err "sex"
 
 # Options and arguments.
 rejected 64 "--practitioner given twice" import patients --practitioner A --practitioner B "$T_DIR/good.csv"

@@ -77,7 +77,7 @@ expect_out "isotretinoin" "show lists the flags"
 expect_out "in force until 2026-06-01" "isotretinoin is in force for 6 months after the last dose"
 expect_out "Consent:       2026-01-10"
 run patient show "$LUK"
-expect_out "no consent date on file" "a missing consent is a warning"
+expect_out "no treatment consent in force" "a missing consent is a warning"
 run patient show "$ZOE" --format json
 json "show json: the profile" "d['name'] == 'Zoë Müller' and d['dob'] == '1988-04-02' and d['skin_type'] == 'IV'"
 json "show json: flags with dates and their window" \
@@ -95,9 +95,13 @@ run patient show "$ZOE" --format json
 json "edit changed the phone only" "d['phone'] == '+44 20 0000 0000' and d['email'] == 'zoe@example.com'"
 json "edit ended keloid on its date, kept on file" \
 	"[f for f in d['flags'] if f['code']=='keloid'][0]['end_date'] == '2026-02-01' and not [f for f in d['flags'] if f['code']=='keloid'][0]['in_force']"
-run patient edit "$ZOE" --allergies ''
+run patient edit "$ZOE" --notes ''
 run patient show "$ZOE" --format json
-json "an empty value clears a field" "d['allergies'] is None"
+json "an empty value clears a field" "d['notes'] is None"
+json "--allergies TEXT became a list item, the text kept as its note (issue 11)" \
+	"[(a['code'], a['note']) for a in d['allergies']] == [('lidocaine', 'lidocaine?')]"
+json "--consent DATE became a treatment consent for every indication" \
+	"[(c['kind'], c['covers'], c['given'], c['in_force']) for c in d['consents']] == [('treatment', None, '2026-01-10', True)]"
 run patient edit "$ZOE" --flag anticoagulant
 run patient edit "$ZOE" --remove-flag anticoagulant
 run patient show "$ZOE" --format json
@@ -130,6 +134,83 @@ json "the audit names the practitioner" "all(r['who'] == 'Dr Ana Ruiz' for r in 
 run patient edit "$JOSE" --notes "x" --practitioner "Sam Okafor"
 run audit --limit 1 --format json
 json "--practitioner names who changed it" "d[0]['who'] == 'Sam Okafor'"
+
+# ---- issue 11: sex, structured allergies and medications ------------------
+run patient add --name "Mia Kovač" --dob 1985-03-03 --sex female \
+	--allergy lidocaine:hives:severe --allergy nickel:rash --allergy latex \
+	--medication "anticoagulant:Apixaban 5 mg:2025-06-01" \
+	--medication isotretinoin:Roaccutane:2025-01-01:2025-10-15 \
+	--medication minoxidil --consent 2026-01-02
+expect_id "patient add with sex, allergies and medications"
+MIA=$ID
+run patient show "$MIA"
+expect_out "Sex:           female"
+expect_out "! lidocaine (hives, severe)" "an allergy with its reaction and severity, in force"
+expect_out "! nickel (rash)"
+expect_out "! anticoagulant Apixaban 5 mg, from 2025-06-01 (in force)" "a medication in force"
+expect_out "isotretinoin Roaccutane, from 2025-01-01, stopped 2025-10-15 (in force until 2026-04-15)" \
+	"isotretinoin stays in force 6 months after its stop (the core's rule)"
+expect_out "minoxidil (in force)"
+expect_out "#" "the consents are listed by id"
+expect_out "treatment, every indication, given 2026-01-02 by Dr Ana Ruiz (in force)"
+run patient show "$MIA" --format json
+json "show json: sex" "d['sex'] == 'female'"
+json "show json: allergies with reaction and severity" \
+	"[(a['code'], a['reaction'], a['severity'], a['in_force']) for a in d['allergies']] == [('lidocaine','hives','severe',True), ('nickel','rash',None,True), ('latex',None,None,True)]"
+json "show json: medications with names, dates and in force" \
+	"[(m['code'], m['name'], m['in_force'], m['until']) for m in d['medications']] == [('anticoagulant','Apixaban 5 mg',True,None), ('isotretinoin','Roaccutane',True,'2026-04-15'), ('minoxidil',None,True,None)]"
+json "show json: warnings for the allergies and the bleeding risk" \
+	"{(w['code'], w.get('allergy') or w.get('medication')) for w in d['warnings']} == {('allergen','lidocaine'), ('allergen','nickel'), ('allergen','latex'), ('bleeding-risk','anticoagulant'), ('isotretinoin','isotretinoin')}"
+run patient show "$MIA" --today 2026-04-16 --format json
+json "isotretinoin not in force the day after its window" \
+	"[m['in_force'] for m in d['medications'] if m['code']=='isotretinoin'] == [False]"
+run patient edit "$MIA" --end-allergy nickel:2026-02-01 --remove-allergy latex \
+	--end-medication anticoagulant:2026-02-15 --remove-medication minoxidil --sex unknown
+expect_rc 0 "edit ends and removes allergies and medications"
+run patient show "$MIA" --format json
+json "an ended allergy stays on file, not in force" \
+	"[(a['code'], a['end_date'], a['in_force']) for a in d['allergies']] == [('lidocaine',None,True), ('nickel','2026-02-01',False)]"
+json "a stopped medication stays on file, not in force; a removed one is gone" \
+	"[(m['code'], m['stop'], m['in_force']) for m in d['medications']] == [('anticoagulant','2026-02-15',False), ('isotretinoin','2025-10-15',True)]"
+json "sex changed" "d['sex'] == 'unknown'"
+run patient show "$MIA"
+expect_out "nickel (rash), ended 2026-02-01 (no longer in force)"
+expect_out "anticoagulant Apixaban 5 mg, from 2025-06-01, stopped 2026-02-15 (no longer in force)"
+run patient edit "$MIA" --end-allergy lidocaine
+run patient show "$MIA" --format json
+json "--end-allergy without a date ends it today" \
+	"[a['end_date'] for a in d['allergies'] if a['code']=='lidocaine'] == ['2026-03-01']"
+run patient edit "$MIA" --allergies "Allergic to EMLA and chlorhexidine wipes"
+run patient show "$MIA" --format json
+json "--allergies TEXT: each allergen named becomes an item" \
+	"{'chlorhexidine'} <= {a['code'] for a in d['allergies'] if a['in_force']}"
+rejected 65 "an unknown sex" patient add --name X --sex f
+expect_err "sex" "the message names the field"
+expect_err "female, male, other, unknown" "... and what is allowed"
+rejected 65 "an unknown allergen" patient add --name X --allergy peanut
+expect_err "peanut"
+expect_err "lidocaine, prilocaine" "the allergens are listed"
+rejected 65 "an unknown severity" patient add --name X --allergy lidocaine:hives:deadly
+expect_err "severity"
+rejected 65 "an unknown medication kind" patient add --name X --medication aspirin
+expect_err "anticoagulant" "the kinds are listed"
+rejected 65 "a medication start that is not a date" patient add --name X --medication other:x:2025-13-01
+expect_err "start"
+rejected 65 "a medication start in the future" patient add --name X --medication other:x:2026-04-01
+rejected 65 "a medication stopped before it started" \
+	patient add --name X --medication other:x:2025-06-01:2025-05-01
+expect_err "before its start"
+rejected 65 "end an allergy the patient does not have" patient edit "$MIA" --end-allergy latex
+expect_err "--end-allergy"
+rejected 65 "remove an allergy the patient does not have" patient edit "$MIA" --remove-allergy alcohol
+expect_err "--remove-allergy"
+rejected 65 "end a medication the patient does not take" patient edit "$MIA" --end-medication finasteride
+expect_err "--end-medication"
+rejected 65 "remove a medication the patient does not take" patient edit "$MIA" --remove-medication finasteride
+expect_err "--remove-medication"
+rejected 65 "the old anesthetic-allergy flag is replaced by the list" patient add --name X --flag anesthetic-allergy
+expect_err "allergy"
+rejected 64 "--sex given twice" patient add --name X --sex male --sex female
 
 # ---- issue 9: one source of truth ------------------------------------------
 RAW_SQL=${2:-}

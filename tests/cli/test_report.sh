@@ -49,7 +49,12 @@ json "audit --limit 2, newest first" "len(d)==2 and d[0]['id'] > d[1]['id']"
 run audit --entity patient --id "$B" --format json
 json "audit --entity patient --id" "len(d)==1 and d[0]['entity_id']==$B and d[0]['action']=='create'"
 run audit --format csv --limit 0
-csvrows "audit csv: a header and every row" "r[0][:4]==['ID','AT','WHO','ACTION'] and len(r)==8"
+# Two patients with --consent: each consent is a record of its own now
+# (issue 11), and its create is audited: 2 patients, 2 consents, 2 series,
+# 3 sessions.
+csvrows "audit csv: a header and every row" "r[0][:4]==['ID','AT','WHO','ACTION'] and len(r)==10"
+run audit --entity consent --format json
+json "audit --entity consent: the two consents" "[(r['entity'], r['action']) for r in d] == [('consent','create')]*2"
 rejected 65 "audit --limit x" audit --limit x
 rejected 64 "audit --entity bogus" audit --entity bogus
 
@@ -190,4 +195,58 @@ expect_rc 77 "a wrong passphrase"
 NEEDLELOG_DB="$T_DIR/missing.db" run patient list
 expect_rc 66 "no record file"
 expect_err "needlelog init" "the message says what to do"
+# ---- issue 11: unsigned sessions chased; the new vocabularies ----------------
+new_db
+run patient add --name "Una Signed" --consent 2026-01-01
+U=$OUT
+run series add --patient "$U" --indication fine-lines --area forehead --start 2026-02-01
+US=$OUT
+run session add --series "$US" --date 2026-02-26 --area forehead:0.5 --practitioner "Sam Okafor RN"
+OLD=$OUT
+run session add --series "$US" --date 2026-02-27 --area forehead:0.5
+DAY2=$OUT
+run session add --series "$US" --date 2026-02-28 --area forehead:0.5
+YESTERDAY=$OUT
+run session add --series "$US" --date 2026-02-25 --area forehead:0.5 --sign
+run due
+expect_rc 0 "due with unsigned sessions"
+expect_out "Unsigned more than 24 hours after their date" "a section of its own"
+expect_out "Una Signed" "names the patient"
+expect_out "Sam Okafor RN" "and who treated"
+run due --unsigned --format json
+json "due --unsigned json: unsigned for more than 24 hours after their date, oldest first" \
+	"[(r['session_id'], r['date'], r['days']) for r in d] == [($OLD, '2026-02-26', 3), ($DAY2, '2026-02-27', 2)]"
+json "yesterday's session is not chased yet; a signed one never" \
+	"$YESTERDAY not in [r['session_id'] for r in d]"
+run due --unsigned --format csv
+csvrows "due --unsigned csv: its own header and rows" \
+	"r[0] == ['SESSION', 'PATIENT', 'NAME', 'SERIES', 'DATE', 'DAYS', 'PRACTITIONER'] and len(r) == 3"
+run due --format json
+json "due json keeps its shape: the due series, an array" "isinstance(d, list) and all('series_id' in r for r in d)"
+run session sign "$OLD"
+run session void "$DAY2" --reason "Entered in error"
+run due --unsigned --format json
+json "a signed or voided session leaves the list" "d == []"
+run due --unsigned
+expect_out "No session is left unsigned"
+rejected 64 "--unsigned with --within" due --unsigned --within 3
+rejected 64 "--unsigned given twice" due --unsigned --unsigned
+
+run vocab
+expect_out "Sexes (--sex):" "vocab lists the sexes"
+expect_out "propylene-glycol" "the allergens"
+expect_out "Severe / anaphylaxis" "the severities"
+expect_out "antiplatelet" "the medications"
+expect_out "photography-publication" "the consent kinds"
+expect_out "emla              lidocaine, prilocaine" "the ingredient table"
+expect_out "Warning rules" "the warning rules"
+expect_out "skin-type-interval" "each rule's code"
+expect_out "scalp exempt" "and what it checks"
+run vocab --format json
+json "vocab json: the new vocabularies" \
+	"[s['code'] for s in d['sexes']] == ['female', 'male', 'other', 'unknown'] and 'nickel' in [a['code'] for a in d['allergens']] and [s['code'] for s in d['severities']] == ['mild', 'moderate', 'severe'] and 'anticoagulant' in [m['code'] for m in d['medications']] and [k['code'] for k in d['consent_kinds']] == ['treatment', 'photography-clinical', 'photography-publication']"
+json "vocab json: every warning rule with what it checks" \
+	"{r['code'] for r in d['warning_rules']} >= {'depth-range', 'no-consent', 'allergen', 'nickel', 'bleeding-risk', 'expired', 'skin-type-interval'} and all(r['checks'] for r in d['warning_rules'])"
+json "vocab json: EMLA is lidocaine and prilocaine" \
+	"[i['allergens'] for i in d['ingredients'] if i['word'] == 'emla'] == [['lidocaine', 'prilocaine']]"
 finish

@@ -65,11 +65,17 @@ expect_out "(verified)" "the signature still verifies"
 # As of 10 June: 8 of 10 done, next due 15 June (last + 28 days).
 run progress "$S" --today 2026-06-10
 expect_rc 0 "progress"
-expect_out "Sessions: 8 of 10 done, every 28 days from 2026-01-05"
+# The plan reads as people say it (plan_text, issue 11): after the edit to
+# 28 days it is a one-phase plan of 10 every 4 weeks.
+expect_out "Sessions: 8 of 10 done; plan: 10 every 4 weeks, from 2026-01-05"
 expect_out "Last session: 2026-05-18"
 expect_out "Next due: 2026-06-15 (in 5 days)"
-expect_out "hair-density  120       160     +40     better   improving" "hair density against baseline"
-expect_out "norwood       IV        IIIa" "Norwood against baseline"
+# Scores as the literature reads them (issue 11): hair density per cm² with
+# the difference and the percentage, Norwood by stage, every line dated.
+expect_out "hair-density  120 /cm²  160 /cm²  2026-05-18  +40 (+33%)  better" "hair density against baseline"
+expect_out "norwood       IV        IIIa      2026-05-18  -1" "Norwood against baseline, by stage"
+expect_out "2026-05-18  hair-density  160 /cm²  120 to 160 /cm²: +40 (+33%), better" "a dated score line"
+expect_out "2026-03-23  norwood       IIIa      IV to IIIa: 1 stage better" "Norwood by stage, dated"
 run progress "$S" --today 2026-06-10 --format json
 json "json: done, planned, next due, upcoming" \
 	"d['done']==8 and d['planned']==10 and d['next_due']=='2026-06-15' and d['days_until_due']==5 and d['due']=='upcoming'"
@@ -79,8 +85,11 @@ json "json: intervals weekly then monthly" \
 	"[s['interval_days'] for s in d['sessions']] == [None, 7, 7, 7, 28, 28, 28, 28]"
 json "json: hair density +40, better, improving" \
 	"[(s['baseline'], s['latest'], s['change'], s['verdict'], s['trend']) for s in d['scales'] if s['scale']=='hair-density'] == [(120, 160, 40, 'better', 'improving')]"
-json "json: Norwood IV to IIIa is better" \
-	"[s['verdict'] for s in d['scales'] if s['scale']=='norwood'] == ['better']"
+json "json: Norwood IV to IIIa is better, one stage" \
+	"[(s['verdict'], s['change']) for s in d['scales'] if s['scale']=='norwood'] == [('better', -1)]"
+json "json: hair density in /cm² with its percentage and dated points" \
+	"[(s['unit'], round(s['percent']), s['points'][-1]['date'], s['baseline_date']) for s in d['scales'] if s['scale']=='hair-density'] == [('/cm²', 33, '2026-05-18', '2026-01-05')]"
+json "json: the plan in words" "d['plan'] == '10 every 4 weeks'"
 json "json: global 7-point better" "[s['verdict'] for s in d['scales'] if s['scale']=='global-7pt'] == ['better']"
 json "json: signed sessions" "[s['signed'] for s in d['sessions']] == [True]*7 + [False]"
 
@@ -92,7 +101,12 @@ NEEDLELOG_TODAY=2026-06-20 run progress "$S"
 expect_out "OVERDUE by 5 days" "\$NEEDLELOG_TODAY does the same as --today"
 
 run due --today 2026-06-10
-expect_no_out "Marc Dubois" "not due yet on 10 June"
+# The due list itself; below it, since issue 11, the sessions left unsigned
+# more than 24 hours after their date (the 8th, of 18 May) have a section.
+if has "${OUT%%Unsigned more than*}" "Marc Dubois"; then not_ok "not due yet on 10 June"; else ok "not due yet on 10 June"; fi
+expect_out "Unsigned more than 24 hours after their date" "the unsigned eighth session is chased"
+run due --today 2026-06-10 --unsigned --format json
+json "due --unsigned: the 8th session, 23 days unsigned" "[(r['patient_name'], r['date'], r['days']) for r in d] == [('Marc Dubois', '2026-05-18', 23)]"
 run due --today 2026-06-10 --within 7
 expect_out "Marc Dubois" "due within 7 days of 10 June"
 run due --today 2026-06-20 --format json
@@ -109,8 +123,10 @@ run check
 expect_rc 0 "check"
 expect_out "7 signed sessions match their hash"
 
+# --consent DATE on patient add is now a treatment consent record (issue
+# 11), and writing it is audited like every other create.
 run audit --limit 0 --format json
 json "the audit has every step" \
-	"sorted((r['entity'], r['action']) for r in d) == sorted([('patient','create'), ('series','create'), ('series','change')] + [('session','create')]*8 + [('session','sign')]*7 + [('session','amend')])"
+	"sorted((r['entity'], r['action']) for r in d) == sorted([('patient','create'), ('consent','create'), ('series','create'), ('series','change')] + [('session','create')]*8 + [('session','sign')]*7 + [('session','amend')])"
 json "every audit row names the practitioner" "all(r['who']=='Dr Ana Ruiz' for r in d)"
 finish

@@ -36,7 +36,7 @@ rejected 64 "a bad patient id" series add --patient x1 --indication laxity
 run series show "$S"
 expect_rc 0 "series show"
 expect_out "Acne scars" "show names the indication"
-expect_out "6 sessions, every 28 days, from 2026-02-01" "show gives the plan"
+expect_out "Plan:      6 every 4 weeks (6 sessions), from 2026-02-01" "show gives the plan in words"
 expect_out "goodman-baron-quant 28" "show gives the baseline"
 expect_out "Next due: 2026-02-01 (OVERDUE by 28 days)" "with no sessions the start date is due"
 run series show "$S" --format json
@@ -147,4 +147,44 @@ expect_out 'scar l\x1b[2J 1 mm' "the session table shows the label escaped"
 run series show "$S3" --format json --today 2026-02-01
 json "json keeps the stored value exactly" "d['goal'] == 'g\x1b[1m\rx'"
 check "json escapes the control characters" no_raw_c0 "$OUT"
+# ---- issue 11: plans in phases ------------------------------------------------
+run series add --patient "$P" --indication hair-loss --phase 12x7 --phase 6x28 \
+	--area scalp-vertex --start 2026-01-05 --baseline hair-density=142
+expect_id "series add --phase 12x7 --phase 6x28 (the Dhurat protocol)"
+SP=$ID
+run series show "$SP" --today 2026-01-06
+expect_out "Plan:      12 weekly, then 6 every 4 weeks (18 sessions), from 2026-01-05" \
+	"the plan reads as people say it"
+expect_out "Sessions: 0 of 18 done; plan: 12 weekly, then 6 every 4 weeks" "progress gives the plan"
+run series show "$SP" --format json
+json "show json: the phases, the total and the first interval" \
+	"d['phases'] == [{'count': 12, 'interval_days': 7}, {'count': 6, 'interval_days': 28}] and d['planned'] == 18 and d['interval_days'] == 7 and d['plan'] == '12 weekly, then 6 every 4 weeks'"
+run progress "$SP" --format json --today 2026-01-06
+json "progress json: the plan" "d['plan'] == '12 weekly, then 6 every 4 weeks' and d['planned'] == 18"
+run patient show "$P"
+expect_out "12 weekly, then 6 every 4 weeks" "patient show gives each series' plan"
+run series edit "$SP" --phase 4x7 --phase 2x14 --phase 3x28
+expect_rc 0 "series edit --phase replaces the phases"
+run series show "$SP" --format json
+json "three phases now" "len(d['phases']) == 3 and d['planned'] == 9 and d['plan'] == '4 weekly, then 2 every 2 weeks, then 3 every 4 weeks'"
+run series edit "$SP" --interval-days 28
+run series show "$SP" --format json
+json "--interval-days alone makes it one phase again, the total kept" \
+	"d['phases'] == [{'count': 9, 'interval_days': 28}] and d['plan'] == '9 every 4 weeks'"
+run series add --patient "$P" --indication acne-scars --phase 5x28
+expect_id "one --phase is the one-phase form"
+run series show "$ID" --format json
+json "one phase: planned and interval from it" "d['planned'] == 5 and d['interval_days'] == 28 and d['plan'] == '5 every 4 weeks'"
+rejected 65 "a phase that is not COUNTxDAYS" series add --patient "$P" --indication laxity --phase 12w7
+expect_err "phase" "the message names the field"
+expect_err "COUNTxDAYS" "... and what is allowed"
+rejected 65 "a phase of 0 sessions" series add --patient "$P" --indication laxity --phase 0x7 --phase 2x28
+expect_err "phase sessions"
+rejected 65 "a phase interval of 400 days" series add --patient "$P" --indication laxity --phase 2x400 --phase 2x28
+rejected 65 "phases over 60 sessions in all" series add --patient "$P" --indication laxity --phase 40x7 --phase 30x28
+expect_err "60"
+rejected 65 "--planned that disagrees with the phases" series add --patient "$P" --indication laxity \
+	--phase 2x7 --phase 2x28 --planned 9
+expect_err "disagrees"
+rejected 65 "edit: a bad phase" series edit "$SP" --phase x7
 finish

@@ -253,4 +253,60 @@ SV=$OUT
 run session show "$SV"
 check "a voided session's reason and voider are shown escaped" no_raw_ctl "$OUT"
 expect_out 'VOIDED at 2026-02-04T10:00:00Z by b\ry: v\x1b[7m'
+# ---- issue 11: traceable lots, allergies and medications that rules read -----
+run patient add --name "Lot Patient" --allergy lidocaine:hives:severe --allergy nickel \
+	--medication "anticoagulant:Apixaban 5 mg:2025-01-01" --consent 2026-01-01
+LP=$OUT
+run series add --patient "$LP" --indication acne-scars --planned 3 --interval-days 28 \
+	--area cheek-l --start 2026-01-05
+LS=$OUT
+run session add --series "$LS" --date 2026-02-02 --area cheek-l:1.5 --device "Dermapen 4" \
+	--device-serial DP4-0001 --cartridge 36-pin --cartridge-lot C-77 --cartridge-expiry 2026-01-31 \
+	--product "hyaluronic acid:HA-9:2027-06-30" --product minoxidil --anesthetic EMLA
+expect_id "session add with device serial, cartridge lot and expiry, product lots"
+LSES=$ID
+expect_err "cartridge 36-pin: expired on 2026-01-31" "an expired cartridge warns"
+expect_err "EMLA contains lidocaine" "EMLA names the lidocaine allergy (the ingredient table)"
+expect_err "nickel allergy" "a nickel allergy warns with steel needles"
+expect_err "anticoagulant (Apixaban 5 mg) is active" "an active anticoagulant warns"
+run session show "$LSES"
+expect_out "Device:        Dermapen 4, serial DP4-0001"
+expect_out "Cartridge:     36-pin, lot C-77, expires 2026-01-31"
+expect_out "Products:      hyaluronic acid, lot HA-9, expires 2027-06-30; minoxidil"
+expect_out "[expired]" "show lists the warnings with their codes"
+expect_out "[allergen]"
+expect_out "[nickel]"
+expect_out "[bleeding-risk]"
+run session show "$LSES" --format json
+json "show json: the lots" \
+	"d['effective']['device_serial'] == 'DP4-0001' and d['effective']['cartridge_lot'] == 'C-77' and d['effective']['cartridge_expiry'] == '2026-01-31' and d['effective']['product_lots'] == [{'name': 'hyaluronic acid', 'lot': 'HA-9', 'expiry': '2027-06-30'}, {'name': 'minoxidil', 'lot': None, 'expiry': None}]"
+json "show json: the warning codes" \
+	"{w['code'] for w in d['effective']['warnings']} == {'expired', 'allergen', 'nickel', 'bleeding-risk'}"
+run session amend "$LSES" --reason "Wrong box: the cartridge was lot C-78" --cartridge-lot C-78 \
+	--cartridge-expiry 2027-01-31
+expect_rc 0 "amend the cartridge lot and expiry"
+run session show "$LSES" --format json
+json "amended lot, the original kept" \
+	"d['effective']['cartridge_lot'] == 'C-78' and d['original']['cartridge_lot'] == 'C-77' and 'expired' not in {w['code'] for w in d['effective']['warnings']}"
+json "the amendment lists the lot" "'cartridge_lot' in [c['field'] for c in d['amendments'][0]['changes']] or any('lot' in c['field'] for c in d['amendments'][0]['changes'])"
+run session amend "$LSES" --reason "Products re-entered with lots" --product "saline:S-1:2026-12-31"
+run session show "$LSES" --format json
+json "--product replaces the products and their lots" \
+	"d['effective']['product_lots'] == [{'name': 'saline', 'lot': 'S-1', 'expiry': '2026-12-31'}]"
+rejected 65 "a cartridge expiry that is not a date" session add --series "$LS" --area cheek-l:1 --cartridge-expiry 2026-02-30
+expect_err "--cartridge-expiry" "the message names the option"
+rejected 65 "a product expiry that is not a date" session add --series "$LS" --area cheek-l:1 --product "HA:L1:2026-13-01"
+expect_err "NAME[:LOT[:EXPIRY]]" "the message says what is allowed"
+rejected 65 "a product lot without a name" session add --series "$LS" --area cheek-l:1 --product ":L1"
+rejected 65 "a cartridge lot with an escape" session add --series "$LS" --area cheek-l:1 --cartridge-lot "$(printf 'L\033[31m')"
+expect_err "cartridge-lot"
+rejected 65 "a device serial with a line break" session add --series "$LS" --area cheek-l:1 --device-serial "$(printf 'A\nB')"
+rejected 65 "amend: a bad cartridge expiry" session amend "$LSES" --reason x --cartridge-expiry yesterday
+rejected 64 "--cartridge-lot given twice" session add --series "$LS" --area cheek-l:1 --cartridge-lot A --cartridge-lot B
+# No treatment consent in force: a warning, not a refusal.
+run patient add --name "No Consent Yet"
+run series add --patient "$OUT" --indication laxity --area neck --start 2026-02-01
+run session add --series "$OUT" --date 2026-02-01 --area neck:0.75
+expect_rc 0 "a session without consent still saves"
+expect_err "consent" "it warns that no treatment consent is in force"
 finish
