@@ -33,6 +33,30 @@ void core_due_rows_free(struct core_due_row *rows, size_t n)
 	free(rows);
 }
 
+/* Every series' due facts in one pass: the live sessions' count and latest
+ * date are aggregated once over the index session_series_live (no table
+ * rows read), the few dates moved by an amendment are gathered once and
+ * joined in. One patient's series: the same, limited to them. */
+#define DUE_MOVED \
+	"WITH moved AS (SELECT a.session_id, substr(c.new_json, 2, 10) AS d, max(a.id) " \
+	"FROM amendment a JOIN amendment_change c ON c.amendment_id = a.id " \
+	"WHERE c.field = 'date' GROUP BY a.session_id), "
+#define DUE_FACTS(where) \
+	"facts AS (SELECT x.series_id, count(*) AS done, max(coalesce(m.d, x.date)) AS last " \
+	"FROM session x LEFT JOIN moved m ON m.session_id = x.id " \
+	"WHERE x.voided = 0 " where " GROUP BY x.series_id) "
+#define DUE_SELECT(where) \
+	"SELECT s.id, s.patient_id, s.indication, s.status, s.planned, s.interval_days, " \
+	"s.start_date, p.name, p.phone, p.archived, coalesce(f.done, 0), f.last " \
+	"FROM series s JOIN patient p ON p.id = s.patient_id " \
+	"LEFT JOIN facts f ON f.series_id = s.id " where " ORDER BY s.id"
+
+const char *const core_sql_due[2] = {
+	[0] = DUE_MOVED DUE_FACTS("") DUE_SELECT(""),
+	[1] = DUE_MOVED DUE_FACTS("AND x.series_id IN (SELECT id FROM series WHERE patient_id = ?1)")
+		DUE_SELECT("WHERE s.patient_id = ?1"),
+};
+
 int core_due_rows(struct record *s, int64_t patient_id, struct core_due_row **out,
 		  size_t *n, struct nl_err *err)
 {
@@ -40,19 +64,14 @@ int core_due_rows(struct record *s, int64_t patient_id, struct core_due_row **ou
 	size_t cap = 0, count = 0;
 	sqlite3_stmt *st;
 	bool oom = false;
-	int rc = core_prepare(s, "SELECT s.id, s.patient_id, s.indication, s.status, s.planned, "
-				 "s.interval_days, s.start_date, p.name, p.phone, p.archived, "
-				 "(SELECT count(*) FROM session x WHERE x.series_id = s.id AND x.voided = 0), "
-				 "(SELECT max(" EFFECTIVE_DATE ") FROM session x "
-				 "WHERE x.series_id = s.id AND x.voided = 0) "
-				 "FROM series s JOIN patient p ON p.id = s.patient_id "
-				 "WHERE ?1 = 0 OR s.patient_id = ?1 ORDER BY s.id", &st, err);
+	int rc = core_prepare(s, core_sql_due[patient_id != 0], &st, err);
 
 	*out = NULL;
 	*n = 0;
 	if (rc != NL_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, patient_id);
+	if (patient_id)
+		sqlite3_bind_int64(st, 1, patient_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct core_due_row *r;
 
