@@ -68,6 +68,13 @@ const char *record_today(struct record *r);
 int record_set_practice(struct record *r, const char *name, struct nl_err *err);
 const char *record_practice(const struct record *r);
 
+/* A number that changes whenever the record file's data may have changed:
+ * a commit by another connection or process (PRAGMA data_version) or a
+ * change made through this handle. Cheap (no page is read when nothing
+ * changed): a screen keeps what it loaded and reloads only when the
+ * number differs from the one it loaded at. Compare for equality only. */
+int record_data_version(struct record *r, uint64_t *v, struct nl_err *err);
+
 /* ---- grouping writes ---------------------------------------------------
  * Each function below is one transaction of its own. To make several of
  * them all-or-nothing (an import, the demo), open a transaction first:
@@ -375,9 +382,13 @@ enum record_pick {
 	RECORD_PICK_ANESTHETIC,
 };
 
-/* Values used before (by practitioner, when not NULL), most recent first,
- * followed by the vocab.h pick list's entries not already in it. Free with
- * record_strings_free. */
+/* Values used in the last RECORD_PICK_WINDOW sessions entered (by
+ * practitioner, when not NULL), distinct, most recent first, at most
+ * RECORD_PICK_MAX of them; followed by the vocab.h pick list's entries not
+ * already in it. The cost is bounded by the window, not by the size of
+ * the record. Free with record_strings_free. */
+#define RECORD_PICK_WINDOW 5000
+#define RECORD_PICK_MAX 100
 int record_picklist(struct record *r, enum record_pick which,
 		    const char *practitioner, char ***out, size_t *n,
 		    struct nl_err *err);

@@ -155,6 +155,15 @@ void core_due_rows_free(struct core_due_row *rows, size_t n);
 	"ON c.amendment_id = a.id WHERE a.session_id = x.id AND c.field = 'date' " \
 	"ORDER BY a.id DESC LIMIT 1), x.date)"
 
+/* ---- the queries whose plans matter at scale ------------------------------
+ * Named so that tests/unit/test_scale.c can assert their EXPLAIN QUERY
+ * PLAN: an index that stops being used is a regression. */
+extern const char core_sql_signed_through[];  /* session.c: ?1 session id */
+extern const char core_sql_batch_through[];   /* session.c: ?1..?2 session ids */
+extern const char *const core_sql_due[2];     /* progress.c: every series, one patient's */
+extern const char *const core_sql_audit_each[4]; /* audit.c: all, entity, entity+id, id */
+const char *core_sql_pick(enum record_pick which); /* session.c: a pick list's */
+
 /* The next due date: last + interval, or start when no sessions; "" when
  * done >= planned. */
 void core_next_due(const char *start, const char *last, int interval, int done,

@@ -123,3 +123,22 @@ const char *record_today(struct record *r)
 		check_today_local(r->today);
 	return r->today;
 }
+
+/* PRAGMA data_version moves when another connection commits; this
+ * connection's own commits move sqlite3_total_changes64. Both only grow, so
+ * their sum moves whenever either does. */
+int record_data_version(struct record *r, uint64_t *v, struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = core_prepare(r, "PRAGMA data_version", &st, err);
+
+	*v = 0;
+	if (rc != NL_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = (uint64_t)sqlite3_column_int64(st, 0) +
+		     (uint64_t)sqlite3_total_changes64(core_db(r));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? NL_OK : core_sql_error(r, "reading the data version", err);
+}
