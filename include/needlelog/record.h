@@ -51,7 +51,8 @@ int record_adopt(struct store *s, struct record **out, struct nl_err *err);
 /* Closes the file and frees the handle; NULL is allowed. */
 void record_close(struct record *r);
 /* The store under the handle, for whole-file operations (check, backup,
- * passwd). Owned by the handle. */
+ * passwd). Owned by the handle. The handle's cached statements are
+ * finalized first, so the store may close or reopen its connection. */
 struct store *record_store(struct record *r);
 
 /* The name recorded as "who" when a call does not name a practitioner
@@ -387,7 +388,7 @@ enum record_pick {
  * RECORD_PICK_MAX of them; followed by the vocab.h pick list's entries not
  * already in it. The cost is bounded by the window, not by the size of
  * the record. Free with record_strings_free. */
-#define RECORD_PICK_WINDOW 5000
+#define RECORD_PICK_WINDOW 2000
 #define RECORD_PICK_MAX 100
 int record_picklist(struct record *r, enum record_pick which,
 		    const char *practitioner, char ***out, size_t *n,

@@ -79,12 +79,12 @@ int audit_each_filtered(struct record *s, size_t limit, const char *entity,
 
 		borrow_row(st, &a);
 		if (!a.at || !a.action || !a.entity) {
-			sqlite3_finalize(st);
+			core_finalize(s, st);
 			return nl_error(err, NL_ENOMEM, "out of memory");
 		}
 		stop = cb(ctx, &a);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (stop)
 		return stop < 0 ? nl_error(err, NL_EUSAGE, "audit: stopped by the caller") : NL_OK;
 	return rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the audit trail", err);

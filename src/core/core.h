@@ -20,9 +20,22 @@
 /* ---- the record handle ------------------------------------------------ */
 #define CORE_NEST_MAX 16
 
+/* A prepared statement kept for the next call with the same SQL: the
+ * core's calls prepare the same few dozen statements over and over, and
+ * preparing cost more than running them (two thirds of adding a session). */
+#define CORE_STMT_CACHE 64
+struct core_stmt {
+	sqlite3_stmt *st;       /* NULL: a free slot */
+	uint64_t hash;          /* of its SQL text */
+	uint64_t used;          /* when last handed out, for replacement */
+	bool busy;              /* handed out and not yet given back */
+};
+
 /* What record.h calls struct record: the store and everything a face used
  * to keep in process globals. */
 struct record {
+	struct core_stmt stmts[CORE_STMT_CACHE];
+	uint64_t tick;
 	struct store *store;
 	char *actor;            /* the audit "who" when a call names none */
 	char *practice;         /* the practice name for summaries, or NULL */
@@ -59,8 +72,16 @@ void core_rollback(struct record *s);
 /* Ends a write: commit when rc is NL_OK, else roll back; returns rc (or the
  * commit's failure). */
 int core_end(struct record *s, int rc, struct nl_err *err);
+/* A statement for sql, from the handle's cache when one is free there.
+ * Give it back with core_finalize, never sqlite3_finalize. */
 int core_prepare(struct record *s, const char *sql, sqlite3_stmt **st,
 		 struct nl_err *err);
+/* Gives st back: reset, bindings cleared, kept for the next core_prepare of
+ * the same SQL; finalized when it is not one of the cache's. NULL allowed. */
+void core_finalize(struct record *s, sqlite3_stmt *st);
+/* Finalizes every cached statement not in use (before a whole-file
+ * operation, and on close). */
+void core_stmt_flush(struct record *s);
 /* Maps the connection's current error for what. */
 int core_sql_error(struct record *s, const char *what, struct nl_err *err);
 /* Binds text (NULL/"" as NULL), an int (none as NULL), an id. */

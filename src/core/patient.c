@@ -128,7 +128,7 @@ static int read_flags(struct record *s, struct nl_patient *p, struct nl_err *err
 		f->end_date = core_col_text(st, 2, &oom);
 		f->note = core_col_text(st, 3, &oom);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (oom)
 		return nl_error(err, NL_ENOMEM, "out of memory");
 	if (rc != SQLITE_DONE)
@@ -166,7 +166,7 @@ int record_patient_get(struct record *s, int64_t id, struct nl_patient *out,
 		out->created_at = core_col_text(st, 11, &oom);
 		out->updated_at = core_col_text(st, 12, &oom);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc == SQLITE_DONE)
 		return nl_error(err, NL_ENOENT, "no patient with id %lld", (long long)id);
 	if (rc != SQLITE_ROW)
@@ -475,7 +475,7 @@ int record_patient_list(struct record *s, const char *search, bool include_archi
 		}
 		rows[count++] = p;
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	free(folded);
 	if (!oom && rc == SQLITE_DONE)
 		oom = sort_by_name(rows, count) != 0;

@@ -99,7 +99,7 @@ int core_due_rows(struct record *s, int64_t patient_id, struct core_due_row **ou
 		core_next_due(r->start_date, r->last_date, r->interval_days, r->done, r->planned,
 			      r->next_due);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (oom || rc != SQLITE_DONE) {
 		core_due_rows_free(rows, count);
 		return oom ? nl_error(err, NL_ENOMEM, "out of memory")

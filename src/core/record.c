@@ -57,6 +57,7 @@ void record_close(struct record *r)
 {
 	if (!r)
 		return;
+	core_stmt_flush(r);
 	store_close(r->store);
 	free(r->actor);
 	free(r->practice);
@@ -65,6 +66,9 @@ void record_close(struct record *r)
 
 struct store *record_store(struct record *r)
 {
+	/* whole-file operations may close the connection (rekey): no cached
+	 * statement may hold it open */
+	core_stmt_flush(r);
 	return r->store;
 }
 
@@ -139,6 +143,6 @@ int record_data_version(struct record *r, uint64_t *v, struct nl_err *err)
 	if (rc == SQLITE_ROW)
 		*v = (uint64_t)sqlite3_column_int64(st, 0) +
 		     (uint64_t)sqlite3_total_changes64(core_db(r));
-	sqlite3_finalize(st);
+	core_finalize(r, st);
 	return rc == SQLITE_ROW ? NL_OK : core_sql_error(r, "reading the data version", err);
 }

@@ -203,7 +203,7 @@ static int read_areas(struct record *s, struct nl_session *ses, bool *oom,
 	sqlite3_bind_int64(st, 1, ses->id);
 	while (!*oom && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		add_area(ses, &cap, st, 0, oom);
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	return *oom || rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the areas", err);
 }
 
@@ -220,7 +220,7 @@ static int read_products(struct record *s, struct nl_session *ses, bool *oom,
 	sqlite3_bind_int64(st, 1, ses->id);
 	while (!*oom && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		add_product(ses, &cap, st, 0, oom);
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	return *oom || rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the products", err);
 }
 
@@ -237,7 +237,7 @@ static int read_scores(struct record *s, struct nl_session *ses, bool *oom,
 	sqlite3_bind_int64(st, 1, ses->id);
 	while (!*oom && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		add_score(ses, &cap, st, 0, oom);
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	return *oom || rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the scores", err);
 }
 
@@ -258,7 +258,7 @@ static int read_warnings(struct record *s, int64_t session_id, int64_t amendment
 		if (core_warn(w, n, (const char *)sqlite3_column_text(st, 0), "%s",
 			      (const char *)sqlite3_column_text(st, 1)) != 0)
 			*oom = true;
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	return *oom || rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the warnings", err);
 }
 
@@ -314,7 +314,7 @@ static int read_original(struct record *s, int64_t id, struct nl_session *ses,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		session_row(st, id, ses, &oom);
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc == SQLITE_DONE)
 		return nl_error(err, NL_ENOENT, "no session with id %lld", (long long)id);
 	if (rc != SQLITE_ROW)
@@ -371,7 +371,7 @@ static int read_changes(struct record *s, struct nl_amendment *a, struct nl_sess
 		c->old_value = core_col_text(st, 1, oom);
 		c->new_value = core_col_text(st, 2, oom);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	return *oom || rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading an amendment", err);
 }
 
@@ -401,7 +401,7 @@ static int read_amendments(struct record *s, struct nl_session_view *v, struct n
 		a->practitioner = core_col_text(st, 2, &oom);
 		a->reason = core_col_text(st, 3, &oom);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (!oom && rc != SQLITE_DONE)
 		return core_sql_error(s, "reading the amendments", err);
 	rc = NL_OK;
@@ -478,7 +478,7 @@ int record_session_list(struct record *s, int64_t series_id, bool include_voided
 			break;
 		ids[nids++] = sqlite3_column_int64(st, 0);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc != SQLITE_DONE) {
 		free(ids);
 		return rc == SQLITE_ROW ? nl_error(err, NL_ENOMEM, "out of memory")
@@ -549,7 +549,7 @@ static int context_load(struct record *s, int64_t series_id, const char *date,
 		if (d && strcmp(d, date) <= 0 && strcmp(d, c->prev_date) > 0)
 			snprintf(c->prev_date, sizeof(c->prev_date), "%s", d);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc != SQLITE_DONE) {
 		context_free(c);
 		return core_sql_error(s, "reading the series' sessions", err);
@@ -1001,7 +1001,7 @@ static int changes_json(struct record *s, int64_t aid, json_t *out, struct nl_er
 							 (const char *)sqlite3_column_text(st, 0), "new",
 							 (const char *)sqlite3_column_text(st, 1))))
 			break;
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc == SQLITE_ROW)
 		return nl_error(err, NL_ENOMEM, "out of memory");
 	return rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading an amendment", err);
@@ -1036,13 +1036,13 @@ static int amendments_json(struct record *s, int64_t id, int64_t through, json_t
 
 		if (!e || json_array_append_new(a, e) != 0 ||
 		    (rc = changes_json(s, sqlite3_column_int64(st, 0), changes, err)) != NL_OK) {
-			sqlite3_finalize(st);
+			core_finalize(s, st);
 			json_decref(a);
 			return rc == NL_OK || rc == SQLITE_ROW ? nl_error(err, NL_ENOMEM, "out of memory")
 							       : rc;
 		}
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (!a)
 		return nl_error(err, NL_ENOMEM, "out of memory");
 	if (rc != SQLITE_DONE) {
@@ -1067,7 +1067,7 @@ static int query_id(struct record *s, const char *sql, int64_t id, int64_t *out,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*out = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? NL_OK
 						     : core_sql_error(s, "reading the session", err);
 }
@@ -1094,7 +1094,7 @@ static int signed_through(struct record *s, int64_t id, int64_t *through, struct
 		*through = json_integer_value(json_object_get(d, "amendments_through"));
 		json_decref(d);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? NL_OK
 						     : core_sql_error(s, "reading the audit trail", err);
 }
@@ -1281,12 +1281,12 @@ static int check_sign_audit(struct record *s, int64_t **wrong, size_t *nw, size_
 		if (!bad || has_id(*wrong, *nw, id))
 			continue;
 		if (core_grow((void **)wrong, cap, *nw + 1, sizeof(**wrong)) != 0) {
-			sqlite3_finalize(st);
+			core_finalize(s, st);
 			return nl_error(err, NL_ENOMEM, "out of memory");
 		}
 		(*wrong)[(*nw)++] = id;
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc != SQLITE_DONE)
 		return core_sql_error(s, "reading the audit trail", err);
 	return NL_OK;
@@ -1364,7 +1364,7 @@ static int batch_sessions(struct record *s, int64_t after, struct batch *b, stru
 		b->through[b->n] = 0;
 		session_row(st, sqlite3_column_int64(st, 24), &b->ses[b->n++], &oom);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (oom)
 		return nl_error(err, NL_ENOMEM, "out of memory");
 	return rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the signed sessions", err);
@@ -1388,7 +1388,7 @@ static int batch_child(struct record *s, struct batch *b, size_t which, struct n
 		if (i >= 0)   /* else an unsigned session between two signed ones */
 			batch_children[which].add(&b->ses[i], &b->cap[i], st, 1, &oom);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (oom)
 		return nl_error(err, NL_ENOMEM, "out of memory");
 	return rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the signed sessions", err);
@@ -1420,7 +1420,7 @@ static int batch_through(struct record *s, struct batch *b, struct nl_err *err)
 		b->through[i] = json_integer_value(json_object_get(d, "amendments_through"));
 		json_decref(d);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	return rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the audit trail", err);
 }
 
@@ -1578,7 +1578,7 @@ int record_picklist(struct record *s, enum record_pick which, const char *practi
 	sqlite3_bind_int(st, 3, RECORD_PICK_MAX);
 	while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		oom = add_unique(out, n, &cap, (const char *)sqlite3_column_text(st, 0)) != 0;
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (!oom && rc != SQLITE_DONE) {
 		record_strings_free(*out, *n);
 		*out = NULL;
