@@ -238,16 +238,29 @@ static void audit_line(FILE *out, const struct nl_audit *a)
 		a->detail ? a->detail : "");
 }
 
+struct audit_out {
+	FILE *out;
+	size_t n;
+};
+
+static int audit_row(void *ctx, const struct nl_audit *a)
+{
+	struct audit_out *o = ctx;
+
+	audit_line(o->out, a);
+	o->n++;
+	return 0;
+}
+
+/* Every row, streamed (audit_each): what `needlelog audit --limit 0` does
+ * once the CLI uses it. Before issue 15 this was audit_list, every row in
+ * memory at once. */
 static int audit_all(struct bench *b, FILE *out, struct nl_err *err)
 {
-	struct nl_audit *rows;
-	size_t n;
-	int rc = audit_list(b->r, 0, NULL, 0, &rows, &n, err);
+	struct audit_out o = { out, 0 };
+	int rc = audit_each(b->r, 0, audit_row, &o, err);
 
-	for (size_t i = 0; rc == NL_OK && i < n; i++)
-		audit_line(out, &rows[i]);
-	if (rc == NL_OK)
-		audit_list_free(rows, n), b->sink += n;
+	b->sink += o.n;
 	return rc;
 }
 

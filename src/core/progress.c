@@ -33,28 +33,19 @@ void core_due_rows_free(struct core_due_row *rows, size_t n)
 	free(rows);
 }
 
-/* Every series' due facts in one pass: the live sessions' count and latest
- * date are aggregated once over the index session_series_live (no table
- * rows read), the few dates moved by an amendment are gathered once and
- * joined in. One patient's series: the same, limited to them. */
-#define DUE_MOVED \
-	"WITH moved AS (SELECT a.session_id, substr(c.new_json, 2, 10) AS d, max(a.id) " \
-	"FROM amendment a JOIN amendment_change c ON c.amendment_id = a.id " \
-	"WHERE c.field = 'date' GROUP BY a.session_id), "
-#define DUE_FACTS(where) \
-	"facts AS (SELECT x.series_id, count(*) AS done, max(coalesce(m.d, x.date)) AS last " \
-	"FROM session x LEFT JOIN moved m ON m.session_id = x.id " \
-	"WHERE x.voided = 0 " where " GROUP BY x.series_id) "
+/* Every series with its due facts: the count of live sessions and the
+ * latest effective date come from series_due, which the database keeps up
+ * to date on every change (schema/003_scale.sql): one row per series, no
+ * session read. One patient's series: the same, through series_patient. */
 #define DUE_SELECT(where) \
 	"SELECT s.id, s.patient_id, s.indication, s.status, s.planned, s.interval_days, " \
-	"s.start_date, p.name, p.phone, p.archived, coalesce(f.done, 0), f.last " \
+	"s.start_date, p.name, p.phone, p.archived, coalesce(d.done, 0), d.last_date " \
 	"FROM series s JOIN patient p ON p.id = s.patient_id " \
-	"LEFT JOIN facts f ON f.series_id = s.id " where " ORDER BY s.id"
+	"LEFT JOIN series_due d ON d.series_id = s.id " where " ORDER BY s.id"
 
 const char *const core_sql_due[2] = {
-	[0] = DUE_MOVED DUE_FACTS("") DUE_SELECT(""),
-	[1] = DUE_MOVED DUE_FACTS("AND x.series_id IN (SELECT id FROM series WHERE patient_id = ?1)")
-		DUE_SELECT("WHERE s.patient_id = ?1"),
+	[0] = DUE_SELECT(""),
+	[1] = DUE_SELECT("WHERE s.patient_id = ?1"),
 };
 
 int core_due_rows(struct record *s, int64_t patient_id, struct core_due_row **out,
