@@ -51,7 +51,6 @@ TARGETS = {
     "cli: session show": (0.010, "< 10 ms beyond unlock"),
     "cli: check": (5.0, "< 5 s beyond unlock"),
     "cli: audit": (None, "every row"),
-    "cli: audit rss-kib": (None, "flat in rows"),
     "audit: every row": (None, "streamed"),
     "audit-rss-kib": (None, "flat in rows"),
 }
@@ -64,13 +63,6 @@ CLI_COMMANDS = [
     ("cli: check", ["check"], 1),
 ]
 TRIVIAL = ["patient", "show", "1"]
-
-
-def peak_rss_kib(cmd, env):
-    """The peak resident memory of one run of cmd, in KiB (output discarded)."""
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    _, _, ru = os.wait4(p.pid, 0)
-    return float(ru.ru_maxrss)
 
 
 def run(cmd, timeout=None, env=None):
@@ -149,8 +141,6 @@ def cli(a, db, reps, timeout, samples, notes):
                 notes[name] = why
                 break
             got.append(t)
-        if name == "cli: audit" and got:
-            samples["cli: audit rss-kib"] = [peak_rss_kib([a.needlelog, "--db", db] + args, env)]
         if got and all(x is not None for x in trivial):
             unlock = statistics.median(trivial)
             samples[name] = [max(0.0, x - unlock) for x in got]
