@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -51,6 +52,13 @@ TARGETS = {
     "cli: session show": (0.010, "< 10 ms beyond unlock"),
     "cli: check": (5.0, "< 5 s beyond unlock"),
     "cli: audit": (None, "every row"),
+    "tui: first screen beyond unlock": (0.100, "< 100 ms"),
+    "tui: search keystroke": (0.010, "< 10 ms"),
+    "tui: backspace": (0.010, "< 10 ms"),
+    "tui: clear the search": (0.010, "< 10 ms (return to the list)"),
+    "tui: due list": (None, ""),
+    "tui: back from due": (0.010, "< 10 ms (return to the list)"),
+    "tui: rss-kib after unlock": (None, "< 64 MiB at L"),
     "audit: every row": (None, "streamed"),
     "audit-rss-kib": (None, "flat in rows"),
 }
@@ -122,6 +130,7 @@ def bench_size(a, label, patients, reps, timeout):
         parse(out, samples, info)
     if a.needlelog:
         cli(a, db, reps, timeout, samples, notes)
+        tui(a, db, reps, samples, notes)
     samples.pop("unlock", None)
     return {"label": label, "patients": patients, "info": info, "samples": samples,
             "notes": notes}
@@ -145,6 +154,97 @@ def cli(a, db, reps, timeout, samples, notes):
             unlock = statistics.median(trivial)
             samples[name] = [max(0.0, x - unlock) for x in got]
             samples.setdefault("cli: unlock (trivial command)", []).extend(trivial)
+
+
+class Tmux:
+    """The TUI in a detached tmux session on its own server; the screen is
+    polled (capture-pane, a few ms a poll: that is the resolution)."""
+
+    def __init__(self, needlelog, db, env):
+        self.t = ["tmux", "-L", "nlclinic-%d" % os.getpid(), "-f", "/dev/null"]
+        cmd = self.t + ["new-session", "-d", "-x", "120", "-y", "40", "-s", "nl",
+                        "env TERM=xterm-256color '%s' --db '%s' tui"
+                        % (os.path.abspath(needlelog), db)]
+        for _ in range(5):   # a new tmux server sometimes dies at birth on a busy machine
+            self.t0 = time.monotonic()
+            if subprocess.run(cmd, env=env, stderr=subprocess.DEVNULL).returncode == 0:
+                return
+            self.close()
+            time.sleep(0.2)
+        raise RuntimeError("tmux would not start")
+
+    def screen(self):
+        return subprocess.run(self.t + ["capture-pane", "-p", "-t", "nl"],
+                              stdout=subprocess.PIPE, text=True).stdout
+
+    def wait(self, pred, t0, limit=120):
+        while time.monotonic() - t0 < limit:
+            s = self.screen()
+            if pred(s):
+                return time.monotonic() - t0, s
+        raise RuntimeError("the TUI did not answer")
+
+    def key(self, k, prev, settle=0.05):
+        """Seconds from sending k to the last change of the screen (a frame
+        may reach the terminal in pieces: the answer is complete once the
+        screen has stayed the same for settle seconds), and that screen."""
+        t0 = time.monotonic()
+        subprocess.run(self.t + ["send-keys", "-t", "nl", k], check=True)
+        dt, cur = self.wait(lambda s: s != prev, t0)
+        last = t0 + dt
+        while time.monotonic() - last < settle:
+            s = self.screen()
+            if s != cur:
+                cur, last = s, time.monotonic()
+        return last - t0, cur
+
+    def rss_kib(self):
+        pid = subprocess.run(self.t + ["display", "-p", "-t", "nl", "#{pane_pid}"],
+                             stdout=subprocess.PIPE, text=True).stdout.strip()
+        with open("/proc/%s/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return float(line.split()[1])
+        return None
+
+    def close(self):
+        subprocess.run(self.t + ["kill-server"], stderr=subprocess.DEVNULL)
+
+
+# What is timed in the TUI: (line, key); each from the screen the last left.
+TUI_KEYS = [("tui: open search", "/"), ("tui: search keystroke", "m"),
+            ("tui: search keystroke", "a"), ("tui: search keystroke", "r"),
+            ("tui: backspace", "BSpace"), ("tui: backspace", "BSpace"),
+            ("tui: clear the search", "Escape"), ("tui: due list", "D"),
+            ("tui: back from due", "q")]
+
+
+def tui(a, db, reps, samples, notes):
+    """The TUI's latencies in tmux: the first screen after starting (less the
+    unlock of a trivial command), each key of a search, the due list."""
+    if not shutil.which("tmux"):
+        notes["tui: search keystroke"] = "no tmux"
+        return
+    env = dict(os.environ, NEEDLELOG_PASSPHRASE=PASSPHRASE, NEEDLELOG_TODAY=TODAY)
+    env.pop("NEEDLELOG_TEST_KDF", None)
+    unlock = statistics.median(samples.get("cli: unlock (trivial command)", [0.0]))
+    for _ in range(reps):
+        try:
+            t = Tmux(a.needlelog, db, env)
+        except RuntimeError as e:
+            notes["tui: search keystroke"] = str(e)
+            return
+        try:
+            dt, prev = t.wait(lambda s: "Search:" in s and " patients" in s, t.t0)
+            samples.setdefault("tui: first screen beyond unlock", []).append(max(0.0, dt - unlock))
+            samples.setdefault("tui: rss-kib after unlock", []).append(t.rss_kib())
+            for name, k in TUI_KEYS:
+                dt, prev = t.key(k, prev)
+                samples.setdefault(name, []).append(dt)
+        except RuntimeError as e:
+            notes["tui: search keystroke"] = str(e)
+        finally:
+            t.close()
 
 
 def stat(v):
