@@ -181,6 +181,7 @@ void core_due_rows_free(struct core_due_row *rows, size_t n);
  * PLAN: an index that stops being used is a regression. */
 extern const char core_sql_signed_through[];  /* session.c: ?1 session id */
 extern const char core_sql_batch_through[];   /* session.c: ?1..?2 session ids */
+extern const char core_sql_sign_audit[];      /* session.c: every signing row */
 extern const char *const core_sql_due[2];     /* progress.c: every series, one patient's */
 extern const char *const core_sql_audit_each[4]; /* audit.c: all, entity, entity+id, id */
 const char *core_sql_pick(enum record_pick which); /* session.c: a pick list's */

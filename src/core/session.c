@@ -1257,14 +1257,18 @@ static bool has_id(const int64_t *v, size_t n, int64_t id)
 /* The audit trail remembers every signature and its hash: a session it
  * shows as signed must still be signed, with that hash (an unsigned flag
  * or a recomputed hash would otherwise hide an edit). */
+const char core_sql_sign_audit[] =
+	"SELECT a.entity_id, a.detail, s.signed, s.hash FROM audit a "
+	"LEFT JOIN session s ON s.id = a.entity_id "
+	"WHERE a.entity = 'session' AND a.action = 'sign' ORDER BY a.entity_id";
+
+/* In session order, straight off audit_entity: no sort of every signing
+ * row in memory, and the sessions are read in id order. */
 static int check_sign_audit(struct record *s, int64_t **wrong, size_t *nw, size_t *cap,
 			    struct nl_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = core_prepare(s, "SELECT a.entity_id, a.detail, s.signed, s.hash FROM audit a "
-				 "LEFT JOIN session s ON s.id = a.entity_id "
-				 "WHERE a.action = 'sign' AND a.entity = 'session' ORDER BY a.id",
-			      &st, err);
+	int rc = core_prepare(s, core_sql_sign_audit, &st, err);
 
 	if (rc != NL_OK)
 		return rc;

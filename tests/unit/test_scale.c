@@ -47,6 +47,11 @@ static void plan_signature_lookup(void **state)
 	assert_plan_has(p, "USING INDEX audit_entity (entity=? AND entity_id>? AND entity_id<?)");
 	assert_plan_lacks(p, "SCAN audit");
 	free(p);
+	/* every signing row, in session order off the index: nothing sorted */
+	p = plan(f->s, core_sql_sign_audit);
+	assert_plan_has(p, "USING INDEX audit_entity (entity=?)");
+	assert_plan_lacks(p, "TEMP B-TREE");
+	free(p);
 }
 
 static void plan_due_facts(void **state)
