@@ -58,7 +58,7 @@ TARGETS = {
     "tui: clear the search": (0.010, "< 10 ms (return to the list)"),
     "tui: due list": (None, ""),
     "tui: back from due": (0.010, "< 10 ms (return to the list)"),
-    "tui: rss-kib after unlock": (None, "< 64 MiB at L"),
+    "tui: rss-kib after unlock": (None, "< 64 MiB at L (65536 KiB)"),
     "audit: every row": (None, "streamed"),
     "audit-rss-kib": (None, "flat in rows"),
 }
@@ -254,7 +254,7 @@ def stat(v):
 def fmt(sec, name):
     if sec is None:
         return "-"
-    if name.endswith("rss-kib"):
+    if "rss-kib" in name:
         return "%.0f KiB" % sec
     if sec >= 1:
         return "%.2f s" % sec
