@@ -55,4 +55,19 @@ int audit_list(struct record *r, size_t limit, const char *entity,
 	       struct nl_err *err);
 void audit_list_free(struct nl_audit *rows, size_t n);
 
+/* Streams rows, newest first, to cb without holding them: memory stays
+ * flat however long the trail. The row and its strings are borrowed:
+ * valid only during the call (copy what you keep). cb returns 0 to go on,
+ * 1 to stop early (NL_OK), or -1 to stop with an error (NL_EUSAGE; cb may
+ * have filled its own). limit 0 = every row. No other call on r may run
+ * from inside cb. Errors: the trail's read (NL_EIO, NL_EAUTH, ...). */
+typedef int (*audit_each_fn)(void *ctx, const struct nl_audit *row);
+int audit_each(struct record *r, size_t limit, audit_each_fn cb, void *ctx,
+	       struct nl_err *err);
+/* The same filtered as audit_list is: by entity type (NULL = all) and id
+ * (0 = every id), through the index on (entity, entity_id). */
+int audit_each_filtered(struct record *r, size_t limit, const char *entity,
+			int64_t entity_id, audit_each_fn cb, void *ctx,
+			struct nl_err *err);
+
 #endif

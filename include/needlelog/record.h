@@ -53,7 +53,8 @@ int record_adopt(struct store *s, struct record **out, struct nl_err *err);
 /* Closes the file and frees the handle; NULL is allowed. */
 void record_close(struct record *r);
 /* The store under the handle, for whole-file operations (check, backup,
- * passwd). Owned by the handle. */
+ * passwd). Owned by the handle. The handle's cached statements are
+ * finalized first, so the store may close or reopen its connection. */
 struct store *record_store(struct record *r);
 
 /* The name recorded as "who" when a call does not name a practitioner
@@ -69,6 +70,13 @@ const char *record_today(struct record *r);
 /* The practice name printed in summaries (copied; NULL or "" = none). */
 int record_set_practice(struct record *r, const char *name, struct nl_err *err);
 const char *record_practice(const struct record *r);
+
+/* A number that changes whenever the record file's data may have changed:
+ * a commit by another connection or process (PRAGMA data_version) or a
+ * change made through this handle. Cheap (no page is read when nothing
+ * changed): a screen keeps what it loaded and reloads only when the
+ * number differs from the one it loaded at. Compare for equality only. */
+int record_data_version(struct record *r, uint64_t *v, struct nl_err *err);
 
 /* ---- grouping writes ---------------------------------------------------
  * Each function below is one transaction of its own. To make several of
@@ -413,9 +421,13 @@ enum record_pick {
 	RECORD_PICK_ANESTHETIC,
 };
 
-/* Values used before (by practitioner, when not NULL), most recent first,
- * followed by the vocab.h pick list's entries not already in it. Free with
- * record_strings_free. */
+/* Values used in the last RECORD_PICK_WINDOW sessions entered (by
+ * practitioner, when not NULL), distinct, most recent first, at most
+ * RECORD_PICK_MAX of them; followed by the vocab.h pick list's entries not
+ * already in it. The cost is bounded by the window, not by the size of
+ * the record. Free with record_strings_free. */
+#define RECORD_PICK_WINDOW 2000
+#define RECORD_PICK_MAX 100
 int record_picklist(struct record *r, enum record_pick which,
 		    const char *practitioner, char ***out, size_t *n,
 		    struct nl_err *err);

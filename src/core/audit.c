@@ -39,47 +39,100 @@ void audit_list_free(struct nl_audit *rows, size_t n)
 	free(rows);
 }
 
-int audit_list(struct record *s, size_t limit, const char *entity, int64_t entity_id,
-	       struct nl_audit **out, size_t *n, struct nl_err *err)
-{
-	struct nl_audit *rows = NULL;
-	size_t cap = 0, count = 0;
-	sqlite3_stmt *st;
-	bool oom = false;
-	int rc = core_prepare(s, "SELECT id, at, who, action, entity, entity_id, detail FROM audit "
-				 "WHERE (?1 IS NULL OR entity = ?1) AND (?2 = 0 OR entity_id = ?2) "
-				 "ORDER BY id DESC LIMIT ?3", &st, err);
+#define AUDIT_SELECT \
+	"SELECT id, at, who, action, entity, entity_id, detail FROM audit "
 
-	*out = NULL;
-	*n = 0;
+/* Newest first; filtered by entity and id through audit_entity when asked. */
+const char *const core_sql_audit_each[4] = {
+	[0] = AUDIT_SELECT "ORDER BY id DESC LIMIT ?3",
+	[1] = AUDIT_SELECT "WHERE entity = ?1 ORDER BY id DESC LIMIT ?3",
+	[2] = AUDIT_SELECT "WHERE entity = ?1 AND entity_id = ?2 ORDER BY id DESC LIMIT ?3",
+	[3] = AUDIT_SELECT "WHERE entity_id = ?2 ORDER BY id DESC LIMIT ?3",
+};
+
+/* A row as the statement holds it: borrowed, valid until the next step. */
+static void borrow_row(sqlite3_stmt *st, struct nl_audit *a)
+{
+	a->id = sqlite3_column_int64(st, 0);
+	a->at = (char *)sqlite3_column_text(st, 1);
+	a->who = (char *)sqlite3_column_text(st, 2);
+	a->action = (char *)sqlite3_column_text(st, 3);
+	a->entity = (char *)sqlite3_column_text(st, 4);
+	a->entity_id = sqlite3_column_int64(st, 5);
+	a->detail = (char *)sqlite3_column_text(st, 6);
+}
+
+int audit_each_filtered(struct record *s, size_t limit, const char *entity,
+			int64_t entity_id, audit_each_fn cb, void *ctx, struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	int which = core_opt(entity) ? (entity_id ? 2 : 1) : (entity_id ? 3 : 0);
+	int rc = core_prepare(s, core_sql_audit_each[which], &st, err), stop = 0;
+
 	if (rc != NL_OK)
 		return rc;
 	core_bind_text(st, 1, entity);
 	sqlite3_bind_int64(st, 2, entity_id);
 	sqlite3_bind_int64(st, 3, limit ? (sqlite3_int64)limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct nl_audit *a;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct nl_audit a;
 
-		if (core_grow((void **)&rows, &cap, count + 1, sizeof(*rows)) != 0) {
-			oom = true;
-			break;
+		borrow_row(st, &a);
+		if (!a.at || !a.action || !a.entity) {
+			core_finalize(s, st);
+			return nl_error(err, NL_ENOMEM, "out of memory");
 		}
-		a = &rows[count++];
-		a->id = sqlite3_column_int64(st, 0);
-		a->at = core_col_text(st, 1, &oom);
-		a->who = core_col_text(st, 2, &oom);
-		a->action = core_col_text(st, 3, &oom);
-		a->entity = core_col_text(st, 4, &oom);
-		a->entity_id = sqlite3_column_int64(st, 5);
-		a->detail = core_col_text(st, 6, &oom);
+		stop = cb(ctx, &a);
 	}
-	sqlite3_finalize(st);
-	if (oom || rc != SQLITE_DONE) {
-		audit_list_free(rows, count);
-		return oom ? nl_error(err, NL_ENOMEM, "out of memory")
-			   : core_sql_error(s, "reading the audit trail", err);
+	core_finalize(s, st);
+	if (stop)
+		return stop < 0 ? nl_error(err, NL_EUSAGE, "audit: stopped by the caller") : NL_OK;
+	return rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the audit trail", err);
+}
+
+int audit_each(struct record *s, size_t limit, audit_each_fn cb, void *ctx,
+	       struct nl_err *err)
+{
+	return audit_each_filtered(s, limit, NULL, 0, cb, ctx, err);
+}
+
+struct collect {
+	struct nl_audit *rows;
+	size_t n, cap;
+};
+
+static int collect_row(void *ctx, const struct nl_audit *row)
+{
+	struct collect *c = ctx;
+	struct nl_audit *a;
+	bool oom = false;
+
+	if (core_grow((void **)&c->rows, &c->cap, c->n + 1, sizeof(*c->rows)) != 0)
+		return -1;
+	a = &c->rows[c->n++];
+	*a = *row;
+	a->at = core_strdup(row->at, &oom);
+	a->who = core_strdup(row->who, &oom);
+	a->action = core_strdup(row->action, &oom);
+	a->entity = core_strdup(row->entity, &oom);
+	a->detail = core_strdup(row->detail, &oom);
+	return oom ? -1 : 0;
+}
+
+int audit_list(struct record *s, size_t limit, const char *entity, int64_t entity_id,
+	       struct nl_audit **out, size_t *n, struct nl_err *err)
+{
+	struct collect c = { 0 };
+	int rc = audit_each_filtered(s, limit, entity, entity_id, collect_row, &c, err);
+
+	if (rc == NL_EUSAGE)   /* only collect_row stops with an error */
+		rc = nl_error(err, NL_ENOMEM, "out of memory");
+	if (rc != NL_OK) {
+		audit_list_free(c.rows, c.n);
+		c.rows = NULL;
+		c.n = 0;
 	}
-	*out = rows;
-	*n = count;
-	return NL_OK;
+	*out = c.rows;
+	*n = c.n;
+	return rc;
 }

@@ -20,7 +20,7 @@ static int count(struct record *r, const char *sql, int64_t *out, struct nl_err 
 		return rc;
 	rc = sqlite3_step(st);
 	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	core_finalize(r, st);
 	return rc == SQLITE_ROW ? NL_OK : core_sql_error(r, "reading the backup", err);
 }
 
@@ -35,7 +35,7 @@ static int last_change(struct record *r, char **out, struct nl_err *err)
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*out = core_col_text(st, 0, &oom);
-	sqlite3_finalize(st);
+	core_finalize(r, st);
 	if (oom)
 		return nl_error(err, NL_ENOMEM, "out of memory");
 	return rc == SQLITE_ROW ? NL_OK : core_sql_error(r, "reading the backup", err);

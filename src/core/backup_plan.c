@@ -67,7 +67,7 @@ int backup_plan_get(struct record *r, struct backup_plan *out, struct nl_err *er
 		if (set_field(out, (const char *)sqlite3_column_text(st, 0),
 			      (const char *)sqlite3_column_text(st, 1)) != 0)
 			break;
-	sqlite3_finalize(st);
+	core_finalize(r, st);
 	if (rc == SQLITE_DONE)
 		return NL_OK;
 	backup_plan_free(out);

@@ -250,7 +250,7 @@ static int legacy_consent(struct record *s, int64_t id, const char *date, struct
 	sqlite3_bind_int64(st, 1, id);
 	core_bind_text(st, 2, date);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc == SQLITE_ROW)
 		return NL_OK;
 	if (rc != SQLITE_DONE)
@@ -321,7 +321,7 @@ static int read_list(struct record *s, const char *sql, int64_t id, enum core_fk
 		}
 		json_decref(o);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (oom)
 		return nl_error(err, NL_ENOMEM, "out of memory");
 	return rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the lists", err);
@@ -346,7 +346,7 @@ int clin_patient_read(struct record *s, struct nl_patient *p, struct nl_err *err
 		free(p->consent_date);
 		p->consent_date = core_col_text(st, 1, &oom);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc != SQLITE_ROW)
 		return core_sql_error(s, "reading the patient", err);
 	if (oom)
@@ -411,7 +411,7 @@ static int patient_dob(struct record *s, int64_t id, char dob[11], struct nl_err
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
 		snprintf(dob, 11, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc == SQLITE_DONE)
 		return nl_error(err, NL_ENOENT, "no patient with id %lld", (long long)id);
 	return rc == SQLITE_ROW ? NL_OK : core_sql_error(s, "reading the patient", err);
@@ -527,7 +527,7 @@ int clin_consents_load(struct record *s, int64_t patient_id, struct nl_consent *
 		memset(&(*out)[*n], 0, sizeof(**out));
 		consent_row(st, &(*out)[(*n)++], &oom);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (oom || rc != SQLITE_DONE) {
 		record_consent_list_free(*out, *n);
 		*out = NULL;
@@ -566,7 +566,7 @@ int record_consent_withdraw(struct record *s, int64_t id, const char *date, cons
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		consent_row(st, &c, &oom);
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc == SQLITE_DONE)
 		rc = nl_error(err, NL_ENOENT, "no consent with id %lld", (long long)id);
 	else if (rc != SQLITE_ROW)

@@ -23,9 +23,22 @@ struct nl_consent;
 /* ---- the record handle ------------------------------------------------ */
 #define CORE_NEST_MAX 16
 
+/* A prepared statement kept for the next call with the same SQL: the
+ * core's calls prepare the same few dozen statements over and over, and
+ * preparing cost more than running them (two thirds of adding a session). */
+#define CORE_STMT_CACHE 64
+struct core_stmt {
+	sqlite3_stmt *st;       /* NULL: a free slot */
+	uint64_t hash;          /* of its SQL text */
+	uint64_t used;          /* when last handed out, for replacement */
+	bool busy;              /* handed out and not yet given back */
+};
+
 /* What record.h calls struct record: the store and everything a face used
  * to keep in process globals. */
 struct record {
+	struct core_stmt stmts[CORE_STMT_CACHE];
+	uint64_t tick;
 	struct store *store;
 	char *actor;            /* the audit "who" when a call names none */
 	char *practice;         /* the practice name for summaries, or NULL */
@@ -59,8 +72,16 @@ void core_rollback(struct record *s);
 /* Ends a write: commit when rc is NL_OK, else roll back; returns rc (or the
  * commit's failure). */
 int core_end(struct record *s, int rc, struct nl_err *err);
+/* A statement for sql, from the handle's cache when one is free there.
+ * Give it back with core_finalize, never sqlite3_finalize. */
 int core_prepare(struct record *s, const char *sql, sqlite3_stmt **st,
 		 struct nl_err *err);
+/* Gives st back: reset, bindings cleared, kept for the next core_prepare of
+ * the same SQL; finalized when it is not one of the cache's. NULL allowed. */
+void core_finalize(struct record *s, sqlite3_stmt *st);
+/* Finalizes every cached statement not in use (before a whole-file
+ * operation, and on close). */
+void core_stmt_flush(struct record *s);
 /* Maps the connection's current error for what. */
 int core_sql_error(struct record *s, const char *what, struct nl_err *err);
 /* Binds text (NULL/"" as NULL), an int (none as NULL), an id. */
@@ -163,6 +184,10 @@ int plan_due_rows(struct record *s, struct core_due_row *rows, size_t n,
 		  struct nl_err *err);
 int trace_write(struct record *s, int64_t id, const struct nl_session *in,
 		struct nl_err *err);
+/* A session's traceability from a row's columns c.. (device serial,
+ * cartridge lot, expiry), and one product lot (pos, lot, expiry). */
+void trace_session_row(struct nl_session *ses, sqlite3_stmt *st, int c, bool *oom);
+void trace_product_lot_row(struct nl_session *ses, sqlite3_stmt *st, int c, bool *oom);
 int trace_read(struct record *s, struct nl_session *ses, bool *oom,
 	       struct nl_err *err);
 int check_session_trace(const struct nl_session *ses, struct nl_err *err);
@@ -199,6 +224,16 @@ void core_due_rows_free(struct core_due_row *rows, size_t n);
 	"coalesce((SELECT substr(c.new_json, 2, 10) FROM amendment a JOIN amendment_change c " \
 	"ON c.amendment_id = a.id WHERE a.session_id = x.id AND c.field = 'date' " \
 	"ORDER BY a.id DESC LIMIT 1), x.date)"
+
+/* ---- the queries whose plans matter at scale ------------------------------
+ * Named so that tests/unit/test_scale.c can assert their EXPLAIN QUERY
+ * PLAN: an index that stops being used is a regression. */
+extern const char core_sql_signed_through[];  /* session.c: ?1 session id */
+extern const char core_sql_batch_through[];   /* session.c: ?1..?2 session ids */
+extern const char core_sql_sign_audit[];      /* session.c: every signing row */
+extern const char *const core_sql_due[2];     /* progress.c: every series, one patient's */
+extern const char *const core_sql_audit_each[4]; /* audit.c: all, entity, entity+id, id */
+const char *core_sql_pick(enum record_pick which); /* session.c: a pick list's */
 
 /* The next due date: last + interval, or start when no sessions; "" when
  * done >= planned. */

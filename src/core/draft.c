@@ -56,7 +56,7 @@ int draft_load(struct record *s, int64_t series_id, char **text, char **saved_at
 		body = core_col_text(st, 0, &oom);
 		at = core_col_text(st, 1, &oom);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc == SQLITE_DONE)
 		return nl_error(err, NL_ENOENT, "no draft for series %lld", (long long)series_id);
 	if (rc != SQLITE_ROW || oom) {
@@ -98,7 +98,7 @@ static int id_column(struct record *s, const char *sql, int64_t **ids, size_t *n
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (core_grow((void **)ids, &cap, *n + 1, sizeof(**ids)) != 0) {
-			sqlite3_finalize(st);
+			core_finalize(s, st);
 			free(*ids);
 			*ids = NULL;
 			*n = 0;
@@ -106,7 +106,7 @@ static int id_column(struct record *s, const char *sql, int64_t **ids, size_t *n
 		}
 		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc != SQLITE_DONE) {
 		free(*ids);
 		*ids = NULL;
@@ -170,7 +170,7 @@ int draft_form_load(struct record *s, const char *form, int64_t ref, char **text
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*text = core_col_text(st, 0, &oom);
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc == SQLITE_DONE)
 		return nl_error(err, NL_ENOENT, "no %s draft for %lld", form, (long long)ref);
 	if (rc != SQLITE_ROW || oom || !*text) {

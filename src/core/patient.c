@@ -104,7 +104,7 @@ static int first_session(struct record *s, int64_t patient_id, char out[11],
 	sqlite3_bind_int64(st, 1, patient_id);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_text(st, 0))
 		snprintf(out, 11, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	return rc == SQLITE_ROW ? NL_OK : core_sql_error(s, "reading the sessions", err);
 }
 
@@ -210,7 +210,7 @@ static int read_flags(struct record *s, struct nl_patient *p, struct nl_err *err
 		f->end_date = core_col_text(st, 2, &oom);
 		f->note = core_col_text(st, 3, &oom);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (oom)
 		return nl_error(err, NL_ENOMEM, "out of memory");
 	if (rc != SQLITE_DONE)
@@ -248,7 +248,7 @@ int record_patient_get(struct record *s, int64_t id, struct nl_patient *out,
 		out->created_at = core_col_text(st, 11, &oom);
 		out->updated_at = core_col_text(st, 12, &oom);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc == SQLITE_DONE)
 		return nl_error(err, NL_ENOENT, "no patient with id %lld", (long long)id);
 	if (rc != SQLITE_ROW)
@@ -436,39 +436,79 @@ static int sort_by_name(struct nl_patient_summary *rows, size_t n)
 	return i == n ? 0 : -1;
 }
 
-/* Attaches each patient's soonest-due active series. */
+static int by_id_cmp(const void *a, const void *b)
+{
+	const struct nl_patient_summary *x = *(struct nl_patient_summary *const *)a;
+	const struct nl_patient_summary *y = *(struct nl_patient_summary *const *)b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The row of patient id, by binary search over rows sorted by id. */
+static struct nl_patient_summary *find_by_id(struct nl_patient_summary **by_id, size_t n,
+					     int64_t id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (by_id[mid]->id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && by_id[lo]->id == id ? by_id[lo] : NULL;
+}
+
+/* One active series onto its patient's row: counted, and kept when it is
+ * due sooner than the one kept so far. */
+static int attach_one(struct nl_patient_summary *p, const struct core_due_row *d)
+{
+	char *ind;
+
+	p->active_series++;
+	if (p->series_id && (!d->next_due[0] ||
+			     (p->next_due[0] && strcmp(p->next_due, d->next_due) <= 0)))
+		return 0;
+	if (!(ind = strdup(d->indication)))
+		return -1;
+	free(p->indication);
+	p->indication = ind;
+	p->series_id = d->series_id;
+	p->done = d->done;
+	p->planned = d->planned;
+	memcpy(p->next_due, d->next_due, sizeof(p->next_due));
+	return 0;
+}
+
+/* Attaches each patient's soonest-due active series: the rows are joined
+ * to the series by patient id through an index sorted by id. */
 static int attach_series(struct record *s, struct nl_patient_summary *rows, size_t n,
 			 struct nl_err *err)
 {
-	struct core_due_row *due;
-	size_t ndue;
-	int rc = core_due_rows(s, 0, &due, &ndue, err);
+	struct nl_patient_summary **by_id = malloc((n ? n : 1) * sizeof(*by_id));
+	struct core_due_row *due = NULL;
+	size_t ndue = 0;
+	int rc = by_id ? core_due_rows(s, 0, &due, &ndue, err)
+		       : nl_error(err, NL_ENOMEM, "out of memory");
 
-	if (rc != NL_OK)
-		return rc;
-	for (size_t i = 0; i < ndue; i++) {
-		struct nl_patient_summary *p = NULL;
+	for (size_t i = 0; i < n && by_id; i++)
+		by_id[i] = &rows[i];
+	if (rc == NL_OK)
+		qsort(by_id, n, sizeof(*by_id), by_id_cmp);
+	for (size_t i = 0; i < ndue && rc == NL_OK; i++) {
+		struct nl_patient_summary *p;
 
-		if (strcmp(due[i].status, VOCAB_STATUS_ACTIVE) != 0)
+		if (strcmp(due[i].status, VOCAB_STATUS_ACTIVE) != 0 ||
+		    !(p = find_by_id(by_id, n, due[i].patient_id)))
 			continue;
-		for (size_t j = 0; j < n && !p; j++)
-			if (rows[j].id == due[i].patient_id)
-				p = &rows[j];
-		if (!p)
-			continue;
-		p->active_series++;
-		if (p->series_id && (!due[i].next_due[0] ||
-				     (p->next_due[0] && strcmp(p->next_due, due[i].next_due) <= 0)))
-			continue;
-		free(p->indication);
-		p->indication = strdup(due[i].indication);
-		p->series_id = due[i].series_id;
-		p->done = due[i].done;
-		p->planned = due[i].planned;
-		memcpy(p->next_due, due[i].next_due, sizeof(p->next_due));
+		if (attach_one(p, &due[i]) != 0)
+			rc = nl_error(err, NL_ENOMEM, "out of memory");
 	}
 	core_due_rows_free(due, ndue);
-	return NL_OK;
+	free(by_id);
+	return rc;
 }
 
 int record_patient_list(struct record *s, const char *search, bool include_archived,
@@ -523,7 +563,7 @@ int record_patient_list(struct record *s, const char *search, bool include_archi
 		}
 		rows[count++] = p;
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	free(folded);
 	if (!oom && rc == SQLITE_DONE)
 		oom = sort_by_name(rows, count) != 0;

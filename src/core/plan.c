@@ -202,13 +202,13 @@ int plan_read(struct record *s, struct nl_series *sr, struct nl_err *err)
 	sqlite3_bind_int64(st, 1, sr->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (core_grow((void **)&sr->phases, &cap, sr->nphases + 1, sizeof(*sr->phases))) {
-			sqlite3_finalize(st);
+			core_finalize(s, st);
 			return nl_error(err, NL_ENOMEM, "out of memory");
 		}
 		sr->phases[sr->nphases].count = sqlite3_column_int(st, 0);
 		sr->phases[sr->nphases++].interval_days = sqlite3_column_int(st, 1);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	return rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the plan", err);
 }
 
@@ -253,7 +253,7 @@ int plan_due_rows(struct record *s, struct core_due_row *rows, size_t n, struct 
 				      rows[r].planned, rows[r].next_due);
 		}
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? NL_OK
 						     : core_sql_error(s, "reading the plans", err);
 }

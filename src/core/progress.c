@@ -34,6 +34,21 @@ void core_due_rows_free(struct core_due_row *rows, size_t n)
 	free(rows);
 }
 
+/* Every series with its due facts: the count of live sessions and the
+ * latest effective date come from series_due, which the database keeps up
+ * to date on every change (schema/003_scale.sql): one row per series, no
+ * session read. One patient's series: the same, through series_patient. */
+#define DUE_SELECT(where) \
+	"SELECT s.id, s.patient_id, s.indication, s.status, s.planned, s.interval_days, " \
+	"s.start_date, p.name, p.phone, p.archived, coalesce(d.done, 0), d.last_date " \
+	"FROM series s JOIN patient p ON p.id = s.patient_id " \
+	"LEFT JOIN series_due d ON d.series_id = s.id " where " ORDER BY s.id"
+
+const char *const core_sql_due[2] = {
+	[0] = DUE_SELECT(""),
+	[1] = DUE_SELECT("WHERE s.patient_id = ?1"),
+};
+
 int core_due_rows(struct record *s, int64_t patient_id, struct core_due_row **out,
 		  size_t *n, struct nl_err *err)
 {
@@ -41,19 +56,14 @@ int core_due_rows(struct record *s, int64_t patient_id, struct core_due_row **ou
 	size_t cap = 0, count = 0;
 	sqlite3_stmt *st;
 	bool oom = false;
-	int rc = core_prepare(s, "SELECT s.id, s.patient_id, s.indication, s.status, s.planned, "
-				 "s.interval_days, s.start_date, p.name, p.phone, p.archived, "
-				 "(SELECT count(*) FROM session x WHERE x.series_id = s.id AND x.voided = 0), "
-				 "(SELECT max(" EFFECTIVE_DATE ") FROM session x "
-				 "WHERE x.series_id = s.id AND x.voided = 0) "
-				 "FROM series s JOIN patient p ON p.id = s.patient_id "
-				 "WHERE ?1 = 0 OR s.patient_id = ?1 ORDER BY s.id", &st, err);
+	int rc = core_prepare(s, core_sql_due[patient_id != 0], &st, err);
 
 	*out = NULL;
 	*n = 0;
 	if (rc != NL_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, patient_id);
+	if (patient_id)
+		sqlite3_bind_int64(st, 1, patient_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct core_due_row *r;
 
@@ -81,7 +91,7 @@ int core_due_rows(struct record *s, int64_t patient_id, struct core_due_row **ou
 		core_next_due(r->start_date, r->last_date, r->interval_days, r->done, r->planned,
 			      r->next_due);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (!oom && rc == SQLITE_DONE && plan_due_rows(s, rows, count, err) != NL_OK)
 		rc = SQLITE_ERROR;
 	if (oom || rc != SQLITE_DONE) {

@@ -63,6 +63,7 @@ void record_close(struct record *r)
 {
 	if (!r)
 		return;
+	core_stmt_flush(r);
 	store_close(r->store);
 	free(r->actor);
 	free(r->practice);
@@ -71,6 +72,9 @@ void record_close(struct record *r)
 
 struct store *record_store(struct record *r)
 {
+	/* whole-file operations may close the connection (rekey): no cached
+	 * statement may hold it open */
+	core_stmt_flush(r);
 	return r->store;
 }
 
@@ -128,4 +132,23 @@ const char *record_today(struct record *r)
 	else
 		nl_today_local(r->today);
 	return r->today;
+}
+
+/* PRAGMA data_version moves when another connection commits; this
+ * connection's own commits move sqlite3_total_changes64. Both only grow, so
+ * their sum moves whenever either does. */
+int record_data_version(struct record *r, uint64_t *v, struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = core_prepare(r, "PRAGMA data_version", &st, err);
+
+	*v = 0;
+	if (rc != NL_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*v = (uint64_t)sqlite3_column_int64(st, 0) +
+		     (uint64_t)sqlite3_total_changes64(core_db(r));
+	core_finalize(r, st);
+	return rc == SQLITE_ROW ? NL_OK : core_sql_error(r, "reading the data version", err);
 }

@@ -158,14 +158,14 @@ static int read_children(struct record *s, struct nl_series *sr, struct nl_err *
 		else if ((sr->areas[sr->nareas] = core_col_text(st, 0, &oom)))
 			sr->nareas++;
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (!oom && rc != SQLITE_DONE)
 		return core_sql_error(s, "reading the series areas", err);
 	cap = 0;
 	rc = core_prepare(s, "SELECT scale, value FROM series_baseline WHERE series_id = ? "
 			     "ORDER BY scale", &st, err);
 	if (oom || rc != NL_OK) {
-		sqlite3_finalize(st);
+		core_finalize(s, st);
 		return oom ? nl_error(err, NL_ENOMEM, "out of memory") : rc;
 	}
 	sqlite3_bind_int64(st, 1, sr->id);
@@ -177,7 +177,7 @@ static int read_children(struct record *s, struct nl_series *sr, struct nl_err *
 			sr->baseline[sr->nbaseline++].value = sqlite3_column_double(st, 1);
 		}
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (oom)
 		return nl_error(err, NL_ENOMEM, "out of memory");
 	if (rc != SQLITE_DONE)
@@ -216,7 +216,7 @@ int record_series_get(struct record *s, int64_t id, struct nl_series *out,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		read_row(st, out, &oom);
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc == SQLITE_DONE)
 		return nl_error(err, NL_ENOENT, "no series with id %lld", (long long)id);
 	if (rc != SQLITE_ROW)
@@ -254,7 +254,7 @@ int record_series_list(struct record *s, int64_t patient_id, struct nl_series **
 		memset(&rows[count], 0, sizeof(*rows));
 		read_row(st, &rows[count++], &oom);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (oom)
 		rc = nl_error(err, NL_ENOMEM, "out of memory");
 	else if (rc != SQLITE_DONE)

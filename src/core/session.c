@@ -143,6 +143,55 @@ int record_session_copy(struct nl_session *dst, const struct nl_session *src,
 
 /* ---- reading ---------------------------------------------------------------- */
 
+/* One child row onto a session, its columns from c on; *cap is the
+ * array's capacity. For the single reads below and the batched ones of
+ * record_verify_signatures. */
+static void add_area(struct nl_session *ses, size_t *cap, sqlite3_stmt *st, int c, bool *oom)
+{
+	struct nl_treatment *t;
+
+	if (core_grow((void **)&ses->areas, cap, ses->nareas + 1, sizeof(*t)) != 0) {
+		*oom = true;
+		return;
+	}
+	t = &ses->areas[ses->nareas++];
+	t->area = core_col_text(st, c, oom);
+	t->label = core_col_text(st, c + 1, oom);
+	t->depth_mm = sqlite3_column_double(st, c + 2);
+	t->passes = core_col_int(st, c + 3, 0);
+}
+
+static void add_product(struct nl_session *ses, size_t *cap, sqlite3_stmt *st, int c, bool *oom)
+{
+	if (core_grow((void **)&ses->products, cap, ses->nproducts + 1, sizeof(char *))) {
+		*oom = true;
+		return;
+	}
+	ses->products[ses->nproducts] = core_col_text(st, c, oom);
+	if (ses->products[ses->nproducts])
+		ses->nproducts++;
+}
+
+static void add_score(struct nl_session *ses, size_t *cap, sqlite3_stmt *st, int c, bool *oom)
+{
+	if (core_grow((void **)&ses->scores, cap, ses->nscores + 1, sizeof(*ses->scores))) {
+		*oom = true;
+		return;
+	}
+	ses->scores[ses->nscores].scale = core_col_text(st, c, oom);
+	ses->scores[ses->nscores].value = sqlite3_column_double(st, c + 1);
+	if (ses->scores[ses->nscores].scale)
+		ses->nscores++;
+}
+
+static void add_warning(struct nl_session *ses, size_t *cap, sqlite3_stmt *st, int c, bool *oom)
+{
+	(void)cap;
+	if (core_warn(&ses->warnings, &ses->nwarnings, (const char *)sqlite3_column_text(st, c),
+		      "%s", (const char *)sqlite3_column_text(st, c + 1)) != 0)
+		*oom = true;
+}
+
 static int read_areas(struct record *s, struct nl_session *ses, bool *oom,
 		      struct nl_err *err)
 {
@@ -154,20 +203,9 @@ static int read_areas(struct record *s, struct nl_session *ses, bool *oom,
 	if (rc != NL_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, ses->id);
-	while (!*oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct nl_treatment *t;
-
-		if (core_grow((void **)&ses->areas, &cap, ses->nareas + 1, sizeof(*t)) != 0) {
-			*oom = true;
-			break;
-		}
-		t = &ses->areas[ses->nareas++];
-		t->area = core_col_text(st, 0, oom);
-		t->label = core_col_text(st, 1, oom);
-		t->depth_mm = sqlite3_column_double(st, 2);
-		t->passes = core_col_int(st, 3, 0);
-	}
-	sqlite3_finalize(st);
+	while (!*oom && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		add_area(ses, &cap, st, 0, oom);
+	core_finalize(s, st);
 	return *oom || rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the areas", err);
 }
 
@@ -182,16 +220,9 @@ static int read_products(struct record *s, struct nl_session *ses, bool *oom,
 	if (rc != NL_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, ses->id);
-	while (!*oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (core_grow((void **)&ses->products, &cap, ses->nproducts + 1, sizeof(char *))) {
-			*oom = true;
-			break;
-		}
-		ses->products[ses->nproducts] = core_col_text(st, 0, oom);
-		if (ses->products[ses->nproducts])
-			ses->nproducts++;
-	}
-	sqlite3_finalize(st);
+	while (!*oom && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		add_product(ses, &cap, st, 0, oom);
+	core_finalize(s, st);
 	return *oom || rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the products", err);
 }
 
@@ -206,17 +237,9 @@ static int read_scores(struct record *s, struct nl_session *ses, bool *oom,
 	if (rc != NL_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, ses->id);
-	while (!*oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (core_grow((void **)&ses->scores, &cap, ses->nscores + 1, sizeof(*ses->scores))) {
-			*oom = true;
-			break;
-		}
-		ses->scores[ses->nscores].scale = core_col_text(st, 0, oom);
-		ses->scores[ses->nscores].value = sqlite3_column_double(st, 1);
-		if (ses->scores[ses->nscores].scale)
-			ses->nscores++;
-	}
-	sqlite3_finalize(st);
+	while (!*oom && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		add_score(ses, &cap, st, 0, oom);
+	core_finalize(s, st);
 	return *oom || rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the scores", err);
 }
 
@@ -237,8 +260,44 @@ static int read_warnings(struct record *s, int64_t session_id, int64_t amendment
 		if (core_warn(w, n, (const char *)sqlite3_column_text(st, 0), "%s",
 			      (const char *)sqlite3_column_text(st, 1)) != 0)
 			*oom = true;
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	return *oom || rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the warnings", err);
+}
+
+/* The session's own columns; session_row reads them, then the amendment
+ * count. */
+#define SESSION_COLUMNS \
+	"series_id, date, practitioner, device, cartridge, anesthetic, anesthetic_minutes, " \
+	"endpoint, pain, reaction, adverse, aftercare, notes, signed, signed_at, signed_by, hash, " \
+	"voided, void_reason, voided_at, voided_by, created_at, updated_at"
+
+static void session_row(sqlite3_stmt *st, int64_t id, struct nl_session *ses, bool *oom)
+{
+	ses->id = id;
+	ses->series_id = sqlite3_column_int64(st, 0);
+	ses->date = core_col_text(st, 1, oom);
+	ses->practitioner = core_col_text(st, 2, oom);
+	ses->device = core_col_text(st, 3, oom);
+	ses->cartridge = core_col_text(st, 4, oom);
+	ses->anesthetic = core_col_text(st, 5, oom);
+	ses->anesthetic_minutes = core_col_int(st, 6, -1);
+	ses->endpoint = core_col_text(st, 7, oom);
+	ses->pain = core_col_int(st, 8, -1);
+	ses->reaction = core_col_text(st, 9, oom);
+	ses->adverse = core_col_text(st, 10, oom);
+	ses->aftercare = core_col_text(st, 11, oom);
+	ses->notes = core_col_text(st, 12, oom);
+	ses->is_signed = sqlite3_column_int(st, 13) != 0;
+	ses->signed_at = core_col_text(st, 14, oom);
+	ses->signed_by = core_col_text(st, 15, oom);
+	ses->hash = core_col_text(st, 16, oom);
+	ses->voided = sqlite3_column_int(st, 17) != 0;
+	ses->void_reason = core_col_text(st, 18, oom);
+	ses->voided_at = core_col_text(st, 19, oom);
+	ses->voided_by = core_col_text(st, 20, oom);
+	ses->created_at = core_col_text(st, 21, oom);
+	ses->updated_at = core_col_text(st, 22, oom);
+	ses->amendment_count = (size_t)sqlite3_column_int64(st, 23);
 }
 
 static int read_original(struct record *s, int64_t id, struct nl_session *ses,
@@ -247,45 +306,17 @@ static int read_original(struct record *s, int64_t id, struct nl_session *ses,
 	sqlite3_stmt *st;
 	bool oom = false;
 	int rc = core_prepare(s,
-		"SELECT series_id, date, practitioner, device, cartridge, anesthetic, "
-		"anesthetic_minutes, endpoint, pain, reaction, adverse, aftercare, notes, signed, "
-		"signed_at, signed_by, hash, voided, void_reason, voided_at, voided_by, created_at, "
-		"updated_at, (SELECT count(*) FROM amendment a WHERE a.session_id = session.id) "
-		"FROM session WHERE id = ?", &st, err);
+		"SELECT " SESSION_COLUMNS ", (SELECT count(*) FROM amendment a "
+		"WHERE a.session_id = session.id) FROM session WHERE id = ?", &st, err);
 
 	memset(ses, 0, sizeof(*ses));
 	if (rc != NL_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		ses->id = id;
-		ses->series_id = sqlite3_column_int64(st, 0);
-		ses->date = core_col_text(st, 1, &oom);
-		ses->practitioner = core_col_text(st, 2, &oom);
-		ses->device = core_col_text(st, 3, &oom);
-		ses->cartridge = core_col_text(st, 4, &oom);
-		ses->anesthetic = core_col_text(st, 5, &oom);
-		ses->anesthetic_minutes = core_col_int(st, 6, -1);
-		ses->endpoint = core_col_text(st, 7, &oom);
-		ses->pain = core_col_int(st, 8, -1);
-		ses->reaction = core_col_text(st, 9, &oom);
-		ses->adverse = core_col_text(st, 10, &oom);
-		ses->aftercare = core_col_text(st, 11, &oom);
-		ses->notes = core_col_text(st, 12, &oom);
-		ses->is_signed = sqlite3_column_int(st, 13) != 0;
-		ses->signed_at = core_col_text(st, 14, &oom);
-		ses->signed_by = core_col_text(st, 15, &oom);
-		ses->hash = core_col_text(st, 16, &oom);
-		ses->voided = sqlite3_column_int(st, 17) != 0;
-		ses->void_reason = core_col_text(st, 18, &oom);
-		ses->voided_at = core_col_text(st, 19, &oom);
-		ses->voided_by = core_col_text(st, 20, &oom);
-		ses->created_at = core_col_text(st, 21, &oom);
-		ses->updated_at = core_col_text(st, 22, &oom);
-		ses->amendment_count = (size_t)sqlite3_column_int64(st, 23);
-	}
-	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		session_row(st, id, ses, &oom);
+	core_finalize(s, st);
 	if (rc == SQLITE_DONE)
 		return nl_error(err, NL_ENOENT, "no session with id %lld", (long long)id);
 	if (rc != SQLITE_ROW)
@@ -344,7 +375,7 @@ static int read_changes(struct record *s, struct nl_amendment *a, struct nl_sess
 		c->old_value = core_col_text(st, 1, oom);
 		c->new_value = core_col_text(st, 2, oom);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	return *oom || rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading an amendment", err);
 }
 
@@ -374,7 +405,7 @@ static int read_amendments(struct record *s, struct nl_session_view *v, struct n
 		a->practitioner = core_col_text(st, 2, &oom);
 		a->reason = core_col_text(st, 3, &oom);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (!oom && rc != SQLITE_DONE)
 		return core_sql_error(s, "reading the amendments", err);
 	rc = NL_OK;
@@ -451,7 +482,7 @@ int record_session_list(struct record *s, int64_t series_id, bool include_voided
 			break;
 		ids[nids++] = sqlite3_column_int64(st, 0);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc != SQLITE_DONE) {
 		free(ids);
 		return rc == SQLITE_ROW ? nl_error(err, NL_ENOMEM, "out of memory")
@@ -529,7 +560,7 @@ static int context_load(struct record *s, int64_t series_id, const char *date,
 		if (d && strcmp(d, date) <= 0 && strcmp(d, c->prev_date) > 0)
 			snprintf(c->prev_date, sizeof(c->prev_date), "%s", d);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc != SQLITE_DONE) {
 		context_free(c);
 		return core_sql_error(s, "reading the series' sessions", err);
@@ -1002,7 +1033,7 @@ static int changes_json(struct record *s, int64_t aid, json_t *out, struct nl_er
 							 (const char *)sqlite3_column_text(st, 0), "new",
 							 (const char *)sqlite3_column_text(st, 1))))
 			break;
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc == SQLITE_ROW)
 		return nl_error(err, NL_ENOMEM, "out of memory");
 	return rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading an amendment", err);
@@ -1037,13 +1068,13 @@ static int amendments_json(struct record *s, int64_t id, int64_t through, json_t
 
 		if (!e || json_array_append_new(a, e) != 0 ||
 		    (rc = changes_json(s, sqlite3_column_int64(st, 0), changes, err)) != NL_OK) {
-			sqlite3_finalize(st);
+			core_finalize(s, st);
 			json_decref(a);
 			return rc == NL_OK || rc == SQLITE_ROW ? nl_error(err, NL_ENOMEM, "out of memory")
 							       : rc;
 		}
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (!a)
 		return nl_error(err, NL_ENOMEM, "out of memory");
 	if (rc != SQLITE_DONE) {
@@ -1068,19 +1099,21 @@ static int query_id(struct record *s, const char *sql, int64_t id, int64_t *out,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*out = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? NL_OK
 						     : core_sql_error(s, "reading the session", err);
 }
 
 /* The last amendment a signed session's signature covers, as its audit
- * row recorded it at signing. */
+ * row recorded it at signing: one search of the index audit_entity. */
+const char core_sql_signed_through[] =
+	"SELECT detail FROM audit WHERE entity = 'session' AND entity_id = ? "
+	"AND action = 'sign' ORDER BY id DESC LIMIT 1";
+
 static int signed_through(struct record *s, int64_t id, int64_t *through, struct nl_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = core_prepare(s, "SELECT detail FROM audit WHERE action = 'sign' AND "
-				 "entity = 'session' AND entity_id = ? ORDER BY id DESC LIMIT 1",
-			      &st, err);
+	int rc = core_prepare(s, core_sql_signed_through, &st, err);
 
 	*through = 0;
 	if (rc != NL_OK)
@@ -1093,7 +1126,7 @@ static int signed_through(struct record *s, int64_t id, int64_t *through, struct
 		*through = json_integer_value(json_object_get(d, "amendments_through"));
 		json_decref(d);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? NL_OK
 						     : core_sql_error(s, "reading the audit trail", err);
 }
@@ -1256,14 +1289,18 @@ static bool has_id(const int64_t *v, size_t n, int64_t id)
 /* The audit trail remembers every signature and its hash: a session it
  * shows as signed must still be signed, with that hash (an unsigned flag
  * or a recomputed hash would otherwise hide an edit). */
+const char core_sql_sign_audit[] =
+	"SELECT a.entity_id, a.detail, s.signed, s.hash FROM audit a "
+	"LEFT JOIN session s ON s.id = a.entity_id "
+	"WHERE a.entity = 'session' AND a.action = 'sign' ORDER BY a.entity_id";
+
+/* In session order, straight off audit_entity: no sort of every signing
+ * row in memory, and the sessions are read in id order. */
 static int check_sign_audit(struct record *s, int64_t **wrong, size_t *nw, size_t *cap,
 			    struct nl_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = core_prepare(s, "SELECT a.entity_id, a.detail, s.signed, s.hash FROM audit a "
-				 "LEFT JOIN session s ON s.id = a.entity_id "
-				 "WHERE a.action = 'sign' AND a.entity = 'session' ORDER BY a.id",
-			      &st, err);
+	int rc = core_prepare(s, core_sql_sign_audit, &st, err);
 
 	if (rc != NL_OK)
 		return rc;
@@ -1280,25 +1317,227 @@ static int check_sign_audit(struct record *s, int64_t **wrong, size_t *nw, size_
 		if (!bad || has_id(*wrong, *nw, id))
 			continue;
 		if (core_grow((void **)wrong, cap, *nw + 1, sizeof(**wrong)) != 0) {
-			sqlite3_finalize(st);
+			core_finalize(s, st);
 			return nl_error(err, NL_ENOMEM, "out of memory");
 		}
 		(*wrong)[(*nw)++] = id;
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc != SQLITE_DONE)
 		return core_sql_error(s, "reading the audit trail", err);
 	return NL_OK;
 }
 
+/* ---- verifying in batches --------------------------------------------------
+ * check reads every signed session once: a batch of them in id order, then
+ * each child table (areas, products, scores, warnings) and the signing
+ * audit rows once for the batch's id range, through their indexes, merged
+ * onto the sessions by id. Only the rare session amended before it was
+ * signed reads its amendments alone. */
+#define VERIFY_BATCH 256
+
+struct batch {
+	struct nl_session ses[VERIFY_BATCH];
+	int64_t through[VERIFY_BATCH];
+	size_t cap[VERIFY_BATCH];  /* the child array being filled */
+	size_t n;
+};
+
+typedef void (*add_child_fn)(struct nl_session *ses, size_t *cap, sqlite3_stmt *st, int c,
+			     bool *oom);
+
+static void add_trace(struct nl_session *ses, size_t *cap, sqlite3_stmt *st, int c, bool *oom)
+{
+	(void)cap;
+	trace_session_row(ses, st, c, oom);
+}
+
+/* After the products (the table's order): a lot belongs to one of them. */
+static void add_product_lot(struct nl_session *ses, size_t *cap, sqlite3_stmt *st, int c,
+			    bool *oom)
+{
+	(void)cap;
+	trace_product_lot_row(ses, st, c, oom);
+}
+
+/* Each child table's rows for a range of sessions: ?1..?2, session id first. */
+static const struct {
+	const char *sql;
+	add_child_fn add;
+} batch_children[] = {
+	{ "SELECT session_id, area, label, depth_mm, passes FROM session_area "
+	  "WHERE session_id BETWEEN ?1 AND ?2 ORDER BY session_id, pos", add_area },
+	{ "SELECT session_id, product FROM session_product "
+	  "WHERE session_id BETWEEN ?1 AND ?2 ORDER BY session_id, pos", add_product },
+	{ "SELECT session_id, scale, value FROM session_score "
+	  "WHERE session_id BETWEEN ?1 AND ?2 ORDER BY session_id, scale", add_score },
+	{ "SELECT session_id, code, message FROM session_warning WHERE session_id BETWEEN ?1 "
+	  "AND ?2 AND amendment_id IS NULL ORDER BY session_id, pos", add_warning },
+	/* traceability (migration 5), signed with the session when present */
+	{ "SELECT session_id, device_serial, cartridge_lot, cartridge_expiry FROM session_trace "
+	  "WHERE session_id BETWEEN ?1 AND ?2", add_trace },
+	{ "SELECT session_id, pos, lot, expiry FROM session_product_lot "
+	  "WHERE session_id BETWEEN ?1 AND ?2 ORDER BY session_id, pos", add_product_lot },
+};
+
+static void batch_free(struct batch *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		record_session_free(&b->ses[i]);
+	b->n = 0;
+}
+
+static ssize_t batch_find(const struct batch *b, int64_t id)
+{
+	size_t lo = 0, hi = b->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (b->ses[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < b->n && b->ses[lo].id == id ? (ssize_t)lo : -1;
+}
+
+/* The next signed sessions after id `after`, their own columns only. */
+static int batch_sessions(struct record *s, int64_t after, struct batch *b, struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	bool oom = false;
+	int rc = core_prepare(s, "SELECT " SESSION_COLUMNS ", 0, id FROM session "
+				 "WHERE signed = 1 AND id > ? ORDER BY id LIMIT ?", &st, err);
+
+	if (rc != NL_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int(st, 2, VERIFY_BATCH);
+	while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&b->ses[b->n], 0, sizeof(b->ses[b->n]));
+		b->through[b->n] = 0;
+		session_row(st, sqlite3_column_int64(st, 24), &b->ses[b->n++], &oom);
+	}
+	core_finalize(s, st);
+	if (oom)
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	return rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the signed sessions", err);
+}
+
+/* One child table's rows for the whole batch. */
+static int batch_child(struct record *s, struct batch *b, size_t which, struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	bool oom = false;
+	int rc = core_prepare(s, batch_children[which].sql, &st, err);
+
+	if (rc != NL_OK)
+		return rc;
+	memset(b->cap, 0, sizeof(b->cap));
+	sqlite3_bind_int64(st, 1, b->ses[0].id);
+	sqlite3_bind_int64(st, 2, b->ses[b->n - 1].id);
+	while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ssize_t i = batch_find(b, sqlite3_column_int64(st, 0));
+
+		if (i >= 0)   /* else an unsigned session between two signed ones */
+			batch_children[which].add(&b->ses[i], &b->cap[i], st, 1, &oom);
+	}
+	core_finalize(s, st);
+	if (oom)
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	return rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the signed sessions", err);
+}
+
+/* What each signature covers, from the latest signing audit row of each
+ * session in the batch (signed_through, for the whole batch at once). */
+const char core_sql_batch_through[] =
+	"SELECT entity_id, detail FROM audit WHERE entity = 'session' "
+	"AND entity_id BETWEEN ?1 AND ?2 AND action = 'sign' ORDER BY entity_id, id";
+
+static int batch_through(struct record *s, struct batch *b, struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = core_prepare(s, core_sql_batch_through, &st, err);
+
+	if (rc != NL_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, b->ses[0].id);
+	sqlite3_bind_int64(st, 2, b->ses[b->n - 1].id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ssize_t i = batch_find(b, sqlite3_column_int64(st, 0));
+		const char *detail = (const char *)sqlite3_column_text(st, 1);
+		json_t *d;
+
+		if (i < 0 || !detail)
+			continue;
+		d = json_loads(detail, 0, NULL);
+		b->through[i] = json_integer_value(json_object_get(d, "amendments_through"));
+		json_decref(d);
+	}
+	core_finalize(s, st);
+	return rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the audit trail", err);
+}
+
+static int add_id(int64_t **v, size_t *n, size_t *cap, int64_t id, struct nl_err *err)
+{
+	if (core_grow((void **)v, cap, *n + 1, sizeof(**v)) != 0)
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	(*v)[(*n)++] = id;
+	return NL_OK;
+}
+
+/* Recomputes each hash of the batch; the ids that differ go to wrong. */
+static int batch_verify(struct record *s, struct batch *b, int64_t **wrong, size_t *nw,
+			size_t *wcap, struct nl_err *err)
+{
+	int rc = NL_OK;
+
+	for (size_t i = 0; i < b->n && rc == NL_OK; i++) {
+		char *text, hex[65];
+
+		rc = canonical_hash(s, &b->ses[i], b->through[i], &text, hex, err);
+		if (rc != NL_OK)
+			break;
+		free(text);
+		if (!b->ses[i].hash || strcmp(hex, b->ses[i].hash) != 0)
+			rc = add_id(wrong, nw, wcap, b->ses[i].id, err);
+	}
+	return rc;
+}
+
+/* Every signed session, batch by batch; *n counts them. */
+static int verify_all(struct record *s, size_t *n, int64_t **wrong, size_t *nw, size_t *wcap,
+		      struct nl_err *err)
+{
+	struct batch *b = calloc(1, sizeof(*b));
+	int64_t after = 0;
+	int rc = b ? NL_OK : nl_error(err, NL_ENOMEM, "out of memory");
+
+	while (rc == NL_OK && (rc = batch_sessions(s, after, b, err)) == NL_OK && b->n > 0) {
+		for (size_t k = 0; k < COUNT(batch_children) && rc == NL_OK; k++)
+			rc = batch_child(s, b, k, err);
+		if (rc == NL_OK)
+			rc = batch_through(s, b, err);
+		if (rc == NL_OK)
+			rc = batch_verify(s, b, wrong, nw, wcap, err);
+		*n += b->n;
+		after = b->ses[b->n - 1].id;
+		batch_free(b);
+	}
+	if (b)
+		batch_free(b);
+	free(b);
+	return rc;
+}
+
 int record_verify_signatures(struct record *s, size_t *checked, int64_t **bad, size_t *nbad,
 			     struct nl_err *err)
 {
-	int64_t *ids = NULL, *wrong = NULL;
-	size_t n = 0, cap = 0, nw = 0, wcap = 0;
-	sqlite3_stmt *st;
-	int rc = core_prepare(s, "SELECT id, hash FROM session WHERE signed = 1 ORDER BY id", &st,
-			      err);
+	int64_t *wrong = NULL;
+	size_t n = 0, nw = 0, wcap = 0;
+	bool own;
+	int rc;
 
 	if (checked)
 		*checked = 0;
@@ -1306,45 +1545,13 @@ int record_verify_signatures(struct record *s, size_t *checked, int64_t **bad, s
 		*bad = NULL;
 		*nbad = 0;
 	}
-	if (rc != NL_OK)
+	/* one snapshot: the batches and the audit pass see the same record */
+	if ((rc = record_snapshot_begin(s, &own, err)) != NL_OK)
 		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (core_grow((void **)&ids, &cap, n + 1, sizeof(*ids)) != 0)
-			break;
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		free(ids);
-		return rc == SQLITE_ROW ? nl_error(err, NL_ENOMEM, "out of memory")
-					: core_sql_error(s, "reading the signed sessions", err);
-	}
-	rc = NL_OK;
-	for (size_t i = 0; i < n && rc == NL_OK; i++) {
-		struct nl_session ses;
-		char *text, hex[65];
-		int64_t through;
-
-		if ((rc = read_original(s, ids[i], &ses, err)) != NL_OK)
-			break;
-		rc = signed_through(s, ids[i], &through, err);
-		if (rc == NL_OK)
-			rc = canonical_hash(s, &ses, through, &text, hex, err);
-		if (rc != NL_OK) {
-			record_session_free(&ses);
-			break;
-		}
-		free(text);
-		if (!ses.hash || strcmp(hex, ses.hash) != 0) {
-			if (core_grow((void **)&wrong, &wcap, nw + 1, sizeof(*wrong)) != 0)
-				rc = nl_error(err, NL_ENOMEM, "out of memory");
-			else
-				wrong[nw++] = ids[i];
-		}
-		record_session_free(&ses);
-	}
+	rc = verify_all(s, &n, &wrong, &nw, &wcap, err);
 	if (rc == NL_OK)
 		rc = check_sign_audit(s, &wrong, &nw, &wcap, err);
+	record_snapshot_end(s, own);
 	if (rc == NL_OK && checked)
 		*checked = n;
 	if (rc == NL_OK && nw > 0)
@@ -1353,7 +1560,6 @@ int record_verify_signatures(struct record *s, size_t *checked, int64_t **bad, s
 			      "%lld); the record was changed outside needlelog: restore a backup",
 			      nw, nw == 1 ? "" : "s", nw == 1 ? "es" : "", nw == 1 ? "its" : "their",
 			      (long long)wrong[0]);
-	free(ids);
 	if (bad && rc != NL_ENOMEM) {
 		*bad = wrong;
 		*nbad = nw;
@@ -1365,26 +1571,38 @@ int record_verify_signatures(struct record *s, size_t *checked, int64_t **bad, s
 
 /* ---- pick lists ---------------------------------------------------------------- */
 
+/* Distinct values of the sessions entered last (ids above the newest less
+ * the window: a range of the primary key, never a scan of the table), in
+ * SQL, most recent first, at most RECORD_PICK_MAX. ?1 practitioner or NULL,
+ * ?2 the window, ?3 the limit. */
+#define PICK_RECENT "(SELECT coalesce(max(id), 0) FROM session) - ?2"
+#define PICK_COLUMN(col) \
+	"SELECT " col " FROM session WHERE id > " PICK_RECENT " AND " col " IS NOT NULL " \
+	"AND (?1 IS NULL OR practitioner = ?1) GROUP BY " col " ORDER BY max(id) DESC LIMIT ?3"
+
 static const struct {
 	const char *sql;
 	const char *const *fixed;
 	const size_t *nfixed;
 } picks[] = {
-	[RECORD_PICK_DEVICE] = { "SELECT device FROM session WHERE device IS NOT NULL AND "
-				 "(?1 IS NULL OR practitioner = ?1) GROUP BY device ORDER BY max(id) DESC",
-				 vocab_devices, &vocab_device_count },
-	[RECORD_PICK_CARTRIDGE] = { "SELECT cartridge FROM session WHERE cartridge IS NOT NULL AND "
-				    "(?1 IS NULL OR practitioner = ?1) GROUP BY cartridge "
-				    "ORDER BY max(id) DESC", vocab_cartridges, &vocab_cartridge_count },
+	[RECORD_PICK_DEVICE] = { PICK_COLUMN("device"), vocab_devices, &vocab_device_count },
+	[RECORD_PICK_CARTRIDGE] = { PICK_COLUMN("cartridge"), vocab_cartridges,
+				    &vocab_cartridge_count },
 	[RECORD_PICK_PRODUCT] = { "SELECT p.product FROM session_product p JOIN session s ON "
-				  "s.id = p.session_id WHERE (?1 IS NULL OR s.practitioner = ?1) "
-				  "GROUP BY p.product ORDER BY max(s.id) DESC",
+				  "s.id = p.session_id WHERE p.session_id > " PICK_RECENT " AND "
+				  "(?1 IS NULL OR s.practitioner = ?1) GROUP BY p.product "
+				  "ORDER BY max(p.session_id) DESC LIMIT ?3",
 				  vocab_products, &vocab_product_count },
-	[RECORD_PICK_ANESTHETIC] = { "SELECT anesthetic FROM session WHERE anesthetic IS NOT NULL "
-				     "AND (?1 IS NULL OR practitioner = ?1) GROUP BY anesthetic "
-				     "ORDER BY max(id) DESC", NULL, NULL },
+	[RECORD_PICK_ANESTHETIC] = { PICK_COLUMN("anesthetic"), NULL, NULL },
 };
 
+const char *core_sql_pick(enum record_pick which)
+{
+	return (unsigned)which < COUNT(picks) ? picks[which].sql : NULL;
+}
+
+/* Appends s unless present: the list is at most RECORD_PICK_MAX plus a
+ * vocabulary's few entries long. */
 static int add_unique(char ***v, size_t *n, size_t *cap, const char *s)
 {
 	for (size_t i = 0; i < *n; i++)
@@ -1411,9 +1629,11 @@ int record_picklist(struct record *s, enum record_pick which, const char *practi
 	if ((rc = core_prepare(s, picks[which].sql, &st, err)) != NL_OK)
 		return rc;
 	core_bind_text(st, 1, practitioner);
+	sqlite3_bind_int(st, 2, RECORD_PICK_WINDOW);
+	sqlite3_bind_int(st, 3, RECORD_PICK_MAX);
 	while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		oom = add_unique(out, n, &cap, (const char *)sqlite3_column_text(st, 0)) != 0;
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (!oom && rc != SQLITE_DONE) {
 		record_strings_free(*out, *n);
 		*out = NULL;

@@ -88,6 +88,31 @@ int trace_write(struct record *s, int64_t id, const struct nl_session *in, struc
 	return rc;
 }
 
+void trace_session_row(struct nl_session *ses, sqlite3_stmt *st, int c, bool *oom)
+{
+	ses->device_serial = core_col_text(st, c, oom);
+	ses->cartridge_lot = core_col_text(st, c + 1, oom);
+	ses->cartridge_expiry = core_col_text(st, c + 2, oom);
+}
+
+void trace_product_lot_row(struct nl_session *ses, sqlite3_stmt *st, int c, bool *oom)
+{
+	size_t pos = (size_t)sqlite3_column_int64(st, c);
+
+	if (pos >= ses->nproducts)
+		return;
+	if (!ses->product_lots) {
+		ses->product_lots = calloc(ses->nproducts, sizeof(*ses->product_lots));
+		if (!ses->product_lots) {
+			*oom = true;
+			return;
+		}
+		ses->nproduct_lots = ses->nproducts;
+	}
+	ses->product_lots[pos].lot = core_col_text(st, c + 1, oom);
+	ses->product_lots[pos].expiry = core_col_text(st, c + 2, oom);
+}
+
 int trace_read(struct record *s, struct nl_session *ses, bool *oom, struct nl_err *err)
 {
 	sqlite3_stmt *st;
@@ -97,35 +122,18 @@ int trace_read(struct record *s, struct nl_session *ses, bool *oom, struct nl_er
 	if (rc != NL_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, ses->id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ses->device_serial = core_col_text(st, 0, oom);
-		ses->cartridge_lot = core_col_text(st, 1, oom);
-		ses->cartridge_expiry = core_col_text(st, 2, oom);
-	}
-	sqlite3_finalize(st);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		trace_session_row(ses, st, 0, oom);
+	core_finalize(s, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return core_sql_error(s, "reading the lots", err);
 	if ((rc = core_prepare(s, "SELECT pos, lot, expiry FROM session_product_lot WHERE "
 				  "session_id = ? ORDER BY pos", &st, err)) != NL_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, ses->id);
-	while (!*oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		size_t pos = (size_t)sqlite3_column_int64(st, 0);
-
-		if (pos >= ses->nproducts)
-			continue;
-		if (!ses->product_lots) {
-			ses->product_lots = calloc(ses->nproducts, sizeof(*ses->product_lots));
-			if (!ses->product_lots) {
-				*oom = true;
-				break;
-			}
-			ses->nproduct_lots = ses->nproducts;
-		}
-		ses->product_lots[pos].lot = core_col_text(st, 1, oom);
-		ses->product_lots[pos].expiry = core_col_text(st, 2, oom);
-	}
-	sqlite3_finalize(st);
+	while (!*oom && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		trace_product_lot_row(ses, st, 0, oom);
+	core_finalize(s, st);
 	return *oom || rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "reading the lots", err);
 }
 
@@ -361,7 +369,7 @@ int record_trace_lot(struct record *s, const char *lot, struct nl_trace_row **ro
 			}
 			trace_row(st, &(*rows)[(*n)++], &oom);
 		}
-		sqlite3_finalize(st);
+		core_finalize(s, st);
 		rc = oom ? nl_error(err, NL_ENOMEM, "out of memory")
 			 : rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "tracing the lot", err);
 	}
@@ -430,7 +438,7 @@ int record_unsigned_list(struct record *s, const char *today, struct nl_unsigned
 		snprintf(u->date, sizeof(u->date), "%s", (const char *)sqlite3_column_text(st, 5));
 		check_date_diff(u->date, today, &u->days, NULL);
 	}
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	rc = oom ? nl_error(err, NL_ENOMEM, "out of memory")
 		 : rc == SQLITE_DONE ? NL_OK : core_sql_error(s, "listing unsigned sessions", err);
 	if (rc != NL_OK) {

@@ -181,14 +181,95 @@ void record_snapshot_end(struct record *s, bool own)
 		sqlite3_exec(core_db(s), "COMMIT", NULL, NULL, NULL);
 }
 
+/* FNV-1a: the cache compares hashes first, then the text. */
+static uint64_t sql_hash(const char *sql)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *sql; sql++)
+		h = (h ^ (unsigned char)*sql) * 0x100000001b3ULL;
+	return h;
+}
+
+/* A free cached statement for sql, or NULL. */
+static struct core_stmt *stmt_find(struct record *s, const char *sql, uint64_t h)
+{
+	for (size_t i = 0; i < CORE_STMT_CACHE; i++) {
+		struct core_stmt *c = &s->stmts[i];
+
+		if (c->st && !c->busy && c->hash == h && strcmp(sqlite3_sql(c->st), sql) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* An empty slot, else the least recently used free one (emptied), else
+ * NULL when every slot is in use. */
+static struct core_stmt *stmt_slot(struct record *s)
+{
+	struct core_stmt *best = NULL;
+
+	for (size_t i = 0; i < CORE_STMT_CACHE; i++) {
+		struct core_stmt *c = &s->stmts[i];
+
+		if (!c->st)
+			return c;
+		if (!c->busy && (!best || c->used < best->used))
+			best = c;
+	}
+	if (best) {
+		sqlite3_finalize(best->st);
+		best->st = NULL;
+	}
+	return best;
+}
+
 int core_prepare(struct record *s, const char *sql, sqlite3_stmt **st,
 		 struct nl_err *err)
 {
-	if (sqlite3_prepare_v2(core_db(s), sql, -1, st, NULL) != SQLITE_OK) {
-		*st = NULL;
-		return core_sql_error(s, "preparing a query", err);
+	uint64_t h = sql_hash(sql);
+	struct core_stmt *c = stmt_find(s, sql, h);
+
+	if (!c) {
+		if (sqlite3_prepare_v3(core_db(s), sql, -1, SQLITE_PREPARE_PERSISTENT, st,
+				       NULL) != SQLITE_OK) {
+			*st = NULL;
+			return core_sql_error(s, "preparing a query", err);
+		}
+		if (!(c = stmt_slot(s)))
+			return NL_OK;    /* all in use: this one is finalized after use */
+		*c = (struct core_stmt){ .st = *st, .hash = h };
 	}
+	c->busy = true;
+	c->used = ++s->tick;
+	*st = c->st;
 	return NL_OK;
+}
+
+void core_finalize(struct record *s, sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < CORE_STMT_CACHE; i++)
+		if (s->stmts[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			s->stmts[i].busy = false;
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
+void core_stmt_flush(struct record *s)
+{
+	for (size_t i = 0; i < CORE_STMT_CACHE; i++) {
+		struct core_stmt *c = &s->stmts[i];
+
+		/* one in use stays with its user, who finalizes it */
+		if (c->st && !c->busy)
+			sqlite3_finalize(c->st);
+		memset(c, 0, sizeof(*c));
+	}
 }
 
 int core_bind_text(sqlite3_stmt *st, int i, const char *v)
@@ -224,7 +305,7 @@ int core_exec_stmt(struct record *s, sqlite3_stmt *st, const char *what,
 {
 	int rc = sqlite3_step(st);
 
-	sqlite3_finalize(st);
+	core_finalize(s, st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return core_sql_error(s, what, err);
 	return NL_OK;
@@ -249,7 +330,7 @@ int core_exists(struct record *s, const char *table, int64_t id, bool *yes,
 		sqlite3_bind_int64(st, 1, id);
 		rc = sqlite3_step(st);
 		*yes = rc == SQLITE_ROW;
-		sqlite3_finalize(st);
+		core_finalize(s, st);
 		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 			return core_sql_error(s, "looking up a record", err);
 		return NL_OK;
