@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "needlelog/schema.h"
 
 #define TODAY "2026-12-31"
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -591,7 +592,7 @@ static void migrate_v2_file(void **state)
 		fail_msg("open: %s", err.msg);
 	store_pass_free(&pass);
 	assert_int_equal(store_schema_version(record_store(r), &version, &err), NL_OK);
-	assert_int_equal(version, 5);
+	assert_int_equal(version, (int)schema_migration_count);
 	record_set_today(r, "2026-03-01", &err);
 	/* patient 1: every character of the old texts kept */
 	assert_int_equal(record_patient_get(r, 1, &p, &err), NL_OK);

@@ -1,0 +1,2 @@
+-- Reserved for another branch's migration (renumbered at merge).
+SELECT 1;
