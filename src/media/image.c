@@ -418,9 +418,18 @@ int image_synthetic(int width, int height, double progress, unsigned seed, const
 	}
 	if (!(px = malloc((size_t)width * height * 3)))
 		return nl_error(err, NL_ENOMEM, "out of memory");
-	for (int y = 0; y < height; y++)
-		for (int x = 0; x < width; x++)
-			paint(px + ((size_t)y * width + x) * 3, x, y, width, height, spots, nspots);
+	for (int y = 0; y < height; y++) {
+		for (int x = 0; x < width; x++) {
+			unsigned char *p = px + ((size_t)y * width + x) * 3;
+			int grain = (int)(next_rand(&seed) % 13) - 6;
+
+			paint(p, x, y, width, height, spots, nspots);
+			/* A camera's grain, so the JPEG weighs what a photo does. */
+			for (int c = 0; c < 3; c++)
+				p[c] = (unsigned char)(p[c] + grain < 0 ? 0 : p[c] + grain > 255 ? 255
+						       : p[c] + grain);
+		}
+	}
 	im = vips_image_new_from_memory(px, (size_t)width * height * 3, width, height, 3,
 					VIPS_FORMAT_UCHAR);
 	rc = im ? save_as(im, format, &enc, len) : -1;
