@@ -465,6 +465,74 @@ static int run_compare(struct cli *c, struct nl_err *err)
 	return rc;
 }
 
+/* ---- the demo's photographs ------------------------------------------------------ */
+
+/* One generated picture of a series at progress (0 baseline, 1 now). */
+static int demo_photo(struct record *r, const struct nl_series *sr, const char *view,
+		      const char *date, double progress, struct nl_err *err)
+{
+	struct nl_photo p = { .patient_id = sr->patient_id, .series_id = sr->id,
+			      .view = (char *)view, .taken = (char *)date,
+			      .timepoint = progress > 0 ? "session" : "baseline" };
+	struct image_import im;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	int64_t id;
+	int rc = image_synthetic(640, 480, progress, (unsigned)sr->id * 7919u + (view[0] == 'f'),
+				 "jpeg", &buf, &len, err);
+
+	if (rc == NL_OK)
+		rc = image_import(buf, len, &im, err);
+	image_bytes_free(buf, len);
+	if (rc != NL_OK)
+		return rc;
+	struct photo_bytes b = { im.image, im.image_len, im.preview, im.preview_len, im.source,
+				 im.width, im.height };
+	rc = photo_add(r, &p, &b, &id, err);
+	image_import_free(&im);
+	return rc;
+}
+
+/* Consent, then frontal and oblique photos at the start, half way and the
+ * latest session of a series with sessions. */
+static int demo_series_photos(struct record *r, const struct nl_series *sr,
+			      struct nl_err *err)
+{
+	struct nl_consent c = { .patient_id = sr->patient_id, .kind = CLIN_CONSENT_PHOTO,
+				.given = sr->start_date, .form = "Clinical photography v2" };
+	struct nl_session *ses = NULL;
+	size_t n = 0;
+	int64_t cid;
+	int rc = record_session_list(r, sr->id, false, &ses, &n, err);
+
+	if (rc == NL_OK && n >= 2)
+		rc = record_consent_add(r, &c, &cid, err);
+	for (int k = 0; rc == NL_OK && n >= 2 && k < 3; k++) {
+		const char *date = k == 0 ? sr->start_date : ses[k == 1 ? n / 2 : n - 1].date;
+
+		rc = demo_photo(r, sr, "frontal", date, k / 2.0, err);
+		if (rc == NL_OK && k != 1)
+			rc = demo_photo(r, sr, "oblique-l", date, k / 2.0, err);
+	}
+	record_session_list_free(ses, n);
+	return rc;
+}
+
+int cli_demo_photos(struct record *r, struct nl_err *err)
+{
+	int rc = NL_OK;
+
+	for (int64_t id = 1; rc == NL_OK && id <= 3; id++) {
+		struct nl_series sr;
+
+		if (record_series_get(r, id, &sr, NULL) != NL_OK)
+			continue;
+		rc = demo_series_photos(r, &sr, err);
+		record_series_free(&sr);
+	}
+	return rc;
+}
+
 /* ---- the table ---------------------------------------------------------------- */
 
 #define PHOTO_OPT_GRAPHICS \
