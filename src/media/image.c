@@ -203,7 +203,9 @@ static int flatten(VipsImage **im)
 }
 
 /* Oriented, in sRGB, at most edge pixels on the long side, as JPEG with
- * every metadata block (EXIF, XMP, IPTC, ICC) stripped. */
+ * every metadata block (EXIF, XMP, IPTC, ICC) stripped. Without Huffman
+ * optimisation: it holds the whole image's coefficients in memory (122
+ * against 62 MB peak for 12 MP, bench/photo.c) for a file 18 % smaller. */
 static int encode(const void *buf, size_t len, int edge, int q, unsigned char **out,
 		  size_t *olen, int *w, int *h)
 {
@@ -217,8 +219,7 @@ static int encode(const void *buf, size_t len, int edge, int q, unsigned char **
 		rc = flatten(&im);
 	if (rc == 0)
 		rc = vips_jpegsave_buffer(im, &jpeg, olen, "Q", q, "strip", TRUE,
-					  "subsample_mode", VIPS_FOREIGN_SUBSAMPLE_OFF,
-					  "optimize_coding", TRUE, NULL);
+					  "subsample_mode", VIPS_FOREIGN_SUBSAMPLE_OFF, NULL);
 	if (rc == 0 && w) {
 		*w = vips_image_get_width(im);
 		*h = vips_image_get_height(im);

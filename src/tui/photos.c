@@ -371,7 +371,7 @@ static void compare_draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 {
 	struct compare *s = (struct compare *)sc;
 	int rows, cols, half;
-	char now[48];
+	char now[96];
 
 	getmaxyx(w, rows, cols);
 	sc->cy = sc->cx = -1;
