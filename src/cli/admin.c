@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "needlelog/photo.h"
 #include "needlelog/access.h"
 #include "needlelog/record.h"
 #include "cli.h"
@@ -45,6 +46,23 @@ static void report_bad(const int64_t *bad, size_t n)
 			(long long)bad[i], (long long)bad[i]);
 }
 
+/* Every stored photograph against the digest taken when it was stored. */
+static int check_photos(struct cli *c, struct nl_err *err)
+{
+	size_t nphotos = 0, nbad = 0;
+	int64_t *bad = NULL;
+	int rc = photo_verify(c->rec, &nphotos, &bad, &nbad, err);
+
+	for (size_t i = 0; i < nbad; i++)
+		fprintf(stderr, "needlelog: photo %lld has changed since it was stored (its "
+			"digest no longer matches)\n", (long long)bad[i]);
+	free(bad);
+	if (rc == NL_OK)
+		printf("%s: %zu photograph%s match their digest\n", c->db_path, nphotos,
+		       nphotos == 1 ? "" : "s");
+	return rc;
+}
+
 static int run_check(struct cli *c, struct nl_err *err)
 {
 	size_t nsigned = 0, nbad = 0;
@@ -62,7 +80,7 @@ static int run_check(struct cli *c, struct nl_err *err)
 	if (rc == NL_OK)
 		printf("%s: every page authenticated; integrity check ok; %zu signed session%s "
 		       "match their hash\n", c->db_path, nsigned, nsigned == 1 ? "" : "s");
-	return rc;
+	return rc == NL_OK ? check_photos(c, err) : rc;
 }
 
 static int run_passwd(struct cli *c, struct nl_err *err)

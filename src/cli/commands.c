@@ -17,6 +17,7 @@ extern const struct cli_command cli_consent_commands[];
 extern const struct cli_command cli_trace_commands[];
 extern const struct cli_command cli_import_commands[];
 extern const struct cli_command cli_demo_commands[];
+extern const struct cli_command cli_photo_commands[];
 
 static const struct cli_command *const groups[] = {
 	cli_admin_commands,
@@ -31,6 +32,7 @@ static const struct cli_command *const groups[] = {
 	cli_trace_commands,
 	cli_import_commands,
 	cli_demo_commands,
+	cli_photo_commands,
 };
 
 const struct cli_command *cli_find(const char *word1, const char *word2,

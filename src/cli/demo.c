@@ -579,6 +579,10 @@ static int demo_create(struct cli *c, const char *path, struct demo *d)
 	return rc;
 }
 
+/* photo.c: generated photographs for the first series, so the timeline
+ * shows. */
+int cli_demo_photos(struct record *r, struct nl_err *err);
+
 /* One transaction: quick (one sync), and all or nothing. */
 static int demo_fill(struct demo *d)
 {
@@ -587,6 +591,8 @@ static int demo_fill(struct demo *d)
 	if (rc != NL_OK)
 		return rc;
 	rc = fill(d);
+	if (rc == NL_OK)
+		rc = cli_demo_photos(d->s, d->err);
 	if (rc == NL_OK)
 		rc = record_commit(d->s, d->err);
 	else

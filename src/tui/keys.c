@@ -76,6 +76,13 @@ const struct tui_binding tui_keymap[] = {
 	{ TC_SERIES, 'x', TA_EXPORT, "export this series' follow-up summary", "export" },
 	{ TC_SERIES, '\t', TA_PANE, "switch the lower pane: depths / scores", "pane" },
 	{ TC_SERIES, 'E', TA_EDIT_SERIES, "edit the series: plan, goal, baseline, status", NULL },
+	{ TC_SERIES, 'P', TA_PHOTOS, "the series' photographs, by view", "photos" },
+	{ TC_PHOTOS, 'c', TA_COMPARE, "compare the selected view: baseline and now", "compare" },
+	{ TC_PHOTOS, 'i', TA_IMPORT, "import a photograph from a file", "import" },
+	{ TC_COMPARE, TUI_FN(KEY_LEFT), TA_EARLIER, "the right-hand photo: an earlier one", "earlier" },
+	{ TC_COMPARE, TUI_FN(KEY_RIGHT), TA_LATER, "the right-hand photo: a later one", "later" },
+	{ TC_COMPARE, 'h', TA_EARLIER, "an earlier photo", NULL },
+	{ TC_COMPARE, 'l', TA_LATER, "a later photo", NULL },
 
 	/* a session */
 	{ TC_SESSION, 'e', TA_EDIT, "edit this session (unsigned only)", NULL },
@@ -159,6 +166,8 @@ static const char *const ctx_titles[] = {
 	[TC_EDIT] = "Editing a field",
 	[TC_HELP] = "Help",
 	[TC_UNLOCK] = "Unlock",
+	[TC_PHOTOS] = "Photographs",
+	[TC_COMPARE] = "Comparison",
 };
 
 const char *tui_ctx_title(enum tui_ctx ctx)

@@ -480,6 +480,10 @@ static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 		if (s->loaded)
 			tui_export(t, s->sr.patient_id, s->id);
 		break;
+	case TA_PHOTOS:
+		if (s->loaded)
+			tui_push(t, tui_photos_new(t, s->id));
+		break;
 	default:
 		return false;
 	}

@@ -88,6 +88,8 @@ enum tui_ctx {
 	TC_EDIT,     /* editing a text field */
 	TC_HELP,
 	TC_UNLOCK,
+	TC_PHOTOS,   /* a series' photo timeline (photos.c) */
+	TC_COMPARE,  /* baseline and now side by side (photos.c) */
 	TC_END,      /* ends a context list */
 };
 
@@ -108,6 +110,8 @@ enum tui_action {
 	TA_LEFT, TA_RIGHT, TA_BOL, TA_EOL, TA_BACKSPACE, TA_DELETE, TA_KILL,
 	/* unlock */
 	TA_SUBMIT,
+	/* photographs (photos.c) */
+	TA_PHOTOS, TA_COMPARE, TA_IMPORT, TA_EARLIER, TA_LATER,
 };
 
 struct tui_binding {
@@ -456,6 +460,9 @@ struct tui_screen *tui_due_new(struct tui *t);
 struct tui_screen *tui_unsigned_new(struct tui *t);
 /* unsigned.c: counts the sessions left unsigned into t->unsigned_old. */
 void tui_chase(struct tui *t);
+/* photos.c: a series' photo timeline by view, and a view's comparison. */
+struct tui_screen *tui_photos_new(struct tui *t, int64_t series_id);
+struct tui_screen *tui_compare_new(struct tui *t, int64_t series_id, const char *view);
 struct tui_screen *tui_help_new(struct tui *t, const struct tui_screen *of);
 
 /* session.c: how people are told which session, everywhere: "session #2

@@ -1014,6 +1014,56 @@ case_golden() {
 	golden due
 }
 
+# The photo timeline and the comparison in symbols (issue 12): pictures
+# made by mkimg ($4), consent written by raw_sql ($3).
+case_photos() {
+	local pics=$TMP/pics
+	mkdir -p "$pics"
+	seed
+	NEEDLELOG_PASSPHRASE=$PASS "$PHOTO_RAW_SQL" "$DB" "INSERT INTO consent (patient_id,
+		kind, given, created_at) VALUES ($P_ZOE, 'photography-clinical', '2000-01-01',
+		'2000-01-01T00:00:00Z')" || fail "consent"
+	"$PHOTO_MKIMG" jpeg "$pics/before.jpg" 800 600 0
+	"$PHOTO_MKIMG" jpeg "$pics/mid.jpg" 800 600 0.5
+	"$PHOTO_MKIMG" png "$pics/after.png" 800 600 1
+	nl photo add --patient "$P_ZOE" --series "$S_ZOE" --view frontal --timepoint baseline \
+		--taken "$(day -60)" "$pics/before.jpg" >/dev/null || fail "photo add"
+	nl photo add --patient "$P_ZOE" --series "$S_ZOE" --view frontal --taken "$(day -30)" \
+		"$pics/mid.jpg" >/dev/null || fail "photo add"
+	nl photo add --patient "$P_ZOE" --series "$S_ZOE" --view frontal --taken "$(day -1)" \
+		"$pics/after.png" >/dev/null || fail "photo add"
+	start 80 24
+	unlock
+	open_zoe_series
+	keys P
+	wait_for "Timeline by view"
+	wait_line "frontal" "$(day -60)"
+	wait_for "$(day -1)"
+	keys c
+	wait_for "baseline: $(day -60)"
+	wait_for "now, 3 of 3: $(day -1)"
+	screen | grep -q '[▀▄█▌▐▘▝▖▗▚▞]' || fail "no block symbols drawn"
+	keys Left
+	wait_for "then, 2 of 3: $(day -30)"
+	keys Right Right
+	wait_for "now, 3 of 3"
+	keys q
+	wait_for "Timeline by view"
+	# The import dialog: a file that is not an image is refused, naming it.
+	echo "not a picture" >"$pics/notes.jpg"
+	keys i
+	wait_for "File (JPEG"
+	type_text "$pics/notes.jpg"
+	keys Enter
+	wait_for "View"
+	keys Enter
+	wait_for "not an image"
+	[ "$(nl photo list --patient "$P_ZOE" --format csv | wc -l)" = 4 ] || fail "a photo was stored"
+	quit_app
+}
+
+PHOTO_RAW_SQL=${3:-}
+PHOTO_MKIMG=${4:-}
 "case_$1"
 quit_app
 echo "ok $1"
