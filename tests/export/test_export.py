@@ -79,9 +79,9 @@ class Env:
 def case_text(e):
     out = e.export("text", "--practice", "Praxis Süd")
     for want in [NAME, "Praxis Süd", "Born:          1984-02-29", "Fitzpatrick III",
-                 "SERIES #1: Acne scars (Active)",
-                 "Plan:          6 sessions every 28 days from 2026-01-05",
-                 "Session 1 (#1), 2026-01-05",
+                 "SERIES: Acne scars (Active) (id 1)",
+                 "Plan:          6 every 4 weeks from 2026-01-05",
+                 "Session #1, 2026-01-05 (id 1)",
                  "Cheek, left 1.5 mm x3; Cheek, right 1.5 mm x3; Forehead 0.5 mm x2",
                  # session 2 as amended: cheek-r 1.75 became 1.8
                  "Cheek, left 2 mm x3; Cheek, right 1.8 mm x3; Scar (appendectomy) 1.25 mm",
@@ -90,14 +90,16 @@ def case_text(e):
                  "Adverse:       Pinpoint bruising\n                   resolved by day 2",
                  "signed ", "by Dr. Ana Núñez",
                  "amended 1 time", "depth typo: 1.8 not 1.75",
-                 "Voided session (#3), 2026-02-20", "entered on the wrong patient",
-                 "Session 3 (#4), 2026-03-02", "not signed",
+                 "Voided session, 2026-02-20 (id 3)", "entered on the wrong patient",
+                 "Session #3, 2026-03-02 (id 4)", "not signed",
                  "Next due:      2026-03-30 (in 10 days)",
-                 "Global Aesthetic Improvement Scale (Narins): baseline 4; sessions #1 3, #2 2, #3 2",
-                 "SERIES #2: Hair loss", "Norwood-Hamilton (men) IIIa",
+                 "      2026-01-05  baseline     4\n      2026-01-05  session #1   3  (4 to 3: 1 grade better)\n"
+                 "      2026-02-02  session #2   2  (4 to 2: 2 grades better)",
+                 "Allergies:     Lidocaine", "Medications:   none recorded",
+                 "SERIES: Hair loss (Active) (id 2)", "Norwood-Hamilton (men) IIIa",
                  "Next due:      2026-01-17 (overdue by 62 days)"]:
         check(want in out, f"text: {want!r} missing")
-    check("1.75" not in out.split("depth typo")[0].split("Session 2")[1],
+    check("1.75" not in out.split("depth typo")[0].split("Session #2")[1],
           "text: the amended depth replaces the original")
     # One series only.
     one = e.export("text", "--series", str(e.ids["series"][1]))
@@ -126,19 +128,20 @@ def case_md(e):
     rows = [l for l in out.splitlines() if l.startswith("| ") and "---" not in l]
     check(len(rows) >= 5, "md: header and 4 session rows")
     check(rows[0].startswith("| # | Date | Areas (depth) |"), "md: table head")
-    sess = [r for r in rows if re.match(r"\| (\d+|void) \| 20", r)]
+    sess = [r for r in rows if re.match(r"\| (#\d+|void) \| 20", r)]
     check(len(sess) == 4, f"md: 4 session rows, got {len(sess)}")
     for r in sess:
         # Every row has the same number of cells as the head (escaped | kept).
         check(len(re.split(r"(?<!\\)\|", r)) == len(re.split(r"(?<!\\)\|", rows[0])),
               f"md: cells in {r!r}")
-    check("| 2 | 2026-02-02 | Cheek, left 2 mm x3; Cheek, right 1.8 mm x3;" in out,
+    check("| #2 | 2026-02-02 | Cheek, left 2 mm x3; Cheek, right 1.8 mm x3;" in out,
           "md: amended depths")
     check("Pinpoint bruising<br>resolved by day 2" in out, "md: line break in a cell")
     check("Goodman \\& Baron" in out, "md: & escaped")
     check("- **Next due:** 2026-03-30 (in 10 days)" in out, "md: next due")
-    check("| Global Aesthetic Improvement Scale (Narins) | 4 | #1 3, #2 2, #3 2 | better | improving |"
-          in out, "md: score table")
+    check("| Global Aesthetic Improvement Scale (Narins) | 2026-02-02 | #2 | 2 | 4 to 2: 2 grades better |"
+          in out, "md: score table, every score dated")
+    check("#### Session #3, 2026-03-02 (id 4)" in out, "md: one numbering, the id labelled")
     check("| Cheek, right | 1.5 | 1.8 | - |" in out, "md: depth table")
     # Markup in a name is escaped, not rendered.
     r = e.run("patient", "add", "--name", "Mary_Jane *O|Neil* [x](y)")
