@@ -40,9 +40,11 @@
 #define NS_RESOURCE "911653f8-7bcc-456e-ba5b-621ae0a172a8"
 
 /* A resource's id ("xxxxxxxx-xxxx-8xxx-...") and its fullUrl. */
+#define FX_ID_LEN 37
+#define FX_URL_LEN 46
 struct fx_ref {
-	char id[37];
-	char url[46];
+	char id[FX_ID_LEN];
+	char url[FX_URL_LEN];
 };
 
 struct fx {

@@ -15,6 +15,7 @@ void fx_id(const struct fx *x, const char *kind, const char *key,
 {
 	crypto_generichash_state st;
 	unsigned char u[16];
+	char id[FX_ID_LEN];
 
 	/* BLAKE2b rather than SHA-1 (UUIDv5): libsodium has it, and version
 	 * 8 is RFC 9562's slot for a name-based UUID with another hash. The
@@ -29,10 +30,11 @@ void fx_id(const struct fx *x, const char *kind, const char *key,
 	crypto_generichash_final(&st, u, sizeof(u));
 	u[6] = (unsigned char)((u[6] & 0x0f) | 0x80); /* version 8 */
 	u[8] = (unsigned char)((u[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-	snprintf(out->id, sizeof(out->id), "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+	snprintf(id, sizeof(id), "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
 		 "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5], u[6],
 		 u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
-	snprintf(out->url, sizeof(out->url), "urn:uuid:%s", out->id);
+	memcpy(out->id, id, sizeof(id));
+	snprintf(out->url, FX_URL_LEN, "urn:uuid:%s", id);
 }
 
 void fx_idn(const struct fx *x, const char *kind, int64_t n, const char *suffix,

@@ -311,8 +311,9 @@ static void warnings(struct pdf *p)
 
 		if (!check_flag_in_force(f, m->today, until))
 			continue;
-		snprintf(line, sizeof(line), "%s%s%s%s", v ? v->label : f->code,
-			 until[0] ? " (until " : "", until, until[0] ? ")" : "");
+		snprintf(line, sizeof(line), "%s%s%s%s%s%s", v ? v->label : f->code,
+			 until[0] ? " (until " : "", until, until[0] ? ")" : "",
+			 f->note ? ": " : "", f->note ? f->note : "");
 		items[n++] = strdup(line);
 	}
 	for (size_t s = 0; s < m->nseries; s++) {
@@ -1142,9 +1143,16 @@ static void depth_chart(struct pdf *p, const struct nl_progress *pr)
 	for (size_t i = 0; i < pr->nsessions && nd < 512; i++)
 		snprintf(dates[nd++], 11, "%s", pr->sessions[i].date);
 	x_axis(p, &c, dates, nd);
-	for (size_t j = 0; j < pr->nareas; j++) {
+	for (size_t j = 0, shown = 0; j < pr->nareas; j++) {
+		bool treated = false;
+
+		for (size_t i = 0; i < pr->nsessions; i++)
+			treated |= pr->depth_mm[i * pr->nareas + j] >= 0;
+		if (!treated)
+			continue; /* a target area never treated has no line */
 		xm_progress_area_label(pr->areas[j], label, sizeof(label));
-		legend(p, &c, (int)j, label, (enum marker)(j % NMARKERS), palette[j % NPALETTE]);
+		legend(p, &c, (int)shown++, label, (enum marker)(j % NMARKERS),
+		       palette[j % NPALETTE]);
 		depth_line(p, &c, pr, j);
 	}
 	chart_end(p, &c);
