@@ -51,6 +51,18 @@ fetch_fhir_schema() {
 		echo "setup: could not fetch the FHIR R4 schema; its test will be skipped" >&2
 }
 
+# HL7's FHIRPath engine (npm fhirpath, with its R4 model) runs the FHIR
+# export's invariants (tests/export/fhir_invariants.js); skipped without.
+FHIRPATH_PKG=fhirpath@5.2.2
+fetch_fhirpath() {
+	local dir=build-test/fhirpath
+	[ -d "$dir/node_modules/fhirpath" ] && return 0
+	command -v npm >/dev/null || install_missing npm
+	mkdir -p "$dir"
+	npm install --silent --no-audit --no-fund --prefix "$dir" "$FHIRPATH_PKG" >/dev/null ||
+		echo "setup: could not install fhirpath; the FHIRPath checks will be skipped" >&2
+}
+
 # Valgrind, on a build without sanitizers (they do not mix): the unit and
 # store programs (the every-byte loops on every 97th byte), and the binary
 # through every export format and a backup (export_valgrind).
@@ -91,6 +103,8 @@ test)
 	meson compile -C build-test
 	fetch_fhir_schema
 	export FHIR_R4_SCHEMA="$PWD/build-test/fhir-r4/fhir.schema.json"
+	fetch_fhirpath
+	export FHIRPATH_NODE_PATH="$PWD/build-test/fhirpath/node_modules"
 	status=0
 	meson test -C build-test --print-errorlogs --num-processes 2 || status=$?
 	run_valgrind || status=$?

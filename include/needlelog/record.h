@@ -56,6 +56,10 @@ void record_close(struct record *r);
  * passwd). Owned by the handle. The handle's cached statements are
  * finalized first, so the store may close or reopen its connection. */
 struct store *record_store(struct record *r);
+/* The record file's id (store_file_id) as a UUID "xxxxxxxx-xxxx-4xxx-..."
+ * (version and variant bits set), into out: what makes an export's
+ * identifiers unique to this file and stable across exports. */
+int record_file_id(struct record *r, char out[37], struct nl_err *err);
 
 /* The name recorded as "who" when a call does not name a practitioner
  * (copied; NULL or "" clears). */

@@ -86,6 +86,13 @@ int store_open_ro(const char *path, const struct store_pass *pass,
  * folder holds the rollback journal). False also when path is absent. */
 bool store_path_writable(const char *path);
 
+/* The file id in the header (random at creation; a backup, a restore's
+ * copy and passwd --rekey make a new file with a new one): what makes an
+ * export's identifiers unique to this record file. NL_EUSAGE when the
+ * store has no key. */
+#define STORE_FILE_ID_BYTES 16   /* = NL_FILE_ID_BYTES (crypt.h) */
+int store_file_id(const struct store *s, uint8_t out[STORE_FILE_ID_BYTES]);
+
 /* Whether s was opened by store_open_ro. */
 bool store_readonly(const struct store *s);
 

@@ -90,7 +90,7 @@ static const struct cli_opt export_opts[] = {
 	{ "patient", "ID", 0, "the patient" },
 	{ "series", "ID", 0, "one series (else all of the patient's)" },
 	{ "format", "FORMAT", 0, "text, md (Markdown), csv (one row per area per\n"
-	  "session), fhir (FHIR R4 JSON Bundle) or pdf" },
+	  "session), fhir (FHIR R4 document Bundle) or pdf" },
 	{ "output", "FILE", CLI_SHORT('o'), "write FILE (new; '-' is stdout)" },
 	{ "no-bom", NULL, 0, "csv: no UTF-8 byte order mark first (by default\n"
 	  "there is one, so spreadsheets read UTF-8)" },

@@ -78,6 +78,22 @@ struct store *record_store(struct record *r)
 	return r->store;
 }
 
+int record_file_id(struct record *r, char out[37], struct nl_err *err)
+{
+	uint8_t u[STORE_FILE_ID_BYTES];
+
+	if (store_file_id(r->store, u) != NL_OK)
+		return nl_error(err, NL_EINTERNAL, "the record file has no file id");
+	/* The 16 random bytes as RFC 4122 text, marked as a random (v4) UUID
+	 * so that the urn:uuid: made of them is a well-formed one. */
+	u[6] = (uint8_t)((u[6] & 0x0f) | 0x40);
+	u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		 "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
+		 u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+	return NL_OK;
+}
+
 /* Replaces *dst with a copy of s (NULL for NULL or ""). */
 static int set_copy(char **dst, const char *s, struct nl_err *err)
 {

@@ -76,7 +76,7 @@ bool export_format_textlike(enum export_format fmt)
 
 /* ---- the model ---------------------------------------------------------- */
 
-static void model_free(struct xm *m)
+void xm_free(struct xm *m)
 {
 	for (size_t i = 0; i < m->nseries; i++) {
 		struct xm_series *xs = &m->series[i];
@@ -88,6 +88,7 @@ static void model_free(struct xm *m)
 		record_series_free(&xs->series);
 	}
 	free(m->series);
+	record_consent_list_free(m->consents, m->nconsents);
 	record_patient_free(&m->patient);
 	memset(m, 0, sizeof(*m));
 }
@@ -161,8 +162,8 @@ static int load_series(struct record *s, struct xm *m, int64_t series_id,
 	return rc;
 }
 
-static int model_load(struct record *s, int64_t patient_id, int64_t series_id,
-		      struct xm *m, struct nl_err *err)
+int xm_load(struct record *s, int64_t patient_id, int64_t series_id,
+	    struct xm *m, struct nl_err *err)
 {
 	bool own;
 	int rc;
@@ -171,15 +172,20 @@ static int model_load(struct record *s, int64_t patient_id, int64_t series_id,
 	snprintf(m->today, sizeof(m->today), "%s", record_today(s));
 	check_now_utc(m->generated_at);
 	m->practice = record_practice(s);
+	m->actor = record_actor(s);
+	if ((rc = record_file_id(s, m->file_id, err)) != NL_OK)
+		return rc;
 	/* One read snapshot: the summary is consistent. */
 	if ((rc = record_snapshot_begin(s, &own, err)) != NL_OK)
 		return rc;
 	rc = record_patient_get(s, patient_id, &m->patient, err);
 	if (rc == NL_OK)
+		rc = record_consent_list(s, patient_id, &m->consents, &m->nconsents, err);
+	if (rc == NL_OK)
 		rc = load_series(s, m, series_id, err);
 	record_snapshot_end(s, own);
 	if (rc != NL_OK)
-		model_free(m);
+		xm_free(m);
 	return rc;
 }
 
@@ -252,7 +258,7 @@ static int write_stream(struct record *s, int64_t patient_id, int64_t series_id,
 		return nl_error(err, NL_EUSAGE,
 				"a %s export needs a file: give -o FILE",
 				export_format_name(fmt));
-	rc = model_load(s, patient_id, series_id, &m, err);
+	rc = xm_load(s, patient_id, series_id, &m, err);
 	if (rc != NL_OK)
 		return rc;
 	m.csv_bom = !(opts && opts->no_bom);
@@ -261,7 +267,7 @@ static int write_stream(struct record *s, int64_t patient_id, int64_t series_id,
 	rc = audit_export(s, patient_id, series_id, fmt, dest, err);
 	if (rc == NL_OK)
 		rc = write_model(&m, fmt, out, err);
-	model_free(&m);
+	xm_free(&m);
 	return rc;
 }
 
@@ -313,17 +319,17 @@ int export_write_opts(struct record *s, int64_t patient_id, int64_t series_id,
 		return write_stream(s, patient_id, series_id, fmt, stdout, NULL, opts, err);
 	if (format_index(fmt) == NFORMATS)
 		return nl_error(err, NL_EUSAGE, "unknown export format %d", (int)fmt);
-	rc = model_load(s, patient_id, series_id, &m, err);
+	rc = xm_load(s, patient_id, series_id, &m, err);
 	if (rc != NL_OK)
 		return rc;
 	m.csv_bom = !(opts && opts->no_bom);
 	f = create_private(path, err);
 	if (!f) {
-		model_free(&m);
+		xm_free(&m);
 		return err ? err->status : NL_EIO;
 	}
 	rc = write_model(&m, fmt, f, err);
-	model_free(&m);
+	xm_free(&m);
 	if (fsync(fileno(f)) != 0 && rc == NL_OK)
 		rc = nl_error(err, NL_EIO, "writing %s: %s", path, strerror(errno));
 	if (fclose(f) != 0 && rc == NL_OK)
@@ -565,4 +571,116 @@ const char *xm_next_due_text(const struct nl_progress *p, char *buf, size_t size
 		break;
 	}
 	return buf;
+}
+
+/* ---- the clinical record's lists -------------------------------------------- */
+
+const char *xm_sex_label(const char *code)
+{
+	const struct clin_code *c = code ? clin_find(clin_sexes, clin_sex_count, code) : NULL;
+
+	return c ? c->label : code ? code : "";
+}
+
+static const char *clin_label(const struct clin_code *t, size_t n, const char *code)
+{
+	const struct clin_code *c = code ? clin_find(t, n, code) : NULL;
+
+	return c ? c->label : code ? code : "";
+}
+
+/* Appends "sep label value" when value is set. */
+static void xb_part(struct xbuf *b, const char *sep, const char *label,
+		    const char *value)
+{
+	if (!value || !*value)
+		return;
+	xb_add(b, sep);
+	xb_add(b, label);
+	xb_add(b, value);
+}
+
+char *xm_allergy_text(const struct nl_allergy *a)
+{
+	struct xbuf b = { 0 };
+
+	xb_add(&b, clin_label(clin_allergens, clin_allergen_count, a->code));
+	xb_part(&b, ": ", "", a->reaction);
+	xb_part(&b, a->reaction ? ", " : ": ", "",
+		a->severity ? clin_label(clin_severities, clin_severity_count, a->severity)
+			    : NULL);
+	xb_part(&b, "; ", "noted ", a->date);
+	xb_part(&b, "; ", "no longer applies after ", a->end_date);
+	xb_part(&b, "; ", "", a->note);
+	return xb_take(&b);
+}
+
+char *xm_medication_text(const struct nl_medication *m)
+{
+	struct xbuf b = { 0 };
+
+	xb_add(&b, m->name ? m->name : clin_label(clin_medications, clin_medication_count,
+						    m->code));
+	if (m->name) {
+		xb_add(&b, " (");
+		xb_add(&b, clin_label(clin_medications, clin_medication_count, m->code));
+		xb_add(&b, ")");
+	}
+	xb_part(&b, "; ", "from ", m->start);
+	xb_part(&b, "; ", "stopped ", m->stop);
+	xb_part(&b, "; ", "", m->note);
+	return xb_take(&b);
+}
+
+char *xm_consent_text(const struct nl_consent *c)
+{
+	struct xbuf b = { 0 };
+
+	xb_add(&b, clin_label(clin_consent_kinds, clin_consent_kind_count, c->kind));
+	xb_add(&b, c->covers ? " for " : " for every indication");
+	if (c->covers)
+		xb_add(&b, xm_indication_label(c->covers));
+	xb_part(&b, ", ", "given ", c->given);
+	xb_part(&b, " ", "to ", c->taken_by);
+	xb_part(&b, "; ", "form ", c->form);
+	xb_part(&b, "; ", "WITHDRAWN ", c->withdrawn);
+	return xb_take(&b);
+}
+
+const char *xm_plan_text(const struct nl_series *sr, char *buf, size_t size)
+{
+	return plan_text(sr, buf, size);
+}
+
+char *xm_lots_text(const struct nl_session *ses)
+{
+	struct xbuf b = { 0 };
+	bool any = false;
+
+	if (ses->cartridge_lot || ses->cartridge_expiry) {
+		xb_add(&b, ses->cartridge ? ses->cartridge : "cartridge");
+		xb_part(&b, " ", "lot ", ses->cartridge_lot);
+		xb_part(&b, " ", "(exp. ", ses->cartridge_expiry);
+		if (ses->cartridge_expiry)
+			xb_add(&b, ")");
+		any = true;
+	}
+	for (size_t i = 0; i < ses->nproduct_lots && i < ses->nproducts; i++) {
+		const struct nl_product_lot *l = &ses->product_lots[i];
+
+		if (!l->lot && !l->expiry)
+			continue;
+		xb_add(&b, any ? "; " : "");
+		xb_add(&b, ses->products[i]);
+		xb_part(&b, " ", "lot ", l->lot);
+		xb_part(&b, " ", "(exp. ", l->expiry);
+		if (l->expiry)
+			xb_add(&b, ")");
+		any = true;
+	}
+	if (!any) {
+		free(b.s);
+		return NULL;
+	}
+	return xb_take(&b);
 }

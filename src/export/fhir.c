@@ -1,140 +1,85 @@
-/* The follow-up summary as a FHIR R4 Bundle (type collection), in JSON
- * built with jansson (no hand-written escaping). Mapping: shared/DOMAIN.md
- * and docs. Every entry has a urn:uuid fullUrl; references use those urns.
- * FHIR forbids empty strings, arrays and objects: every optional element
- * is set only when it has content. */
+/* The follow-up summary as a FHIR R4 document: a Bundle of type document
+ * whose first entry is a Composition in the spirit of the International
+ * Patient Summary (sections with their LOINC codes and readable XHTML
+ * narrative), then the Patient and every resource a section lists.
+ * Mapping, codes and why: docs/export-and-backup.md; shared/DOMAIN.md
+ * "FHIR R4 mapping". Ids are stable across exports (fhir_util.c fx_id),
+ * so a receiver updates rather than duplicates, and a voided session is
+ * sent again, entered-in-error, under the id it had. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-#include <sodium.h>
-
 #include "needlelog/check.h"
 #include "needlelog/vocab.h"
-#include "model.h"
+#include "fhir.h"
 
-#define SCT "http://snomed.info/sct"
-#define UCUM "http://unitsofmeasure.org"
-#define NL_OBS "urn:needlelog:observation"
-#define NL_SCALE "urn:needlelog:scale"
 #define SCT_FACE "89545001"
 #define SCT_SCALP "41695006"
 #define SCT_LATERALITY "272741003"
 #define SCT_LEFT "7771000"
 #define SCT_RIGHT "24028007"
+#define LOINC_PAIN_NRS "72514-3"   /* Pain severity - 0-10 verbal numeric rating */
 
-struct fx {
-	json_t *entries;
-	char patient[46];
-	bool oom;
+/* The Composition's sections. A code is given only where the IPS gives
+ * one; the last three are needlelog's own, titled and narrated. */
+enum { S_ALLERGY, S_MEDS, S_PROBLEMS, S_PROCS, S_RESULTS, S_PLAN, S_CAUTIONS,
+       S_CONSENT, S_HISTORY, NSEC };
+
+static const struct {
+	const char *title;
+	const char *loinc;
+	const char *display;
+} sections[NSEC] = {
+	[S_ALLERGY] = { "Allergies and intolerances", "48765-2",
+			"Allergies and adverse reactions Document" },
+	[S_MEDS] = { "Medications", "10160-0", "History of Medication use Narrative" },
+	[S_PROBLEMS] = { "Problems: what is treated", "11450-4", "Problem list - Reported" },
+	[S_PROCS] = { "History of procedures: microneedling sessions", "47519-4",
+		      "History of Procedures Document" },
+	[S_RESULTS] = { "Results: scores, needle depths, skin type", "30954-2",
+			"Relevant diagnostic tests/laboratory data Narrative" },
+	[S_PLAN] = { "Plan of care", "18776-5", "Plan of care note" },
+	[S_CAUTIONS] = { "Contraindications and cautions", NULL, NULL },
+	[S_CONSENT] = { "Consents", NULL, NULL },
+	[S_HISTORY] = { "Record history: signatures, amendments, voids", NULL, NULL },
+	/* Photographs (Media, each with the Consent that covers it) come with
+	 * the photo feature: a section with its entries goes here, and
+	 * nothing is written for them until then. */
 };
 
-/* ---- small builders ------------------------------------------------------ */
+struct doc {
+	struct fx x;
+	json_t *entries[NSEC];
+	struct fx_html html[NSEC];
+	size_t count[NSEC];
+};
 
-static json_t *chk(struct fx *x, json_t *v)
+/* Lists r in section s, with a line of its narrative. */
+static void listed(struct doc *d, int s, const struct fx_ref *r, const char *line)
 {
-	if (!v)
-		x->oom = true;
-	return v;
+	push(&d->x, d->entries[s], ref(&d->x, r));
+	if (!d->count[s]++)
+		h_raw(&d->html[s], "<ul>");
+	h_el(&d->html[s], "li", line);
 }
 
-/* Sets key to v (taken); NULL v is an allocation failure. */
-static void put(struct fx *x, json_t *obj, const char *key, json_t *v)
+/* ---- codes ------------------------------------------------------------------- */
+
+static json_t *category(struct fx *x, const char *code)
 {
-	if (!v || !obj || json_object_set_new(obj, key, v) != 0)
-		x->oom = true;
+	return chk(x, json_pack("[o]", coded(x, OBS_CATEGORY, code, NULL, NULL)));
 }
 
-/* Sets a string only when there is one (FHIR forbids ""). */
-static void put_str(struct fx *x, json_t *obj, const char *key, const char *s)
+static json_t *microneedling(struct fx *x)
 {
-	if (s && *s)
-		put(x, obj, key, json_string(s));
+	return coded(x, CS_PROCEDURE, "microneedling", "Microneedling",
+		     "Microneedling (percutaneous collagen induction)");
 }
 
-static void push(struct fx *x, json_t *arr, json_t *v)
-{
-	if (!v || !arr || json_array_append_new(arr, v) != 0)
-		x->oom = true;
-}
-
-/* Sets an array only when it holds something; else drops it. */
-static void put_arr(struct fx *x, json_t *obj, const char *key, json_t *arr)
-{
-	if (arr && json_array_size(arr) == 0)
-		json_decref(arr);
-	else
-		put(x, obj, key, arr);
-}
-
-static void new_urn(char out[46])
-{
-	unsigned char u[16];
-
-	randombytes_buf(u, sizeof(u));
-	u[6] = (unsigned char)((u[6] & 0x0f) | 0x40); /* version 4 */
-	u[8] = (unsigned char)((u[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-	snprintf(out, 46, "urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-		 "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5], u[6],
-		 u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
-}
-
-static json_t *ref(struct fx *x, const char *urn)
-{
-	return chk(x, json_pack("{s:s}", "reference", urn));
-}
-
-static json_t *display_ref(struct fx *x, const char *display)
-{
-	return chk(x, json_pack("{s:s}", "display", display));
-}
-
-static json_t *text_cc(struct fx *x, const char *text)
-{
-	return chk(x, json_pack("{s:s}", "text", text));
-}
-
-/* A CodeableConcept with one coding (display optional) and text. */
-static json_t *coded(struct fx *x, const char *system, const char *code,
-		     const char *display, const char *text)
-{
-	json_t *coding = chk(x, json_pack("{s:s,s:s}", "system", system, "code", code));
-	json_t *cc = chk(x, json_object());
-
-	put_str(x, coding, "display", display);
-	put(x, cc, "coding", chk(x, json_pack("[o]", coding)));
-	put_str(x, cc, "text", text);
-	return cc;
-}
-
-static json_t *identifier(struct fx *x, const char *system, int64_t id)
-{
-	char v[32];
-
-	snprintf(v, sizeof(v), "%lld", (long long)id);
-	return chk(x, json_pack("[{s:s,s:s}]", "system", system, "value", v));
-}
-
-static void add_entry(struct fx *x, const char *urn, json_t *resource)
-{
-	push(x, x->entries, chk(x, json_pack("{s:s,s:o}", "fullUrl", urn,
-					     "resource", resource)));
-}
-
-static void note(struct fx *x, json_t *notes, const char *fmt, const char *a,
-		 const char *b)
-{
-	char buf[VOCAB_TEXT_MAX + 512];
-
-	snprintf(buf, sizeof(buf), fmt, a ? a : "", b ? b : "");
-	push(x, notes, chk(x, json_pack("{s:s}", "text", buf)));
-}
-
-/* ---- body sites ------------------------------------------------------------ */
-
-/* Face and scalp areas are coded in SNOMED CT; a left or right area as a
- * post-coordinated expression with the laterality attribute
- * (89545001:272741003=7771000, "face, left"). Others are text only. */
+/* Face and scalp areas in SNOMED CT; left and right as a post-coordinated
+ * expression with the laterality attribute (89545001:272741003=7771000,
+ * "face, left"). Other areas are text. */
 static json_t *body_site(struct fx *x, const char *area, const char *label)
 {
 	const struct vocab_area *a = vocab_area_find(area);
@@ -162,14 +107,27 @@ static json_t *body_site(struct fx *x, const char *area, const char *label)
 	return coded(x, SCT, code, NULL, text);
 }
 
-/* ---- resources ------------------------------------------------------------- */
+/* ---- the patient and what is known of them ------------------------------------ */
 
-static void patient(struct fx *x, const struct nl_patient *p)
+static void patient(struct doc *d)
 {
-	json_t *r = chk(x, json_pack("{s:s}", "resourceType", "Patient"));
-	json_t *telecom = chk(x, json_array());
+	const struct nl_patient *p = &d->x.m->patient;
+	struct fx *x = &d->x;
+	json_t *r, *telecom = chk(x, json_array());
+	struct fx_html h = { 0 };
+	char sys[64], id[32];
 
-	put(x, r, "identifier", identifier(x, "urn:needlelog:patient", p->id));
+	fx_idn(x, "patient", p->id, NULL, &x->patient);
+	r = resource(x, "Patient", &x->patient);
+	h_field(&h, "Name", p->name);
+	h_field(&h, "Born", p->dob);
+	h_field(&h, "Sex", p->sex ? xm_sex_label(p->sex) : NULL);
+	put(x, r, "text", h_narrative(x, &h));
+	/* The practice's own number for the patient, in a system unique to
+	 * this record file: "urn:uuid:" of the file id. */
+	snprintf(sys, sizeof(sys), "urn:uuid:%s", x->m->file_id);
+	snprintf(id, sizeof(id), "%lld", (long long)p->id);
+	put(x, r, "identifier", chk(x, json_pack("[{s:s,s:s}]", "system", sys, "value", id)));
 	put(x, r, "active", json_boolean(!p->archived));
 	put(x, r, "name", chk(x, json_pack("[{s:s}]", "text", p->name)));
 	if (p->phone)
@@ -179,45 +137,644 @@ static void patient(struct fx *x, const struct nl_patient *p)
 		push(x, telecom, chk(x, json_pack("{s:s,s:s}", "system", "email",
 						  "value", p->email)));
 	put_arr(x, r, "telecom", telecom);
+	/* needlelog's sexes are FHIR's administrative genders, word for word. */
+	put_str(x, r, "gender", p->sex);
 	put_str(x, r, "birthDate", p->dob);
-	new_urn(x->patient);
-	add_entry(x, x->patient, r);
+	add_entry(x, &x->patient, r);
 }
 
-/* A contraindication flag as a FHIR Flag (status, code, subject). */
-static void flag(struct fx *x, const struct nl_flag *f, const char *today)
+static void skin_type(struct doc *d)
 {
-	const struct vocab_flag *v = vocab_flag_find(f->code);
-	json_t *r = chk(x, json_pack("{s:s}", "resourceType", "Flag"));
-	json_t *period = chk(x, json_object());
-	char urn[46], until[11];
-	bool active = check_flag_in_force(f, today, until);
+	const struct nl_patient *p = &d->x.m->patient;
+	struct fx *x = &d->x;
+	const char *roman = vocab_fitzpatrick_label(p->skin_type);
+	struct fx_ref id;
+	char text[64];
+	json_t *r;
 
+	if (!p->skin_type)
+		return;
+	fx_idn(x, "skin-type", p->id, NULL, &id);
+	snprintf(text, sizeof(text), "Fitzpatrick skin type %s", roman);
+	r = resource(x, "Observation", &id);
+	put(x, r, "text", narrative1(x, text));
+	put(x, r, "status", json_string("final"));
+	put(x, r, "category", category(x, "exam"));
+	put(x, r, "code", coded(x, CS_OBSERVATION, "fitzpatrick-skin-type",
+				"Fitzpatrick skin type", NULL));
+	put(x, r, "subject", ref(x, &x->patient));
+	put(x, r, "valueCodeableConcept", coded(x, CS_FITZPATRICK, roman, text, NULL));
+	add_entry(x, &id, r);
+	listed(d, S_RESULTS, &id, text);
+}
+
+/* The k-th item with the same code: lists have no row ids, and order is
+ * kept, so "lidocaine #2" stays the second lidocaine allergy. */
+static size_t same_before(const char *const *codes, size_t i)
+{
+	size_t k = 0;
+
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(codes[j], codes[i]) == 0)
+			k++;
+	return k;
+}
+
+static void allergy(struct doc *d, const struct nl_allergy *a, size_t k)
+{
+	struct fx *x = &d->x;
+	bool on = check_allergy_in_force(a, x->m->today);
+	char *line = xm_allergy_text(a), key[96];
+	const struct clin_code *c = clin_find(clin_allergens, clin_allergen_count, a->code);
+	json_t *r, *reaction;
+	struct fx_ref id;
+
+	snprintf(key, sizeof(key), "%s #%zu", a->code, k);
+	fx_id(x, "allergy", key, &id);
+	r = resource(x, "AllergyIntolerance", &id);
+	put(x, r, "text", narrative1(x, line ? line : a->code));
+	put(x, r, "clinicalStatus",
+	    coded(x, HL7_TERM "allergyintolerance-clinical", on ? "active" : "inactive",
+		  NULL, NULL));
+	put(x, r, "code", coded(x, CS_ALLERGEN, a->code, c ? c->label : NULL,
+				a->note && strcmp(a->code, "other") == 0 ? a->note
+				: c ? c->label : a->code));
+	put(x, r, "patient", ref(x, &x->patient));
+	put_str(x, r, "recordedDate", a->date);
+	if (a->end_date)
+		put(x, r, "note", chk(x, json_pack("[{s:s}]", "text", "No longer applies")));
+	if (a->reaction || a->severity) {
+		reaction = chk(x, json_object());
+		put(x, reaction, "manifestation",
+		    chk(x, json_pack("[o]", text_cc(x, a->reaction ? a->reaction
+								: "not recorded"))));
+		/* needlelog's severities are FHIR's reaction severities. */
+		put_str(x, reaction, "severity", a->severity);
+		put(x, r, "reaction", chk(x, json_pack("[o]", reaction)));
+	}
+	add_entry(x, &id, r);
+	listed(d, S_ALLERGY, &id, line ? line : a->code);
+	free(line);
+}
+
+static void medication(struct doc *d, const struct nl_medication *m, size_t k)
+{
+	struct fx *x = &d->x;
+	char until[11] = "", key[96];
+	bool on = check_medication_in_force(m, x->m->today, until);
+	const struct clin_code *c = clin_find(clin_medications, clin_medication_count, m->code);
+	char *line = xm_medication_text(m);
+	json_t *r, *period = chk(x, json_object()), *med;
+	struct fx_ref id;
+
+	snprintf(key, sizeof(key), "%s #%zu", m->code, k);
+	fx_id(x, "medication", key, &id);
+	r = resource(x, "MedicationStatement", &id);
+	put(x, r, "text", narrative1(x, line ? line : m->code));
+	put(x, r, "status", json_string(on ? "active" : "completed"));
+	med = coded(x, CS_MEDICATION, m->code, c ? c->label : NULL,
+		    m->name ? m->name : c ? c->label : m->code);
+	put(x, r, "medicationCodeableConcept", med);
+	put(x, r, "subject", ref(x, &x->patient));
+	put_str(x, period, "start", m->start);
+	put_str(x, period, "end", m->stop);
+	if (json_object_size(period))
+		put(x, r, "effectivePeriod", period);
+	else
+		json_decref(period);
+	if (m->note || until[0]) {
+		json_t *notes = chk(x, json_array());
+		char caution[96];
+
+		note(x, notes, m->note);
+		snprintf(caution, sizeof(caution), "A caution for microneedling until %s", until);
+		if (until[0])
+			note(x, notes, caution);
+		put_arr(x, r, "note", notes);
+	}
+	add_entry(x, &id, r);
+	listed(d, S_MEDS, &id, line ? line : m->code);
+	free(line);
+}
+
+static void lists(struct doc *d)
+{
+	const struct nl_patient *p = &d->x.m->patient;
+	const char **codes = calloc(p->nallergy_list + p->nmedication_list + 1,
+				    sizeof(*codes));
+
+	if (!codes) {
+		d->x.oom = true;
+		return;
+	}
+	for (size_t i = 0; i < p->nallergy_list; i++) {
+		codes[i] = p->allergy_list[i].code;
+		allergy(d, &p->allergy_list[i], same_before(codes, i));
+	}
+	for (size_t i = 0; i < p->nmedication_list; i++) {
+		codes[i] = p->medication_list[i].code;
+		medication(d, &p->medication_list[i], same_before(codes, i));
+	}
+	free(codes);
+}
+
+/* A contraindication flag that is not an allergy or a medication. */
+static void flag(struct doc *d, const struct nl_flag *f)
+{
+	struct fx *x = &d->x;
+	const struct vocab_flag *v = vocab_flag_find(f->code);
+	json_t *r, *period = chk(x, json_object());
+	char until[11] = "", line[VOCAB_TEXT_MAX + 512];
+	bool active = check_flag_in_force(f, x->m->today, until);
+	struct fx_ref id;
+
+	snprintf(line, sizeof(line), "%s%s%s%s%s%s", v ? v->label : f->code,
+		 f->date ? " since " : "", f->date ? f->date : "",
+		 active ? "" : " (no longer applies)", f->note ? ": " : "",
+		 f->note ? f->note : "");
+	fx_id(x, "flag", f->code, &id);
+	r = resource(x, "Flag", &id);
+	put(x, r, "text", narrative1(x, line));
 	put(x, r, "status", json_string(active ? "active" : "inactive"));
-	put(x, r, "code", coded(x, "urn:needlelog:contraindication", f->code,
-				v ? v->label : NULL, v ? v->label : f->code));
-	put(x, r, "subject", ref(x, x->patient));
+	put(x, r, "code", coded(x, CS_CONTRAINDICATION, f->code, v ? v->label : NULL, line));
+	put(x, r, "subject", ref(x, &x->patient));
 	put_str(x, period, "start", f->date);
 	put_str(x, period, "end", f->end_date ? f->end_date : until[0] ? until : NULL);
 	if (json_object_size(period))
 		put(x, r, "period", period);
 	else
 		json_decref(period);
-	new_urn(urn);
-	add_entry(x, urn, r);
+	add_entry(x, &id, r);
+	listed(d, S_CAUTIONS, &id, line);
 }
 
-static void condition(struct fx *x, const char *indication, char urn[46])
+static void consent(struct doc *d, const struct nl_consent *c)
 {
-	json_t *r = chk(x, json_pack("{s:s}", "resourceType", "Condition"));
+	struct fx *x = &d->x;
+	bool treatment = strcmp(c->kind, CLIN_CONSENT_TREATMENT) == 0;
+	const struct clin_code *k = clin_find(clin_consent_kinds, clin_consent_kind_count,
+					      c->kind);
+	char *line = xm_consent_text(c);
+	json_t *r, *prov = chk(x, json_object()), *period = chk(x, json_object());
+	struct fx_ref id;
 
-	put(x, r, "code", coded(x, "urn:needlelog:indication", indication,
-				xm_indication_label(indication),
-				xm_indication_label(indication)));
-	put(x, r, "subject", ref(x, x->patient));
-	new_urn(urn);
-	add_entry(x, urn, r);
+	fx_idn(x, "consent", c->id, NULL, &id);
+	r = resource(x, "Consent", &id);
+	put(x, r, "text", narrative1(x, line ? line : c->kind));
+	put(x, r, "status", json_string(c->withdrawn ? "inactive" : "active"));
+	/* Treatment consent is scope treatment; consent to photographs is
+	 * about the use of health information, scope patient-privacy. */
+	put(x, r, "scope", coded(x, HL7_TERM "consentscope",
+				 treatment ? "treatment" : "patient-privacy", NULL, NULL));
+	put(x, r, "category", chk(x, json_pack("[o]", coded(x, LOINC, "59284-0", NULL, NULL))));
+	put(x, r, "patient", ref(x, &x->patient));
+	put_str(x, r, "dateTime", c->given);
+	put(x, r, "performer", chk(x, json_pack("[o]", ref(x, &x->patient))));
+	put(x, r, "policyRule", text_cc(x, c->form ? c->form : "the practice's consent form"));
+	put(x, prov, "type", json_string("permit"));
+	put_str(x, period, "start", c->given);
+	put_str(x, period, "end", c->withdrawn);
+	put(x, prov, "period", period);
+	put(x, prov, "code", chk(x, json_pack("[o]", coded(x, CS_CONSENT, c->kind,
+				k ? k->label : NULL, c->covers ? xm_indication_label(c->covers)
+				: "every indication"))));
+	put(x, r, "provision", prov);
+	add_entry(x, &id, r);
+	listed(d, S_CONSENT, &id, line ? line : c->kind);
+	free(line);
 }
+
+/* ---- sessions ------------------------------------------------------------------- */
+
+/* What a session's Observations share. */
+struct ses {
+	const struct nl_session_view *v;
+	struct fx_ref proc, plan;
+	json_t *changed;      /* references to the Observations amendments changed */
+	json_t *all;          /* references to every Observation of the session */
+};
+
+/* voided: entered-in-error; changed by an amendment: amended; else final
+ * when signed, preliminary when not. */
+static const char *obs_status(const struct ses *s, bool changed)
+{
+	if (s->v->effective.voided)
+		return "entered-in-error";
+	if (changed && s->v->namendments)
+		return "amended";
+	return s->v->effective.is_signed ? "final" : "preliminary";
+}
+
+static json_t *obs_new(struct doc *d, const struct ses *s, const struct fx_ref *id,
+		       const char *status, const char *cat, json_t *code,
+		       const char *line)
+{
+	struct fx *x = &d->x;
+	const struct nl_session *e = &s->v->effective;
+	json_t *r = resource(x, "Observation", id);
+
+	put(x, r, "text", narrative1(x, line));
+	put(x, r, "basedOn", chk(x, json_pack("[o]", ref(x, &s->plan))));
+	put(x, r, "partOf", chk(x, json_pack("[o]", ref(x, &s->proc))));
+	put(x, r, "status", json_string(status));
+	put(x, r, "category", category(x, cat));
+	put(x, r, "code", code);
+	put(x, r, "subject", ref(x, &x->patient));
+	put(x, r, "effectiveDateTime", json_string(e->date));
+	if (e->practitioner)
+		put(x, r, "performer", chk(x, json_pack("[o]", display_ref(x, e->practitioner))));
+	return r;
+}
+
+static void obs_add(struct doc *d, struct ses *s, const struct fx_ref *id, json_t *r,
+		    bool changed, const char *line)
+{
+	struct fx *x = &d->x;
+
+	add_entry(x, id, r);
+	push(x, s->all, ref(x, id));
+	if (changed)
+		push(x, s->changed, ref(x, id));
+	if (!s->v->effective.voided)
+		listed(d, S_RESULTS, id, line);
+}
+
+static const struct nl_treatment *find_area(const struct nl_session *ses,
+					    const struct nl_treatment *t)
+{
+	for (size_t i = 0; i < ses->nareas; i++)
+		if (strcmp(ses->areas[i].area, t->area) == 0 &&
+		    strcmp(ses->areas[i].label ? ses->areas[i].label : "",
+			   t->label ? t->label : "") == 0)
+			return &ses->areas[i];
+	return NULL;
+}
+
+/* Depth (and passes) of one area. removed: the area was in the original
+ * and an amendment took it out, so what was sent is retracted. */
+static void area_obs(struct doc *d, struct ses *s, const struct nl_treatment *t,
+		     bool removed)
+{
+	struct fx *x = &d->x;
+	const struct nl_session *e = &s->v->effective;
+	const struct nl_treatment *o = find_area(&s->v->original, t);
+	bool changed = !o || o->depth_mm != t->depth_mm;
+	char key[256], label[256], depth[32], line[400];
+	const char *st = removed ? "entered-in-error" : obs_status(s, changed);
+	struct fx_ref id;
+	json_t *r;
+
+	xm_area_label(t->area, t->label, label, sizeof(label));
+	xm_depth(t->depth_mm, depth, sizeof(depth));
+	snprintf(key, sizeof(key), "%lld %s:%s", (long long)e->id, t->area,
+		 t->label ? t->label : "");
+	snprintf(line, sizeof(line), "%s: needle depth %s, %s mm%s", e->date, label, depth,
+		 removed ? " (taken out by an amendment)" : "");
+	fx_id(x, "depth", key, &id);
+	r = obs_new(d, s, &id, st, "procedure", coded(x, CS_OBSERVATION, "needle-depth",
+						      "Needle depth", NULL), line);
+	put(x, r, "valueQuantity", chk(x, json_pack("{s:f,s:s,s:s,s:s}", "value",
+		t->depth_mm, "unit", "mm", "system", UCUM, "code", "mm")));
+	put(x, r, "bodySite", body_site(x, t->area, t->label));
+	obs_add(d, s, &id, r, changed && !removed, line);
+	if (t->passes <= 0)
+		return;
+	changed = !o || o->passes != t->passes;
+	st = removed ? "entered-in-error" : obs_status(s, changed);
+	snprintf(line, sizeof(line), "%s: needle passes %s, %d", e->date, label, t->passes);
+	fx_id(x, "passes", key, &id);
+	r = obs_new(d, s, &id, st, "procedure", coded(x, CS_OBSERVATION, "needle-passes",
+						      "Needle passes", NULL), line);
+	put(x, r, "valueInteger", json_integer(t->passes));
+	put(x, r, "bodySite", body_site(x, t->area, t->label));
+	obs_add(d, s, &id, r, changed && !removed, line);
+}
+
+static void pain_obs(struct doc *d, struct ses *s)
+{
+	struct fx *x = &d->x;
+	const struct nl_session *e = &s->v->effective;
+	bool changed = s->v->original.pain != e->pain;
+	struct fx_ref id;
+	char line[128];
+	json_t *r, *code;
+
+	if (e->pain < 0)
+		return;
+	snprintf(line, sizeof(line), "%s: pain during the session %d/10", e->date, e->pain);
+	fx_idn(x, "pain", e->id, NULL, &id);
+	code = coded(x, LOINC, LOINC_PAIN_NRS,
+		     "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+		     "Pain during the session (0-10)");
+	r = obs_new(d, s, &id, obs_status(s, changed), "survey", code, line);
+	put(x, r, "valueInteger", json_integer(e->pain));
+	obs_add(d, s, &id, r, changed, line);
+}
+
+/* The ordinal scales' own code systems (their levels are the codes). */
+static const char *level_system(const char *scale)
+{
+	if (strcmp(scale, "norwood") == 0)
+		return CS_NORWOOD;
+	if (strcmp(scale, "ludwig") == 0)
+		return CS_LUDWIG;
+	return CS_SCALE;
+}
+
+/* A score's value: hair density a Quantity in /cm2, other whole numbers
+ * valueInteger, other numbers valueQuantity, ordinal levels coded. */
+static void score_value(struct fx *x, json_t *r, const struct nl_score *sc)
+{
+	const struct vocab_scale *v = vocab_scale_find(sc->scale);
+	char text[64];
+
+	if (v && v->kind == VOCAB_SCALE_ORDINAL) {
+		xm_score(sc->scale, sc->value, text, sizeof(text));
+		put(x, r, "valueCodeableConcept",
+		    coded(x, level_system(sc->scale), text, text, NULL));
+	} else if (strcmp(sc->scale, "hair-density") == 0) {
+		put(x, r, "valueQuantity", chk(x, json_pack("{s:f,s:s,s:s,s:s}", "value",
+			sc->value, "unit", "/cm2", "system", UCUM, "code", "/cm2")));
+	} else if (v && v->integer) {
+		put(x, r, "valueInteger", json_integer((json_int_t)sc->value));
+	} else {
+		put(x, r, "valueQuantity", chk(x, json_pack("{s:f}", "value", sc->value)));
+	}
+}
+
+/* Patient-reported scales are surveys; the others a clinician's exam. */
+static const char *score_category(const char *scale)
+{
+	return strcmp(scale, "satisfaction") == 0 || strcmp(scale, "pain") == 0
+	       ? "survey" : "exam";
+}
+
+static const struct nl_score *find_score(const struct nl_session *ses,
+					 const char *scale)
+{
+	for (size_t i = 0; i < ses->nscores; i++)
+		if (strcmp(ses->scores[i].scale, scale) == 0)
+			return &ses->scores[i];
+	return NULL;
+}
+
+static void score_obs(struct doc *d, struct ses *s, const struct nl_score *sc,
+		      bool removed)
+{
+	struct fx *x = &d->x;
+	const struct nl_session *e = &s->v->effective;
+	const struct nl_score *o = find_score(&s->v->original, sc->scale);
+	bool changed = !o || o->value != sc->value;
+	char v[64], line[256];
+	struct fx_ref id;
+	json_t *r;
+
+	xm_score(sc->scale, sc->value, v, sizeof(v));
+	snprintf(line, sizeof(line), "%s: %s %s%s%s", e->date, xm_scale_label(sc->scale), v,
+		 strcmp(sc->scale, "hair-density") == 0 ? " /cm2" : "",
+		 removed ? " (taken out by an amendment)" : "");
+	fx_idn(x, "score", e->id, sc->scale, &id);
+	r = obs_new(d, s, &id, removed ? "entered-in-error" : obs_status(s, changed),
+		    score_category(sc->scale), coded(x, CS_SCALE, sc->scale,
+						     xm_scale_label(sc->scale), NULL), line);
+	score_value(x, r, sc);
+	obs_add(d, s, &id, r, changed && !removed, line);
+}
+
+static void session_obs(struct doc *d, struct ses *s)
+{
+	const struct nl_session *e = &s->v->effective, *o = &s->v->original;
+
+	for (size_t i = 0; i < e->nareas; i++)
+		area_obs(d, s, &e->areas[i], false);
+	for (size_t i = 0; i < o->nareas; i++)
+		if (!find_area(e, &o->areas[i]))
+			area_obs(d, s, &o->areas[i], true);
+	pain_obs(d, s);
+	for (size_t i = 0; i < e->nscores; i++)
+		score_obs(d, s, &e->scores[i], false);
+	for (size_t i = 0; i < o->nscores; i++)
+		if (!find_score(e, o->scores[i].scale))
+			score_obs(d, s, &o->scores[i], true);
+}
+
+static void procedure_notes(struct fx *x, json_t *r, const struct nl_session_view *v)
+{
+	const struct nl_session *e = &v->effective;
+	json_t *notes = chk(x, json_array());
+	char buf[VOCAB_TEXT_MAX + 256], status[1024];
+	char *lots = xm_lots_text(e);
+
+	static const struct {
+		const char *label;
+		size_t off;
+	} fields[] = {
+		{ "Immediate reaction: ", offsetof(struct nl_session, reaction) },
+		{ "Cartridge: ", offsetof(struct nl_session, cartridge) },
+		{ "Device serial: ", offsetof(struct nl_session, device_serial) },
+		{ "Aftercare: ", offsetof(struct nl_session, aftercare) },
+		{ "", offsetof(struct nl_session, notes) },
+	};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const char *val = *(char *const *)((const char *)e + fields[i].off);
+
+		if (!val)
+			continue;
+		snprintf(buf, sizeof(buf), "%s%s", fields[i].label, val);
+		note(x, notes, buf);
+	}
+	if (e->endpoint) {
+		snprintf(buf, sizeof(buf), "Endpoint: %s", xm_endpoint_label(e->endpoint));
+		note(x, notes, buf);
+	}
+	if (lots) {
+		snprintf(buf, sizeof(buf), "Lots: %s", lots);
+		note(x, notes, buf);
+	}
+	for (size_t i = 0; i < e->nwarnings; i++) {
+		snprintf(buf, sizeof(buf), "Safety warning: %s", e->warnings[i].message);
+		note(x, notes, buf);
+	}
+	snprintf(buf, sizeof(buf), "Record status: %s",
+		 xm_session_status(v, status, sizeof(status)));
+	note(x, notes, buf);
+	put_arr(x, r, "note", notes);
+	free(lots);
+}
+
+static void procedure(struct doc *d, const struct xm_series *xs, struct ses *s)
+{
+	struct fx *x = &d->x;
+	const struct nl_session *e = &s->v->effective;
+	json_t *r = resource(x, "Procedure", &s->proc);
+	json_t *sites = chk(x, json_array()), *used = chk(x, json_array());
+	int num = xm_session_number(xs, e->id);
+	char *areas = xm_areas_text(e), line[2048], status[1024];
+
+	if (num)
+		snprintf(line, sizeof(line), "%s: session #%d of the series, %s (%s)", e->date,
+			 num, areas ? areas : "", xm_session_status(s->v, status, sizeof(status)));
+	else
+		snprintf(line, sizeof(line), "%s: voided session (id %lld), entered in error",
+			 e->date, (long long)e->id);
+	put(x, r, "text", narrative1(x, line));
+	put(x, r, "basedOn", chk(x, json_pack("[o]", ref(x, &s->plan))));
+	put(x, r, "status", json_string(e->voided ? "entered-in-error" : "completed"));
+	put(x, r, "code", microneedling(x));
+	put(x, r, "subject", ref(x, &x->patient));
+	put(x, r, "performedDateTime", json_string(e->date));
+	if (e->practitioner)
+		put(x, r, "performer",
+		    chk(x, json_pack("[{s:o}]", "actor", display_ref(x, e->practitioner))));
+	for (size_t i = 0; i < e->nareas; i++)
+		push(x, sites, body_site(x, e->areas[i].area, e->areas[i].label));
+	put_arr(x, r, "bodySite", sites);
+	procedure_notes(x, r, s->v);
+	if (e->adverse)
+		put(x, r, "complication", chk(x, json_pack("[o]", text_cc(x, e->adverse))));
+	if (e->device)
+		put(x, r, "focalDevice",
+		    chk(x, json_pack("[{s:o}]", "manipulated", display_ref(x, e->device))));
+	for (size_t i = 0; i < e->nproducts; i++)
+		push(x, used, text_cc(x, e->products[i]));
+	if (e->anesthetic)
+		push(x, used, text_cc(x, e->anesthetic));
+	put_arr(x, r, "usedCode", used);
+	add_entry(x, &s->proc, r);
+	listed(d, S_PROCS, &s->proc, line);
+	free(areas);
+}
+
+/* ---- provenance: sign, amend, void ------------------------------------------ */
+
+static json_t *agent(struct fx *x, const char *who)
+{
+	return chk(x, json_pack("[{s:o,s:o}]", "type",
+				coded(x, HL7_TERM "provenance-participant-type", "author",
+				      "Author", NULL),
+				"who", display_ref(x, who && *who ? who : "unknown")));
+}
+
+static json_t *targets(struct fx *x, const struct ses *s, json_t *more)
+{
+	json_t *t = chk(x, json_pack("[o]", ref(x, &s->proc)));
+
+	json_array_extend(t, more);
+	return t;
+}
+
+static void provenance(struct doc *d, const struct fx_ref *id, json_t *target,
+		       const char *at, json_t *activity, const char *who,
+		       const char *reason, struct fx_html *h, const char *line)
+{
+	struct fx *x = &d->x;
+	json_t *r = resource(x, "Provenance", id);
+
+	put(x, r, "text", h_narrative(x, h));
+	put(x, r, "target", target);
+	put(x, r, "recorded", json_string(at));
+	put(x, r, "activity", activity);
+	put(x, r, "agent", agent(x, who));
+	if (reason)
+		put(x, r, "reason", chk(x, json_pack("[o]", text_cc(x, reason))));
+	add_entry(x, id, r);
+	listed(d, S_HISTORY, id, line);
+}
+
+static void prov_sign(struct doc *d, const struct ses *s)
+{
+	struct fx *x = &d->x;
+	const struct nl_session *e = &s->v->effective;
+	struct fx_html h = { 0 };
+	struct fx_ref id;
+	char line[512];
+	json_t *sig;
+
+	snprintf(line, sizeof(line), "%s: session of %s signed by %s", e->signed_at, e->date,
+		 e->signed_by ? e->signed_by : "?");
+	h_el(&h, "p", line);
+	h_field(&h, "Hash of what the signature covers (BLAKE2b-256)", e->hash);
+	fx_idn(x, "sign", e->id, NULL, &id);
+	provenance(d, &id, targets(x, s, NULL), e->signed_at,
+		   coded(x, CS_PROVENANCE, "sign", "Signed and locked", NULL),
+		   e->signed_by, NULL, &h, line);
+	sig = chk(x, json_pack("[{s:[{s:s,s:s,s:s}],s:s,s:o}]", "type", "system",
+			       "urn:iso-astm:E1762-95:2013", "code", "1.2.840.10065.1.12.1.1",
+			       "display", "Author's Signature", "when", e->signed_at, "who",
+			       display_ref(x, e->signed_by ? e->signed_by : "unknown")));
+	put(x, json_object_get(json_array_get(x->entries, json_array_size(x->entries) - 1),
+			       "resource"), "signature", sig);
+}
+
+static void prov_amend(struct doc *d, const struct ses *s, const struct nl_amendment *a,
+		       bool last)
+{
+	struct fx *x = &d->x;
+	struct fx_html h = { 0 };
+	struct fx_ref id;
+	char line[VOCAB_TEXT_MAX + 256];
+
+	snprintf(line, sizeof(line), "%s: session of %s amended by %s: %s", a->at,
+		 s->v->effective.date, a->practitioner ? a->practitioner : "?", a->reason);
+	h_el(&h, "p", line);
+	h_raw(&h, "<ul>");
+	for (size_t i = 0; i < a->nchanges; i++) {
+		char c[2 * VOCAB_TEXT_MAX + 128];
+
+		snprintf(c, sizeof(c), "%s: %s to %s", a->changes[i].field,
+			 a->changes[i].old_value ? a->changes[i].old_value : "(empty)",
+			 a->changes[i].new_value ? a->changes[i].new_value : "(empty)");
+		h_el(&h, "li", c);
+	}
+	h_raw(&h, "</ul>");
+	fx_idn(x, "amend", a->id, NULL, &id);
+	/* The latest amendment names the Observations now marked amended. */
+	provenance(d, &id, targets(x, s, last ? s->changed : NULL), a->at,
+		   coded(x, HL7_TERM "v3-DataOperation", "UPDATE", NULL, "Amended"),
+		   a->practitioner, a->reason, &h, line);
+}
+
+static void prov_void(struct doc *d, const struct ses *s)
+{
+	struct fx *x = &d->x;
+	const struct nl_session *e = &s->v->effective;
+	struct fx_html h = { 0 };
+	struct fx_ref id;
+	char line[VOCAB_TEXT_MAX + 256];
+
+	snprintf(line, sizeof(line), "%s: session of %s voided by %s: %s", e->voided_at,
+		 e->date, e->voided_by ? e->voided_by : "?", e->void_reason);
+	h_el(&h, "p", line);
+	fx_idn(x, "void", e->id, NULL, &id);
+	provenance(d, &id, targets(x, s, s->all), e->voided_at,
+		   coded(x, CS_PROVENANCE, "void", "Voided: entered in error", NULL),
+		   e->voided_by, e->void_reason, &h, line);
+}
+
+static void session(struct doc *d, const struct xm_series *xs, const struct fx_ref *plan,
+		    const struct nl_session_view *v, json_t *outcomes)
+{
+	struct fx *x = &d->x;
+	struct ses s = { .v = v, .plan = *plan };
+
+	s.changed = chk(x, json_array());
+	s.all = chk(x, json_array());
+	fx_idn(x, "session", v->effective.id, NULL, &s.proc);
+	procedure(d, xs, &s);
+	if (!v->effective.voided)
+		push(x, outcomes, ref(x, &s.proc));
+	session_obs(d, &s);
+	if (v->effective.is_signed && v->effective.signed_at)
+		prov_sign(d, &s);
+	for (size_t i = 0; i < v->namendments; i++)
+		prov_amend(d, &s, &v->amendments[i], i + 1 == v->namendments);
+	if (v->effective.voided && v->effective.voided_at)
+		prov_void(d, &s);
+	json_decref(s.changed);
+	json_decref(s.all);
+}
+
+/* ---- the plan ------------------------------------------------------------------ */
 
 static const char *careplan_status(const char *s)
 {
@@ -232,311 +789,266 @@ static const char *careplan_status(const char *s)
 	return "unknown";
 }
 
-static const char *activity_status(const struct xm_series *xs)
+/* A phase's activity status from the sessions done and the series'. */
+static const char *phase_status(const struct xm_series *xs, int first, int count)
 {
 	const char *s = xs->series.status;
+	int done = xs->progress.done;
 
+	if (done >= first + count - 1 || (s && strcmp(s, "completed") == 0))
+		return "completed";
 	if (s && strcmp(s, "paused") == 0)
 		return "on-hold";
 	if (s && strcmp(s, "discontinued") == 0)
 		return "stopped";
-	if ((s && strcmp(s, "completed") == 0) ||
-	    xs->progress.done >= xs->progress.planned)
-		return "completed";
-	return xs->progress.done ? "in-progress" : "not-started";
+	return done >= first ? "in-progress" : "not-started";
 }
 
-static json_t *microneedling(struct fx *x)
+static json_t *phase_activity(struct fx *x, const struct xm_series *xs, size_t k,
+			      int first, json_t *outcomes)
 {
-	return coded(x, "urn:needlelog:procedure", "microneedling", "Microneedling",
-		     "Microneedling (percutaneous collagen induction)");
-}
+	const struct nl_phase *ph = &xs->series.phases[k];
+	json_t *act = chk(x, json_object()), *detail = chk(x, json_object());
+	json_t *mine = chk(x, json_array());
+	char desc[160];
 
-static void careplan(struct fx *x, const struct xm_series *xs,
-		     const char *condition_urn, char (*procs)[46], size_t nprocs,
-		     const char *urn)
-{
-	const struct nl_series *sr = &xs->series;
-	json_t *r = chk(x, json_pack("{s:s}", "resourceType", "CarePlan"));
-	json_t *detail = chk(x, json_object()), *activity = chk(x, json_object());
-	json_t *outcomes = chk(x, json_array()), *notes = chk(x, json_array());
-	char title[256], due[128];
-
-	put(x, r, "identifier", identifier(x, "urn:needlelog:series", sr->id));
-	put(x, r, "status", json_string(careplan_status(sr->status)));
-	put(x, r, "intent", json_string("plan"));
-	snprintf(title, sizeof(title), "Microneedling series: %s",
-		 xm_indication_label(sr->indication));
-	put(x, r, "title", json_string(title));
-	put_str(x, r, "description", sr->goal);
-	put(x, r, "subject", ref(x, x->patient));
-	put(x, r, "period", chk(x, json_pack("{s:s}", "start", sr->start_date)));
-	put(x, r, "addresses", chk(x, json_pack("[o]", ref(x, condition_urn))));
-	for (size_t i = 0; i < nprocs; i++)
-		if (!xs->sessions[i].effective.voided)
-			push(x, outcomes, ref(x, procs[i]));
-	put_arr(x, activity, "outcomeReference", outcomes);
+	snprintf(desc, sizeof(desc), "Phase %zu: %d session%s, every %d days (sessions %d-%d)",
+		 k + 1, ph->count, ph->count == 1 ? "" : "s", ph->interval_days, first,
+		 first + ph->count - 1);
+	/* The sessions numbered within this phase are its outcomes. */
+	for (int n = first; n < first + ph->count && n <= (int)json_array_size(outcomes); n++)
+		push(x, mine, json_incref(json_array_get(outcomes, (size_t)n - 1)));
+	put_arr(x, act, "outcomeReference", mine);
 	put(x, detail, "kind", json_string("ServiceRequest"));
 	put(x, detail, "code", microneedling(x));
-	put(x, detail, "status", json_string(activity_status(xs)));
+	put(x, detail, "status", json_string(phase_status(xs, first, ph->count)));
 	put(x, detail, "scheduledTiming",
-	    chk(x, json_pack("{s:{s:{s:s},s:i,s:i,s:s}}", "repeat", "boundsPeriod",
-			     "start", sr->start_date, "count", sr->planned, "period",
-			     sr->interval_days, "periodUnit", "d")));
-	put(x, activity, "detail", detail);
-	put(x, r, "activity", chk(x, json_pack("[o]", activity)));
-	snprintf(title, sizeof(title), "%d of %d sessions done", xs->progress.done,
-		 xs->progress.planned);
-	note(x, notes, "%s%s", title, NULL);
-	note(x, notes, "Next session due: %s%s",
-	     xm_next_due_text(&xs->progress, due, sizeof(due)), NULL);
-	put_arr(x, r, "note", notes);
-	add_entry(x, urn, r);
+	    chk(x, json_pack("{s:{s:i,s:i,s:s}}", "repeat", "count", ph->count,
+			     "period", ph->interval_days, "periodUnit", "d")));
+	put(x, detail, "description", json_string(desc));
+	put(x, act, "detail", detail);
+	return act;
 }
 
-/* Observation status from the session's state. */
-static const char *obs_status(const struct nl_session_view *v)
+static void careplan(struct doc *d, const struct xm_series *xs, const struct fx_ref *id,
+		     const struct fx_ref *cond, json_t *outcomes)
 {
-	if (v->effective.voided)
-		return "entered-in-error";
-	if (v->namendments)
-		return "amended";
-	return v->effective.is_signed ? "final" : "preliminary";
-}
-
-static json_t *observation(struct fx *x, const char *status, json_t *code,
-			   const char *date)
-{
-	json_t *r = chk(x, json_pack("{s:s,s:s}", "resourceType", "Observation",
-				     "status", status));
-
-	put(x, r, "code", code);
-	put(x, r, "subject", ref(x, x->patient));
-	put(x, r, "effectiveDateTime", json_string(date));
-	return r;
-}
-
-/* A score's value: whole numbers as valueInteger, other numbers as
- * valueQuantity, ordinal levels as a coded value. */
-static void score_value(struct fx *x, json_t *r, const struct nl_score *sc)
-{
-	const struct vocab_scale *v = vocab_scale_find(sc->scale);
-	char sys[128], text[64];
-
-	if (v && v->kind == VOCAB_SCALE_ORDINAL) {
-		xm_score(sc->scale, sc->value, text, sizeof(text));
-		snprintf(sys, sizeof(sys), "%s:%s", NL_SCALE, sc->scale);
-		put(x, r, "valueCodeableConcept", coded(x, sys, text, text, NULL));
-	} else if (v && v->integer) {
-		put(x, r, "valueInteger", json_integer((json_int_t)sc->value));
-	} else {
-		put(x, r, "valueQuantity", chk(x, json_pack("{s:f}", "value", sc->value)));
-	}
-}
-
-static void score_obs(struct fx *x, const struct nl_score *sc, const char *status,
-		      const char *date, const char *proc_urn, const char *plan_urn,
-		      const char *performer, const char *note_text)
-{
-	json_t *r = observation(x, status, coded(x, NL_SCALE, sc->scale,
-						 xm_scale_label(sc->scale), NULL), date);
-	char urn[46];
-
-	put(x, r, "basedOn", chk(x, json_pack("[o]", ref(x, plan_urn))));
-	if (proc_urn)
-		put(x, r, "partOf", chk(x, json_pack("[o]", ref(x, proc_urn))));
-	if (performer)
-		put(x, r, "performer", chk(x, json_pack("[o]", display_ref(x, performer))));
-	score_value(x, r, sc);
-	if (note_text)
-		put(x, r, "note", chk(x, json_pack("[{s:s}]", "text", note_text)));
-	new_urn(urn);
-	add_entry(x, urn, r);
-}
-
-/* Depth, passes and pain of a session: Observations partOf the Procedure. */
-static void session_obs(struct fx *x, const struct nl_session_view *v,
-			const char *proc_urn)
-{
-	const struct nl_session *e = &v->effective;
-	const char *st = obs_status(v);
-	char urn[46];
-
-	for (size_t i = 0; i < e->nareas; i++) {
-		const struct nl_treatment *t = &e->areas[i];
-		json_t *r = observation(x, st, coded(x, NL_OBS, "needle-depth",
-						     "Needle depth", NULL), e->date);
-
-		put(x, r, "partOf", chk(x, json_pack("[o]", ref(x, proc_urn))));
-		put(x, r, "valueQuantity",
-		    chk(x, json_pack("{s:f,s:s,s:s,s:s}", "value", t->depth_mm, "unit",
-				     "mm", "system", UCUM, "code", "mm")));
-		put(x, r, "bodySite", body_site(x, t->area, t->label));
-		new_urn(urn);
-		add_entry(x, urn, r);
-		if (t->passes <= 0)
-			continue;
-		r = observation(x, st, coded(x, NL_OBS, "needle-passes",
-					     "Needle passes", NULL), e->date);
-		put(x, r, "partOf", chk(x, json_pack("[o]", ref(x, proc_urn))));
-		put(x, r, "valueInteger", json_integer(t->passes));
-		put(x, r, "bodySite", body_site(x, t->area, t->label));
-		new_urn(urn);
-		add_entry(x, urn, r);
-	}
-	if (e->pain >= 0) {
-		json_t *r = observation(x, st, coded(x, NL_OBS, "pain",
-						     "Pain during the session (0-10)",
-						     NULL), e->date);
-
-		put(x, r, "partOf", chk(x, json_pack("[o]", ref(x, proc_urn))));
-		put(x, r, "valueInteger", json_integer(e->pain));
-		new_urn(urn);
-		add_entry(x, urn, r);
-	}
-}
-
-static void procedure_notes(struct fx *x, json_t *r,
-			    const struct nl_session_view *v)
-{
-	const struct nl_session *e = &v->effective;
-	json_t *notes = chk(x, json_array());
-	char status[1024];
-
-	if (e->reaction)
-		note(x, notes, "Immediate reaction: %s%s", e->reaction, NULL);
-	if (e->endpoint)
-		note(x, notes, "Endpoint: %s%s", xm_endpoint_label(e->endpoint), NULL);
-	if (e->cartridge)
-		note(x, notes, "Cartridge: %s%s", e->cartridge, NULL);
-	if (e->anesthetic) {
-		char mins[32] = "";
-
-		if (e->anesthetic_minutes >= 0)
-			snprintf(mins, sizeof(mins), " (%d min)", e->anesthetic_minutes);
-		note(x, notes, "Anaesthetic: %s%s", e->anesthetic, mins);
-	}
-	if (e->aftercare)
-		note(x, notes, "Aftercare: %s%s", e->aftercare, NULL);
-	for (size_t i = 0; i < e->nwarnings; i++)
-		note(x, notes, "Safety warning: %s%s", e->warnings[i].message, NULL);
-	if (e->notes)
-		note(x, notes, "%s%s", e->notes, NULL);
-	note(x, notes, "Record status: %s%s", xm_session_status(v, status, sizeof(status)),
-	     NULL);
-	if (e->hash)
-		note(x, notes, "Signature hash (BLAKE2b-256): %s%s", e->hash, NULL);
-	put_arr(x, r, "note", notes);
-}
-
-static void procedure(struct fx *x, const struct nl_session_view *v,
-		      const char *plan_urn, char urn[46])
-{
-	const struct nl_session *e = &v->effective;
-	json_t *r = chk(x, json_pack("{s:s}", "resourceType", "Procedure"));
-	json_t *sites = chk(x, json_array()), *used = chk(x, json_array());
-
-	put(x, r, "identifier", identifier(x, "urn:needlelog:session", e->id));
-	put(x, r, "basedOn", chk(x, json_pack("[o]", ref(x, plan_urn))));
-	put(x, r, "status", json_string(e->voided ? "entered-in-error" : "completed"));
-	put(x, r, "code", microneedling(x));
-	put(x, r, "subject", ref(x, x->patient));
-	put(x, r, "performedDateTime", json_string(e->date));
-	if (e->practitioner)
-		put(x, r, "performer",
-		    chk(x, json_pack("[{s:o}]", "actor", display_ref(x, e->practitioner))));
-	for (size_t i = 0; i < e->nareas; i++)
-		push(x, sites, body_site(x, e->areas[i].area, e->areas[i].label));
-	put_arr(x, r, "bodySite", sites);
-	procedure_notes(x, r, v);
-	if (e->adverse)
-		put(x, r, "complication", chk(x, json_pack("[o]", text_cc(x, e->adverse))));
-	if (e->device)
-		put(x, r, "focalDevice",
-		    chk(x, json_pack("[{s:o}]", "manipulated", display_ref(x, e->device))));
-	for (size_t i = 0; i < e->nproducts; i++)
-		push(x, used, text_cc(x, e->products[i]));
-	if (e->anesthetic)
-		push(x, used, text_cc(x, e->anesthetic));
-	put_arr(x, r, "usedCode", used);
-	new_urn(urn);
-	add_entry(x, urn, r);
-}
-
-static void series(struct fx *x, const struct xm_series *xs, char (*conds)[46],
-		   const char **cond_codes, size_t *nconds)
-{
+	struct fx *x = &d->x;
 	const struct nl_series *sr = &xs->series;
-	char (*procs)[46] = calloc(xs->nsessions + 1, sizeof(*procs));
-	const char *cond = NULL;
-	char plan[46];
+	json_t *r = resource(x, "CarePlan", id), *acts = chk(x, json_array());
+	json_t *notes = chk(x, json_array());
+	char title[256], plan[256], due[128], line[800];
+	int first = 1;
 
-	if (!procs) {
+	snprintf(title, sizeof(title), "Microneedling series: %s",
+		 xm_indication_label(sr->indication));
+	snprintf(line, sizeof(line), "%s: %s from %s; %d of %d done; next due %s", title,
+		 xm_plan_text(sr, plan, sizeof(plan)), sr->start_date, xs->progress.done,
+		 xs->progress.planned, xm_next_due_text(&xs->progress, due, sizeof(due)));
+	put(x, r, "text", narrative1(x, line));
+	put(x, r, "status", json_string(careplan_status(sr->status)));
+	put(x, r, "intent", json_string("plan"));
+	put(x, r, "title", json_string(title));
+	put(x, r, "description", json_string(plan));
+	put(x, r, "subject", ref(x, &x->patient));
+	put(x, r, "period", chk(x, json_pack("{s:s}", "start", sr->start_date)));
+	put(x, r, "addresses", chk(x, json_pack("[o]", ref(x, cond))));
+	for (size_t k = 0; k < sr->nphases; k++) {
+		push(x, acts, phase_activity(x, xs, k, first, outcomes));
+		first += sr->phases[k].count;
+	}
+	put_arr(x, r, "activity", acts);
+	note(x, notes, sr->goal ? sr->goal : NULL);
+	snprintf(line, sizeof(line), "Next session due: %s", due);
+	note(x, notes, line);
+	put_arr(x, r, "note", notes);
+	add_entry(x, id, r);
+	snprintf(line, sizeof(line), "%s: %s from %s; %d of %d done; next due %s", title, plan,
+		 sr->start_date, xs->progress.done, xs->progress.planned, due);
+	listed(d, S_PLAN, id, line);
+}
+
+static void baseline(struct doc *d, const struct xm_series *xs, const struct fx_ref *plan)
+{
+	struct fx *x = &d->x;
+	const struct nl_series *sr = &xs->series;
+
+	for (size_t k = 0; k < sr->nbaseline; k++) {
+		const struct nl_score *sc = &sr->baseline[k];
+		char v[64], line[256];
+		struct fx_ref id;
+		json_t *r;
+
+		xm_score(sc->scale, sc->value, v, sizeof(v));
+		snprintf(line, sizeof(line), "%s: %s %s%s (baseline)", sr->start_date,
+			 xm_scale_label(sc->scale), v,
+			 strcmp(sc->scale, "hair-density") == 0 ? " /cm2" : "");
+		fx_idn(x, "baseline", sr->id, sc->scale, &id);
+		r = resource(x, "Observation", &id);
+		put(x, r, "text", narrative1(x, line));
+		put(x, r, "basedOn", chk(x, json_pack("[o]", ref(x, plan))));
+		put(x, r, "status", json_string("final"));
+		put(x, r, "category", category(x, score_category(sc->scale)));
+		put(x, r, "code", coded(x, CS_SCALE, sc->scale, xm_scale_label(sc->scale), NULL));
+		put(x, r, "subject", ref(x, &x->patient));
+		put(x, r, "effectiveDateTime", json_string(sr->start_date));
+		score_value(x, r, sc);
+		put(x, r, "note", chk(x, json_pack("[{s:s}]", "text", "Baseline for the series")));
+		add_entry(x, &id, r);
+		listed(d, S_RESULTS, &id, line);
+	}
+}
+
+/* The Condition of an indication: active while a series for it is active
+ * or paused, else inactive (needlelog does not judge it resolved). */
+static void condition(struct doc *d, const char *indication, const struct fx_ref *id)
+{
+	struct fx *x = &d->x;
+	bool active = false;
+	char line[256];
+	json_t *r;
+
+	for (size_t i = 0; i < x->m->nseries; i++) {
+		const struct nl_series *sr = &x->m->series[i].series;
+
+		if (strcmp(sr->indication, indication) == 0 && sr->status &&
+		    (strcmp(sr->status, "active") == 0 || strcmp(sr->status, "paused") == 0))
+			active = true;
+	}
+	snprintf(line, sizeof(line), "%s (%s)", xm_indication_label(indication),
+		 active ? "being treated" : "no series in progress");
+	r = resource(x, "Condition", id);
+	put(x, r, "text", narrative1(x, line));
+	put(x, r, "clinicalStatus", coded(x, HL7_TERM "condition-clinical",
+					  active ? "active" : "inactive", NULL, NULL));
+	put(x, r, "category", chk(x, json_pack("[o]", coded(x, HL7_TERM "condition-category",
+		"problem-list-item", NULL, NULL))));
+	put(x, r, "code", coded(x, CS_INDICATION, indication, xm_indication_label(indication),
+				xm_indication_label(indication)));
+	put(x, r, "subject", ref(x, &x->patient));
+	add_entry(x, id, r);
+	listed(d, S_PROBLEMS, id, line);
+}
+
+static void series(struct doc *d, const struct xm_series *xs, size_t index)
+{
+	struct fx *x = &d->x;
+	struct fx_ref plan, cond;
+	json_t *outcomes = chk(x, json_array());
+	bool first = true;
+
+	/* One Condition an indication, written with the first series of it. */
+	for (size_t i = 0; i < index; i++)
+		if (strcmp(x->m->series[i].series.indication, xs->series.indication) == 0)
+			first = false;
+	fx_id(x, "condition", xs->series.indication, &cond);
+	if (first)
+		condition(d, xs->series.indication, &cond);
+	fx_idn(x, "series", xs->series.id, NULL, &plan);
+	for (size_t i = 0; i < xs->nsessions; i++)
+		session(d, xs, &plan, &xs->sessions[i], outcomes);
+	baseline(d, xs, &plan);
+	careplan(d, xs, &plan, &cond, outcomes);
+	json_decref(outcomes);
+}
+
+/* ---- the document ------------------------------------------------------------- */
+
+static json_t *section(struct doc *d, int s)
+{
+	struct fx *x = &d->x;
+	json_t *sec = chk(x, json_pack("{s:s}", "title", sections[s].title));
+
+	if (sections[s].loinc)
+		put(x, sec, "code", coded(x, LOINC, sections[s].loinc, sections[s].display, NULL));
+	if (d->count[s])
+		h_raw(&d->html[s], "</ul>");
+	else
+		h_el(&d->html[s], "p", "None recorded.");
+	put(x, sec, "text", h_narrative(x, &d->html[s]));
+	put_arr(x, sec, "entry", d->entries[s]);
+	d->entries[s] = NULL;
+	return sec;
+}
+
+static void composition(struct doc *d)
+{
+	struct fx *x = &d->x;
+	const struct xm *m = x->m;
+	json_t *r, *secs = chk(x, json_array());
+	struct fx_ref id;
+	char title[512];
+
+	fx_idn(x, "composition", m->patient.id, NULL, &id);
+	snprintf(title, sizeof(title), "Follow-up summary: %s", m->patient.name);
+	r = resource(x, "Composition", &id);
+	put(x, r, "text", narrative1(x, title));
+	put(x, r, "identifier", chk(x, json_pack("{s:s,s:s}", "system", "urn:ietf:rfc:3986",
+						 "value", id.url)));
+	put(x, r, "status", json_string("final"));
+	put(x, r, "type", coded(x, LOINC, "60591-5", "Patient summary Document", NULL));
+	put(x, r, "subject", ref(x, &x->patient));
+	put(x, r, "date", json_string(m->generated_at));
+	put(x, r, "author", chk(x, json_pack("[o]", display_ref(x, m->practice ? m->practice
+		: m->actor ? m->actor : "needlelog"))));
+	put(x, r, "title", json_string(title));
+	for (int s = 0; s < NSEC; s++)
+		push(x, secs, section(d, s));
+	put(x, r, "section", secs);
+	if (json_array_insert_new(x->entries, 0, chk(x, json_pack("{s:s,s:o}", "fullUrl",
+		id.url, "resource", r))) != 0)
 		x->oom = true;
-		return;
-	}
-	for (size_t i = 0; i < *nconds && !cond; i++)
-		if (strcmp(cond_codes[i], sr->indication) == 0)
-			cond = conds[i];
-	if (!cond) {
-		condition(x, sr->indication, conds[*nconds]);
-		cond_codes[*nconds] = sr->indication;
-		cond = conds[(*nconds)++];
-	}
-	/* The plan's urn comes first so procedures can be basedOn it; the
-	 * plan lists them as outcomes, so it is written after them. */
-	new_urn(plan);
-	for (size_t i = 0; i < xs->nsessions; i++) {
-		const struct nl_session_view *v = &xs->sessions[i];
+}
 
-		procedure(x, v, plan, procs[i]);
-		if (v->effective.voided)
-			continue;
-		session_obs(x, v, procs[i]);
-		for (size_t k = 0; k < v->effective.nscores; k++)
-			score_obs(x, &v->effective.scores[k], obs_status(v),
-				  v->effective.date, procs[i], plan,
-				  v->effective.practitioner, NULL);
-	}
-	for (size_t k = 0; k < sr->nbaseline; k++)
-		score_obs(x, &sr->baseline[k], "final", sr->start_date, NULL, plan,
-			  NULL, "Baseline score for the series");
-	careplan(x, xs, cond, procs, xs->nsessions, plan);
-	free(procs);
+static void content(struct doc *d)
+{
+	const struct xm *m = d->x.m;
+
+	patient(d);
+	lists(d);
+	skin_type(d);
+	for (size_t i = 0; i < m->patient.nflags; i++)
+		flag(d, &m->patient.flags[i]);
+	for (size_t i = 0; i < m->nconsents; i++)
+		consent(d, &m->consents[i]);
+	for (size_t i = 0; i < m->nseries; i++)
+		series(d, &m->series[i], i);
+	composition(d);
 }
 
 int xw_fhir(const struct xm *m, FILE *out, struct nl_err *err)
 {
-	struct fx x = { 0 };
-	char (*conds)[46] = calloc(m->nseries + 1, sizeof(*conds));
-	const char **cond_codes = calloc(m->nseries + 1, sizeof(*cond_codes));
-	size_t nconds = 0;
-	json_t *bundle;
-	char id[46];
+	struct doc d = { .x = { .m = m } };
+	struct fx_ref doc_id;
+	json_t *bundle = NULL;
 	int rc = NL_OK;
 
-	x.entries = json_array();
-	if (!conds || !cond_codes || !x.entries)
-		x.oom = true;
-	if (!x.oom) {
-		patient(&x, &m->patient);
-		for (size_t i = 0; i < m->patient.nflags; i++)
-			flag(&x, &m->patient.flags[i], m->today);
-		for (size_t i = 0; i < m->nseries; i++)
-			series(&x, &m->series[i], conds, cond_codes, &nconds);
-	}
-	new_urn(id);
-	bundle = json_pack("{s:s,s:{s:s,s:s},s:s,s:s,s:o}", "resourceType", "Bundle",
-			   "identifier", "system", "urn:ietf:rfc:3986", "value", id,
-			   "type", "collection", "timestamp", m->generated_at,
-			   "entry", x.entries);
-	if (!bundle || x.oom)
+	d.x.entries = json_array();
+	for (int s = 0; s < NSEC; s++)
+		if (!(d.entries[s] = json_array()))
+			d.x.oom = true;
+	if (!d.x.entries)
+		d.x.oom = true;
+	if (!d.x.oom)
+		content(&d);
+	/* The document's identifier is new with every export (each is a new
+	 * document); what it holds keeps its ids. */
+	fx_id(&d.x, "document", m->generated_at, &doc_id);
+	if (!d.x.oom)
+		bundle = json_pack("{s:s,s:{s:s,s:s},s:s,s:s,s:O}", "resourceType", "Bundle",
+				   "identifier", "system", "urn:ietf:rfc:3986", "value",
+				   doc_id.url, "type", "document", "timestamp",
+				   m->generated_at, "entry", d.x.entries);
+	if (!bundle || d.x.oom)
 		rc = nl_error(err, NL_ENOMEM, "out of memory building the FHIR bundle");
 	else if (json_dumpf(bundle, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 			    JSON_REAL_PRECISION(10)) != 0 || fputc('\n', out) == EOF)
 		rc = nl_error(err, NL_EIO, "writing the FHIR bundle failed");
 	json_decref(bundle);
-	free(conds);
-	free(cond_codes);
+	json_decref(d.x.entries);
+	for (int s = 0; s < NSEC; s++) {
+		json_decref(d.entries[s]);
+		free(d.html[s].s);
+	}
 	return rc;
 }

@@ -32,6 +32,20 @@ static void item(FILE *out, const char *label, const char *value)
 	fputc('\n', out);
 }
 
+/* "- **Allergy:** ..." an item; "none recorded" when there are none. */
+static void list_items(FILE *out, const char *label, size_t n, const void *items,
+		       size_t size, char *(*text)(const void *))
+{
+	if (!n)
+		item(out, label, "none recorded");
+	for (size_t i = 0; i < n; i++) {
+		char *t = text((const char *)items + i * size);
+
+		item(out, label, t);
+		free(t);
+	}
+}
+
 static void patient_block(const struct xm *m, FILE *out)
 {
 	const struct nl_patient *p = &m->patient;
@@ -41,17 +55,17 @@ static void patient_block(const struct xm *m, FILE *out)
 	esc(out, p->name);
 	fputs("\n\n", out);
 	item(out, "Practice", m->practice);
-	snprintf(id, sizeof(id), "%lld", (long long)p->id);
-	item(out, "Patient number", id);
+	snprintf(id, sizeof(id), "id %lld", (long long)p->id);
+	item(out, "Patient", id);
 	if (p->archived)
 		item(out, "Archived", p->archived_at ? p->archived_at : "yes");
 	item(out, "Born", p->dob);
+	item(out, "Sex", p->sex ? xm_sex_label(p->sex) : NULL);
 	if (p->skin_type)
 		fprintf(out, "- **Skin type:** Fitzpatrick %s\n",
 			vocab_fitzpatrick_label(p->skin_type));
 	item(out, "Phone", p->phone);
 	item(out, "Email", p->email);
-	item(out, "Consent", p->consent_date);
 	for (size_t i = 0; i < p->nflags; i++) {
 		const struct vocab_flag *f = vocab_flag_find(p->flags[i].code);
 
@@ -72,8 +86,12 @@ static void patient_block(const struct xm *m, FILE *out)
 		}
 		fputc('\n', out);
 	}
-	item(out, "Allergies", p->allergies);
-	item(out, "Medications", p->medications);
+	list_items(out, "Allergy", p->nallergy_list, (void *)p->allergy_list,
+		   sizeof(*p->allergy_list), (char *(*)(const void *))xm_allergy_text);
+	list_items(out, "Medication", p->nmedication_list, (void *)p->medication_list,
+		   sizeof(*p->medication_list), (char *(*)(const void *))xm_medication_text);
+	list_items(out, "Consent", m->nconsents, (void *)m->consents, sizeof(*m->consents),
+		   (char *(*)(const void *))xm_consent_text);
 	item(out, "Generated", m->generated_at);
 }
 
@@ -95,7 +113,7 @@ static void session_row(const struct xm_series *xs,
 	char *scores = xm_scores_text(e->scores, e->nscores);
 
 	if (num)
-		snprintf(n, sizeof(n), "%d", num);
+		snprintf(n, sizeof(n), "#%d", num);
 	else
 		snprintf(n, sizeof(n), "void");
 	if (e->pain >= 0)
@@ -123,15 +141,25 @@ static void session_notes(const struct xm_series *xs,
 	const struct nl_session *e = &v->effective;
 	int num = xm_session_number(xs, e->id);
 
+	char *lots = xm_lots_text(e);
+
 	if (!e->notes && !e->aftercare && !e->nwarnings && !e->anesthetic &&
-	    !e->endpoint && !e->cartridge && !e->practitioner)
+	    !e->endpoint && !e->cartridge && !e->practitioner && !lots) {
+		free(lots);
 		return;
-	fprintf(out, "\n#### Session %s%d, ", num ? "" : "(voided) #",
-		num ? num : (int)e->id);
+	}
+	/* One numbering: #n of the series; the record's own id says "id". */
+	if (num)
+		fprintf(out, "\n#### Session #%d, ", num);
+	else
+		fputs("\n#### Voided session, ", out);
 	esc(out, e->date);
-	fputs("\n\n", out);
+	fprintf(out, " (id %lld)\n\n", (long long)e->id);
 	item(out, "Practitioner", e->practitioner);
+	item(out, "Device serial", e->device_serial);
 	item(out, "Cartridge", e->cartridge);
+	item(out, "Lots", lots);
+	free(lots);
 	if (e->anesthetic) {
 		fputs("- **Anaesthetic:** ", out);
 		esc(out, e->anesthetic);
@@ -150,7 +178,7 @@ static void depth_table(const struct nl_progress *p, FILE *out)
 {
 	if (!p->nareas || !p->nsessions)
 		return;
-	fputs("\n### Depth per area (mm)\n\n| Area |", out);
+	fputs("\n### Depth per area (mm), by session\n\n| Area |", out);
 	for (size_t i = 0; i < p->nsessions; i++)
 		fprintf(out, " #%d |", p->sessions[i].number);
 	fputs("\n| --- |", out);
@@ -175,35 +203,46 @@ static void depth_table(const struct nl_progress *p, FILE *out)
 	}
 }
 
+/* Every score on a dated row, against the baseline as the core reads it. */
 static void scales_table(const struct nl_progress *p, FILE *out)
 {
 	if (!p->nscales)
 		return;
 	fputs("\n### Outcome scores\n\n"
-	      "| Scale | Baseline | Scores by session | Latest | Trend |\n"
+	      "| Scale | Date | Session | Score | Against baseline |\n"
 	      "| --- | --- | --- | --- | --- |\n", out);
 	for (size_t k = 0; k < p->nscales; k++) {
 		const struct progress_scale *sc = &p->scales[k];
-		char v[64], pts[1024] = "";
-		size_t len = 0;
+		const char *unit = sc->unit && *sc->unit ? sc->unit : "";
+		char v[96], n[24];
 
-		fputs("|", out);
-		cell(out, sc->scale->label);
-		if (sc->has_baseline)
+		if (sc->has_baseline) {
 			vocab_scale_format(sc->scale, sc->baseline, v, sizeof(v));
-		else
-			snprintf(v, sizeof(v), "none");
-		cell(out, v);
-		for (size_t i = 0; i < sc->npoints && len < sizeof(pts); i++) {
-			vocab_scale_format(sc->scale, sc->points[i].value, v, sizeof(v));
-			len += (size_t)snprintf(pts + len, sizeof(pts) - len, "%s#%d %s",
-						i ? ", " : "",
-						p->sessions[sc->points[i].session].number, v);
+			fputs("|", out);
+			cell(out, sc->scale->label);
+			cell(out, sc->baseline_date);
+			cell(out, "baseline");
+			cell(out, v);
+			cell(out, "");
+			fputc('\n', out);
 		}
-		cell(out, pts);
-		cell(out, sc->npoints ? progress_change_name(sc->verdict) : "");
-		cell(out, progress_trend_name(sc->trend));
-		fputc('\n', out);
+		for (size_t i = 0; i < sc->npoints; i++) {
+			const struct progress_point *pt = &sc->points[i];
+			size_t len;
+
+			vocab_scale_format(sc->scale, pt->value, v, sizeof(v));
+			len = strlen(v);
+			if (*unit)
+				snprintf(v + len, sizeof(v) - len, " %s", unit);
+			snprintf(n, sizeof(n), "#%d", p->sessions[pt->session].number);
+			fputs("|", out);
+			cell(out, sc->scale->label);
+			cell(out, pt->date);
+			cell(out, n);
+			cell(out, v);
+			cell(out, sc->has_baseline ? pt->delta.text : "no baseline");
+			fputc('\n', out);
+		}
 	}
 }
 
@@ -213,13 +252,17 @@ static void series_block(const struct xm_series *xs, FILE *out)
 	const struct nl_progress *p = &xs->progress;
 	char buf[256];
 
-	fprintf(out, "\n## Series %lld: ", (long long)sr->id);
+	fputs("\n## Series: ", out);
 	esc(out, xm_indication_label(sr->indication));
 	fputs(" (", out);
 	esc(out, xm_status_label(sr->status));
-	fputs(")\n\n", out);
-	snprintf(buf, sizeof(buf), "%d sessions every %d days from %s", sr->planned,
-		 sr->interval_days, sr->start_date);
+	fprintf(out, ") (id %lld)\n\n", (long long)sr->id);
+	{
+		char plan[256];
+
+		snprintf(buf, sizeof(buf), "%s from %s", xm_plan_text(sr, plan, sizeof(plan)),
+			 sr->start_date);
+	}
 	item(out, "Plan", buf);
 	for (size_t i = 0; i < sr->nareas; i++) {
 		xm_area_label(sr->areas[i], NULL, buf, sizeof(buf));

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "needlelog/clinical.h"
 #include "needlelog/err.h"
 #include "needlelog/progress.h"
 #include "needlelog/record.h"
@@ -25,7 +26,11 @@ struct xm {
 	char today[11];
 	char generated_at[21];     /* UTC timestamp */
 	const char *practice;      /* or NULL */
+	const char *actor;         /* who exports (the audit "who"), or NULL */
 	bool csv_bom;              /* csv: a UTF-8 byte order mark first */
+	char file_id[37];          /* the record file's id as a UUID (identity) */
+	struct nl_consent *consents;  /* every consent record, withdrawn too */
+	size_t nconsents;
 };
 
 /* The writers. Each returns NL_OK or NL_EIO (write error) / NL_ENOMEM. */
@@ -35,7 +40,49 @@ int xw_csv(const struct xm *m, FILE *out, struct nl_err *err);
 int xw_fhir(const struct xm *m, FILE *out, struct nl_err *err);
 int xw_pdf(const struct xm *m, FILE *out, struct nl_err *err);
 
+/* Loads the model (export.c) in one read snapshot / frees it: for the
+ * writers, and for tests of a writer's layout. */
+int xm_load(struct record *r, int64_t patient_id, int64_t series_id,
+	    struct xm *m, struct nl_err *err);
+void xm_free(struct xm *m);
+
+/* ---- the PDF's layout, for tests (pdf.c) ---- */
+
+enum xw_box_kind { XW_BOX_TICK, XW_BOX_LABEL, XW_BOX_LEGEND, XW_BOX_MARKER };
+/* A box the PDF's charts drew text or a marker in, in points. */
+struct xw_box {
+	int page, chart;
+	enum xw_box_kind kind;
+	int series;            /* the line it belongs to (area), or -1 */
+	double x, y, w, h;
+	char text[48];
+};
+struct xw_layout {
+	struct xw_box *boxes;
+	size_t n, cap;
+	int pages, charts;
+};
+/* Lays the PDF out (to no file) and returns every chart's boxes. */
+int xw_pdf_layout(const struct xm *m, struct xw_layout *out, struct nl_err *err);
+void xw_layout_free(struct xw_layout *l);
+/* Whether two boxes overlap (touching edges do not). */
+bool xw_box_overlap(const struct xw_box *a, const struct xw_box *b);
+
 /* ---- shared formatting helpers (export.c) ---- */
+
+/* "Female" from "female"; "" for NULL. */
+const char *xm_sex_label(const char *code);
+/* An allergy, medication, consent or phase as one line for people:
+ * "Lidocaine (topical anaesthetic): hives, severe; noted 2024-05-01"
+ * (malloc'd or NULL). */
+char *xm_allergy_text(const struct nl_allergy *a);
+char *xm_medication_text(const struct nl_medication *m);
+char *xm_consent_text(const struct nl_consent *c);
+/* The plan's phases: "12 weekly, then 6 every 4 weeks" (plan_text). */
+const char *xm_plan_text(const struct nl_series *sr, char *buf, size_t size);
+/* A session's traceable lots: "cartridge lot L123 (exp. 2027-01-31);
+ * hyaluronic acid lot H9" (malloc'd or NULL when none). */
+char *xm_lots_text(const struct nl_session *ses);
 
 /* A session's number among the live sessions of its series (1-based), or 0
  * when it is voided. */

@@ -24,19 +24,42 @@ static void line(FILE *out, const char *label, const char *value)
 	fputc('\n', out);
 }
 
+/* One labelled line an item, the label on the first only. */
+static void item(FILE *out, const char *label, size_t i, char *text)
+{
+	line(out, i ? "               " : label, text);
+	free(text);
+}
+
+static void lists(const struct xm *m, FILE *out)
+{
+	const struct nl_patient *p = &m->patient;
+
+	if (!p->nallergy_list)
+		line(out, "Allergies:     ", "none recorded");
+	for (size_t i = 0; i < p->nallergy_list; i++)
+		item(out, "Allergies:     ", i, xm_allergy_text(&p->allergy_list[i]));
+	if (!p->nmedication_list)
+		line(out, "Medications:   ", "none recorded");
+	for (size_t i = 0; i < p->nmedication_list; i++)
+		item(out, "Medications:   ", i, xm_medication_text(&p->medication_list[i]));
+	for (size_t i = 0; i < m->nconsents; i++)
+		item(out, "Consents:      ", i, xm_consent_text(&m->consents[i]));
+}
+
 static void patient_block(const struct xm *m, FILE *out)
 {
 	const struct nl_patient *p = &m->patient;
 
 	fprintf(out, "FOLLOW-UP SUMMARY\n");
 	line(out, "Practice:      ", m->practice);
-	fprintf(out, "Patient:       %s (#%lld)%s\n", p->name, (long long)p->id,
+	fprintf(out, "Patient:       %s (id %lld)%s\n", p->name, (long long)p->id,
 		p->archived ? " [archived]" : "");
 	line(out, "Born:          ", p->dob);
+	line(out, "Sex:           ", p->sex ? xm_sex_label(p->sex) : NULL);
 	line(out, "Skin type:     Fitzpatrick ", vocab_fitzpatrick_label(p->skin_type));
 	line(out, "Phone:         ", p->phone);
 	line(out, "Email:         ", p->email);
-	line(out, "Consent:       ", p->consent_date);
 	for (size_t i = 0; i < p->nflags; i++) {
 		const struct vocab_flag *f = vocab_flag_find(p->flags[i].code);
 
@@ -50,8 +73,7 @@ static void patient_block(const struct xm *m, FILE *out)
 			fprintf(out, ": %s", p->flags[i].note);
 		fputc('\n', out);
 	}
-	line(out, "Allergies:     ", p->allergies);
-	line(out, "Medications:   ", p->medications);
+	lists(m, out);
 	fprintf(out, "Generated:     %s\n", m->generated_at);
 }
 
@@ -64,16 +86,20 @@ static void session_block(const struct xm_series *xs,
 	char *areas = xm_areas_text(e);
 	char *products = xm_join(e->products, e->nproducts, "; ");
 	char *scores = xm_scores_text(e->scores, e->nscores);
+	char *lots = xm_lots_text(e);
 
+	/* One numbering: #n of the series; the record's own id says "id". */
 	if (num)
-		fprintf(out, "\n  Session %d (#%lld), %s\n", num, (long long)e->id, e->date);
+		fprintf(out, "\n  Session #%d, %s (id %lld)\n", num, e->date, (long long)e->id);
 	else
-		fprintf(out, "\n  Voided session (#%lld), %s\n", (long long)e->id, e->date);
+		fprintf(out, "\n  Voided session, %s (id %lld)\n", e->date, (long long)e->id);
 	fprintf(out, "    Status:        %s\n", xm_session_status(v, status, sizeof(status)));
 	line(out, "    Practitioner:  ", e->practitioner);
 	line(out, "    Areas:         ", areas);
 	line(out, "    Device:        ", e->device);
+	line(out, "    Serial:        ", e->device_serial);
 	line(out, "    Cartridge:     ", e->cartridge);
+	line(out, "    Lots:          ", lots);
 	if (e->anesthetic) {
 		fprintf(out, "    Anaesthetic:   %s", e->anesthetic);
 		if (e->anesthetic_minutes >= 0)
@@ -91,6 +117,7 @@ static void session_block(const struct xm_series *xs,
 	for (size_t i = 0; i < e->nwarnings; i++)
 		fprintf(out, "    Warning:       %s\n", e->warnings[i].message);
 	line(out, "    Notes:         ", e->notes);
+	free(lots);
 	free(areas);
 	free(products);
 	free(scores);
@@ -101,8 +128,12 @@ static void depth_table(const struct nl_progress *p, FILE *out)
 	if (!p->nareas || !p->nsessions)
 		return;
 	fprintf(out, "\n  Depth per area (mm), by session:\n    %-28s", "");
-	for (size_t i = 0; i < p->nsessions; i++)
-		fprintf(out, " %6d", p->sessions[i].number);
+	for (size_t i = 0; i < p->nsessions; i++) {
+		char n[16];
+
+		snprintf(n, sizeof(n), "#%d", p->sessions[i].number);
+		fprintf(out, " %6s", n);
+	}
 	fputc('\n', out);
 	for (size_t j = 0; j < p->nareas; j++) {
 		char label[256];
@@ -121,6 +152,8 @@ static void depth_table(const struct nl_progress *p, FILE *out)
 	}
 }
 
+/* Every score line dated; the latest read against the baseline as the
+ * core reads it (stages, grades, difference and percentage). */
 static void scales_block(const struct nl_progress *p, FILE *out)
 {
 	if (!p->nscales)
@@ -128,25 +161,27 @@ static void scales_block(const struct nl_progress *p, FILE *out)
 	fprintf(out, "\n  Outcome scores:\n");
 	for (size_t k = 0; k < p->nscales; k++) {
 		const struct progress_scale *sc = &p->scales[k];
+		const char *unit = sc->unit && *sc->unit ? sc->unit : "";
 		char v[64];
 
-		fprintf(out, "    %s: baseline ", sc->scale->label);
+		fprintf(out, "    %s\n", sc->scale->label);
 		if (sc->has_baseline) {
 			vocab_scale_format(sc->scale, sc->baseline, v, sizeof(v));
-			fputs(v, out);
-		} else {
-			fputs("none", out);
+			fprintf(out, "      %s  baseline     %s%s%s\n", sc->baseline_date, v,
+				*unit ? " " : "", unit);
 		}
 		for (size_t i = 0; i < sc->npoints; i++) {
-			vocab_scale_format(sc->scale, sc->points[i].value, v, sizeof(v));
-			fprintf(out, "%s#%d %s", i ? ", " : "; sessions ",
-				p->sessions[sc->points[i].session].number, v);
+			const struct progress_point *pt = &sc->points[i];
+			char n[24];
+
+			vocab_scale_format(sc->scale, pt->value, v, sizeof(v));
+			snprintf(n, sizeof(n), "session #%d", p->sessions[pt->session].number);
+			fprintf(out, "      %s  %-11s  %s%s%s%s%s%s\n", pt->date, n, v,
+				*unit ? " " : "", unit, sc->has_baseline ? "  (" : "",
+				sc->has_baseline ? pt->delta.text : "", sc->has_baseline ? ")" : "");
 		}
-		if (sc->npoints)
-			fprintf(out, "; latest %s, trend %s",
-				progress_change_name(sc->verdict),
-				progress_trend_name(sc->trend));
-		fputc('\n', out);
+		if (sc->npoints > 1)
+			fprintf(out, "      trend: %s\n", progress_trend_name(sc->trend));
 	}
 }
 
@@ -154,12 +189,12 @@ static void series_block(const struct xm_series *xs, FILE *out)
 {
 	const struct nl_series *sr = &xs->series;
 	const struct nl_progress *p = &xs->progress;
-	char due[128];
+	char due[128], plan[256];
 
-	fprintf(out, "\nSERIES #%lld: %s (%s)\n", (long long)sr->id,
-		xm_indication_label(sr->indication), xm_status_label(sr->status));
-	fprintf(out, "  Plan:          %d sessions every %d days from %s\n",
-		sr->planned, sr->interval_days, sr->start_date);
+	fprintf(out, "\nSERIES: %s (%s) (id %lld)\n", xm_indication_label(sr->indication),
+		xm_status_label(sr->status), (long long)sr->id);
+	fprintf(out, "  Plan:          %s from %s\n", xm_plan_text(sr, plan, sizeof(plan)),
+		sr->start_date);
 	if (sr->nareas) {
 		fputs("  Target areas:  ", out);
 		for (size_t i = 0; i < sr->nareas; i++) {

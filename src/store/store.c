@@ -92,6 +92,18 @@ const char *store_path(const struct store *s)
 	return s->path;
 }
 
+_Static_assert(STORE_FILE_ID_BYTES == NL_FILE_ID_BYTES, "one file id size");
+
+int store_file_id(const struct store *s, uint8_t out[STORE_FILE_ID_BYTES])
+{
+	const uint8_t *id = s ? vfs_key_file_id(s->key) : NULL;
+
+	if (!id)
+		return NL_EUSAGE;
+	memcpy(out, id, NL_FILE_ID_BYTES);
+	return NL_OK;
+}
+
 bool store_readonly(const struct store *s)
 {
 	return s->readonly;

@@ -147,6 +147,13 @@ const uint8_t *vfs_key_dek(int handle)
 	return k ? k->dek : NULL;
 }
 
+const uint8_t *vfs_key_file_id(int handle)
+{
+	struct vfs_key *k = key_find(handle);
+
+	return k ? k->file_id : NULL;
+}
+
 uint32_t vfs_key_bad_page(int handle, int *kind)
 {
 	struct vfs_key *k = key_find(handle);

@@ -19,6 +19,8 @@ int vfs_key_add(const uint8_t *dek, const uint8_t *file_id);
 void vfs_key_remove(int handle);
 /* The key bytes (read-only), for wrapping the same key into a new header. */
 const uint8_t *vfs_key_dek(int handle);
+/* The file id the key is bound to (in the header of its file). */
+const uint8_t *vfs_key_file_id(int handle);
 /* The last page that failed authentication under this key: 0 if none. */
 uint32_t vfs_key_bad_page(int handle, int *kind);
 

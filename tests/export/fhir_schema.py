@@ -38,11 +38,22 @@ def main():
                    NEEDLELOG_TODAY="2026-03-20", NEEDLELOG_PRACTITIONER="Tester")
         subprocess.run([sys.argv[1], "create", db], env=env, check=True,
                        capture_output=True)
+        subprocess.run([sys.argv[1], "clinical", db, "1", "2"], env=env, check=True,
+                       capture_output=True)
+        # And every patient of the demo.
+        demo = os.path.join(tmp, "demo.db")
+        denv = dict(env, NEEDLELOG_PASSPHRASE="demo", NEEDLELOG_DB=demo)
+        subprocess.run([os.environ["NEEDLELOG"], "demo", "--db", demo, "--no-tui"], env=denv,
+                       check=True, capture_output=True)
+        listed = subprocess.run([os.environ["NEEDLELOG"], "patient", "list", "--all",
+                                 "--format", "json"], env=denv, check=True,
+                                capture_output=True, text=True).stdout
+        runs = [(env, "1"), (env, "2")] + [(denv, str(p["id"])) for p in json.loads(listed)]
         failed = 0
-        for patient in ("1", "2"):
-            out = os.path.join(tmp, f"p{patient}.json")
+        for n, (penv, patient) in enumerate(runs):
+            out = os.path.join(tmp, f"p{n}.json")
             subprocess.run([os.environ["NEEDLELOG"], "export", "--patient", patient,
-                            "--format", "fhir", "-o", out], env=env, check=True,
+                            "--format", "fhir", "-o", out], env=penv, check=True,
                            capture_output=True)
             with open(out, encoding="utf-8") as f:
                 bundle = json.load(f)
@@ -59,7 +70,7 @@ def main():
             if not list(validator.iter_errors(spoilt)):
                 print("the schema check missed a spoilt birthDate", file=sys.stderr)
                 failed += 1
-        print(f"{failed} schema error(s)")
+        print(f"{failed} schema error(s) in {len(runs)} bundles")
         return 1 if failed else 0
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -5,6 +5,10 @@
  *   xfixture writer DB SERIES N  adds up to N sessions, one transaction
  *                          each, to SERIES, until the file DB.stop exists;
  *                          prints "started" after the first, "done COUNT"
+ *   xfixture clinical DB PATIENT SERIES  issue 11's record on a patient:
+ *                          sex, allergy and medication lists, two consents
+ *                          (one withdrawn), SERIES in two phases, and a
+ *                          signed session with traceable lots
  *   xfixture dump DB       every row of every table but the audit trail,
  *                          as text (to compare before and after)
  *   xfixture audit DB      the audit rows, one JSON object a line
@@ -18,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "needlelog/audit.h"
+#include "needlelog/clinical.h"
 #include "needlelog/record.h"
 #include "needlelog/store.h"
 
@@ -171,6 +176,55 @@ static int create(const char *path)
 	return 0;
 }
 
+static int clinical(const char *path, int64_t pid, int64_t sid)
+{
+	struct record *s = open_db(path, 0);
+	struct nl_patient p;
+	struct nl_series sr;
+	struct nl_consent treat = { .patient_id = pid, .kind = CLIN_CONSENT_TREATMENT,
+				    .form = "Microneedling consent v3", .given = "2025-12-20",
+				    .taken_by = "Dr. Ana Núñez" };
+	struct nl_consent photo = { .patient_id = pid, .kind = CLIN_CONSENT_PHOTO,
+				    .covers = "hair-loss", .given = "2026-01-10" };
+	struct nl_treatment a[] = { { "scalp-vertex", NULL, 1.5, 4 } };
+	char *prod[] = { "minoxidil" };
+	struct nl_product_lot lots[] = { { "MX-77", "2027-06-30" } };
+	struct nl_score sc[] = { { "hair-density", 142 } };
+	struct nl_session ses = { .series_id = sid, .date = "2026-01-17",
+		.practitioner = "Dr. Ana Núñez", .device = "Dermapen 4",
+		.device_serial = "DP4-000123", .cartridge = "16-pin",
+		.cartridge_lot = "C-2291", .cartridge_expiry = "2027-01-31",
+		.anesthetic_minutes = -1, .products = prod, .nproducts = 1,
+		.product_lots = lots, .nproduct_lots = 1, .pain = 1, .scores = sc,
+		.nscores = 1, .areas = a, .nareas = 1 };
+	int64_t cid;
+
+	OK(record_set_actor(s, "Fixture", &err), "actor");
+	OK(record_patient_get(s, pid, &p, &err), "get patient");
+	free(p.sex);
+	p.sex = strdup("female");
+	OK(clin_allergy_add(&p, "nickel:contact dermatitis:moderate", &err), "allergy");
+	OK(clin_medication_add(&p, "anticoagulant:Apixaban 5 mg:2025-06-01", &err), "medication");
+	OK(record_patient_edit(s, &p, &err), "edit patient");
+	record_patient_free(&p);
+	OK(record_consent_add(s, &treat, &cid, &err), "consent");
+	OK(record_consent_add(s, &photo, &cid, &err), "photo consent");
+	OK(record_consent_withdraw(s, cid, "2026-02-01", "Dr. Ana Núñez", &err), "withdraw");
+	OK(record_series_get(s, sid, &sr, &err), "get series");
+	free(sr.phases);
+	sr.phases = NULL;
+	sr.nphases = 0;
+	sr.planned = 0;
+	sr.interval_days = 0;
+	OK(plan_phase_add(&sr, "12x7", &err), "phase 1");
+	OK(plan_phase_add(&sr, "6x28", &err), "phase 2");
+	OK(record_series_edit(s, &sr, &err), "edit series");
+	record_series_free(&sr);
+	printf("%lld\n", (long long)add_session(s, &ses, 1));
+	record_close(s);
+	return 0;
+}
+
 /* Adds sessions to a series, one per transaction. */
 static int writer(const char *path, int64_t series, int n)
 {
@@ -257,6 +311,8 @@ static int audit(const char *path)
 
 int main(int argc, char **argv)
 {
+	if (argc == 5 && strcmp(argv[1], "clinical") == 0)
+		return clinical(argv[2], atoll(argv[3]), atoll(argv[4]));
 	if (argc == 3 && strcmp(argv[1], "create") == 0)
 		return create(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "dump") == 0)
