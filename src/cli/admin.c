@@ -45,8 +45,25 @@ static void report_bad(const int64_t *bad, size_t n)
 			(long long)bad[i], (long long)bad[i]);
 }
 
+/* The key slots: users, the recovery key, and any slot that is neither
+ * empty nor intact (a torn write, a flipped bit: it opens nothing). */
+static int check_slots(struct cli *c, struct store_slot_report *r, struct nl_err *err)
+{
+	int rc = store_slot_report(record_store(c->rec), r, err);
+
+	if (rc != NL_OK || r->damaged == 0)
+		return rc;
+	for (int i = 0; i < r->damaged; i++)
+		fprintf(stderr, "needlelog: key slot %d of the header is damaged (neither "
+			"empty nor intact)\n", r->damaged_slot[i] + 1);
+	return nl_error(err, NL_EHEADER, "%s: %d damaged key slot%s in the header; the "
+			"intact ones still open the file: make a backup, or restore one",
+			c->db_path, r->damaged, r->damaged == 1 ? "" : "s");
+}
+
 static int run_check(struct cli *c, struct nl_err *err)
 {
+	struct store_slot_report slots;
 	size_t nsigned = 0, nbad = 0;
 	int64_t *bad = NULL;
 	int rc = cli_open(c, err);
@@ -60,8 +77,13 @@ static int run_check(struct cli *c, struct nl_err *err)
 	report_bad(bad, nbad);
 	free(bad);
 	if (rc == NL_OK)
+		rc = check_slots(c, &slots, err);
+	if (rc == NL_OK)
 		printf("%s: every page authenticated; integrity check ok; %zu signed session%s "
-		       "match their hash\n", c->db_path, nsigned, nsigned == 1 ? "" : "s");
+		       "match their hash; %d user%s; %s\n", c->db_path, nsigned,
+		       nsigned == 1 ? "" : "s", slots.users, slots.users == 1 ? "" : "s",
+		       slots.recovery ? "a recovery key" : "no recovery key (make one with "
+		       "`needlelog recovery-key new`)");
 	return rc;
 }
 
