@@ -1009,8 +1009,8 @@ int store_recovery_new(struct store *s, enum store_kdf preset, char *key,
 			rc = store_sqlite_error(s, rc, "recovery-key: writing the header", err);
 	unlock_header(s);
 	store_pass_free(&pass);
-	if (rc != NL_OK)
-		sodium_memzero(key, STORE_RECOVERY_TEXT + 1);
+	/* key is left as it is even on failure: a write that failed may
+	 * still have reached the disk (the caller wipes it) */
 	return rc;
 }
 
