@@ -14,6 +14,7 @@ extern const struct cli_command cli_session_commands[];
 extern const struct cli_command cli_report_commands[];
 extern const struct cli_command cli_import_commands[];
 extern const struct cli_command cli_demo_commands[];
+extern const struct cli_command cli_user_commands[];
 
 static const struct cli_command *const groups[] = {
 	cli_admin_commands,
@@ -25,6 +26,7 @@ static const struct cli_command *const groups[] = {
 	cli_report_commands,
 	cli_import_commands,
 	cli_demo_commands,
+	cli_user_commands,
 };
 
 const struct cli_command *cli_find(const char *word1, const char *word2,
