@@ -79,6 +79,12 @@ const char *record_today(struct record *r);
 int record_set_practice(struct record *r, const char *name, struct nl_err *err);
 const char *record_practice(const struct record *r);
 
+/* SQLite's data_version for this handle's connection: it changes when
+ * another connection (another process, another person) commits to the
+ * file, and not for this handle's own writes. A face polls it while idle
+ * and reloads what it shows when it changed. */
+int record_data_version(struct record *r, int64_t *version, struct nl_err *err);
+
 /* ---- grouping writes ---------------------------------------------------
  * Each function below is one transaction of its own. To make several of
  * them all-or-nothing (an import, the demo), open a transaction first:

@@ -133,6 +133,24 @@ const char *record_practice(const struct record *r)
 	return r->practice;
 }
 
+int record_data_version(struct record *r, int64_t *version, struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = core_prepare(r, "PRAGMA data_version", &st, err);
+
+	if (rc != NL_OK)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*version = sqlite3_column_int64(st, 0);
+		rc = NL_OK;
+	} else {
+		rc = store_sqlite_error(r->store, sqlite3_extended_errcode(core_db(r)),
+					"reading the data version", err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int record_set_today(struct record *r, const char *date, struct nl_err *err)
 {
 	int32_t day;

@@ -473,6 +473,46 @@ static void format1_upgrade(void **state)
 	tu_rmdir(f.dir);
 }
 
+/* docs/threat-model.md: one page put back to an older version of itself
+ * (same number, same key, same file) authenticates, and when the tree's
+ * shape is unchanged SQLite's integrity check cannot tell either: check
+ * passes and a change is silently lost. */
+static void page_rollback_passes_check(void **state)
+{
+	struct nl_err err = { 0 };
+	struct tu_files f;
+	struct store *s;
+	uint8_t *a, *b;
+	size_t la, lb;
+	int rolled = 0;
+
+	(void)state;
+	tu_files_init(&f, "rollback");
+	tu_make_db(f.db, 40, 60);
+	a = tu_read(f.db, &la);
+	assert_int_equal(tu_open_check(f.db, &s, &err), NL_OK);
+	tu_exec(s, "UPDATE t SET v = zeroblob(60) WHERE id = 5");
+	store_close(s);
+	b = tu_read(f.db, &lb);
+	assert_int_equal(la, lb);
+	/* every changed page but page 1 (the change counter) goes back */
+	for (size_t off = 2 * 4096; off < lb; off += 4096)
+		if (memcmp(a + off, b + off, 4096) != 0) {
+			memcpy(b + off, a + off, 4096);
+			rolled++;
+		}
+	assert_int_equal(rolled, 1);
+	tu_write(f.db, b, lb);
+	assert_int_equal(tu_open_check(f.db, &s, &err), NL_OK);
+	/* the update is gone, and nothing said so */
+	assert_int_equal(tu_int(store_db(s), "SELECT count(*) FROM t WHERE id = 5 AND "
+					   "v = zeroblob(60)"), 0);
+	store_close(s);
+	free(a);
+	free(b);
+	tu_rmdir(f.dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +524,7 @@ int main(void)
 		cmocka_unit_test(recovery_typos),
 		cmocka_unit_test(rekey_and_backup_keep_users),
 		cmocka_unit_test(format1_upgrade),
+		cmocka_unit_test(page_rollback_passes_check),
 	};
 
 	tu_global_init();

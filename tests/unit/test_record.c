@@ -421,6 +421,29 @@ static void list_sorted_by_folded_name(void **state)
 	record_patient_list_free(rows, n);
 }
 
+/* record_data_version: unchanged by this handle's own writes, changed by
+ * another handle's commit (issue 14: live updates between people). */
+static void data_version_sees_others(void **state)
+{
+	struct fx *f = *state;
+	struct nl_err err = { 0 };
+	struct store_pass pass;
+	struct record *other = NULL;
+	int64_t v0, v1, v2;
+
+	assert_int_equal(store_pass_set(&pass, "test", 4, &err), NL_OK);
+	assert_int_equal(record_open(f->path, &pass, &other, &err), NL_OK);
+	store_pass_free(&pass);
+	assert_int_equal(record_data_version(f->s, &v0, &err), NL_OK);
+	fx_patient(f->s, "Own Write");
+	assert_int_equal(record_data_version(f->s, &v1, &err), NL_OK);
+	assert_true(v1 == v0);
+	fx_patient(other, "Another Person");
+	assert_int_equal(record_data_version(f->s, &v2, &err), NL_OK);
+	assert_true(v2 != v1);
+	record_close(other);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
@@ -436,6 +459,7 @@ int main(void)
 		T(drafts),
 		T(audit_public),
 		T(grouped_all_or_nothing),
+		T(data_version_sees_others),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
