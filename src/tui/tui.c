@@ -384,6 +384,9 @@ static int run_tui(struct cli *c, struct nl_err *err)
 
 	if (!who)
 		who = getenv("NEEDLELOG_PRACTITIONER");
+	/* the unlock screen reads the user from the environment */
+	if (c->user)
+		setenv("NEEDLELOG_USER", c->user, 1);
 	rc = cli_int(c, "lock-after", 0, 24 * 60 * 7, &minutes, err);
 	if (rc == NL_OK)
 		rc = cli_int(c, "lock-after-seconds", 0, 24 * 3600 * 7, &seconds, err);

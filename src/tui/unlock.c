@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include "needlelog/access.h"
 #include "../cli/cli.h"
 #include "tui.h"
 
@@ -83,6 +84,8 @@ static void submit(struct tui *t, struct unlock *u)
 	tui_frame(t);
 	doupdate();
 	rc = store_pass_set(&pass, u->pass, u->len, &err);
+	if (rc == NL_OK) /* whose slot: --user / $NEEDLELOG_USER (issue 14) */
+		rc = access_user(&pass, NULL, &err);
 	sodium_memzero(u->pass, PASS_MAX);
 	u->len = u->chars = 0;
 	if (rc == NL_OK)
