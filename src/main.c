@@ -13,7 +13,7 @@
 
 static void usage(FILE *out)
 {
-	fputs("usage: needlelog [--db PATH] [--passphrase-file FILE] COMMAND [ARGS]\n"
+	fputs("usage: needlelog [--db PATH] [--passphrase-file FILE] [--user NAME] COMMAND [ARGS]\n"
 	      "       needlelog --help | --version\n"
 	      "\n"
 	      "needlelog keeps a microneedling practice's patient records and session\n"
@@ -36,6 +36,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -53,6 +54,9 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			c.pass_file = optarg;
+			break;
+		case 'u':
+			c.user = optarg;
 			break;
 		case 'h':
 			usage(stdout);

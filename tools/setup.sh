@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # Libraries and tools needlelog is built from (see README.md).
 RUN_PKGS=(gcc pkg-config meson ninja-build python3 libsqlite3-dev libsodium-dev
           libncurses-dev libjansson-dev libcairo2-dev libpango1.0-dev
-          fonts-dejavu-core libutf8proc-dev libvips-dev libchafa-dev)
+          fonts-dejavu-core libutf8proc-dev libvips-dev libchafa-dev libzxcvbn-dev)
 # What the tests and the benchmark need as well.
 TEST_PKGS=(libcmocka-dev tmux cppcheck valgrind poppler-utils sqlite3
            libsqlcipher-dev locales python3-jsonschema)

@@ -26,6 +26,43 @@ int access_passphrase(const char *file, const char *env_name,
 		      const char *prompt, bool confirm, struct store_pass *out,
 		      struct nl_err *err);
 
+/* Whose the passphrase in pass is: given (--user), else $NEEDLELOG_USER,
+ * else "" (the file's only user). pass->first_user, the name a new file's
+ * first user or an old-format file's one passphrase gets, is the same,
+ * else the login name. NL_EDATA for a name that cannot be a user's. */
+int access_user(struct store_pass *pass, const char *given, struct nl_err *err);
+/* The login name (getpwuid, else $USER, else "owner") into buf. */
+void access_login_name(char *buf, size_t size);
+
+/* How guessable a new passphrase is, by zxcvbn. ACCESS_GUESSES_MIN is
+ * the threshold: 10^10 guesses is zxcvbn's top band ("strong protection
+ * from an offline slow-hash attack"); at Argon2id MODERATE (0.5 to 1 s
+ * and 256 MiB a guess) that is centuries on one machine and years on a
+ * rack of them. */
+#define ACCESS_GUESSES_LOG10_MIN 10.0
+struct access_rating {
+	double log10_guesses;   /* zxcvbn's estimate */
+	bool strong;            /* at or above the threshold */
+	const char *reason;     /* why it is weak (a sentence), or NULL */
+	const char *suggestion; /* what would help (a sentence) */
+};
+/* Rates pass; words (NULL-terminated, may be NULL) are the user's own
+ * (name, file name) that make it guessable. */
+void access_rate_passphrase(const char *pass, const char *const *words,
+			    struct access_rating *r);
+/* For a new passphrase: typed at the terminal (from_tty) a weak one is
+ * refused (NL_EDATA with the reason and a suggestion); from a file or the
+ * environment (scripts, tests) it is allowed and *warning gets a line to
+ * show on stderr (else ""). */
+int access_new_passphrase_ok(const struct store_pass *pass, bool from_tty,
+			     const char *user, char *warning, size_t size,
+			     struct nl_err *err);
+/* Like access_passphrase, for a new passphrase, rated as above. */
+int access_new_passphrase(const char *file, const char *env_name,
+			  const char *prompt, const char *user,
+			  struct store_pass *out, char *warning, size_t size,
+			  struct nl_err *err);
+
 /* Creates a new record file at path (its missing folders 0700, the file
  * 0600) with the schema; NL_EEXIST if path exists. *out is the open
  * handle, or NULL when out is NULL (the file is closed). */

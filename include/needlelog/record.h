@@ -18,7 +18,9 @@
  *   "YYYY-MM-DDTHH:MM:SSZ".
  * - Every create, change, sign, amendment, void and archive writes one
  *   audit row (audit.h) in the same transaction. The audit "who" is the
- *   practitioner where the call names one, else audit_set_actor()'s name.
+ *   user whose key opened the file (record_user), with the practitioner
+ *   the call names (else record_set_display's) added as a display name;
+ *   without a user, that practitioner, else record_set_actor()'s name.
  * - Nothing is ever deleted: patients are archived, sessions voided. */
 #ifndef NEEDLELOG_RECORD_H
 #define NEEDLELOG_RECORD_H
@@ -65,6 +67,13 @@ int record_file_id(struct record *r, char out[37], struct nl_err *err);
  * (copied; NULL or "" clears). */
 int record_set_actor(struct record *r, const char *who, struct nl_err *err);
 const char *record_actor(const struct record *r);
+/* The user whose key opened the file (record_open, record_create), or
+ * NULL (the recovery key; a store adopted by a test). When there is one,
+ * every audit row, signature and void names that user: a practitioner's
+ * name, from the call or record_set_display, is only added to it, as
+ * "USER (as NAME)", never put in its place. */
+const char *record_user(const struct record *r);
+int record_set_display(struct record *r, const char *name, struct nl_err *err);
 /* Fixes "today" ("YYYY-MM-DD", checked; NULL or "" = the machine's local
  * date, read at each call). */
 int record_set_today(struct record *r, const char *date, struct nl_err *err);

@@ -37,10 +37,23 @@ struct store_migration {
 /* The longest passphrase, in bytes. Longer ones are refused, never cut. */
 #define STORE_PASS_MAX 1023
 
-/* A passphrase in guarded memory (sodium_malloc); free with store_pass_free. */
+/* Users: each has a key slot of their own in the header (docs/file-format.md). */
+#define STORE_USERS_MAX 10
+/* A user's name, in bytes; no control characters. */
+#define STORE_USER_NAME_MAX 32
+
+/* A credential: a passphrase in guarded memory (sodium_malloc), and whose
+ * it is. Free with store_pass_free. user "" means the file's only user
+ * (NL_EUSAGE when it has several); recovery means buf is a recovery key
+ * (store_recovery_parse's canonical form). first_user names the first user
+ * of a new file, or the user an old-format file's one passphrase becomes
+ * when it is upgraded, when user is "" ("" too: "owner"). */
 struct store_pass {
 	char *buf;
 	size_t len;
+	char user[STORE_USER_NAME_MAX + 1];
+	char first_user[STORE_USER_NAME_MAX + 1];
+	bool recovery;
 };
 
 /* Called with pages done and pages in all; returns 0 to go on. */
@@ -62,6 +75,14 @@ int store_memory_init(struct nl_err *err);
 int store_pass_set(struct store_pass *p, const char *s, size_t len,
 		   struct nl_err *err);
 void store_pass_free(struct store_pass *p);
+/* Sets p->user (NULL or "": the only user); NL_EDATA for a name that is
+ * empty, too long or holds a control character. store_pass_first_user the
+ * same for p->first_user. */
+int store_pass_user(struct store_pass *p, const char *name, struct nl_err *err);
+int store_pass_first_user(struct store_pass *p, const char *name,
+			  struct nl_err *err);
+/* Whether name can be a user's name. */
+bool store_user_name_ok(const char *name);
 
 /* Creates a new record file (refuses an existing path: NL_EEXIST), then
  * opens it as store_open does. */
@@ -120,19 +141,78 @@ int store_schema_version(struct store *s, int *version, struct nl_err *err);
 int store_check(struct store *s, store_progress_fn progress, void *ctx,
 		struct nl_err *err);
 
-/* Rewraps the data key under a new passphrase; pages are not rewritten.
- * NL_EIO on a store opened read-only. */
+/* A new passphrase for the user who unlocked s (store_user_passwd);
+ * pages are not rewritten. NL_EIO on a store opened read-only. */
 int store_passwd(struct store *s, const struct store_pass *newpass,
 		 enum store_kdf kdf, struct nl_err *err);
 
 /* Rotates the data key: VACUUM INTO a new file under a new key, then an
- * atomic rename over the old one. The store stays open on the new file.
- * NL_EIO on a store opened read-only. */
+ * atomic rename over the old one. Every user and the recovery key keep
+ * opening it (the new key is sealed to each slot's public key); newpass,
+ * when not NULL, also replaces the passphrase of the user who unlocked s.
+ * The store stays open on the new file. NL_EIO on a store opened
+ * read-only. */
 int store_rekey(struct store *s, const struct store_pass *newpass,
 		enum store_kdf kdf, struct nl_err *err);
 
-/* Online backup into a new file (NL_EEXIST if dest exists) protected by
- * pass, then verified as store_check does. */
+/* ---- users and the recovery key -------------------------------------
+ * Every slot change holds the write lock, writes the new slot into a free
+ * one and syncs before it wipes an old one: a crash leaves the old state
+ * or the new, never neither. */
+
+/* The user who unlocked s ("" when the recovery key did). */
+const char *store_user(const struct store *s);
+/* A new user with their own passphrase. NL_EEXIST: the name is taken;
+ * NL_EUSAGE: STORE_USERS_MAX users already. */
+int store_user_add(struct store *s, const char *name,
+		   const struct store_pass *pass, enum store_kdf kdf,
+		   struct nl_err *err);
+/* Wipes every slot of user name. NL_ENOENT: no such user; NL_EUSAGE: the
+ * last user. */
+int store_user_remove(struct store *s, const char *name, struct nl_err *err);
+/* A new passphrase for user name (NULL: the user who unlocked s). */
+int store_user_passwd(struct store *s, const char *name,
+		      const struct store_pass *newpass, enum store_kdf kdf,
+		      struct nl_err *err);
+/* The users' names, sorted, into *names (an array of n strings of
+ * STORE_USER_NAME_MAX + 1 bytes; free() it). */
+int store_users(struct store *s, char (**names)[STORE_USER_NAME_MAX + 1],
+		size_t *n, struct nl_err *err);
+/* How many users a file has, read from its header without a passphrase
+ * (a face asks "who are you?" only when there are several). */
+int store_file_user_count(const char *path, int *n, struct nl_err *err);
+
+/* The recovery key: 8 groups of 5 characters from Crockford's base32
+ * (0-9, A-Z without I, L, O, U), each group 4 random characters (20 bits,
+ * 160 in all) and a check character (Luhn mod 32 over the group's number
+ * and its characters), so a mistyped group is named before the slow KDF. */
+#define STORE_RECOVERY_GROUPS 8
+#define STORE_RECOVERY_TEXT (STORE_RECOVERY_GROUPS * 6 - 1)
+/* A new recovery key into key (STORE_RECOVERY_TEXT + 1 bytes, "XXXXX-..."),
+ * replacing the old one, which no longer opens the file. */
+int store_recovery_new(struct store *s, enum store_kdf kdf, char *key,
+		       struct nl_err *err);
+/* Checks a typed recovery key (any case; spaces and dashes ignored; O read
+ * as 0, I and L as 1) and puts its canonical form into out with
+ * out->recovery set. NL_EDATA naming the group that is wrong. */
+int store_recovery_parse(const char *typed, struct store_pass *out,
+			 struct nl_err *err);
+
+/* The key slots as check sees them. */
+struct store_slot_report {
+	int version;          /* the header's format */
+	int users;            /* distinct users with an intact slot */
+	int slots_used;       /* intact slots (a user may briefly have two) */
+	bool recovery;        /* an intact recovery slot */
+	int damaged;          /* slots neither all zero nor intact */
+	int damaged_slot[16]; /* their numbers (0-based) */
+};
+int store_slot_report(struct store *s, struct store_slot_report *r,
+		      struct nl_err *err);
+
+/* Online backup into a new file (NL_EEXIST if dest exists) under its own
+ * data key, which every user's passphrase and the recovery key open (the
+ * slots are carried over), then verified with pass as store_check does. */
 int store_backup(struct store *s, const char *dest,
 		 const struct store_pass *pass, store_progress_fn progress,
 		 void *ctx, struct nl_err *err);

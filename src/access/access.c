@@ -7,7 +7,10 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <pwd.h>
+
 #include <sodium.h>
+#include <zxcvbn.h>
 
 #include "needlelog/access.h"
 
@@ -190,5 +193,111 @@ int access_create(const char *path, const struct store_pass *pass,
 		*out = r;
 	else
 		record_close(r);
+	return rc;
+}
+
+int access_user(struct store_pass *pass, const char *given, struct nl_err *err)
+{
+	const char *env = getenv("NEEDLELOG_USER");
+	const char *user = given && *given ? given : env && *env ? env : NULL;
+	char login[STORE_USER_NAME_MAX + 1];
+	int rc;
+
+	access_login_name(login, sizeof(login));
+	rc = store_pass_user(pass, user, err);
+	if (rc == NL_OK)
+		rc = store_pass_first_user(pass, user ? user : login, err);
+	return rc;
+}
+
+void access_login_name(char *buf, size_t size)
+{
+	struct passwd *pw = getpwuid(getuid());
+	const char *env = getenv("USER");
+	const char *name = pw && pw->pw_name && store_user_name_ok(pw->pw_name) ? pw->pw_name
+			   : env && store_user_name_ok(env) ? env : "owner";
+
+	snprintf(buf, size, "%s", name);
+}
+
+/* zxcvbn's match types, as a reason a person can act on. */
+static const char *const match_reason[] = {
+	[DICTIONARY_MATCH] = "it is built on a common word or name",
+	[DICT_LEET_MATCH] = "it is a common word with letters swapped for look-alikes",
+	[USER_MATCH] = "it contains your own name or the file's",
+	[USER_LEET_MATCH] = "it contains your own name with look-alike letters",
+	[REPEATS_MATCH] = "it repeats characters or a pattern",
+	[SEQUENCE_MATCH] = "it contains a sequence such as abc or 123",
+	[SPATIAL_MATCH] = "it contains a keyboard pattern such as qwerty",
+	[DATE_MATCH] = "it contains a date",
+	[YEAR_MATCH] = "it contains a year",
+	[BRUTE_MATCH] = "it is short",
+};
+
+void access_rate_passphrase(const char *pass, const char *const *words,
+			    struct access_rating *r)
+{
+	ZxcMatch_t *info = NULL;
+	double bits = ZxcvbnMatch(pass, (const char **)words, &info), worst = -1;
+	int type = BRUTE_MATCH;
+
+	/* the weakest part: the match that adds least per character */
+	for (ZxcMatch_t *m = info; m; m = m->Next) {
+		int t = (int)m->Type & ~MULTIPLE_MATCH;
+		double per = m->Length > 0 ? m->Entrpy / m->Length : 0;
+
+		if (t != BRUTE_MATCH && t > 0 && t < (int)(sizeof(match_reason) /
+				sizeof(match_reason[0])) && match_reason[t] &&
+		    (worst < 0 || per < worst)) {
+			worst = per;
+			type = t;
+		}
+	}
+	ZxcvbnFreeInfo(info);
+	r->log10_guesses = bits * 0.30103; /* log10(2) */
+	r->strong = r->log10_guesses >= ACCESS_GUESSES_LOG10_MIN;
+	r->reason = r->strong ? NULL : match_reason[type];
+	r->suggestion = "use four or five unrelated words, or a sentence only you "
+			"would write (length beats symbols)";
+}
+
+int access_new_passphrase_ok(const struct store_pass *pass, bool from_tty,
+			     const char *user, char *warning, size_t size,
+			     struct nl_err *err)
+{
+	const char *words[] = { user, "needlelog", "record", "records", NULL };
+	struct access_rating r;
+
+	if (warning && size)
+		warning[0] = '\0';
+	if (!user || !*user)
+		words[0] = "needlelog";
+	access_rate_passphrase(pass->buf, words, &r);
+	if (r.strong)
+		return NL_OK;
+	if (from_tty)
+		return nl_error(err, NL_EDATA, "that passphrase could be guessed in about "
+				"10^%.0f tries (at least 10^%.0f are needed): %s; %s; nothing "
+				"was changed", r.log10_guesses, ACCESS_GUESSES_LOG10_MIN,
+				r.reason, r.suggestion);
+	if (warning)
+		snprintf(warning, size, "warning: the new passphrase could be guessed in about "
+			 "10^%.0f tries (%s); a person typing it would be refused: %s",
+			 r.log10_guesses, r.reason, r.suggestion);
+	return NL_OK;
+}
+
+int access_new_passphrase(const char *file, const char *env_name,
+			  const char *prompt, const char *user,
+			  struct store_pass *out, char *warning, size_t size,
+			  struct nl_err *err)
+{
+	bool tty = !file && !(env_name && getenv(env_name));
+	int rc = access_passphrase(file, env_name, prompt, true, out, err);
+
+	if (rc == NL_OK)
+		rc = access_new_passphrase_ok(out, tty, user, warning, size, err);
+	if (rc != NL_OK)
+		store_pass_free(out);
 	return rc;
 }

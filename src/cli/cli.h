@@ -60,6 +60,7 @@ struct cli {
 	const char *db;          /* --db as given */
 	char db_path[4096];      /* the path resolved (access_db_path), or "" */
 	const char *pass_file;   /* --passphrase-file */
+	const char *user;        /* --user */
 	struct cli_val vals[CLI_MAX_VALS];
 	size_t nvals;
 	char **args;             /* the positional arguments */
@@ -137,11 +138,22 @@ int cli_open(struct cli *c, struct nl_err *err);
 /* The same, keeping the passphrase in pass (the caller frees it), for a
  * command that uses it again (backup protects the copy with it). */
 int cli_open_keep_pass(struct cli *c, struct store_pass *pass, struct nl_err *err);
-/* `needlelog init`: a new record file at cli_db_path (folders 0700, file
- * 0600), the passphrase asked twice on a terminal, the schema applied. */
-int cli_create_record_file(struct cli *c, struct nl_err *err);
+/* A new record file as `init` makes it (the passphrase rated, the first
+ * user, the recovery key given out), left open in c->rec. */
+int cli_create_record(struct cli *c, struct nl_err *err);
 /* The practitioner the command acts as (see cli_open), or NULL. */
 const char *cli_practitioner(const struct cli *c);
+/* A new passphrase for user (--new-passphrase-file,
+ * $NEEDLELOG_NEW_PASSPHRASE, or asked twice), rated by zxcvbn: a weak one
+ * typed is refused, one from a file or variable warned about on stderr. */
+int cli_new_passphrase(struct cli *c, const char *user, struct store_pass *out,
+		       struct nl_err *err);
+/* A new recovery key, given once: into --recovery-key-out FILE (0600,
+ * never overwriting), else on the terminal until confirmed, else on
+ * stderr. */
+int cli_recovery_key_new(struct cli *c, struct nl_err *err);
+/* Refuses an existing --recovery-key-out file before anything is done. */
+int cli_recovery_out_free(struct cli *c, struct nl_err *err);
 
 /* A progress line on stderr when it is a terminal. */
 int cli_progress(void *label, uint64_t done, uint64_t total);

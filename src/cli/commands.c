@@ -18,6 +18,7 @@ extern const struct cli_command cli_trace_commands[];
 extern const struct cli_command cli_import_commands[];
 extern const struct cli_command cli_demo_commands[];
 extern const struct cli_command cli_photo_commands[];
+extern const struct cli_command cli_user_commands[];
 
 static const struct cli_command *const groups[] = {
 	cli_admin_commands,
@@ -33,6 +34,7 @@ static const struct cli_command *const groups[] = {
 	cli_import_commands,
 	cli_demo_commands,
 	cli_photo_commands,
+	cli_user_commands,
 };
 
 const struct cli_command *cli_find(const char *word1, const char *word2,

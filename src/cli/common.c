@@ -21,8 +21,25 @@ const char *cli_db_path(struct cli *c, struct nl_err *err)
 int cli_passphrase(struct cli *c, bool confirm, struct store_pass *out,
 		   struct nl_err *err)
 {
-	return access_passphrase(c->pass_file, "NEEDLELOG_PASSPHRASE", "Passphrase: ",
-				 confirm, out, err);
+	int rc = access_passphrase(c->pass_file, "NEEDLELOG_PASSPHRASE", "Passphrase: ",
+				   confirm, out, err);
+
+	if (rc == NL_OK)
+		rc = access_user(out, c->user, err);
+	return rc;
+}
+
+int cli_new_passphrase(struct cli *c, const char *user, struct store_pass *out,
+		       struct nl_err *err)
+{
+	char warning[512];
+	int rc = access_new_passphrase(cli_str(c, "new-passphrase-file"),
+				       "NEEDLELOG_NEW_PASSPHRASE", "New passphrase: ", user,
+				       out, warning, sizeof(warning), err);
+
+	if (rc == NL_OK && warning[0])
+		fprintf(stderr, "needlelog: %s\n", warning);
+	return rc;
 }
 
 const char *cli_practitioner(const struct cli *c)
@@ -36,15 +53,31 @@ const char *cli_practitioner(const struct cli *c)
 	return who && *who ? who : NULL;
 }
 
-/* The handle's actor and today, each checked as any value is. */
+/* The display name only: --practitioner, else $NEEDLELOG_PRACTITIONER. */
+static const char *display_name(const struct cli *c)
+{
+	const char *who = cli_str(c, "practitioner");
+
+	if (!who || !*who)
+		who = getenv("NEEDLELOG_PRACTITIONER");
+	return who && *who ? who : NULL;
+}
+
+/* The handle's actor and today, each checked as any value is. The actor
+ * is the user whose key opened the file; a practitioner's name is only
+ * shown beside it (record_set_display). */
 static int set_context(struct cli *c, struct nl_err *err)
 {
-	const char *who = cli_practitioner(c);
+	const char *who = record_user(c->rec) ? record_user(c->rec) : cli_practitioner(c);
 	char today[11];
 	int rc = nl_text_check_value("practitioner", who, err);
 
 	if (rc == NL_OK)
+		rc = nl_text_check_value("practitioner", display_name(c), err);
+	if (rc == NL_OK)
 		rc = nl_today(cli_str(c, "today"), today, err);
+	if (rc == NL_OK)
+		rc = record_set_display(c->rec, display_name(c), err);
 	if (rc == NL_OK)
 		rc = record_set_actor(c->rec, who, err);
 	if (rc == NL_OK)

@@ -568,6 +568,9 @@ static int demo_create(struct cli *c, const char *path, struct demo *d)
 			      "file: give another --db PATH", path);
 	if (rc == NL_OK)
 		rc = store_pass_set(&pass, DEMO_PASSPHRASE, strlen(DEMO_PASSPHRASE), d->err);
+	/* the demo keeps its known passphrase; its user is whoever runs it */
+	if (rc == NL_OK)
+		rc = access_user(&pass, c->user, d->err);
 	if (rc == NL_OK)
 		rc = access_create(path, &pass, &c->rec, d->err);
 	store_pass_free(&pass);

@@ -16,6 +16,8 @@ static const struct cli_opt common_opts[] = {
 	  "$XDG_DATA_HOME/needlelog/records.db)" },
 	{ "passphrase-file", "FILE", 0, "read the passphrase from FILE's first line\n"
 	  "(else $NEEDLELOG_PASSPHRASE, else a prompt)" },
+	{ "user", "NAME", 0, "whose key slot to open (else $NEEDLELOG_USER;\n"
+	  "needed when the file has several users)" },
 	{ "help", NULL, CLI_SHORT('h'), "show this help" },
 	{ 0 },
 };
@@ -155,6 +157,10 @@ static int take(struct cli *c, const struct cli_opt *o, const char *value,
 		c->db = value;
 	else if (o == &common_opts[1])
 		c->pass_file = value;
+	else if (o == &common_opts[2] && c->user)
+		return cli_usage(c, err, "--user is given twice; give it once");
+	else if (o == &common_opts[2])
+		c->user = value;
 	else
 		return add_val(c, o, value, err);
 	return NL_OK;

@@ -39,23 +39,17 @@ static bool ask_create(const char *path)
 static int first_run(struct cli *c, const char *path, struct record **rec,
 		     struct nl_err *err)
 {
-	struct store_pass pass = { 0 };
 	int rc;
 
 	if (!ask_create(path))
 		return nl_error(err, NL_ENOENT, "no record file at %s; create one with "
 				"`needlelog init` (or try `needlelog demo`)", path);
-	rc = store_global_init(err);
-	if (rc == NL_OK)
-		rc = access_passphrase(c->pass_file, PASS_ENV, "Passphrase: ", true, &pass, err);
-	if (rc == NL_OK)
-		rc = access_create(path, &pass, rec, err);
-	store_pass_free(&pass);
-	if (rc == NL_OK) {
-		fputs("Created the encrypted record file ", stdout);
-		out_text(stdout, path);
-		fputs("\n", stdout);
-	}
+	/* As init makes it; then opened with the passphrase just typed. */
+	rc = cli_create_record(c, err);
+	*rec = rc == NL_OK ? c->rec : NULL;
+	if (rc != NL_OK)
+		record_close(c->rec);
+	c->rec = NULL;
 	return rc;
 }
 
@@ -99,6 +93,9 @@ static int run_tui(struct cli *c, struct nl_err *err)
 				 "one (needlelog --help)");
 	}
 	o.pass_given = !o.rec && (c->pass_file || getenv(PASS_ENV));
+	/* The unlock screen finds whose slot in the environment. */
+	if (c->user)
+		setenv("NEEDLELOG_USER", c->user, 1);
 	return tui_main(&o, err);
 }
 

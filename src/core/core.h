@@ -41,6 +41,8 @@ struct record {
 	uint64_t tick;
 	struct store *store;
 	char *actor;            /* the audit "who" when a call names none */
+	char *user;             /* the user whose key opened the file, or NULL */
+	char *display;          /* a display name the face adds to the user's */
 	char *practice;         /* the practice name for summaries, or NULL */
 	char fixed_today[11];   /* "" = the machine's local date */
 	char today[11];         /* what record_today last returned */
@@ -99,6 +101,14 @@ int core_exec_stmt(struct record *s, sqlite3_stmt *st, const char *what,
 /* Whether row id exists in table (one of our table names). */
 int core_exists(struct record *s, const char *table, int64_t id, bool *yes,
 		struct nl_err *err);
+
+/* Who an audit row, a signature or a void names: without a user (a store
+ * adopted by a test), named or else the actor; with one, the user, and
+ * "USER (as NAME)" when a display name (named, else the handle's) differs
+ * from it: a practitioner's name is shown, never put in the user's place.
+ * Written into buf (CORE_WHO_MAX bytes). */
+#define CORE_WHO_MAX 600
+const char *core_who(struct record *s, const char *named, char *buf);
 
 /* The audit row, inside the caller's transaction. detail may be NULL. */
 int core_audit(struct record *s, const char *action, const char *entity,

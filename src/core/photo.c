@@ -62,7 +62,7 @@ static int one_text(struct record *r, const char *sql, int64_t id, bool *found,
 	*found = rc == SQLITE_ROW;
 	if (*found && dst)
 		*dst = core_col_text(st, 0, &oom);
-	sqlite3_finalize(st);
+	core_finalize(r, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return core_sql_error(r, "reading the photo's record", err);
 	return oom ? nl_error(err, NL_ENOMEM, "out of memory") : NL_OK;
@@ -82,7 +82,7 @@ static int one_int(struct record *r, const char *sql, int64_t id, bool *found,
 	*found = rc == SQLITE_ROW;
 	if (*found)
 		*v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	core_finalize(r, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return core_sql_error(r, "reading the photo's record", err);
 	return NL_OK;
@@ -376,7 +376,7 @@ static int read_rows(struct record *r, sqlite3_stmt *st, struct nl_photo **out, 
 			break;
 		}
 	}
-	sqlite3_finalize(st);
+	core_finalize(r, st);
 	if (rc == SQLITE_DONE)
 		return NL_OK;
 	photo_list_free(*out, *n);
@@ -472,7 +472,7 @@ int photo_series_views(struct record *r, int64_t series_id, char ***views, size_
 		else if (step != SQLITE_DONE)
 			rc = core_sql_error(r, "reading the photographs", err);
 	}
-	sqlite3_finalize(st);
+	core_finalize(r, st);
 	if (rc != NL_OK) {
 		record_strings_free(*views, *n);
 		*views = NULL;
@@ -516,7 +516,7 @@ int photo_read(struct record *r, int64_t id, enum photo_kind kind, unsigned char
 			*len = sz;
 		}
 	}
-	sqlite3_finalize(st);
+	core_finalize(r, st);
 	if (rc == SQLITE_DONE)
 		return nl_error(err, NL_ENOENT, "no photo with id %lld", (long long)id);
 	if (rc != SQLITE_ROW)
@@ -571,7 +571,7 @@ int photo_verify(struct record *r, size_t *checked, int64_t **bad, size_t *nbad,
 		}
 		last = id;
 	}
-	sqlite3_finalize(st);
+	core_finalize(r, st);
 	if (rc != SQLITE_DONE)
 		return core_sql_error(r, "verifying the photographs", err);
 	if (*nbad)

@@ -30,6 +30,17 @@ int record_adopt(struct store *s, struct record **out, struct nl_err *err)
 	return NL_OK;
 }
 
+/* The user whose key opened the file names every change (core_who). */
+static int take_user(struct record *r, struct nl_err *err)
+{
+	const char *u = store_user(r->store);
+
+	if (!*u)
+		return NL_OK; /* the recovery key: no user */
+	r->user = strdup(u);
+	return r->user ? NL_OK : nl_error(err, NL_ENOMEM, "out of memory");
+}
+
 int record_open(const char *path, const struct store_pass *pass,
 		struct record **out, struct nl_err *err)
 {
@@ -44,7 +55,9 @@ int record_open(const char *path, const struct store_pass *pass,
 		rc = store_open(path, pass, &s, err);
 	else if (rc == NL_OK)
 		rc = store_open_ro(path, pass, &s, err);
-	return rc == NL_OK ? record_adopt(s, out, err) : rc;
+	if (rc == NL_OK && (rc = record_adopt(s, out, err)) == NL_OK)
+		rc = take_user(*out, err);
+	return rc;
 }
 
 int record_create(const char *path, const struct store_pass *pass,
@@ -56,7 +69,9 @@ int record_create(const char *path, const struct store_pass *pass,
 	*out = NULL;
 	if (rc == NL_OK)
 		rc = store_create(path, pass, kdf, &s, err);
-	return rc == NL_OK ? record_adopt(s, out, err) : rc;
+	if (rc == NL_OK && (rc = record_adopt(s, out, err)) == NL_OK)
+		rc = take_user(*out, err);
+	return rc;
 }
 
 void record_close(struct record *r)
@@ -66,6 +81,8 @@ void record_close(struct record *r)
 	core_stmt_flush(r);
 	store_close(r->store);
 	free(r->actor);
+	free(r->user);
+	free(r->display);
 	free(r->practice);
 	free(r);
 }
@@ -114,6 +131,16 @@ int record_set_actor(struct record *r, const char *who, struct nl_err *err)
 const char *record_actor(const struct record *r)
 {
 	return r->actor;
+}
+
+const char *record_user(const struct record *r)
+{
+	return r->user;
+}
+
+int record_set_display(struct record *r, const char *name, struct nl_err *err)
+{
+	return set_copy(&r->display, name, err);
 }
 
 int record_set_practice(struct record *r, const char *name, struct nl_err *err)

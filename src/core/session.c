@@ -1174,7 +1174,8 @@ int record_session_canonical(struct record *s, int64_t id, char **text, char hex
 /* Stores a signature: the flag, who and when, the hash, and the audit row
  * that remembers the hash and the amendments it covers. */
 static int store_signature(struct record *s, int64_t id, const char *now, const char *by,
-			   const char *hex, int64_t through, struct nl_err *err)
+			   const char *named, const char *hex, int64_t through,
+			   struct nl_err *err)
 {
 	sqlite3_stmt *st;
 	int rc = core_prepare(s, "UPDATE session SET signed = 1, signed_at = ?, signed_by = ?, "
@@ -1188,7 +1189,7 @@ static int store_signature(struct record *s, int64_t id, const char *now, const 
 	sqlite3_bind_int64(st, 4, id);
 	if ((rc = core_exec_stmt(s, st, "signing the session", err)) != NL_OK)
 		return rc;
-	return core_audit_json(s, AUDIT_SIGN, AUDIT_SESSION, id, by,
+	return core_audit_json(s, AUDIT_SIGN, AUDIT_SESSION, id, named,
 			       json_pack("{s:s,s:I}", "hash", hex, "amendments_through",
 					 (json_int_t)through), err);
 }
@@ -1198,7 +1199,7 @@ static int store_signature(struct record *s, int64_t id, const char *now, const 
 static int sign_locked(struct record *s, int64_t id, const char *by, struct nl_err *err)
 {
 	struct nl_session ses;
-	char now[21], hex[65], *text;
+	char now[21], hex[65], *text, whobuf[CORE_WHO_MAX];
 	int64_t through = 0;
 	int rc = read_original(s, id, &ses, err);
 
@@ -1222,7 +1223,8 @@ static int sign_locked(struct record *s, int64_t id, const char *by, struct nl_e
 	free(ses.signed_at);
 	free(ses.signed_by);
 	ses.signed_at = strdup(now);
-	ses.signed_by = strdup(by);
+	/* the user whose key opened the file signs; the name is shown */
+	ses.signed_by = strdup(core_who(s, by, whobuf));
 	/* amendments made before signing are part of what is signed */
 	rc = query_id(s, LAST_AMENDMENT, id, &through, err);
 	if (rc == NL_OK && (!ses.signed_at || !ses.signed_by))
@@ -1232,7 +1234,7 @@ static int sign_locked(struct record *s, int64_t id, const char *by, struct nl_e
 	if (rc == NL_OK) {
 		free(text);
 		/* the signer as hashed, and ses still alive: by may point into it */
-		rc = store_signature(s, id, now, ses.signed_by, hex, through, err);
+		rc = store_signature(s, id, now, ses.signed_by, by, hex, through, err);
 	}
 	record_session_free(&ses);
 	return rc;
@@ -1252,7 +1254,7 @@ int record_session_void(struct record *s, int64_t id, const char *reason, const 
 {
 	struct nl_session_view v;
 	sqlite3_stmt *st;
-	char now[21];
+	char now[21], whobuf[CORE_WHO_MAX];
 	int rc;
 
 	if (check_text("reason", "reason", reason, err) != NL_OK)
@@ -1268,7 +1270,7 @@ int record_session_void(struct record *s, int64_t id, const char *reason, const 
 		check_now_utc(now);
 		core_bind_text(st, 1, reason);
 		sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-		core_bind_text(st, 3, core_opt(who) ? who : s->actor);
+		core_bind_text(st, 3, core_who(s, who, whobuf));
 		sqlite3_bind_int64(st, 4, id);
 		rc = core_exec_stmt(s, st, "voiding the session", err);
 	}

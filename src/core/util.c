@@ -338,10 +338,23 @@ int core_exists(struct record *s, const char *table, int64_t id, bool *yes,
 	return nl_error(err, NL_EINTERNAL, "core_exists: unknown table %s", table);
 }
 
+const char *core_who(struct record *s, const char *named, char *buf)
+{
+	const char *display = core_opt(named) ? named : s->display;
+
+	if (!s->user)
+		return core_opt(named) ? named : s->actor;
+	if (!display || strcmp(display, s->user) == 0)
+		return s->user;
+	snprintf(buf, CORE_WHO_MAX, "%s (as %s)", s->user, display);
+	return buf;
+}
+
 int core_audit(struct record *s, const char *action, const char *entity,
 	       int64_t id, const char *who, const char *detail,
 	       struct nl_err *err)
 {
+	char whobuf[CORE_WHO_MAX];
 	sqlite3_stmt *st;
 	char now[21];
 	int rc = core_prepare(s,
@@ -352,7 +365,7 @@ int core_audit(struct record *s, const char *action, const char *entity,
 		return rc;
 	check_now_utc(now);
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-	core_bind_text(st, 2, core_opt(who) ? who : s->actor);
+	core_bind_text(st, 2, core_who(s, who, whobuf));
 	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, entity, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, id);

@@ -22,9 +22,12 @@ struct store {
 	int key;  /* the VFS key handle */
 	bool readonly; /* opened by store_open_ro: SQLITE_OPEN_READONLY */
 	int hold; /* a descriptor holding a shared flock(2): "open here" */
+	char user[STORE_USER_NAME_MAX + 1]; /* who unlocked it; "" the recovery key */
 };
 
 #define BUSY_TIMEOUT_MS 3000
+
+static sqlite3_file *main_file(struct store *s);
 
 int store_memory_init(struct nl_err *err)
 {
@@ -63,6 +66,8 @@ int store_pass_set(struct store_pass *p, const char *s, size_t len,
 {
 	p->buf = NULL;
 	p->len = 0;
+	p->user[0] = p->first_user[0] = '\0';
+	p->recovery = false;
 	if (len > STORE_PASS_MAX)
 		return nl_error(err, NL_EUSAGE, "the passphrase is longer than %d bytes",
 				STORE_PASS_MAX);
@@ -80,6 +85,48 @@ void store_pass_free(struct store_pass *p)
 	crypt_secure_free(p->buf);
 	p->buf = NULL;
 	p->len = 0;
+	p->user[0] = p->first_user[0] = '\0';
+	p->recovery = false;
+}
+
+bool store_user_name_ok(const char *name)
+{
+	return header_name_ok(name);
+}
+
+static int set_name(char *dst, const char *name, struct nl_err *err)
+{
+	if (!name || !*name) {
+		dst[0] = '\0';
+		return NL_OK;
+	}
+	if (!header_name_ok(name))
+		return nl_error(err, NL_EDATA, "user: '%.40s' is not a user name (1 to %d bytes, "
+				"no control characters)", name, STORE_USER_NAME_MAX);
+	snprintf(dst, STORE_USER_NAME_MAX + 1, "%s", name);
+	return NL_OK;
+}
+
+int store_pass_user(struct store_pass *p, const char *name, struct nl_err *err)
+{
+	return set_name(p->user, name, err);
+}
+
+int store_pass_first_user(struct store_pass *p, const char *name,
+			  struct nl_err *err)
+{
+	return set_name(p->first_user, name, err);
+}
+
+/* The name a new file's first user, or an old file's one passphrase, gets. */
+static const char *first_name(const struct store_pass *p)
+{
+	return p->user[0] ? p->user : p->first_user[0] ? p->first_user : "owner";
+}
+
+const char *store_user(const struct store *s)
+{
+	return s->user;
 }
 
 sqlite3 *store_db(struct store *s)
@@ -412,17 +459,55 @@ void store_close(struct store *s)
 	free(s);
 }
 
-/* A new container file with a fresh data key wrapped under pass. */
-static int create_file(const char *path, const struct store_pass *pass,
-		       enum store_kdf preset, uint8_t *dek, struct header *h,
-		       struct nl_err *err)
+/* Where a new file's key slots come from: a new first user, or (a backup,
+ * a re-key) every slot of an open file, carried over by header_reseal. */
+struct slots_from {
+	const struct header *h;
+	const uint8_t *dek;
+	const char *replace_user; /* this user's slots get pass instead */
+};
+
+/* Carries from's slots into h; replace_user's are made anew under pass. */
+static int carry_slots(const struct store_pass *pass, enum store_kdf preset,
+		       const struct slots_from *from, const uint8_t *dek,
+		       struct header *h, struct nl_err *err)
 {
 	struct crypt_kdf kdf = crypt_kdf_preset(preset);
-	int rc;
+	int idx[HDR_SLOTS], n, rc = header_reseal(from->h, from->dek, h, dek, err);
+
+	if (rc != NL_OK || !from->replace_user)
+		return rc;
+	n = header_user_slots(h, from->replace_user, idx, HDR_SLOTS);
+	if (n == 0)
+		return nl_error(err, NL_ENOENT, "no user '%s'", from->replace_user);
+	for (int k = 0; k < n; k++)
+		header_clear_slot(h, idx[k]);
+	return header_make_slot(h, idx[0], SLOT_USER, header_max_seq(h) + 1,
+				from->replace_user, pass, &kdf, dek, err);
+}
+
+/* The header of a new file: its own file id, dek sealed into its slots. */
+static int new_header(const struct store_pass *pass, enum store_kdf preset,
+		      const struct slots_from *from, const uint8_t *dek,
+		      struct header *h, struct nl_err *err)
+{
+	struct crypt_kdf kdf = crypt_kdf_preset(preset);
 
 	header_new(h);
+	if (from)
+		return carry_slots(pass, preset, from, dek, h, err);
+	return header_make_slot(h, 0, SLOT_USER, 1, first_name(pass), pass, &kdf, dek, err);
+}
+
+/* A new container file with a fresh data key. */
+static int create_file(const char *path, const struct store_pass *pass,
+		       enum store_kdf preset, const struct slots_from *from,
+		       uint8_t *dek, struct header *h, struct nl_err *err)
+{
+	int rc;
+
 	crypto_aead_xchacha20poly1305_ietf_keygen(dek);
-	rc = header_wrap(h, 0, 1, pass, &kdf, dek, err);
+	rc = new_header(pass, preset, from, dek, h, err);
 	if (rc != NL_OK)
 		return rc;
 	rc = vfs_raw_create(path, h->raw);
@@ -444,10 +529,15 @@ int store_create(const char *path, const struct store_pass *pass,
 	if (!dek)
 		return nl_error(err, NL_ENOMEM, "out of secure memory");
 	rc = path_free(path, "needlelog init", err);
+	if (rc == NL_OK && pass->user[0] == '\0' && pass->first_user[0] &&
+	    !header_name_ok(pass->first_user))
+		rc = nl_error(err, NL_EDATA, "user: not a user name");
 	if (rc == NL_OK)
-		rc = create_file(path, pass, kdf, dek, &h, err);
+		rc = create_file(path, pass, kdf, NULL, dek, &h, err);
 	if (rc == NL_OK)
 		rc = attach(path, dek, h.file_id, false, out, err);
+	if (rc == NL_OK)
+		snprintf((*out)->user, sizeof((*out)->user), "%s", first_name(pass));
 	/* Page 1 at once: from here on a record file always has pages, and
 	 * store_open can refuse one that was cut back to its header. */
 	if (rc == NL_OK && (sq = exec((*out)->db, "PRAGMA user_version=0")) != SQLITE_OK) {
@@ -484,10 +574,148 @@ static int require_pages(struct store **s, struct nl_err *err)
 	return rc;
 }
 
+/* The data key from a format-2 slot when the header has one (an upgrade
+ * cut short has one too), else from format 1's passphrase. name gets who
+ * unlocked. */
+static int unlock(const struct header *h, const struct store_pass *pass,
+		  uint8_t *dek, char *name, struct nl_err *err)
+{
+	bool v2 = h->version == 2;
+	int rc;
+
+	for (int i = 0; i < HDR_SLOTS; i++)
+		v2 = v2 || h->slot[i].state == SLOT_INTACT;
+	if (v2)
+		return header_unlock(h, pass->user[0] ? pass->user : NULL, pass->recovery,
+				     pass, dek, NULL, name, err);
+	if (pass->recovery)
+		return nl_error(err, NL_EPASS, "the file has no recovery key yet (it is in "
+				"the old format)");
+	rc = header_v1_unwrap(h, pass, dek, err);
+	if (rc == NL_OK)
+		snprintf(name, STORE_USER_NAME_MAX + 1, "%s", first_name(pass));
+	return rc;
+}
+
+/* Reads and parses the header of an open store under the write lock
+ * (BEGIN EXCLUSIVE: no other connection reads or writes meanwhile). On
+ * success the caller ends with unlock_header. */
+static int lock_header(struct store *s, sqlite3_file **f, struct header *h,
+		       const char *what, struct nl_err *err)
+{
+	int rc;
+
+	*f = main_file(s);
+	if (!*f)
+		return nl_error(err, NL_EINTERNAL, "the record file is not open through needlelog's VFS");
+	if (s->readonly)
+		return readonly_error(s, SQLITE_READONLY, what, err);
+	rc = exec(s->db, "BEGIN EXCLUSIVE");
+	if (rc != SQLITE_OK)
+		return store_sqlite_error(s, rc, what, err);
+	rc = vfs_header_read(*f, h->raw);
+	if (rc != SQLITE_OK)
+		rc = store_sqlite_error(s, rc, what, err);
+	else
+		rc = header_parse(h, err);
+	if (rc != NL_OK)
+		exec(s->db, "ROLLBACK");
+	return rc;
+}
+
+static void unlock_header(struct store *s)
+{
+	exec(s->db, "ROLLBACK");
+}
+
+/* The header under a read lock (a slot change holds the write lock). */
+static int read_header_shared(struct store *s, struct header *h, struct nl_err *err)
+{
+	sqlite3_file *f = main_file(s);
+	int rc;
+
+	if (!f)
+		return nl_error(err, NL_EINTERNAL, "the record file is not open through needlelog's VFS");
+	rc = exec(s->db, "BEGIN; SELECT count(*) FROM sqlite_schema");
+	if (rc == SQLITE_OK)
+		rc = vfs_header_read(f, h->raw);
+	exec(s->db, "ROLLBACK");
+	if (rc != SQLITE_OK)
+		return store_sqlite_error(s, rc, "reading the header", err);
+	return header_parse(h, err);
+}
+
+static int write_slot(sqlite3_file *f, const struct header *h, int i)
+{
+	return vfs_header_write(f, HDR_SLOT_OFF(i), h->raw + HDR_SLOT_OFF(i), HDR_SLOT_SIZE);
+}
+
+static int wipe_slot(sqlite3_file *f, struct header *h, int i)
+{
+	header_clear_slot(h, i);
+	return write_slot(f, h, i);
+}
+
+/* Format 1 to 2, each write synced: (1) the user's format-2 slot past
+ * format 1's two (a crash here leaves a format-1 file that the new slot
+ * or the old passphrase opens), (2) format 1's slots zeroed, (3) the
+ * version. Parsing accepts a format-1 header with format-2 slots, and an
+ * open finishes what a crash cut short. */
+static int upgrade_locked(struct store *s, sqlite3_file *f, struct header *h,
+			  const struct store_pass *pass, struct nl_err *err)
+{
+	static const uint8_t zero[2 * HDR_V1_SLOT_SIZE];
+	static const uint8_t two[4] = { 0, 0, 0, 2 };
+	struct crypt_kdf kdf = h->v1[h->v1[0].state == SLOT_INTACT ? 0 : 1].kdf;
+	bool done = false;
+	int rc = SQLITE_OK;
+
+	for (int i = HDR_UPGRADE_SLOT; i < HDR_SLOTS; i++)
+		done = done || h->slot[i].state == SLOT_INTACT;
+	if (!done) {
+		if (!header_v1_any(h))
+			return nl_error(err, NL_EHEADER, "the record file's header is damaged");
+		rc = header_make_slot(h, HDR_UPGRADE_SLOT, SLOT_USER, header_max_seq(h) + 1,
+				      s->user, pass, &kdf, vfs_key_dek(s->key), err);
+		if (rc != NL_OK)
+			return rc;
+		rc = write_slot(f, h, HDR_UPGRADE_SLOT);
+	}
+	if (rc == SQLITE_OK)
+		rc = vfs_header_write(f, 512, zero, sizeof(zero));
+	if (rc == SQLITE_OK)
+		rc = vfs_header_write(f, HDR_VERSION_OFF, two, sizeof(two));
+	if (rc != SQLITE_OK)
+		return store_sqlite_error(s, rc, "upgrading the header", err);
+	return NL_OK;
+}
+
+/* An old-format file becomes format 2 on its first writable open. A busy
+ * file is left for the next open. */
+static int upgrade(struct store *s, const struct store_pass *pass, struct nl_err *err)
+{
+	struct header h;
+	sqlite3_file *f;
+	int rc;
+
+	if (s->readonly)
+		return NL_OK;
+	rc = lock_header(s, &f, &h, "upgrading the header", err);
+	if (rc == NL_EBUSY)
+		return NL_OK;
+	if (rc != NL_OK)
+		return rc;
+	if (h.version == 1)
+		rc = upgrade_locked(s, f, &h, pass, err);
+	unlock_header(s);
+	return rc;
+}
+
 static int open_file(const char *path, const struct store_pass *pass,
 		     bool readonly, struct store **out, struct nl_err *err)
 {
 	uint8_t *dek = crypt_secure_alloc(NL_KEY_BYTES);
+	char name[STORE_USER_NAME_MAX + 1] = "";
 	struct header h;
 	int rc;
 
@@ -496,13 +724,23 @@ static int open_file(const char *path, const struct store_pass *pass,
 		return nl_error(err, NL_ENOMEM, "out of secure memory");
 	rc = read_header(path, readonly, &h, err);
 	if (rc == NL_OK)
-		rc = header_unwrap(&h, pass, dek, NULL, err);
-	if (rc == NL_EPASS)
-		rc = nl_error(err, rc, "wrong passphrase for %s; nothing was changed", path);
+		rc = unlock(&h, pass, dek, name, err);
+	if (rc == NL_EPASS) {
+		char why[sizeof(err->msg)];
+
+		snprintf(why, sizeof(why), "%s", err ? err->msg : "wrong passphrase");
+		rc = nl_error(err, rc, "%s for %s; nothing was changed", why, path);
+	}
 	if (rc == NL_OK)
 		rc = attach(path, dek, h.file_id, readonly, out, err);
 	if (rc == NL_OK)
+		snprintf((*out)->user, sizeof((*out)->user), "%s", name);
+	if (rc == NL_OK)
 		rc = require_pages(out, err);
+	if (rc == NL_OK && h.version == 1 && (rc = upgrade(*out, pass, err)) != NL_OK) {
+		store_close(*out);
+		*out = NULL;
+	}
 	crypt_secure_free(dek);
 	return rc;
 }
@@ -576,43 +814,215 @@ int store_check(struct store *s, store_progress_fn progress, void *ctx,
 int store_passwd(struct store *s, const struct store_pass *newpass,
 		 enum store_kdf preset, struct nl_err *err)
 {
-	struct crypt_kdf kdf = crypt_kdf_preset(preset);
-	sqlite3_file *f = main_file(s);
-	uint8_t zero[HDR_SLOT_SIZE] = { 0 };
-	struct header h;
-	int rc, old, new;
+	return store_user_passwd(s, NULL, newpass, preset, err);
+}
 
-	if (!f)
-		return nl_error(err, NL_EINTERNAL, "the record file is not open through needlelog's VFS");
-	if (s->readonly)
-		return readonly_error(s, SQLITE_READONLY, "passwd", err);
-	rc = exec(s->db, "BEGIN EXCLUSIVE");
+/* A new slot for name into a spare one, written and synced; *at gets it. */
+static int add_slot(struct store *s, sqlite3_file *f, struct header *h,
+		    enum slot_kind kind, const char *name,
+		    const struct store_pass *pass, enum store_kdf preset, int *at,
+		    struct nl_err *err)
+{
+	struct crypt_kdf kdf = crypt_kdf_preset(preset);
+	int i = header_spare_slot(h), rc;
+
+	if (i < 0)
+		return nl_error(err, NL_EUSAGE, "the header has no free key slot (%d users "
+				"at most, and the recovery key)", STORE_USERS_MAX);
+	rc = header_make_slot(h, i, kind, header_max_seq(h) + 1, name, pass, &kdf,
+			      vfs_key_dek(s->key), err);
+	if (rc != NL_OK)
+		return rc;
+	rc = write_slot(f, h, i);
 	if (rc != SQLITE_OK)
-		return store_sqlite_error(s, rc, "passwd", err);
-	rc = vfs_header_read(f, h.raw);
-	if (rc != SQLITE_OK) {
-		rc = store_sqlite_error(s, rc, "passwd: reading the header", err);
-		goto out;
+		return store_sqlite_error(s, rc, "writing the header", err);
+	*at = i;
+	return NL_OK;
+}
+
+int store_user_passwd(struct store *s, const char *name,
+		      const struct store_pass *newpass, enum store_kdf preset,
+		      struct nl_err *err)
+{
+	const char *who = name && *name ? name : s->user;
+	int old[HDR_SLOTS], n, at, rc;
+	struct header h;
+	sqlite3_file *f;
+
+	if (!*who)
+		return nl_error(err, NL_EUSAGE, "opened with the recovery key: name the user "
+				"whose passphrase to set");
+	rc = lock_header(s, &f, &h, "passwd", err);
+	if (rc != NL_OK)
+		return rc;
+	n = header_user_slots(&h, who, old, HDR_SLOTS);
+	if (n == 0)
+		rc = nl_error(err, NL_ENOENT, "no user '%s' in %s", who, s->path);
+	/* The new slot first, synced; then the old ones are wiped. A crash
+	 * between the writes leaves both passphrases working, never neither. */
+	if (rc == NL_OK)
+		rc = add_slot(s, f, &h, SLOT_USER, who, newpass, preset, &at, err);
+	for (int k = 0; k < n && rc == NL_OK; k++)
+		if ((rc = wipe_slot(f, &h, old[k])) != SQLITE_OK)
+			rc = store_sqlite_error(s, rc, "passwd: writing the header", err);
+	unlock_header(s);
+	return rc;
+}
+
+int store_user_add(struct store *s, const char *name,
+		   const struct store_pass *pass, enum store_kdf preset,
+		   struct nl_err *err)
+{
+	int idx[HDR_SLOTS], at, rc;
+	struct header h;
+	sqlite3_file *f;
+
+	if (!header_name_ok(name))
+		return nl_error(err, NL_EDATA, "user: '%.40s' is not a user name (1 to %d "
+				"bytes, no control characters)", name ? name : "", STORE_USER_NAME_MAX);
+	rc = lock_header(s, &f, &h, "user add", err);
+	if (rc != NL_OK)
+		return rc;
+	if (header_user_slots(&h, name, idx, HDR_SLOTS) > 0)
+		rc = nl_error(err, NL_EEXIST, "there is already a user '%s' in %s", name, s->path);
+	else if (header_user_count(&h) >= STORE_USERS_MAX)
+		rc = nl_error(err, NL_EUSAGE, "%s already has %d users, the most it can hold; "
+			      "remove one first", s->path, STORE_USERS_MAX);
+	if (rc == NL_OK)
+		rc = add_slot(s, f, &h, SLOT_USER, name, pass, preset, &at, err);
+	unlock_header(s);
+	return rc;
+}
+
+int store_user_remove(struct store *s, const char *name, struct nl_err *err)
+{
+	int idx[HDR_SLOTS], n, rc;
+	struct header h;
+	sqlite3_file *f;
+
+	rc = lock_header(s, &f, &h, "user remove", err);
+	if (rc != NL_OK)
+		return rc;
+	n = header_user_slots(&h, name, idx, HDR_SLOTS);
+	if (n == 0)
+		rc = nl_error(err, NL_ENOENT, "no user '%s' in %s", name, s->path);
+	else if (header_user_count(&h) == 1)
+		rc = nl_error(err, NL_EUSAGE, "'%s' is the only user of %s; add another "
+			      "before removing this one", name, s->path);
+	/* One write per slot: a torn one fails its hash, so it no longer opens. */
+	for (int k = 0; k < n && rc == NL_OK; k++)
+		if ((rc = wipe_slot(f, &h, idx[k])) != SQLITE_OK)
+			rc = store_sqlite_error(s, rc, "user remove: writing the header", err);
+	unlock_header(s);
+	return rc;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int store_users(struct store *s, char (**names)[STORE_USER_NAME_MAX + 1],
+		size_t *n, struct nl_err *err)
+{
+	const uint8_t *dek = vfs_key_dek(s->key);
+	char (*v)[STORE_USER_NAME_MAX + 1];
+	struct header h;
+	int rc = read_header_shared(s, &h, err);
+
+	*names = NULL;
+	*n = 0;
+	if (rc != NL_OK)
+		return rc;
+	v = calloc(HDR_SLOTS, sizeof(*v));
+	if (!v)
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	for (int i = 0; i < HDR_SLOTS; i++) {
+		size_t k;
+
+		if (h.slot[i].state != SLOT_INTACT || h.slot[i].kind != SLOT_USER)
+			continue;
+		if (header_slot_name(&h, i, dek, v[*n]) != 0) {
+			free(v);
+			return nl_error(err, NL_EHEADER, "key slot %d: the user's name does not "
+					"decrypt", i + 1);
+		}
+		for (k = 0; k < *n && strcmp(v[k], v[*n]) != 0; k++)
+			;
+		if (k == *n)
+			(*n)++;
 	}
-	rc = header_parse(&h, err);
+	/* an old-format file not upgraded yet (read-only): its one user */
+	if (*n == 0 && h.version == 1)
+		snprintf(v[(*n)++], sizeof(v[0]), "%s", s->user);
+	qsort(v, *n, sizeof(*v), cmp_name);
+	*names = v;
+	return NL_OK;
+}
+
+int store_slot_report(struct store *s, struct store_slot_report *r,
+		      struct nl_err *err)
+{
+	struct header h;
+	int rc = read_header_shared(s, &h, err);
+
+	memset(r, 0, sizeof(*r));
 	if (rc != NL_OK)
-		goto out;
-	/* The new slot goes where the older one is; then the old one is
-	 * wiped. A crash between the two writes leaves a working slot. */
-	old = header_newest_slot(&h);
-	new = 1 - old;
-	rc = header_wrap(&h, new, h.slot[old].seq + 1, newpass, &kdf,
-			 vfs_key_dek(s->key), err);
+		return rc;
+	r->version = (int)h.version;
+	r->users = header_user_count(&h);
+	r->recovery = header_recovery_slot(&h) >= 0;
+	for (int i = 0; i < HDR_SLOTS; i++) {
+		r->slots_used += h.slot[i].state == SLOT_INTACT;
+		if (h.slot[i].state == SLOT_DAMAGED)
+			r->damaged_slot[r->damaged++] = i;
+	}
+	if (h.version == 1)
+		r->users = header_v1_any(&h) ? 1 : r->users;
+	return NL_OK;
+}
+
+int store_file_user_count(const char *path, int *n, struct nl_err *err)
+{
+	struct header h;
+	int rc = read_header(path, true, &h, err);
+
+	*n = 0;
 	if (rc != NL_OK)
-		goto out;
-	rc = vfs_header_write(f, header_slot_offset[new],
-			      h.raw + header_slot_offset[new], HDR_SLOT_SIZE);
-	if (rc == SQLITE_OK)
-		rc = vfs_header_write(f, header_slot_offset[old], zero, HDR_SLOT_SIZE);
-	if (rc != SQLITE_OK)
-		rc = store_sqlite_error(s, rc, "passwd: writing the header", err);
-out:
-	exec(s->db, "ROLLBACK");
+		return rc;
+	*n = header_user_count(&h);
+	if (*n == 0 && header_v1_any(&h))
+		*n = 1;
+	return NL_OK;
+}
+
+int store_recovery_new(struct store *s, enum store_kdf preset, char *key,
+		       struct nl_err *err)
+{
+	struct store_pass pass = { 0 };
+	int old[HDR_SLOTS], n = 0, at, rc;
+	struct header h;
+	sqlite3_file *f;
+
+	recovery_generate(key);
+	rc = store_recovery_parse(key, &pass, err);
+	if (rc == NL_OK)
+		rc = lock_header(s, &f, &h, "recovery-key new", err);
+	if (rc != NL_OK) {
+		store_pass_free(&pass);
+		return rc;
+	}
+	for (int i = 0; i < HDR_SLOTS; i++)
+		if (h.slot[i].kind == SLOT_RECOVERY)
+			old[n++] = i;
+	rc = add_slot(s, f, &h, SLOT_RECOVERY, NULL, &pass, preset, &at, err);
+	for (int k = 0; k < n && rc == NL_OK; k++)
+		if ((rc = wipe_slot(f, &h, old[k])) != SQLITE_OK)
+			rc = store_sqlite_error(s, rc, "recovery-key: writing the header", err);
+	unlock_header(s);
+	store_pass_free(&pass);
+	/* key is left as it is even on failure: a write that failed may
+	 * still have reached the disk (the caller wipes it) */
 	return rc;
 }
 
@@ -654,13 +1064,13 @@ static int backup_copy(sqlite3 *dst, sqlite3 *src, store_progress_fn progress,
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* A new record file at dest, under a new data key wrapped under pass,
+/* A new record file at dest, under a new data key sealed into from's slots,
  * filled from s by the online backup API or, with vacuum, by VACUUM INTO.
  * Returns a SQLite code; the container's own errors go to *rc_nl and err.
  * With keep_key, the new key's handle is kept there (else removed). */
 static int copy_into(struct store *s, const char *dest,
 		     const struct store_pass *pass, enum store_kdf preset,
-		     int vacuum, store_progress_fn progress, void *ctx,
+		     const struct slots_from *from, int vacuum, store_progress_fn progress, void *ctx,
 		     int *keep_key, int *rc_nl, struct nl_err *err)
 {
 	uint8_t *dek = crypt_secure_alloc(NL_KEY_BYTES);
@@ -669,7 +1079,7 @@ static int copy_into(struct store *s, const char *dest,
 	struct header h;
 	int key = -1, rc;
 
-	*rc_nl = dek ? create_file(dest, pass, preset, dek, &h, err)
+	*rc_nl = dek ? create_file(dest, pass, preset, from, dek, &h, err)
 		     : nl_error(err, NL_ENOMEM, "out of secure memory");
 	if (*rc_nl != NL_OK) {
 		crypt_secure_free(dek);
@@ -693,34 +1103,33 @@ static int copy_into(struct store *s, const char *dest,
 	return rc;
 }
 
-int store_backup(struct store *s, const char *dest,
-		 const struct store_pass *pass, store_progress_fn progress,
-		 void *ctx, struct nl_err *err)
+/* The open file's slots, to carry into a copy; false for an old-format
+ * file opened read-only (no format-2 slot: the copy gets a new one). */
+static int slots_of(struct store *s, struct header *h, struct slots_from *from,
+		    bool *have, struct nl_err *err)
 {
-	struct store *copy = NULL;
-	int rc_nl, rc = path_free(dest, "backup", err);
+	int rc = read_header_shared(s, h, err);
 
+	*have = false;
 	if (rc != NL_OK)
 		return rc;
-	rc = copy_into(s, dest, pass, STORE_KDF_DEFAULT, 0, progress, ctx, NULL,
-		       &rc_nl, err);
-	/* The backup API copies every page, free ones too, and a free-list
-	 * leaf torn by a power loss fails authentication although it holds
-	 * nothing (see vfs_verify_pages). VACUUM INTO reads only live pages:
-	 * if they are sound, it makes a sound copy. */
-	if (rc == SQLITE_IOERR_DATA) {
-		unlink(dest);
-		rc = copy_into(s, dest, pass, STORE_KDF_DEFAULT, 1, NULL, NULL,
-			       NULL, &rc_nl, err);
-	}
-	if (rc_nl != NL_OK)
-		return rc_nl; /* dest was not created */
-	if (rc != SQLITE_OK) {
-		rc = store_sqlite_error(s, rc, "backup", err);
-		goto out;
-	}
-	/* Verify: the copy opens with the passphrase and checks clean. */
-	rc = store_open(dest, pass, &copy, err);
+	*from = (struct slots_from){ h, vfs_key_dek(s->key), NULL };
+	for (int i = 0; i < HDR_SLOTS; i++)
+		*have = *have || h->slot[i].state == SLOT_INTACT;
+	return NL_OK;
+}
+
+/* Opens dest as the user who has s open, and checks every page. */
+static int verify_copy(struct store *s, const char *dest, const struct store_pass *pass,
+		       struct nl_err *err)
+{
+	struct store_pass as = *pass; /* shares pass's buffer: never freed */
+	struct store *copy = NULL;
+	int rc;
+
+	if (s->user[0])
+		snprintf(as.user, sizeof(as.user), "%s", s->user);
+	rc = store_open(dest, &as, &copy, err);
 	if (rc == NL_OK)
 		rc = store_check(copy, NULL, NULL, err);
 	if (rc != NL_OK) {
@@ -730,9 +1139,42 @@ int store_backup(struct store *s, const char *dest,
 		nl_error(err, rc, "backup: the copy failed verification: %s", why);
 	}
 	store_close(copy);
-out:
+	return rc;
+}
+
+int store_backup(struct store *s, const char *dest,
+		 const struct store_pass *pass, store_progress_fn progress,
+		 void *ctx, struct nl_err *err)
+{
+	struct slots_from from;
+	struct header h;
+	bool have;
+	int rc_nl, rc = path_free(dest, "backup", err);
+
+	if (rc == NL_OK)
+		rc = slots_of(s, &h, &from, &have, err);
+	if (rc != NL_OK)
+		return rc;
+	rc = copy_into(s, dest, pass, STORE_KDF_DEFAULT, have ? &from : NULL, 0,
+		       progress, ctx, NULL, &rc_nl, err);
+	/* The backup API copies every page, free ones too, and a free-list
+	 * leaf torn by a power loss fails authentication although it holds
+	 * nothing (see vfs_verify_pages). VACUUM INTO reads only live pages:
+	 * if they are sound, it makes a sound copy. */
+	if (rc == SQLITE_IOERR_DATA) {
+		unlink(dest);
+		rc = copy_into(s, dest, pass, STORE_KDF_DEFAULT, have ? &from : NULL, 1,
+			       NULL, NULL, NULL, &rc_nl, err);
+	}
+	if (rc_nl != NL_OK)
+		return rc_nl; /* dest was not created */
+	if (rc != SQLITE_OK)
+		rc = store_sqlite_error(s, rc, "backup", err);
+	else
+		rc = verify_copy(s, dest, pass, err);
 	if (rc != NL_OK)
 		unlink(dest);
+
 	return rc;
 }
 
@@ -740,12 +1182,18 @@ int store_rekey(struct store *s, const struct store_pass *newpass,
 		enum store_kdf preset, struct nl_err *err)
 {
 	size_t n = strlen(s->path) + 8;
+	struct slots_from from;
+	struct header h;
 	sqlite3 *guard = NULL;
 	int key = -1, rc_nl = NL_OK, rc;
+	bool have = false;
 	char *tmp;
 
 	if (s->readonly)
 		return readonly_error(s, SQLITE_READONLY, "passwd --rekey", err);
+	if (newpass && !s->user[0])
+		return nl_error(err, NL_EUSAGE, "opened with the recovery key: set a user's "
+				"passphrase first, then re-key as that user");
 	tmp = malloc(n);
 	if (!tmp)
 		return nl_error(err, NL_ENOMEM, "out of memory");
@@ -756,9 +1204,15 @@ int store_rekey(struct store *s, const struct store_pass *newpass,
 	rc = open_conn(s->path, s->key, SQLITE_OPEN_READWRITE, &guard);
 	if (rc == SQLITE_OK)
 		rc = exec(guard, "BEGIN IMMEDIATE");
-	if (rc == SQLITE_OK)
-		rc = copy_into(s, tmp, newpass, preset, 1, NULL, NULL, &key,
-			       &rc_nl, err);
+	if (rc == SQLITE_OK && (rc_nl = slots_of(s, &h, &from, &have, err)) == NL_OK) {
+		from.replace_user = newpass ? s->user : NULL;
+		if (!have && !newpass)
+			rc_nl = nl_error(err, NL_EUSAGE, "the file is still in the old format: "
+					 "open it once for writing first");
+	}
+	if (rc == SQLITE_OK && rc_nl == NL_OK)
+		rc = copy_into(s, tmp, newpass, preset, have ? &from : NULL, 1, NULL,
+			       NULL, &key, &rc_nl, err);
 	if (rc_nl != NL_OK) {
 		rc = rc_nl;
 		goto out;

@@ -110,6 +110,8 @@ static void submit(struct tui *t, struct unlock *u)
 	tui_frame(t);
 	doupdate();
 	rc = store_pass_set(&pass, u->pass, u->len, &err);
+	if (rc == NL_OK) /* whose slot: --user / $NEEDLELOG_USER (issue 14) */
+		rc = access_user(&pass, NULL, &err);
 	sodium_memzero(u->pass, PASS_BUF);
 	u->len = u->chars = 0;
 	if (rc == NL_OK)

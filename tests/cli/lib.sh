@@ -7,6 +7,9 @@ set -u
 export NEEDLELOG_TEST_KDF=min LC_ALL=C.UTF-8
 export NEEDLELOG_PASSPHRASE=correct-horse
 export NEEDLELOG_PRACTITIONER="Dr Ana Ruiz"
+# the first user of every test file: the audit names the user whose key
+# opened the file, so the two agree unless a test says otherwise
+export NEEDLELOG_USER="Dr Ana Ruiz"
 unset NEEDLELOG_TODAY NEEDLELOG_NEW_PASSPHRASE XDG_DATA_HOME
 
 T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/needlelog-cli.XXXXXX")

@@ -133,7 +133,9 @@ json "the audit has the creates, changes, archive and restore" \
 json "the audit names the practitioner" "all(r['who'] == 'Dr Ana Ruiz' for r in d)"
 run patient edit "$JOSE" --notes "x" --practitioner "Sam Okafor"
 run audit --limit 1 --format json
-json "--practitioner names who changed it" "d[0]['who'] == 'Sam Okafor'"
+# issue 14: the user whose key opened the file is the audit's name;
+# --practitioner is only shown beside it
+json "--practitioner is shown beside the user" "d[0]['who'] == 'Dr Ana Ruiz (as Sam Okafor)'"
 
 # ---- issue 11: sex, structured allergies and medications ------------------
 run patient add --name "Mia Kovač" --dob 1985-03-03 --sex female \

@@ -155,7 +155,10 @@ run due --format csv --bom
 check "due csv --bom starts with a BOM" test "$(printf '%s' "$OUT" | head -c 3 | od -An -tx1 | tr -d ' ')" = efbbbf
 rejected 64 "due --bom without csv" due --bom
 expect_err "--bom goes with --format csv"
-NEEDLELOG_PRACTITIONER="@Dr Evil" run patient edit "$F3" --notes "seen by the evil doctor"
+# the audit names the user (issue 14): a user named like a formula
+NEEDLELOG_NEW_PASSPHRASE=evil-doctor-pass run user add "@Dr Evil"
+NEEDLELOG_USER="@Dr Evil" NEEDLELOG_PASSPHRASE=evil-doctor-pass NEEDLELOG_PRACTITIONER="@Dr Evil" \
+	run patient edit "$F3" --notes "seen by the evil doctor"
 run audit --format csv --limit 1
 csvrows "audit csv: who guarded" "r[1][2] == \"'@Dr Evil\""
 run audit --format csv --limit 1 --bom

@@ -110,7 +110,7 @@ rejected 66 "sign a session that does not exist" session sign 999
 run session add --series "$S" --date 2026-02-02 --area cheek-l:1.5 --sign --practitioner "Claire Dubois"
 expect_id "session add --sign"
 run session show "$ID" --format json
-json "--sign signs at once, by --practitioner" "d['signed'] and d['signed_by']=='Claire Dubois'"
+json "--sign signs at once, by the user, --practitioner shown" "d['signed'] and d['signed_by']=='Dr Ana Ruiz (as Claire Dubois)'"
 run session add --series "$S" --date 2026-03-01 --area cheek-l:1.5
 expect_err "planned" "past the planned number of sessions: a warning"
 

@@ -33,23 +33,32 @@
 #include "workload.h"
 
 #define DB_NAME "rec.nlg"
-#define NPASS 3
+#define NPASS 6
+#define OWNER "owner"
 #define MAX_STEPS 32
 #define MAX_REPORTED 40
 
-enum step_kind { STEP_CREATE, STEP_DATA, STEP_PASSWD, STEP_REKEY };
+/* How a step changes the key slots: SWAP writes a new slot and then wipes
+ * the old (passwd); ADD and REMOVE make one write; REKEY renames. */
+enum step_kind { STEP_CREATE, STEP_DATA, STEP_SWAP, STEP_ADD, STEP_REMOVE, STEP_REKEY };
+
+/* The credentials: the owner's three passphrases in turn, bob's, the
+ * recovery key (made during the run), and the owner's after recovery. */
+enum { P_FIRST, P_SECOND, P_THIRD, P_BOB, P_RECOVERY, P_RECOVERED };
+#define C(p) (1u << (p))
 
 struct work {
 	char path[PATH_MAX];
 	struct store *s;
 	struct store_pass pass[NPASS];
+	char key[STORE_RECOVERY_TEXT + 1];
 	struct nl_err err;
 };
 
 struct step {
 	const char *name;
 	enum step_kind kind;
-	int pass_after; /* which passphrase opens the file afterwards */
+	unsigned creds; /* which credentials open the file afterwards */
 	int (*run)(struct work *w);
 };
 
@@ -62,8 +71,10 @@ struct record {
 
 static const char *const passwords[NPASS] = {
 	"first correct horse battery", "second Tr0ub4dor&3 passphrase",
-	"third after rekey, quite long",
+	"third after rekey, quite long", "bob's own passphrase here",
+	"(the recovery key, set by its step)", "owner's after recovery",
 };
+static const char *const users[NPASS] = { OWNER, OWNER, OWNER, "bob", "", OWNER };
 
 static int failures, reported;
 
@@ -234,21 +245,71 @@ static int step_migrate2(struct work *w)
 	return store_migrate(w->s, m, 2, &w->err);
 }
 
+static int step_user_add(struct work *w)
+{
+	return store_user_add(w->s, "bob", &w->pass[P_BOB], STORE_KDF_MIN, &w->err);
+}
+
+/* The key is made before any write, so a crashed run knows it too. */
+static int step_recovery_new(struct work *w)
+{
+	int rc = store_recovery_new(w->s, STORE_KDF_MIN, w->key, &w->err);
+	struct nl_err err = { 0 };
+
+	store_pass_free(&w->pass[P_RECOVERY]);
+	if (store_recovery_parse(w->key, &w->pass[P_RECOVERY], &err) != NL_OK) {
+		fprintf(stderr, "FAIL: the recovery key made does not parse: %s\n", err.msg);
+		exit(2);
+	}
+	return rc;
+}
+
+/* The owner forgot: the recovery key, in a second handle, sets a new one. */
+static int step_recover(struct work *w)
+{
+	struct store *r = NULL;
+	int rc = store_open(w->path, &w->pass[P_RECOVERY], &r, &w->err);
+
+	if (rc == NL_OK)
+		rc = store_user_passwd(r, OWNER, &w->pass[P_RECOVERED], STORE_KDF_MIN, &w->err);
+	store_close(r);
+	return rc;
+}
+
+static int step_user_remove(struct work *w)
+{
+	return store_user_remove(w->s, "bob", &w->err);
+}
+
+static int step_after_users(struct work *w)
+{
+	return txn(w, "INSERT INTO visit_" CANARY " (patient, depth_" CANARY ")"
+		   " VALUES (1, 1.5)");
+}
+
 static const struct step steps[] = {
-	{ "store_create", STEP_CREATE, 0, step_create },
-	{ "migration 1", STEP_DATA, 0, step_migrate1 },
-	{ "insert 3 rows", STEP_DATA, 0, step_insert_few },
-	{ "insert a 12 KiB blob", STEP_DATA, 0, step_insert_blob },
-	{ "insert 80 rows", STEP_DATA, 0, step_insert_many },
-	{ "update", STEP_DATA, 0, step_update },
-	{ "delete", STEP_DATA, 0, step_delete },
-	{ "insert 30 rows", STEP_DATA, 0, step_insert_again },
-	{ "VACUUM", STEP_DATA, 0, step_vacuum },
-	{ "store_passwd", STEP_PASSWD, 1, step_passwd },
-	{ "insert+delete", STEP_DATA, 1, step_after_passwd },
-	{ "store_rekey", STEP_REKEY, 2, step_rekey },
-	{ "update+delete blob", STEP_DATA, 2, step_after_rekey },
-	{ "migration 2", STEP_DATA, 2, step_migrate2 },
+	{ "store_create", STEP_CREATE, C(P_FIRST), step_create },
+	{ "migration 1", STEP_DATA, C(P_FIRST), step_migrate1 },
+	{ "insert 3 rows", STEP_DATA, C(P_FIRST), step_insert_few },
+	{ "insert a 12 KiB blob", STEP_DATA, C(P_FIRST), step_insert_blob },
+	{ "insert 80 rows", STEP_DATA, C(P_FIRST), step_insert_many },
+	{ "update", STEP_DATA, C(P_FIRST), step_update },
+	{ "delete", STEP_DATA, C(P_FIRST), step_delete },
+	{ "insert 30 rows", STEP_DATA, C(P_FIRST), step_insert_again },
+	{ "VACUUM", STEP_DATA, C(P_FIRST), step_vacuum },
+	{ "store_passwd", STEP_SWAP, C(P_SECOND), step_passwd },
+	{ "insert+delete", STEP_DATA, C(P_SECOND), step_after_passwd },
+	{ "store_rekey", STEP_REKEY, C(P_THIRD), step_rekey },
+	{ "update+delete blob", STEP_DATA, C(P_THIRD), step_after_rekey },
+	{ "migration 2", STEP_DATA, C(P_THIRD), step_migrate2 },
+	{ "user add", STEP_ADD, C(P_THIRD) | C(P_BOB), step_user_add },
+	{ "recovery-key new", STEP_ADD, C(P_THIRD) | C(P_BOB) | C(P_RECOVERY),
+	  step_recovery_new },
+	{ "passwd by the recovery key", STEP_SWAP,
+	  C(P_RECOVERED) | C(P_BOB) | C(P_RECOVERY), step_recover },
+	{ "user remove", STEP_REMOVE, C(P_RECOVERED) | C(P_RECOVERY), step_user_remove },
+	{ "insert after the users", STEP_DATA, C(P_RECOVERED) | C(P_RECOVERY),
+	  step_after_users },
 };
 
 #define NSTEPS ((int)(sizeof(steps) / sizeof(steps[0])))
@@ -609,10 +670,13 @@ static void check_snapshot(struct ctx *c, long n, const char *op,
 		keep_snapshot(c, n, v, f, nf);
 	else if (nested)
 		crash_recovery(c, where, e, f, nf);
-	if (failures > before && reported <= MAX_REPORTED)
-		fprintf(stderr, "FAIL at %s (expected passphrase(s):%s%s%s)\n", where,
-			e->pass_ok[0] ? " 1" : "", e->pass_ok[1] ? " 2" : "",
-			e->pass_ok[2] ? " 3" : "");
+	if (failures > before && reported <= MAX_REPORTED) {
+		fprintf(stderr, "FAIL at %s (expected credential(s):", where);
+		for (int p = 0; p < NPASS; p++)
+			if (e->pass_ok[p])
+				fprintf(stderr, " %d", p + 1);
+		fprintf(stderr, ")\n");
+	}
 	else if (c->verbose)
 		printf("ok %s\n", where);
 }
@@ -648,39 +712,48 @@ static long rename_op(const struct ctx *c, int k)
 	return 0;
 }
 
-/* Which passphrases open the file: before a step only the old one, after
- * it only the new one; in between, what the header writes or the rename
- * that reached this variant of the disk allow. */
+/* Which credentials open the file: those the step keeps always; those
+ * it adds once their write (or the rename) landed whole; those it removes
+ * until the wipe (or the rename) landed at all. */
 static void expect_passes(const struct ctx *c, enum fault_variant v,
 			  struct expect *e)
 {
-	int k = e->step, old = k > 0 ? steps[k - 1].pass_after : 0;
-	int new = steps[k].pass_after;
-	long w1, w2;
+	int k = e->step;
+	unsigned before = steps[k > 0 ? k - 1 : 0].creds, after = steps[k].creds;
+	unsigned ok = before & after, added = after & ~before, removed = before & ~after;
+	long w1 = 0, w2 = 0;
 
-	memset(e->pass_ok, 0, sizeof(e->pass_ok));
 	switch (steps[k].kind) {
-	case STEP_PASSWD:
+	case STEP_SWAP:
 		/* The new slot is written and synced, then the old one zeroed. */
 		w1 = header_write(c, k, 0);
 		w2 = header_write(c, k, 1);
 		if (!w1 || !w2)
-			fail("store_passwd made %s header writes: the test cannot follow it",
-			     w1 ? "one" : "no");
-		e->pass_ok[new] = fault_landed(v, w1) == FAULT_FULL;
-		e->pass_ok[old] = fault_landed(v, w2) == FAULT_NONE;
+			fail("step \"%s\" made %s header writes: the test cannot follow it",
+			     steps[k].name, w1 ? "one" : "no");
+		ok |= fault_landed(v, w1) == FAULT_FULL ? added : 0;
+		ok |= fault_landed(v, w2) == FAULT_NONE ? removed : 0;
+		break;
+	case STEP_ADD:
+	case STEP_REMOVE:
+		w1 = header_write(c, k, 0);
+		if (!w1 || header_write(c, k, 1))
+			fail("step \"%s\" did not make one header write", steps[k].name);
+		ok |= fault_landed(v, w1) == FAULT_FULL ? added : 0;
+		ok |= fault_landed(v, w1) == FAULT_NONE ? removed : 0;
 		break;
 	case STEP_REKEY:
 		w1 = rename_op(c, k);
 		if (!w1)
 			fail("store_rekey made no rename: the test cannot follow it");
-		e->pass_ok[new] = fault_landed(v, w1) == FAULT_FULL;
-		e->pass_ok[old] = !e->pass_ok[new];
+		ok |= fault_landed(v, w1) == FAULT_FULL ? added : removed;
 		break;
 	default:
-		e->pass_ok[old] = 1;
+		ok = before;
 		break;
 	}
+	for (int p = 0; p < NPASS; p++)
+		e->pass_ok[p] = (ok >> p) & 1;
 }
 
 static void expect_for(const struct ctx *c, long n, int returned,
@@ -869,8 +942,10 @@ static int setup(struct ctx *c)
 	}
 	for (int p = 0; p < NPASS; p++)
 		if (store_pass_set(&c->w.pass[p], passwords[p], strlen(passwords[p]),
-				   &err) != NL_OK)
+				   &err) != NL_OK ||
+		    store_pass_user(&c->w.pass[p], users[p], &err) != NL_OK)
 			return -1;
+	c->w.pass[P_RECOVERY].recovery = true;
 	/* The scan must see a fragment cut short by a page end. */
 	if (find_fragment((const uint8_t *)"..." CANARY, 11, CANARY) != 3 ||
 	    find_fragment((const uint8_t *)CANARY + 9, 9, CANARY) != 0) {

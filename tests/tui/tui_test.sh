@@ -770,18 +770,40 @@ case_firstrun() {
 	type_text "y"
 	keys Enter
 	wait_for "Passphrase:"
+	# issue 14: a guessable passphrase typed at the terminal is refused
 	type_text "$PASS"
 	keys Enter
 	wait_for "Repeat it:"
-	absent "$PASS"
 	type_text "$PASS"
+	keys Enter
+	wait_exit
+	[ "$(cat "$TMP/exit")" = 65 ] || fail "a guessable passphrase: exit $(cat "$TMP/exit"), want 65"
+	grep -q "could be guessed" "$TMP/tui.err" || fail "the refusal does not say why: $(cat "$TMP/tui.err")"
+	[ ! -e "$DB" ] || fail "a refused passphrase created a file"
+	$T kill-server
+	new_server
+	strong="plum ferret cobalt harmonica"
+	start 80 24
+	wait_for "Create a new encrypted record file there? [y/N]"
+	type_text "y"
+	keys Enter
+	wait_for "Passphrase:"
+	type_text "$strong"
+	keys Enter
+	wait_for "Repeat it:"
+	absent "$strong"
+	type_text "$strong"
+	keys Enter
+	wait_for "Type yes once it is written down"   # the recovery key, shown once
+	type_text "yes"
 	keys Enter
 	# opened with the passphrase just typed twice: no third time
 	wait_for "No patients yet"
 	absent "Passphrase:"
 	[ "$(stat -c %a "$DB")" = 600 ] || fail "the new file is not mode 0600"
 	[ "$(stat -c %a "$TMP/new")" = 700 ] || fail "the new folder is not mode 0700"
-	nl check >/dev/null || fail "check on the new file"
+	NEEDLELOG_PASSPHRASE="$strong" "$NEEDLELOG" --db "$DB" check >/dev/null ||
+		fail "check on the new file"
 }
 
 # The status line's backup reminder, and b: back up now (issue 16).

@@ -19,7 +19,10 @@ int fx_setup(void **state)
 		return -1;
 	}
 	snprintf(f->path, sizeof(f->path), "%s/records.db", f->dir);
+	/* The file's user is the practitioner the tests name, so the audit
+	 * (which names the user) reads as they expect. */
 	if (store_global_init(&err) != NL_OK || store_pass_set(&pass, "test", 4, &err) != NL_OK ||
+	    store_pass_first_user(&pass, "Dr Kim", &err) != NL_OK ||
 	    record_create(f->path, &pass, STORE_KDF_MIN, &f->s, &err) != NL_OK) {
 		fprintf(stderr, "fixture: %s\n", err.msg);
 		store_pass_free(&pass);

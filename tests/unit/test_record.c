@@ -333,7 +333,8 @@ static void audit_public(void **state)
 	assert_int_equal(audit_list(f->s, 0, NULL, 0, &rows, &n, &err), NL_OK);
 	assert_int_equal(n, 2);
 	assert_string_equal(rows[0].action, AUDIT_BACKUP);   /* newest first */
-	assert_null(rows[0].who);
+	/* no name given: the user whose key opened the file */
+	assert_string_equal(rows[0].who, "Dr Kim");
 	assert_string_equal(rows[1].who, "Dr Kim");
 	assert_int_equal(strlen(rows[1].at), 20);
 	assert_int_equal(rows[1].at[19], 'Z');
@@ -420,6 +421,27 @@ static void list_sorted_by_folded_name(void **state)
 	record_patient_list_free(rows, n);
 }
 
+/* record_data_version: changed by another handle's commit (issue 14: live
+ * updates between people; test_scale covers this handle's own writes). */
+static void data_version_sees_others(void **state)
+{
+	struct fx *f = *state;
+	struct nl_err err = { 0 };
+	struct store_pass pass;
+	struct record *other = NULL;
+	uint64_t v1, v2;
+
+	assert_int_equal(store_pass_set(&pass, "test", 4, &err), NL_OK);
+	assert_int_equal(record_open(f->path, &pass, &other, &err), NL_OK);
+	store_pass_free(&pass);
+	fx_patient(f->s, "Own Write");
+	assert_int_equal(record_data_version(f->s, &v1, &err), NL_OK);
+	fx_patient(other, "Another Person");
+	assert_int_equal(record_data_version(f->s, &v2, &err), NL_OK);
+	assert_true(v2 != v1);
+	record_close(other);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
@@ -435,6 +457,7 @@ int main(void)
 		T(drafts),
 		T(audit_public),
 		T(grouped_all_or_nothing),
+		T(data_version_sees_others),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
