@@ -142,10 +142,10 @@ case_session() {
 	# defaults from the previous session
 	wait_for "Pen A, lot 12"
 	wait_for "EMLA 5%"
-	tabs 2                       # area 1 -> its depth
+	tabs 1                       # area 1 -> its depth (no scar label)
 	keys C-u
 	type_text "2.0"
-	tabs 11                      # -> endpoint
+	tabs 15                      # -> endpoint
 	keys Enter
 	wait_for "pinpoint-bleeding"
 	type_text "pinpoint"
@@ -183,7 +183,7 @@ case_depth() {
 	open_zoe_series
 	keys n
 	wait_for "New session"
-	tabs 2
+	tabs 1
 	keys C-u
 	type_text "3.5"
 	# the core's message, naming the area
@@ -223,7 +223,7 @@ case_amend() {
 	keys m
 	wait_for "Amending the session"
 	type_text "Depth misrecorded on the day"
-	tabs 5                       # reason, date, practitioner, area 1, label -> depth 1
+	tabs 4                       # reason, date, practitioner, area 1 -> depth 1
 	keys C-u
 	type_text "1.6"
 	keys C-s
@@ -317,7 +317,7 @@ case_resize() {
 	line 24 | grep -qF "C-s save" || fail "no form hints on line 24 at 80x24"
 	keys C-n C-n C-n             # more area rows than fit: the form scrolls
 	wait_for "Area 5"
-	tabs 18                      # to the last field
+	tabs 22                      # to the last field
 	wait_for "Score 2"
 	wait_gone "Date "
 	wait_for "Safety"
@@ -338,7 +338,7 @@ case_lock() {
 	open_zoe_series
 	keys n
 	wait_for "New session"
-	tabs 18                      # -> notes
+	tabs 21                      # -> notes
 	type_text "kept-across-the-lock"
 	wait_for "kept-across-the-lock"
 	wait_for "needlelog is locked" 20
@@ -369,7 +369,7 @@ case_draft() {
 	open_zoe_series
 	keys n
 	wait_for "New session"
-	tabs 18
+	tabs 21
 	type_text "left-as-a-draft"
 	keys Escape
 	wait_for "Leave the form"
@@ -956,6 +956,79 @@ case_patientform() {
 	absent "Consent date"        # consents are records: c on the profile
 	keys Escape
 	wait_for "Lister Form  id 4"
+}
+
+# The session form at 80x24 (issues 10 and 11): an area row is area,
+# depth, passes (the scar label only for a scar); a pre-filled field is
+# entered selected, so typing replaces it; the score box shows III-vertex
+# whole; the safety panel wraps a warning rather than cut it; the device
+# serial, the cartridge's and each product's lot and expiry are recorded,
+# and a new session takes the serial but never a lot or an expiry.
+case_sessionform() {
+	seed
+	start 80 24
+	unlock "Zoë Müller"
+	open_zoe_series
+	keys n
+	wait_for "New session — Acne scars"
+	line 5 | grep -qF "Area 1" || fail "no area row on line 5"
+	line 5 | grep -q "scar" && fail "a scar label on a cheek row"
+	tabs 1                       # area 1 -> depth: one Tab
+	type_text "2.2"              # replaces the pre-filled 1.75
+	wait_line "Area 1" "depth mm 2.2 "
+	absent "1.752.2"
+	tabs 2                       # -> area 2
+	type_text "scar"
+	wait_line "Area 2" "scar"
+	[ "$(line 6 | grep -o scar | wc -l)" = 2 ] || fail "no scar label field for a scar"
+	tabs 1
+	type_text "ice-pick"
+	tabs 3                       # label, depth, passes -> device
+	type_text "Dermapen 4"
+	wait_for "Dermapen 4"
+	absent "Pen A, lot 12Dermapen"
+	tabs 1
+	type_text "DP4-778"
+	tabs 2                       # cartridge -> its lot
+	type_text "CL-1"
+	tabs 1
+	type_text "2020-01-31"
+	wait_for "expired on 2020-01-31"
+	tabs 4                       # anaesthetic, minutes, product 1 -> its lot
+	type_text "HA-9"
+	tabs 1
+	type_text "2030-12-31"
+	keys C-o                     # a score row: the value box fits III-vertex
+	type_text "norwood"
+	tabs 1
+	type_text "III-vertex"
+	wait_line "Score 3" "III-vertex"
+	# every warning whole at 80 columns: the interval's wraps
+	wait_for "(planned every 28 days)"
+	screen | grep -F "⚠" | grep -qF "…" && fail "a warning cut with an ellipsis"
+	keys C-s
+	wait_for "Acknowledge the warnings"
+	keys y
+	wait_for ", unsigned"
+	id=$(last_session "$S_ZOE")
+	out=$(NEEDLELOG_TEST_KDF=min "$FIXTURE" --session "$DB" "$PASS" "$id") || fail "reading $id back"
+	for want in "area=cheek-l::2.20:3" "area=scar:ice-pick:1.75:3" "device=Dermapen 4" \
+		    "serial=DP4-778" "cartridge=36-pin:CL-1:2020-01-31" \
+		    "product=hyaluronic acid:HA-9:2030-12-31" "score=norwood:5"; do
+		echo "$out" | grep -qxF -- "$want" || { echo "$out" >&2; fail "no $want on file"; }
+	done
+	keys n                       # the next session: the serial kept, no lot
+	wait_for "New session — Acne scars"
+	wait_line "Device" "DP4-778"
+	absent "CL-1"
+	absent "HA-9"
+	absent "2020-01-31"
+	keys C-p
+	wait_for "Product 2"
+	keys Escape
+	wait_for "Leave the form"
+	keys d
+	wait_for "Depth per area"
 }
 
 # Golden screens, compared whole as tig does: the main screens at 80x24 on
