@@ -1031,6 +1031,27 @@ case_sessionform() {
 	wait_for "Depth per area"
 }
 
+# A profile's long allergy and medication lines wrap at 80 columns: the
+# last allergen and the last medication are on screen, nothing is cut.
+case_profilewrap() {
+	seed
+	nl patient add --name "Wrap Allergic" --allergies \
+		"lidocaine, prilocaine, tetracaine, benzocaine, latex, nickel, chlorhexidine and propylene glycol" \
+		--medications "warfarin 5 mg daily, clopidogrel 75 mg, finasteride 1 mg, minoxidil 5% topical" \
+		>/dev/null 2>&1 || fail "patient add"
+	start 80 24
+	unlock "Zoë Müller"
+	keys /
+	type_text "Wrap"
+	wait_for "1 patient"
+	keys Enter Enter
+	wait_for "Wrap Allergic"
+	wait_for "propylene-glycol"
+	wait_for "minoxidil (minoxidil)"
+	screen | grep -E "Allergies|Medications" | grep -qF "…" && fail "an allergy or medication line is cut"
+	true
+}
+
 # Golden screens, compared whole as tig does: the main screens at 80x24 on
 # the fixture's practice with a fixed today. Times of day and hashes (made
 # when the fixture runs) are masked. NEEDLELOG_GOLDEN_UPDATE=1 writes them
