@@ -116,9 +116,9 @@ case_series() {
 	[ "$(screen | grep -c '✔ signed')" = 2 ] || fail "two signed sessions expected"
 	keys Tab
 	wait_for "Scores against baseline"
-	wait_for "GAIS         base 4"
-	wait_for "now 2 -2 better"
-	wait_for "Satisfaction base 3"
+	wait_line "GAIS" "4 to 2: 2 grades better"
+	wait_line "Satisfaction" "3 to 7: +4 (+133%), better"
+	wait_for "latest #2 $(day -12)"
 	keys Enter                   # the selected (latest) session
 	wait_for "Session #2 of series Acne scars ($(day -12))  (id $SES2)"
 	wait_for "Acne scars › Session #2"
@@ -532,9 +532,9 @@ case_plan() {
 	wait_for "hair-loss"
 	type_text "hair"
 	keys Enter
-	tabs 2                       # -> interval
-	keys C-u
-	type_text "7"
+	tabs 1                       # -> plan (6x28, selected: typing replaces it)
+	type_text "7x7"
+	wait_for "The plan reads: 7 weekly (7 sessions)"
 	tabs 1                       # -> target areas
 	keys Enter
 	type_text "vertex"
@@ -543,10 +543,10 @@ case_plan() {
 	keys C-s
 	wait_for "Series planned (id "
 	wait_for "). n logs its first session"
-	wait_for "6 weekly"            # the plan as the core words it
+	wait_for "7 weekly"            # the plan as the core words it
 	keys E                       # its status: completed
 	wait_for "Edit the series"
-	tabs 7
+	tabs 6
 	keys Enter
 	type_text "compl"
 	keys Enter
@@ -675,8 +675,8 @@ case_scores() {
 	keys G Enter
 	wait_for "Sessions"
 	screen | grep -q "Tab: scores" && keys Tab
-	wait_line "G&B qual" "base 3 "
-	wait_line "G&B quant" "base 32"
+	wait_line "G&B qual" "base 3, not scored since"
+	wait_line "G&B quant" "base 32, not scored since"
 	screen | grep -qE "[^ ]base" && fail "no space before base"
 	true "$sid"
 }
@@ -1050,6 +1050,61 @@ case_profilewrap() {
 	wait_for "minoxidil (minoxidil)"
 	screen | grep -E "Allergies|Medications" | grep -qF "…" && fail "an allergy or medication line is cut"
 	true
+}
+
+# Issue 11 in the series form and view: a plan in phases (COUNTxDAYS, in
+# order) worded by the core as it is typed, kept, and read back by the edit
+# form; a bad phase named; scores with their dates, stages for Norwood,
+# hair density in /cm² with the difference and the percentage.
+case_phases() {
+	seed
+	sid=$(nl series add --patient "$P_ASA" --indication hair-loss --area scalp-vertex \
+		--start "$(day -20)" --interval-days 7 --planned 18 \
+		--baseline norwood=IV --baseline hair-density=118 2>/dev/null) || fail "series add"
+	nl session add --series "$sid" --date "$(day -13)" --area scalp-vertex:1.5:4 \
+		--score norwood=III-vertex --score hair-density=159 >/dev/null 2>&1 || fail "session add"
+	start 80 24
+	unlock "Zoë Müller"
+	keys /
+	type_text "Bob"
+	wait_for "1 patient"
+	keys Enter Enter
+	wait_for "No series yet"
+	keys a
+	wait_for "New treatment series"
+	keys Enter
+	type_text "hair-loss"
+	keys Enter
+	tabs 1
+	type_text "12x7, 6y28"
+	wait_for "✖ Plan: phase: '6y28' is not COUNTxDAYS"
+	keys BSpace BSpace BSpace BSpace BSpace
+	type_text "6x28"
+	wait_for "The plan reads: 12 weekly, then 6 every 4 weeks (18 sessions)"
+	tabs 1
+	type_text "scalp-vertex"
+	keys C-s
+	wait_for "Series planned"
+	wait_for "0 of 18 done"
+	wait_for "Plan: 12 weekly, then 6 every 4 weeks"   # its own row: never cut
+	keys E
+	wait_for "Edit the series"
+	wait_line "Plan" "12x7, 6x28"
+	keys Escape
+	wait_for "0 of 18 done"
+	keys q q
+	wait_for "Search:"
+	keys /
+	type_text "Åsa"
+	wait_for "1 patient"
+	keys Enter Enter
+	wait_for "Treatment series"
+	keys G Enter
+	wait_for "Sessions"
+	screen | grep -q "Tab: scores" && keys Tab
+	wait_line "Norwood" "IV to III-vertex: 1 stage better"
+	wait_line "Hair/cm²" "118 to 159 /cm²: +41 (+35%), better"
+	wait_for "baseline $(day -20) · latest #1 $(day -13)"
 }
 
 # Golden screens, compared whole as tig does: the main screens at 80x24 on
