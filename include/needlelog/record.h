@@ -69,6 +69,11 @@ const char *record_today(struct record *r);
 /* The practice name printed in summaries (copied; NULL or "" = none). */
 int record_set_practice(struct record *r, const char *name, struct nl_err *err);
 const char *record_practice(const struct record *r);
+/* Who the next summaries are for ("Dr Jane Roe, GP, Riverside Surgery"),
+ * printed in their header and named in the export's audit row (copied;
+ * NULL or "" = not said). */
+int record_set_recipient(struct record *r, const char *who, struct nl_err *err);
+const char *record_recipient(const struct record *r);
 
 /* ---- grouping writes ---------------------------------------------------
  * Each function below is one transaction of its own. To make several of

@@ -29,6 +29,7 @@ struct record {
 	struct store *store;
 	char *actor;            /* the audit "who" when a call names none */
 	char *practice;         /* the practice name for summaries, or NULL */
+	char *recipient;        /* who a summary is for, or NULL */
 	char fixed_today[11];   /* "" = the machine's local date */
 	char today[11];         /* what record_today last returned */
 	int depth;              /* open core transactions */

@@ -25,6 +25,7 @@ struct xm {
 	char today[11];
 	char generated_at[21];     /* UTC timestamp */
 	const char *practice;      /* or NULL */
+	const char *recipient;     /* who it is for, or NULL */
 	bool csv_bom;              /* csv: a UTF-8 byte order mark first */
 };
 

@@ -185,6 +185,10 @@ static void header(struct pdf *p)
 		cairo_set_source_rgb(p->cr, 0, 0, 0);
 	}
 	paragraph(p, "Follow-up summary", 17, true, 0);
+	if (p->m->recipient) {
+		snprintf(buf, sizeof(buf), "For %s", p->m->recipient);
+		paragraph(p, buf, 10, false, 0);
+	}
 	gap(p, 2);
 	paragraph(p, pt->name, 14, true, 0);
 	snprintf(buf, sizeof(buf), "Patient #%lld%s%s%s%s%s", (long long)pt->id,

@@ -398,6 +398,7 @@ struct tui {
 	char msg[512];
 	enum tui_style msg_style;
 	char practitioner[200];     /* who signs and amends */
+	char practice[200];         /* the practice name in exports, kept while it runs */
 	const struct tui_options *opt; /* as tui_main was given them */
 	int64_t select_session;    /* a list showing it selects it, once */
 	size_t unsigned_old;       /* sessions unsigned > 24 h after their date */

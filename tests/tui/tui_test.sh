@@ -452,6 +452,12 @@ case_export() {
 	keys x
 	wait_for "Export this series"
 	keys Enter                   # text, the first
+	wait_for "The practice's name"   # asked, then remembered
+	type_text "Clinic Under Test"
+	keys Enter
+	wait_for "Who is it for?"
+	type_text "Dr Jane Roe, GP"
+	keys Enter
 	wait_for "Export to file"
 	wait_for "needlelog-exports/patient-$P_ZOE-series-$S_ZOE-"
 	keys Enter
@@ -460,11 +466,20 @@ case_export() {
 	[ "$(stat -c %a "$f")" = 600 ] || fail "the export is not mode 0600"
 	[ "$(stat -c %a "$HOME/needlelog-exports")" = 700 ] || fail "the folder is not 0700"
 	grep -qF "Zoë Müller" "$f" || fail "the export lacks the patient"
+	grep -qxF "Practice:      Clinic Under Test" "$f" || { cat "$f" >&2; fail "no practice in the header"; }
+	grep -qxF "For:           Dr Jane Roe, GP" "$f" || { cat "$f" >&2; fail "no recipient in the header"; }
+	nl audit --format csv | grep -qF "Dr Jane Roe, GP" || fail "the audit row does not name the recipient"
 	keys q
 	wait_for "Treatment series"
 	keys x
 	wait_for "Export the patient (all series)"
 	type_text "md"
+	keys Enter
+	wait_for "The practice's name"
+	wait_for "Clinic Under Test"     # remembered
+	keys Enter
+	wait_for "Who is it for?"
+	absent "Dr Jane Roe"             # a recipient is never carried over
 	keys Enter
 	wait_for "Export to file"
 	keys C-u
@@ -472,9 +487,15 @@ case_export() {
 	keys Enter
 	wait_for "plaintext health data"
 	[ "$(stat -c %a "$TMP/summary.md")" = 600 ] || fail "the export is not mode 0600"
+	grep -qF -- "- **Practice:** Clinic Under Test" "$TMP/summary.md" || fail "no practice in the md"
+	grep -qF -- "**For:**" "$TMP/summary.md" && fail "a recipient nobody gave"
 	keys x                       # the same file again: refused, said so
 	wait_for "Export the patient"
 	type_text "md"
+	keys Enter
+	wait_for "The practice's name"
+	keys Enter
+	wait_for "Who is it for?"
 	keys Enter
 	wait_for "Export to file"
 	keys C-u
