@@ -1031,6 +1031,7 @@ case_sessionform() {
 	wait_for "Acknowledge the warnings"
 	keys y
 	wait_for ", unsigned"
+	wait_for "press s to sign."  # a message longer than the status line is never cut
 	id=$(last_session "$S_ZOE")
 	out=$(NEEDLELOG_TEST_KDF=min "$FIXTURE" --session "$DB" "$PASS" "$id") || fail "reading $id back"
 	for want in "area=cheek-l::2.20:3" "area=scar:ice-pick:1.75:3" "device=Dermapen 4" \
