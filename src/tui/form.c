@@ -241,21 +241,21 @@ static void draw_row_msg(WINDOW *w, struct tui_form *fm, size_t i, int y,
 {
 	const char *msg = NULL;
 	bool err = false;
-	size_t j = i + 1;
 
 	if (col >= end - 4)
 		return;
-	do {
-		j--;
+	for (size_t j = i + 1; j-- > 0;) {
 		if (fm->f[j].hidden)
 			continue;
+		if (fm->f[j].row != fm->f[i].row)
+			break;   /* only this row's fields: never the row above's */
 		if (fm->f[j].error[0]) {
 			msg = fm->f[j].error;
 			err = true;
 		} else if (!err && fm->f[j].note[0]) {
 			msg = fm->f[j].note;
 		}
-	} while (j > 0 && (fm->f[j].hidden || fm->f[j].row == fm->f[i].row));
+	}
 	if (msg)
 		tui_put(w, y, col, end - col, tui_attr(err ? TS_ERROR : TS_WARN), msg, false);
 }

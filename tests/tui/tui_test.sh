@@ -222,6 +222,8 @@ case_amend() {
 	wait_for "amend it (m) instead"
 	keys m
 	wait_for "Amending the session"
+	wait_for "✖ Reason: required"
+	screen | grep -E "^ Date" | grep -qF "required" && fail "the reason's error shown on the date row"
 	type_text "Depth misrecorded on the day"
 	tabs 4                       # reason, date, practitioner, area 1 -> depth 1
 	keys C-u
