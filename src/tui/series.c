@@ -259,7 +259,7 @@ static enum tui_style verdict_style(enum progress_change c)
 static int draw_spark(const struct progress_scale *ps, WINDOW *w, int y, int x)
 {
 	const struct vocab_scale *sc = ps->scale;
-	double v[32], lo, hi;
+	double v[32] = { 0 }, lo, hi;
 	size_t n = ps->npoints > 32 ? 32 : ps->npoints;
 
 	for (size_t k = 0; k < n; k++)
