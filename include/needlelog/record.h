@@ -83,6 +83,11 @@ const char *record_today(struct record *r);
 /* The practice name printed in summaries (copied; NULL or "" = none). */
 int record_set_practice(struct record *r, const char *name, struct nl_err *err);
 const char *record_practice(const struct record *r);
+/* Who the next summaries are for ("Dr Jane Roe, GP, Riverside Surgery"),
+ * printed in their header and named in the export's audit row (copied;
+ * NULL or "" = not said). */
+int record_set_recipient(struct record *r, const char *who, struct nl_err *err);
+const char *record_recipient(const struct record *r);
 
 /* A number that changes whenever the record file's data may have changed:
  * a commit by another connection or process (PRAGMA data_version) or a

@@ -44,6 +44,7 @@ struct record {
 	char *user;             /* the user whose key opened the file, or NULL */
 	char *display;          /* a display name the face adds to the user's */
 	char *practice;         /* the practice name for summaries, or NULL */
+	char *recipient;        /* who a summary is for, or NULL */
 	char fixed_today[11];   /* "" = the machine's local date */
 	char today[11];         /* what record_today last returned */
 	int depth;              /* open core transactions */

@@ -84,6 +84,7 @@ void record_close(struct record *r)
 	free(r->user);
 	free(r->display);
 	free(r->practice);
+	free(r->recipient);
 	free(r);
 }
 
@@ -151,6 +152,16 @@ int record_set_practice(struct record *r, const char *name, struct nl_err *err)
 const char *record_practice(const struct record *r)
 {
 	return r->practice;
+}
+
+int record_set_recipient(struct record *r, const char *who, struct nl_err *err)
+{
+	return set_copy(&r->recipient, who, err);
+}
+
+const char *record_recipient(const struct record *r)
+{
+	return r->recipient;
 }
 
 int record_set_today(struct record *r, const char *date, struct nl_err *err)

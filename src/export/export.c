@@ -175,6 +175,7 @@ int xm_load(struct record *s, int64_t patient_id, int64_t series_id,
 	m->actor = record_actor(s);
 	if ((rc = record_file_id(s, m->file_id, err)) != NL_OK)
 		return rc;
+	m->recipient = record_recipient(s);
 	/* One read snapshot: the summary is consistent. */
 	if ((rc = record_snapshot_begin(s, &own, err)) != NL_OK)
 		return rc;
@@ -205,6 +206,8 @@ static int audit_export(struct record *s, int64_t patient_id, int64_t series_id,
 	json_object_set_new(d, "series", series_id ? json_integer(series_id)
 						   : json_string("all"));
 	json_object_set_new(d, "file", json_string(dest ? dest : "stdout"));
+	if (record_recipient(s))   /* a disclosure names whom it was to */
+		json_object_set_new(d, "recipient", json_string(record_recipient(s)));
 	text = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(d);
 	if (!text)

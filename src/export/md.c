@@ -55,6 +55,7 @@ static void patient_block(const struct xm *m, FILE *out)
 	esc(out, p->name);
 	fputs("\n\n", out);
 	item(out, "Practice", m->practice);
+	item(out, "For", m->recipient);
 	snprintf(id, sizeof(id), "id %lld", (long long)p->id);
 	item(out, "Patient", id);
 	if (p->archived)

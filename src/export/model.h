@@ -27,6 +27,7 @@ struct xm {
 	char generated_at[21];     /* UTC timestamp */
 	const char *practice;      /* or NULL */
 	const char *actor;         /* who exports (the audit "who"), or NULL */
+	const char *recipient;     /* who it is for, or NULL */
 	bool csv_bom;              /* csv: a UTF-8 byte order mark first */
 	char file_id[37];          /* the record file's id as a UUID (identity) */
 	struct nl_consent *consents;  /* every consent record, withdrawn too */

@@ -241,6 +241,10 @@ static void header(struct pdf *p)
 		grey(p, false);
 	}
 	paragraph(p, "Follow-up summary", 17, true, 0);
+	if (p->m->recipient) {
+		snprintf(buf, sizeof(buf), "For %s", p->m->recipient);
+		paragraph(p, buf, 10, false, 0);
+	}
 	gap(p, 2);
 	paragraph(p, p->m->patient.name, 14, true, 0);
 	patient_line(p);

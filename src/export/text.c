@@ -53,6 +53,7 @@ static void patient_block(const struct xm *m, FILE *out)
 
 	fprintf(out, "FOLLOW-UP SUMMARY\n");
 	line(out, "Practice:      ", m->practice);
+	line(out, "For:           ", m->recipient);
 	fprintf(out, "Patient:       %s (id %lld)%s\n", p->name, (long long)p->id,
 		p->archived ? " [archived]" : "");
 	line(out, "Born:          ", p->dob);

@@ -146,3 +146,25 @@ size_t tui_text_fit(const char *s, int width)
 		return len;
 	return last_space > 0 ? last_space : i > 0 ? i : 1;
 }
+
+int tui_put_wrap(WINDOW *w, int y, int x, int width, int indent, int max_rows,
+		 attr_t a, const char *s)
+{
+	char line[1024];
+	int rows = 0;
+
+	while (*s) {
+		int wd = rows ? width - indent : width;
+		size_t k = tui_text_fit(s, wd > 1 ? wd : 1);
+
+		if (w && rows < max_rows) {
+			snprintf(line, sizeof(line), "%.*s", (int)k, s);
+			tui_put(w, y + rows, rows ? x + indent : x, wd, a, line, false);
+		}
+		rows++;
+		s += k;
+		while (*s == ' ')
+			s++;
+	}
+	return rows ? rows : 1;
+}

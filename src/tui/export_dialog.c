@@ -1,6 +1,8 @@
-/* The x key: a follow-up summary written to a file (format and path asked;
- * the default under ~/needlelog-exports/), with a plain warning that the
- * file holds health data in plaintext. */
+/* The x key: a follow-up summary written to a file (format, practice name,
+ * recipient and path asked; the default under ~/needlelog-exports/), with a
+ * plain warning that the file holds health data in plaintext. The practice
+ * name is remembered while the TUI runs ($NEEDLELOG_PRACTICE first, as the
+ * CLI); the recipient is asked afresh each time, never carried over. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "needlelog/export.h"
+#include "needlelog/text.h"
 #include "tui.h"
 
 static void default_path(struct tui *t, int64_t patient_id, int64_t series_id,
@@ -43,6 +46,47 @@ static int make_folder(const char *path, struct nl_err *err)
 	return NL_OK;
 }
 
+/* Asks one line of the header (checked by the core as the CLI's option);
+ * false when cancelled or refused (said so). */
+static bool ask_line(struct tui *t, const char *title, const char *text, const char *field,
+		     char *buf, size_t size)
+{
+	struct nl_err err = { 0 };
+
+	if (!tui_prompt(t, title, text, buf, size))
+		return false;
+	if (nl_text_check_value(field, buf, &err) != NL_OK) {
+		tui_fail(t, "Not exported", &err);
+		return false;
+	}
+	return true;
+}
+
+/* The practice (remembered) and the recipient into the record's settings
+ * for this export; false when cancelled. */
+static bool ask_header(struct tui *t)
+{
+	const char *env = getenv("NEEDLELOG_PRACTICE");
+	struct nl_err err = { 0 };
+	char practice[sizeof(t->practice)], to[400] = "";
+
+	if (!t->practice[0] && env)
+		snprintf(t->practice, sizeof(t->practice), "%s", env);
+	snprintf(practice, sizeof(practice), "%s", t->practice);
+	if (!ask_line(t, "Practice", "The practice's name in the summary's header (empty: none).",
+		      "practice", practice, sizeof(practice)) ||
+	    !ask_line(t, "Recipient", "Who is it for? (name and role, e.g. the GP; printed in the header "
+		      "and the audit trail; empty: not said)", "recipient", to, sizeof(to)))
+		return false;
+	snprintf(t->practice, sizeof(t->practice), "%s", practice);
+	if (record_set_practice(t->store, practice, &err) != NL_OK ||
+	    record_set_recipient(t->store, to, &err) != NL_OK) {
+		tui_fail(t, "Not exported", &err);
+		return false;
+	}
+	return true;
+}
+
 void tui_export(struct tui *t, int64_t patient_id, int64_t series_id)
 {
 	static const char *const items[] = {
@@ -57,18 +101,23 @@ void tui_export(struct tui *t, int64_t patient_id, int64_t series_id)
 	};
 	struct nl_err err = { 0 };
 	char path[4096];
-	int k = tui_pick(t, series_id ? "Export this series" : "Export the patient (all series)",
+	int rc, k = tui_pick(t, series_id ? "Export this series" : "Export the patient (all series)",
 			 items, 5, 0);
 
-	if (k < 0)
+	if (k < 0 || !ask_header(t))
 		return;
 	default_path(t, patient_id, series_id, fmts[k], path, sizeof(path));
 	if (!tui_prompt(t, "Export to file",
 			"The file will hold health data in plaintext (mode 0600). Where?", path,
-			sizeof(path)) || !path[0])
+			sizeof(path)) || !path[0]) {
+		record_set_recipient(t->store, NULL, NULL);
 		return;
-	if (make_folder(path, &err) != NL_OK ||
-	    export_write(t->store, patient_id, series_id, fmts[k], path, &err) != NL_OK) {
+	}
+	rc = make_folder(path, &err);
+	if (rc == NL_OK)
+		rc = export_write(t->store, patient_id, series_id, fmts[k], path, &err);
+	record_set_recipient(t->store, NULL, NULL);   /* never carried to the next */
+	if (rc != NL_OK) {
 		tui_fail(t, "Not exported", &err);
 		return;
 	}

@@ -105,6 +105,7 @@ void tui_form_set(struct tui_form *fm, size_t i, const char *utf8)
 	f->text[f->len] = 0;
 	f->cur = f->len;
 	f->scroll = 0;
+	f->sel = false;
 }
 
 void tui_form_get(const struct tui_form *fm, size_t i, char *buf, size_t size)
@@ -162,6 +163,10 @@ void tui_form_layout(struct tui_form *fm)
 		int need = tui_text_width(f->label) + 1 + (f->width > 0 ? f->width : 8);
 
 		f->label_x = -1;
+		if (f->hidden) {
+			f->row = -1;
+			continue;
+		}
 		if (!f->same_line || row < 0 || (width && col + need > width)) {
 			row++;
 			col = lw + 2;
@@ -195,7 +200,7 @@ static int wtext_width(const wchar_t *s, size_t from, size_t to)
 static int draw_box(WINDOW *w, struct tui_field *f, int y, int x, int width,
 		    bool focused)
 {
-	attr_t a = tui_attr(focused ? TS_FIELD_FOCUS : TS_FIELD);
+	attr_t a = tui_attr(focused ? (f->sel ? TS_SELECTED : TS_FIELD_FOCUS) : TS_FIELD);
 	int used = 0, cx = x;
 
 	if (width < 1)
@@ -236,21 +241,31 @@ static void draw_row_msg(WINDOW *w, struct tui_form *fm, size_t i, int y,
 {
 	const char *msg = NULL;
 	bool err = false;
-	size_t j = i + 1;
 
 	if (col >= end - 4)
 		return;
-	do {
-		j--;
+	for (size_t j = i + 1; j-- > 0;) {
+		if (fm->f[j].hidden)
+			continue;
+		if (fm->f[j].row != fm->f[i].row)
+			break;   /* only this row's fields: never the row above's */
 		if (fm->f[j].error[0]) {
 			msg = fm->f[j].error;
 			err = true;
 		} else if (!err && fm->f[j].note[0]) {
 			msg = fm->f[j].note;
 		}
-	} while (j > 0 && fm->f[j].row == fm->f[i].row);
+	}
 	if (msg)
 		tui_put(w, y, col, end - col, tui_attr(err ? TS_ERROR : TS_WARN), msg, false);
+}
+
+/* The next field drawn after i, or n. */
+static size_t next_shown(const struct tui_form *fm, size_t i)
+{
+	while (++i < fm->n && fm->f[i].hidden)
+		;
+	return i;
 }
 
 void tui_form_draw(WINDOW *w, struct tui_form *fm, int y, int x, int width,
@@ -273,8 +288,9 @@ void tui_form_draw(WINDOW *w, struct tui_form *fm, int y, int x, int width,
 		struct tui_field *f = &fm->f[i];
 		int row = f->row - fm->top, c;
 		bool focused = i == fm->focus;
+		size_t next = next_shown(fm, i);
 
-		if (row < 0 || row >= height)
+		if (f->hidden || row < 0 || row >= height)
 			continue;
 		if (f->label_x < 0) {
 			tui_put(w, y + row, x, lw, tui_attr(focused ? TS_LABEL : TS_NORMAL),
@@ -290,16 +306,43 @@ void tui_form_draw(WINDOW *w, struct tui_form *fm, int y, int x, int width,
 			*cy = y + row;
 			*cx = c;
 		}
-		if (!(i + 1 < fm->n && fm->f[i + 1].row == f->row))
+		if (!(next < fm->n && fm->f[next].row == f->row))
 			draw_row_msg(w, fm, i, y + row, x + f->col + f->bw + 1, x + width);
 	}
 }
 
+void tui_form_focus(struct tui_form *fm, size_t i)
+{
+	if (i >= fm->n)
+		return;
+	fm->f[fm->focus].sel = false;
+	fm->focus = i;
+	fm->f[i].sel = fm->f[i].len > 0 && fm->f[i].kind != TF_SECRET;
+	fm->f[i].cur = fm->f[i].len;
+}
+
 void tui_form_step(struct tui_form *fm, int dir)
 {
+	size_t i = fm->focus;
+
 	if (fm->n == 0)
 		return;
-	fm->focus = (fm->focus + fm->n + (size_t)(dir < 0 ? -1 : 1)) % fm->n;
+	for (size_t k = 0; k < fm->n; k++) {
+		i = (i + fm->n + (size_t)(dir < 0 ? -1 : 1)) % fm->n;
+		if (!fm->f[i].hidden)
+			break;
+	}
+	tui_form_focus(fm, i);
+}
+
+/* Typing or deleting over a selected text replaces it. */
+static void drop_selection(struct tui_field *f)
+{
+	if (!f->sel)
+		return;
+	f->sel = false;
+	f->len = f->cur = f->scroll = 0;
+	f->text[0] = 0;
 }
 
 bool tui_form_input(struct tui_form *fm, int key)
@@ -311,6 +354,7 @@ bool tui_form_input(struct tui_form *fm, int key)
 		return false;
 	f = &fm->f[fm->focus];
 	if (tui_key_printable(key)) {
+		drop_selection(f);
 		if (f->len + 1 >= TUI_FIELD_MAX)
 			return true;
 		memmove(f->text + f->cur + 1, f->text + f->cur,
@@ -320,6 +364,19 @@ bool tui_form_input(struct tui_form *fm, int key)
 		fm->changed = true;
 		return true;
 	}
+	switch (tui_key_action(edit, key)) {
+	case TA_BACKSPACE:
+	case TA_DELETE:
+		if (f->sel) {
+			drop_selection(f);
+			fm->changed = true;
+			return true;
+		}
+		break;
+	default:
+		break;
+	}
+	f->sel = false;   /* moving in it keeps the text */
 	switch (tui_key_action(edit, key)) {
 	case TA_LEFT:
 		if (f->cur > 0)

@@ -108,7 +108,8 @@ const struct tui_binding tui_keymap[] = {
 	{ TC_FORM, TUI_ESC, TA_CANCEL, "leave the form (asks first)", "leave" },
 	{ TC_SESSION_FORM, C('n'), TA_ADD_AREA, "add a treated area", "+area" },
 	{ TC_SESSION_FORM, C('o'), TA_ADD_SCORE, "add an outcome score", "+score" },
-	{ TC_SESSION_FORM, C('d'), TA_DEL_ROW, "remove the area or score row", "-row" },
+	{ TC_SESSION_FORM, C('p'), TA_ADD_PRODUCT, "add a product row (product, lot, expiry)", NULL },
+	{ TC_SESSION_FORM, C('d'), TA_DEL_ROW, "remove the area, product or score row", "-row" },
 
 	/* editing a field */
 	{ TC_EDIT, FN(KEY_LEFT), TA_LEFT, "cursor left", NULL },

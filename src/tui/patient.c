@@ -100,14 +100,14 @@ static const char *clin_label(const struct clin_code *table, size_t n, const cha
 	return c ? c->label : code;
 }
 
-/* "Label  text" on one row, the text in st; returns the next row. */
+/* "Label  text", the text in st wrapped under itself (an allergy or a
+ * medication is never cut at the edge); returns the next row. */
 static int labelled(WINDOW *w, int y, int width, const char *label, enum tui_style st,
 		    const char *text)
 {
 	int x = 1 + tui_put(w, y, 1, width - 1, A_NORMAL, label, false) + 1;
 
-	tui_put(w, y, x, width - x, tui_attr(st), text, false);
-	return y + 1;
+	return y + tui_put_wrap(w, y, x, width - x, 0, 64, tui_attr(st), text);
 }
 
 /* Allergies in force: "lidocaine (hives, severe), nickel". */
@@ -169,7 +169,7 @@ static int draw_flags(WINDOW *w, int y, int width, const struct patient *pt)
 			 !on ? "  ended" : "", !on && f->end_date ? " " : "",
 			 !on && f->end_date ? f->end_date : "", f->note ? "  — " : "");
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s", f->note ? f->note : "");
-		tui_put(w, y++, 1, width - 1, tui_attr(on ? TS_WARN : TS_DIM), buf, false);
+		y += tui_put_wrap(w, y, 1, width - 1, 2, 64, tui_attr(on ? TS_WARN : TS_DIM), buf);
 	}
 	return y;
 }
@@ -229,8 +229,10 @@ static int draw_profile(struct tui *t, struct patient *pt, WINDOW *w,
 		     buf[0] ? buf : "none in force");
 	y = draw_flags(w, y, width, pt);
 	y = draw_consents(w, y, width, pt);
-	if (p->notes)
-		y = labelled(w, y, width, "Notes", TS_DIM, p->notes);
+	if (p->notes) {   /* not safety information: one row, cut with a mark */
+		x = 1 + tui_put(w, y, 1, width - 1, A_NORMAL, "Notes", false) + 1;
+		tui_put(w, y++, x, width - x, tui_attr(TS_DIM), p->notes, false);
+	}
 	return y;
 }
 

@@ -99,21 +99,29 @@ static int number_of(const struct series *s, int64_t id)
 	return 0;
 }
 
-static void draw_summary(struct series *s, WINDOW *w, int width)
+/* The summary's rows: the plan is never cut (a phased plan's wording is
+ * long), so when it does not fit on the first row it takes one of its
+ * own. Returns the rows used. */
+static int draw_summary(struct series *s, WINDOW *w, int width)
 {
 	const struct nl_progress *pg = &s->pg;
 	enum tui_style ds = TS_NORMAL;
-	char due[96], plan[128];
-	int x;
+	char due[96], plan[128], head[256];
+	int x, y = 1;
 
 	x = 1 + tui_putf(w, 0, 1, width - 1, tui_attr(TS_LABEL), "%s", s->base.title);
 	if (s->have_patient)
 		x += tui_putf(w, 0, x, width - x, tui_attr(TS_DIM), "  %s", s->p.name);
-	x += tui_putf(w, 0, x, width - x, A_NORMAL, "  ·  %s  ·  %d of %d done  ·  %s",
-		      s->sr.status, s->have_progress ? pg->done : 0, plan_total(&s->sr),
-		      plan_text(&s->sr, plan, sizeof(plan)));
+	snprintf(head, sizeof(head), "  ·  %s  ·  %d of %d done", s->sr.status,
+		 s->have_progress ? pg->done : 0, plan_total(&s->sr));
+	x += tui_put(w, 0, x, width - x, A_NORMAL, head, false);
+	plan_text(&s->sr, plan, sizeof(plan));
+	if (x + 5 + tui_text_width(plan) > width)
+		tui_putf(w, y++, 1, width - 1, A_NORMAL, "Plan: %s", plan);
+	else
+		tui_putf(w, 0, x, width - x, A_NORMAL, "  ·  %s", plan);
 	if (!s->have_progress)
-		return;
+		return y;
 	if (pg->due == PROGRESS_OVERDUE) {
 		snprintf(due, sizeof(due), "OVERDUE since %s (%d days)", pg->next_due, -pg->days_until_due);
 		ds = TS_OVERDUE;
@@ -126,10 +134,11 @@ static void draw_summary(struct series *s, WINDOW *w, int width)
 		snprintf(due, sizeof(due), "%s", progress_due_name(pg->due));
 		ds = TS_DIM;
 	}
-	x = 1 + tui_putf(w, 1, 1, width - 1, A_NORMAL, "Started %s  ·  ", s->sr.start_date);
-	x += tui_put(w, 1, x, width - x, tui_attr(ds), due, false);
+	x = 1 + tui_putf(w, y, 1, width - 1, A_NORMAL, "Started %s  ·  ", s->sr.start_date);
+	x += tui_put(w, y, x, width - x, tui_attr(ds), due, false);
 	if (s->sr.goal)
-		tui_putf(w, 1, x, width - x, tui_attr(TS_DIM), "  ·  Goal: %s", s->sr.goal);
+		tui_putf(w, y, x, width - x, tui_attr(TS_DIM), "  ·  Goal: %s", s->sr.goal);
+	return y + 1;
 }
 
 static void areas_text(const struct nl_session *ses, char *buf, size_t size)
@@ -244,6 +253,80 @@ static enum tui_style verdict_style(enum progress_change c)
 	return c == PROGRESS_BETTER ? TS_BETTER : c == PROGRESS_WORSE ? TS_WORSE : TS_DIM;
 }
 
+/* A sparkline of the latest values at (y, x), scaled to what was seen (a
+ * hair count moves little on 0-500), the baseline first in its own
+ * colour; returns the cells used. */
+static int draw_spark(const struct progress_scale *ps, WINDOW *w, int y, int x)
+{
+	const struct vocab_scale *sc = ps->scale;
+	double v[32] = { 0 }, lo, hi;
+	size_t n = ps->npoints > 32 ? 32 : ps->npoints;
+
+	for (size_t k = 0; k < n; k++)
+		v[k] = ps->points[ps->npoints - n + k].value;
+	lo = hi = ps->has_baseline ? ps->baseline : v[0];
+	for (size_t k = 0; k < n; k++) {
+		lo = v[k] < lo ? v[k] : lo;
+		hi = v[k] > hi ? v[k] : hi;
+	}
+	if (hi - lo < (sc->max - sc->min) / 6) {
+		/* but a step of one on a short scale is not a cliff */
+		double mid = (hi + lo) / 2, half = (sc->max - sc->min) / 12;
+
+		lo = mid - half;
+		hi = mid + half;
+	}
+	if (ps->has_baseline)
+		tui_sparkline(w, y, x, &ps->baseline, 1, lo, hi, tui_attr(TS_BASELINE));
+	tui_sparkline(w, y, x + 1, v, n, lo, hi, tui_attr(TS_CHART));
+	return (int)n + 2;
+}
+
+/* One scale in two rows, as the literature reads it: the change (stages
+ * for Norwood and Ludwig, grades, or the difference and percentage with
+ * the unit), then the dates it spans and the trend. Returns rows used. */
+static int draw_scale(const struct series *s, const struct progress_scale *ps, WINDOW *w,
+		      int y, int x, int width, int height)
+{
+	const struct vocab_scale *sc = ps->scale;
+	const struct progress_point *last = ps->npoints ? &ps->points[ps->npoints - 1] : NULL;
+	const char *unit = ps->unit && *ps->unit ? ps->unit : "";
+	enum tui_style st = TS_NORMAL;
+	char text[200], v[32], dates[160];
+	int cx = x + 1, lead;
+
+	/* the short label never truncates, so two rows never look alike */
+	cx += tui_put(w, y, cx, VOCAB_SCALE_SHORT + 1, tui_attr(TS_LABEL), sc->short_label, true);
+	lead = cx;
+	if (last && ps->has_baseline) {
+		snprintf(text, sizeof(text), "%s", ps->delta.text);
+		st = verdict_style(ps->verdict);
+	} else if (last) {
+		vocab_scale_format(sc, ps->latest, v, sizeof(v));
+		snprintf(text, sizeof(text), "now %s%s%s (no baseline)", v, *unit ? " " : "", unit);
+	} else {
+		vocab_scale_format(sc, ps->baseline, v, sizeof(v));
+		snprintf(text, sizeof(text), "base %s%s%s, not scored since", v, *unit ? " " : "", unit);
+		st = TS_BASELINE;
+	}
+	if (last && x + width - cx > (int)(ps->npoints > 32 ? 32 : ps->npoints) + 2 + tui_text_width(text))
+		cx += draw_spark(ps, w, y, cx);
+	tui_put(w, y, cx, x + width - cx, tui_attr(st), text, false);
+	if (height < 2)
+		return 1;
+	if (last)
+		snprintf(dates, sizeof(dates), "%s%s%s%s #%d %s%s%s",
+			 ps->has_baseline ? "baseline " : "", ps->has_baseline ? ps->baseline_date : "",
+			 ps->has_baseline ? " · " : "", "latest",
+			 s->pg.sessions[last->session].number, last->date,
+			 ps->trend != PROGRESS_TREND_NONE ? " · " : "",
+			 ps->trend != PROGRESS_TREND_NONE ? progress_trend_name(ps->trend) : "");
+	else
+		snprintf(dates, sizeof(dates), "baseline %s", ps->baseline_date);
+	tui_put(w, y + 1, lead, x + width - lead, tui_attr(TS_DIM), dates, false);
+	return 2;
+}
+
 static void draw_scores(struct series *s, WINDOW *w, int y, int x, int width,
 			int height)
 {
@@ -257,62 +340,14 @@ static void draw_scores(struct series *s, WINDOW *w, int y, int x, int width,
 			"No outcome scores yet (baseline or sessions).", false);
 		return;
 	}
-	for (size_t i = 0; i < pg->nscales && row < height; i++, row++) {
-		const struct progress_scale *ps = &pg->scales[i];
-		const struct vocab_scale *sc = ps->scale;
-		double v[32];
-		size_t n = ps->npoints > 32 ? 32 : ps->npoints;
-		char base[32] = "—", now[32] = "—", chg[64] = "";
-		int cx = x + 1;
-
-		for (size_t k = 0; k < n; k++)
-			v[k] = ps->points[ps->npoints - n + k].value;
-		if (ps->has_baseline)
-			vocab_scale_format(sc, ps->baseline, base, sizeof(base));
-		if (ps->npoints)
-			vocab_scale_format(sc, ps->latest, now, sizeof(now));
-		if (ps->npoints && ps->has_baseline)
-			snprintf(chg, sizeof(chg), "%+.3g %s", ps->change, progress_change_name(ps->verdict));
-		/* the short label never truncates, so two rows never look
-		 * alike; the baseline is written whole after a space */
-		cx += tui_put(w, y + row, cx, VOCAB_SCALE_SHORT + 1, tui_attr(TS_LABEL),
-			      sc->short_label, true);
-		cx += tui_putf(w, y + row, cx, x + width - cx, tui_attr(TS_BASELINE), "base %-4s",
-			       base) + 1;
-		if (n && x + width - cx > (int)n + 30) {
-			/* scaled to what was seen (a hair count moves little on
-			 * 0-500); the baseline first, in its own colour */
-			double lo = ps->has_baseline ? ps->baseline : v[0], hi = lo;
-
-			for (size_t k = 0; k < n; k++) {
-				lo = v[k] < lo ? v[k] : lo;
-				hi = v[k] > hi ? v[k] : hi;
-			}
-			if (hi - lo < (sc->max - sc->min) / 6) {
-				/* but a step of one on a short scale is not a cliff */
-				double mid = (hi + lo) / 2, half = (sc->max - sc->min) / 12;
-
-				lo = mid - half;
-				hi = mid + half;
-			}
-			if (ps->has_baseline)
-				tui_sparkline(w, y + row, cx, &ps->baseline, 1, lo, hi,
-					      tui_attr(TS_BASELINE));
-			tui_sparkline(w, y + row, cx + 1, v, n, lo, hi, tui_attr(TS_CHART));
-			cx += (int)n + 2;
-		}
-		cx += tui_putf(w, y + row, cx, x + width - cx, A_NORMAL, " now %s ", now);
-		cx += tui_put(w, y + row, cx, x + width - cx, tui_attr(verdict_style(ps->verdict)), chg, false);
-		if (ps->trend != PROGRESS_TREND_NONE && cx + 2 < x + width)
-			tui_putf(w, y + row, cx + 1, x + width - cx - 1, tui_attr(TS_DIM), "· %s",
-				 progress_trend_name(ps->trend));
-	}
+	for (size_t i = 0; i < pg->nscales && row < height; i++)
+		row += draw_scale(s, &pg->scales[i], w, y + row, x, width, height - row);
 }
 
 static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 {
 	struct series *s = (struct series *)sc;
-	int rows, cols, y = 3, lh, rest;
+	int rows, cols, y, lh, rest;
 
 	(void)t;
 	getmaxyx(w, rows, cols);
@@ -320,13 +355,13 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 		tui_put(w, 1, 1, cols - 1, tui_attr(TS_DIM), "This series could not be read.", false);
 		return;
 	}
-	draw_summary(s, w, cols - 1);
-	tui_heading(w, 2, 0, cols, "Sessions");
+	y = draw_summary(s, w, cols - 1);
+	tui_heading(w, y++, 0, cols, "Sessions");
 	lh = (int)s->list.n;
 	if (lh < 1)
 		lh = 1;
-	if (lh > (rows - 3) / 2 - 1)
-		lh = (rows - 3) / 2 - 1;
+	if (lh > (rows - y) / 2 - 1)
+		lh = (rows - y) / 2 - 1;
 	if (lh < 3)
 		lh = 3;
 	tui_list_draw(w, &s->list, y, 0, cols, lh, true,
@@ -341,7 +376,7 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 		draw_depths(s, w, y + 1, 0, half - 1, rest);
 		draw_scores(s, w, y + 1, half, cols - half, rest);
 	} else if (rest >= 8 && s->have_progress &&
-		   (int)(s->pg.nsessions + s->pg.nscales) + 3 <= rest) {
+		   (int)(s->pg.nsessions + 2 * s->pg.nscales) + 3 <= rest) {
 		int dh = (int)s->pg.nsessions + 1;
 
 		tui_heading(w, y, 0, cols, "Depth per area");

@@ -1,5 +1,7 @@
-/* The series form: plan a treatment series for a patient (indication,
- * sessions planned, interval, target areas, start, goal, baseline scores). */
+/* The series form: plan a treatment series for a patient (indication, the
+ * plan in phases, target areas, start, goal, baseline scores). The plan is
+ * written as the CLI's --phase takes it, COUNTxDAYS, phases in order
+ * ("12x7, 6x28"), and read back in the core's words as it is typed. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -7,6 +9,7 @@
 #include <string.h>
 
 #include "needlelog/check.h"
+#include "needlelog/clinical.h"
 #include "needlelog/record.h"
 #include "needlelog/text.h"
 #include "needlelog/vocab.h"
@@ -36,8 +39,7 @@ static const enum tui_ctx ctxs[] = { TC_FORM, TC_GLOBAL, TC_END };
 
 static const struct tui_fdef defs[] = {
 	{ "indication", "Indication", TF_PICK, 20, false, "What is treated. Enter picks (required)." },
-	{ "planned", "Sessions planned", TF_TEXT, 4, false, "How many sessions, 1-60 (empty = 6)." },
-	{ "interval", "Interval (days)", TF_TEXT, 4, false, "Days between sessions, 1-365 (empty = 28; scalp often 7)." },
+	{ "plan", "Plan", TF_TEXT, 30, false, "COUNTxDAYS phases in order: 6x28, or 12x7, 6x28 for 12 weekly then 6 monthly." },
 	{ "areas", "Target areas", TF_PICK, 0, false, "Area codes separated by commas. Enter adds one from the list." },
 	{ "start", "Start date", TF_TEXT, 12, false, "YYYY-MM-DD (empty = today)." },
 	{ "goal", "Goal", TF_TEXT, 0, false, "What the series aims for (free text)." },
@@ -49,17 +51,6 @@ static const struct tui_fdef defs[] = {
 static void get(struct srform *f, const char *key, char *buf, size_t size)
 {
 	tui_form_get(&f->fm, (size_t)tui_form_find(&f->fm, key, 0), buf, size);
-}
-
-/* A whole number checked by the core; empty leaves def. */
-static int parse_num(const char *field, const char *s, int min, int max, int def, int *out,
-		     struct nl_err *err)
-{
-	if (!*s) {
-		*out = def;
-		return NL_OK;
-	}
-	return nl_parse_int(field, s, min, max, out, err);
 }
 
 /* Splits "a, b, c" in place; returns how many parts went into parts. */
@@ -82,6 +73,26 @@ static size_t split(char *s, char **parts, size_t max)
 	return n;
 }
 
+/* The plan field's phases into sr (one phase: the one-phase form, as
+ * record.h asks); empty leaves the default (new) or the stored plan. */
+static int build_plan(struct srform *f, struct nl_series *sr, struct nl_err *err)
+{
+	char v[TEXT_BUF], *parts[64];
+	size_t n;
+	int rc;
+
+	get(f, "plan", v, sizeof(v));
+	n = split(v, parts, 64);
+	for (size_t i = 0; i < n; i++)
+		if ((rc = plan_phase_add(sr, parts[i], err)) != NL_OK)
+			return rc;
+	if (sr->nphases) {
+		sr->planned = plan_total(sr);
+		sr->interval_days = sr->phases[0].interval_days;
+	}
+	return NL_OK;
+}
+
 static int build(struct srform *f, struct nl_series *sr, struct nl_err *err)
 {
 	char v[TEXT_BUF], *parts[64];
@@ -99,13 +110,7 @@ static int build(struct srform *f, struct nl_series *sr, struct nl_err *err)
 	if (!vocab_indication_find(v))
 		return nl_error(err, NL_EDATA, "indication: '%s' is not known (Enter lists them)", v);
 	sr->indication = strdup(v);
-	get(f, "planned", v, sizeof(v));
-	if ((rc = parse_num("sessions planned", v, VOCAB_PLANNED_MIN, VOCAB_PLANNED_MAX, 0,
-				 &sr->planned, err)) != NL_OK)
-		return rc;
-	get(f, "interval", v, sizeof(v));
-	if ((rc = parse_num("interval", v, VOCAB_INTERVAL_MIN, VOCAB_INTERVAL_MAX, 0,
-				 &sr->interval_days, err)) != NL_OK)
+	if ((rc = build_plan(f, sr, err)) != NL_OK)
 		return rc;
 	get(f, "start", v, sizeof(v));
 	sr->start_date = v[0] ? strdup(v) : NULL;
@@ -140,6 +145,21 @@ static int build(struct srform *f, struct nl_series *sr, struct nl_err *err)
 	return check_series(sr, err);
 }
 
+/* The plan as the core words it, as it is typed (or what is wrong). */
+static void draw_plan(struct srform *f, WINDOW *w, int y, int width)
+{
+	struct nl_series sr = { 0 };
+	struct nl_err err = { 0 };
+	char text[256];
+
+	if (build_plan(f, &sr, &err) != NL_OK)
+		tui_putf(w, y, 1, width, tui_attr(TS_ERROR), "✖ Plan: %s", err.msg);
+	else if (sr.nphases)
+		tui_putf(w, y, 1, width, tui_attr(TS_OK), "The plan reads: %s (%d sessions)",
+			 plan_text(&sr, text, sizeof(text)), plan_total(&sr));
+	free(sr.phases);
+}
+
 static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 {
 	struct srform *f = (struct srform *)sc;
@@ -149,9 +169,10 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 	getmaxyx(w, rows, cols);
 	tui_put(w, 0, 1, cols - 2, tui_attr(TS_LABEL),
 		f->series_id ? "Edit the series (every change is audited)" : "New treatment series", false);
-	tui_form_draw(w, &f->fm, 2, 1, cols - 2, rows - 4, &cy, &cx);
+	tui_form_draw(w, &f->fm, 2, 1, cols - 2, rows - 5, &cy, &cx);
 	sc->cy = cy;
 	sc->cx = cx;
+	draw_plan(f, w, rows - 2, cols - 2);
 	tui_put(w, rows - 1, 1, cols - 2, tui_attr(TS_DIM), f->fm.f[f->fm.focus].hint, false);
 }
 
@@ -259,10 +280,13 @@ static void fill(struct srform *f, const struct nl_series *sr)
 	char buf[TEXT_BUF] = "", val[64];
 
 	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "indication", 0), sr->indication);
-	snprintf(val, sizeof(val), "%d", sr->planned);
-	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "planned", 0), val);
-	snprintf(val, sizeof(val), "%d", sr->interval_days);
-	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "interval", 0), val);
+	for (size_t i = 0; i < sr->nphases; i++)
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%dx%d", i ? ", " : "",
+			 sr->phases[i].count, sr->phases[i].interval_days);
+	if (!sr->nphases)
+		snprintf(buf, sizeof(buf), "%dx%d", sr->planned, sr->interval_days);
+	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "plan", 0), buf);
+	buf[0] = '\0';
 	for (size_t i = 0; i < sr->nareas; i++)
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", i ? ", " : "",
 			 sr->areas[i]);
@@ -284,15 +308,14 @@ static void fill(struct srform *f, const struct nl_series *sr)
 	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "status", 0), sr->status);
 }
 
-/* A new series' defaults: today, 6 sessions 28 days apart, active. */
+/* A new series' defaults: today, 6 sessions 28 days apart (6x28), active. */
 static void defaults(struct tui *t, struct srform *f)
 {
 	char today[11];
 
 	tui_today(t, today);
 	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "start", 0), today);
-	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "planned", 0), "6");
-	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "interval", 0), "28");
+	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "plan", 0), "6x28");
 	tui_form_set(&f->fm, (size_t)tui_form_find(&f->fm, "status", 0), VOCAB_STATUS_ACTIVE);
 }
 

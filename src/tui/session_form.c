@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "needlelog/check.h"
+#include "needlelog/clinical.h"
 #include "needlelog/draft.h"
 #include "needlelog/record.h"
 #include "needlelog/text.h"
@@ -24,7 +25,7 @@
 #define DRAFT_MAX_GAP_MS 3000  /* and at least this often while typing */
 #define TEXT_BUF 4096
 
-enum { G_NONE, G_AREA, G_SCORE };
+enum { G_NONE, G_AREA, G_SCORE, G_PRODUCT };
 
 struct sform {
 	struct tui_screen base;
@@ -63,12 +64,19 @@ static const struct fdef head_fields[] = {
 	{ "practitioner", "Practitioner", TF_TEXT, 30, false, "Who treated (also who signs)." },
 };
 
+/* Traceability (issue 11): the device and its serial, the cartridge with
+ * its lot and expiry here; each product with its own in product rows. */
 static const struct fdef tail_fields[] = {
-	{ "device", "Device", TF_PICK, 0, false, "Device and tip lot. Enter: used before and usual devices." },
+	{ "device", "Device", TF_PICK, 30, false, "Device make and model. Enter: used before and usual devices." },
+	{ "device_serial", "serial", TF_TEXT, 16, true, "The device's serial number (kept from the last session)." },
 	{ "cartridge", "Cartridge", TF_PICK, 20, false, "Needle cartridge, e.g. 12-pin, 36-pin, nano. Enter picks." },
+	{ "cartridge_lot", "lot", TF_TEXT, 12, true, "The cartridge's lot, from its pack (single use: asked each session)." },
+	{ "cartridge_expiry", "expiry", TF_TEXT, 11, true, "The cartridge's expiry, YYYY-MM-DD (an expired one warns)." },
 	{ "anesthetic", "Anaesthetic", TF_PICK, 30, false, "Topical anaesthetic product. Enter picks." },
 	{ "minutes", "min", TF_TEXT, 4, true, "Minutes the anaesthetic was on, 0-240." },
-	{ "products", "Products", TF_PICK, 0, false, "Glides and adjuncts, separated by commas. Enter adds one from the list." },
+};
+
+static const struct fdef tail2_fields[] = {
 	{ "endpoint", "Endpoint", TF_PICK, 20, false, "Clinical endpoint reached. Enter picks." },
 	{ "pain", "Pain 0-10", TF_TEXT, 3, false, "Pain during the session, 0 (none) to 10." },
 	{ "reaction", "Reaction", TF_TEXT, 0, false, "Immediate reaction (erythema, oedema...)." },
@@ -101,19 +109,78 @@ static void base_fields(struct sform *f)
 	f->fm.f[tui_form_find(&f->fm, "date", 0)].required = true;
 	for (size_t k = 0; k < sizeof(tail_fields) / sizeof(tail_fields[0]); k++)
 		add_def(&f->fm, f->fm.n, &tail_fields[k], G_NONE);
+	for (size_t k = 0; k < sizeof(tail2_fields) / sizeof(tail2_fields[0]); k++)
+		add_def(&f->fm, f->fm.n, &tail2_fields[k], G_NONE);
+}
+
+/* A row's scar-label field is shown for a scar (or when it holds text,
+ * so nothing saved is hidden): other areas are area, depth, passes. */
+static void sync_labels(struct tui_form *fm)
+{
+	for (size_t i = 0; i + 1 < fm->n; i++) {
+		char area[64];
+
+		if (strcmp(fm->f[i].key, "area") != 0)
+			continue;
+		tui_form_get(fm, i, area, sizeof(area));
+		fm->f[i + 1].hidden = strcmp(area, "scar") != 0 && fm->f[i + 1].len == 0;
+		if (fm->f[i + 1].hidden && fm->focus == i + 1)
+			fm->focus = i;
+	}
 }
 
 static void renumber(struct tui_form *fm)
 {
-	int a = 0, s = 0;
+	int a = 0, s = 0, p = 0;
 
 	for (size_t i = 0; i < fm->n; i++) {
 		if (strcmp(fm->f[i].key, "area") == 0)
 			snprintf(fm->f[i].label, sizeof(fm->f[i].label), "Area %d", ++a);
 		else if (strcmp(fm->f[i].key, "scale") == 0)
 			snprintf(fm->f[i].label, sizeof(fm->f[i].label), "Score %d", ++s);
+		else if (strcmp(fm->f[i].key, "product") == 0)
+			snprintf(fm->f[i].label, sizeof(fm->f[i].label), "Product %d", ++p);
 	}
+	sync_labels(fm);
 	tui_form_layout(fm);
+}
+
+/* Inserts a row of n fields after the last row of group, else after the
+ * field after_key; returns the index of its first field, or -1. */
+static int add_row(struct sform *f, const struct fdef *row, size_t n, int group,
+		   const char *after_key)
+{
+	size_t at = 0;
+	int first = -1;
+
+	for (size_t i = 0; i < f->fm.n; i++)
+		if (f->fm.f[i].group == group || strcmp(f->fm.f[i].key, after_key) == 0)
+			at = i + 1;
+	for (size_t k = 0; k < n; k++) {
+		int i = add_def(&f->fm, at + k, &row[k], group);
+
+		if (i < 0)
+			return -1;
+		if (k == 0)
+			first = i;
+	}
+	return first;
+}
+
+/* A product row: the product, its lot and its expiry (returns the
+ * product field's index, or -1). */
+static int add_product_row(struct sform *f)
+{
+	static const struct fdef row[] = {
+		{ "product", "Product", TF_PICK, 24, false, "A glide or adjunct. Enter picks; C-p adds another product." },
+		{ "product_lot", "lot", TF_TEXT, 12, true, "The product's lot, from its label (asked each session)." },
+		{ "product_expiry", "expiry", TF_TEXT, 11, true, "The product's expiry, YYYY-MM-DD (an expired one warns)." },
+	};
+	int first = add_row(f, row, 3, G_PRODUCT, "minutes");
+
+	if (first >= 0)
+		renumber(&f->fm);
+	return first;
 }
 
 /* Inserts an area row after the last one; returns the index of its area
@@ -126,20 +193,10 @@ static int add_area_row(struct sform *f)
 		{ "depth", "depth mm", TF_TEXT, 5, true, NULL },
 		{ "passes", "passes", TF_TEXT, 3, true, "Passes over the area, 1-20 (empty = not recorded)." },
 	};
-	size_t at = 0;
-	int first = -1;
+	int first = add_row(f, row, 4, G_AREA, "practitioner");
 
-	for (size_t i = 0; i < f->fm.n; i++)
-		if (f->fm.f[i].group == G_AREA || strcmp(f->fm.f[i].key, "practitioner") == 0)
-			at = i + 1;
-	for (size_t k = 0; k < 4; k++) {
-		int i = add_def(&f->fm, at + k, &row[k], G_AREA);
-
-		if (i < 0)
-			return -1;
-		if (k == 0)
-			first = i;
-	}
+	if (first < 0)
+		return -1;
 	snprintf(f->fm.f[first + 2].hint, sizeof(f->fm.f[first + 2].hint),
 		 "Depth in mm, allowed %.1f-%.1f mm.", VOCAB_DEPTH_MIN_MM, VOCAB_DEPTH_MAX_MM);
 	renumber(&f->fm);
@@ -150,7 +207,7 @@ static int add_score_row(struct sform *f)
 {
 	static const struct fdef row[] = {
 		{ "scale", "Score", TF_PICK, 20, false, "The outcome scale. Enter picks from the list." },
-		{ "value", "value", TF_TEXT, 8, true, "The score on the scale (empty rows are left out)." },
+		{ "value", "value", TF_TEXT, 12, true, "The score on the scale (empty rows are left out)." },
 	};
 	int first = add_def(&f->fm, f->fm.n, &row[0], G_SCORE);
 
@@ -189,8 +246,8 @@ static void fill_area(struct sform *f, int i, const struct nl_treatment *a)
 	tui_form_set(&f->fm, (size_t)i + 3, a->passes ? buf : "");
 }
 
-/* Fills the form from a session. full: every field (edit, amend); else the
- * defaults a repeat session takes from the previous one. */
+/* Fills the form from a session. full: every field (edit, amend); else
+ * the core's defaults for a new one (record_session_defaults). */
 static void fill(struct sform *f, const struct nl_session *s, bool full)
 {
 	char buf[TEXT_BUF] = "";
@@ -203,17 +260,26 @@ static void fill(struct sform *f, const struct nl_session *s, bool full)
 	}
 	set_key(f, "practitioner", s->practitioner);
 	set_key(f, "device", s->device);
+	set_key(f, "device_serial", s->device_serial);
 	set_key(f, "cartridge", s->cartridge);
+	set_key(f, "cartridge_lot", s->cartridge_lot);
+	set_key(f, "cartridge_expiry", s->cartridge_expiry);
 	set_key(f, "anesthetic", s->anesthetic);
 	set_int(f, "minutes", s->anesthetic_minutes, -1);
-	for (size_t k = 0; k < s->nproducts; k++)
-		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", k ? ", " : "",
-			 s->products[k]);
-	set_key(f, "products", buf);
-	if (!full)
-		return;
+	for (size_t k = 0; k < s->nproducts; k++) {
+		const struct nl_product_lot *l = k < s->nproduct_lots ? &s->product_lots[k] : NULL;
+		int i = add_product_row(f);
+
+		if (i < 0)
+			continue;
+		tui_form_set(&f->fm, (size_t)i, s->products[k]);
+		tui_form_set(&f->fm, (size_t)i + 1, l ? l->lot : NULL);
+		tui_form_set(&f->fm, (size_t)i + 2, l ? l->expiry : NULL);
+	}
 	set_key(f, "date", s->date);
 	set_key(f, "endpoint", s->endpoint);
+	if (!full)
+		return;
 	set_int(f, "pain", s->pain, -1);
 	set_key(f, "reaction", s->reaction);
 	set_key(f, "adverse", s->adverse);
@@ -278,7 +344,7 @@ static void check_field(struct sform *f, size_t i)
 	}
 	if (!v[0])
 		return;
-	if (strcmp(fd->key, "date") == 0 && !check_date_valid(v)) {
+	if ((strcmp(fd->key, "date") == 0 || strstr(fd->key, "_expiry")) && !check_date_valid(v)) {
 		snprintf(fd->error, sizeof(fd->error), "not a date: use YYYY-MM-DD");
 	} else if (strcmp(fd->key, "area") == 0 && !vocab_area_find(v)) {
 		snprintf(fd->error, sizeof(fd->error), "unknown area '%.40s': Enter picks", v);
@@ -381,33 +447,27 @@ static int get_int(struct sform *f, const char *key, int none)
 	return v[0] && nl_parse_int(key, v, -1000000, 1000000, &n, NULL) == NL_OK ? n : none;
 }
 
-static void split_products(const char *text, struct nl_session *s)
+/* The product row at i into s (products and their lots, one each); an
+ * empty row is left out. True when the row has a lot or an expiry but no
+ * product (its error set): a lot must name what it is the lot of. */
+static bool build_product(struct sform *f, size_t i, struct nl_session *s)
 {
-	char *copy = strdup(text ? text : ""), *save = NULL;
-	size_t cap = 0;
+	char name[TEXT_BUF], lot[TEXT_BUF], exp[64];
 
-	for (char *tok = copy ? strtok_r(copy, ",", &save) : NULL; tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		char *end;
-
-		while (*tok == ' ')
-			tok++;
-		end = tok + strlen(tok);
-		while (end > tok && end[-1] == ' ')
-			*--end = '\0';
-		if (!*tok)
-			continue;
-		if (s->nproducts == cap) {
-			char **np = realloc(s->products, (cap ? cap * 2 : 4) * sizeof(*np));
-
-			if (!np)
-				break;
-			s->products = np;
-			cap = cap ? cap * 2 : 4;
-		}
-		s->products[s->nproducts++] = strdup(tok);
+	tui_form_get(&f->fm, i, name, sizeof(name));
+	tui_form_get(&f->fm, i + 1, lot, sizeof(lot));
+	tui_form_get(&f->fm, i + 2, exp, sizeof(exp));
+	if (!name[0]) {
+		if (!lot[0] && !exp[0])
+			return false;
+		snprintf(f->fm.f[i].error, sizeof(f->fm.f[i].error), "which product is this lot of?");
+		return true;
 	}
-	free(copy);
+	s->products[s->nproducts] = strdup(name);
+	s->product_lots[s->nproducts].lot = dup_or_null(lot);
+	s->product_lots[s->nproducts].expiry = dup_or_null(exp);
+	s->nproduct_lots = ++s->nproducts;
+	return false;
 }
 
 /* The session the form describes. Returns the index of the first field
@@ -425,7 +485,10 @@ static int build(struct sform *f, struct nl_session *s)
 	s->date = get_dup(f, "date");
 	s->practitioner = get_dup(f, "practitioner");
 	s->device = get_dup(f, "device");
+	s->device_serial = get_dup(f, "device_serial");
 	s->cartridge = get_dup(f, "cartridge");
+	s->cartridge_lot = get_dup(f, "cartridge_lot");
+	s->cartridge_expiry = get_dup(f, "cartridge_expiry");
 	s->anesthetic = get_dup(f, "anesthetic");
 	s->anesthetic_minutes = get_int(f, "minutes", -1);
 	s->endpoint = get_dup(f, "endpoint");
@@ -434,22 +497,22 @@ static int build(struct sform *f, struct nl_session *s)
 	s->adverse = get_dup(f, "adverse");
 	s->aftercare = get_dup(f, "aftercare");
 	s->notes = get_dup(f, "notes");
-	{
-		char *p = get_dup(f, "products");
-
-		split_products(p, s);
-		free(p);
-	}
 	for (size_t i = 0; i < f->fm.n; i++)
-		nrows += strcmp(f->fm.f[i].key, "area") == 0 || strcmp(f->fm.f[i].key, "scale") == 0;
+		nrows += strcmp(f->fm.f[i].key, "area") == 0 || strcmp(f->fm.f[i].key, "scale") == 0 ||
+			 strcmp(f->fm.f[i].key, "product") == 0;
 	s->areas = calloc(nrows ? nrows : 1, sizeof(*s->areas));
 	s->scores = calloc(nrows ? nrows : 1, sizeof(*s->scores));
+	s->products = calloc(nrows ? nrows : 1, sizeof(*s->products));
+	s->product_lots = calloc(nrows ? nrows : 1, sizeof(*s->product_lots));
 	for (size_t i = 0; i < f->fm.n; i++) {
 		const char *key = f->fm.f[i].key;
 
 		if (bad < 0 && f->fm.f[i].error[0])
 			bad = (int)i;
-		if (strcmp(key, "area") == 0 && s->areas) {
+		if (strcmp(key, "product") == 0 && s->products && s->product_lots) {
+			if (build_product(f, i, s) && (bad < 0 || bad > (int)i))
+				bad = (int)i;
+		} else if (strcmp(key, "area") == 0 && s->areas) {
 			struct nl_treatment *a = &s->areas[s->nareas];
 			char dv[64];
 
@@ -580,6 +643,23 @@ static void save_draft(struct tui *t, struct sform *f)
 	tui_zfree_str(text);
 }
 
+/* A draft from before product rows: "a, b" becomes a row each. */
+static void old_products(struct sform *f, const char *text)
+{
+	char *copy = strdup(text), *save = NULL;
+
+	for (char *tok = copy ? strtok_r(copy, ",", &save) : NULL; tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		int i;
+
+		while (*tok == ' ')
+			tok++;
+		if (*tok && (i = add_product_row(f)) >= 0)
+			tui_form_set(&f->fm, (size_t)i, tok);
+	}
+	free(copy);
+}
+
 /* Rebuilds the form from draft text; -1 when it cannot be read. */
 static int restore(struct sform *f, const char *text)
 {
@@ -587,7 +667,7 @@ static int restore(struct sform *f, const char *text)
 	const char *mode = NULL;
 	json_int_t sid = 0, focus = 0;
 	size_t k;
-	int area = -1, score = -1;
+	int area = -1, score = -1, product = -1;
 
 	if (!root || json_unpack(root, "{s:s, s:I, s:I, s:o}", "mode", &mode, "session_id", &sid,
 				 "focus", &focus, "fields", &fields) != 0 || !json_is_array(fields)) {
@@ -608,7 +688,17 @@ static int restore(struct sform *f, const char *text)
 			area = add_area_row(f);
 		else if (strcmp(key, "scale") == 0)
 			score = add_score_row(f);
-		if (strcmp(key, "area") == 0 && area >= 0)
+		else if (strcmp(key, "product") == 0)
+			product = add_product_row(f);
+		if (strcmp(key, "products") == 0)
+			old_products(f, v);
+		else if (strcmp(key, "product") == 0 && product >= 0)
+			tui_form_set(&f->fm, (size_t)product, v);
+		else if (strcmp(key, "product_lot") == 0 && product >= 0)
+			tui_form_set(&f->fm, (size_t)product + 1, v);
+		else if (strcmp(key, "product_expiry") == 0 && product >= 0)
+			tui_form_set(&f->fm, (size_t)product + 2, v);
+		else if (strcmp(key, "area") == 0 && area >= 0)
 			tui_form_set(&f->fm, (size_t)area, v);
 		else if (strcmp(key, "label") == 0 && area >= 0)
 			tui_form_set(&f->fm, (size_t)area + 1, v);
@@ -624,6 +714,8 @@ static int restore(struct sform *f, const char *text)
 			set_key(f, key, v);
 	}
 	json_decref(root);
+	if (tui_form_find(&f->fm, "product", 0) < 0)
+		add_product_row(f);
 	renumber(&f->fm);
 	f->fm.focus = focus >= 0 && (size_t)focus < f->fm.n ? (size_t)focus : 0;
 	check_all(f);
@@ -659,25 +751,21 @@ static int load_series(struct tui *t, struct sform *f, struct nl_series *sr)
 	return 0;
 }
 
-/* A new session: the previous session's areas, depths, passes, device,
- * cartridge, products and anaesthetic; else the series' target areas. */
+/* A new session starts from the core's defaults (the previous session's
+ * device, cartridge, products and areas, never a lot or an expiry; else
+ * the series' target areas). */
 static void defaults(struct tui *t, struct sform *f, const struct nl_series *sr)
 {
-	struct nl_session *rows = NULL;
+	struct nl_session d;
 	struct nl_err err = { 0 };
 	char today[11];
-	size_t n = 0;
 
-	if (record_session_list(t->store, f->series_id, false, &rows, &n, &err) == NL_OK && n)
-		fill(f, &rows[n - 1], false);
-	else
-		for (size_t k = 0; k < sr->nareas; k++) {
-			int i = add_area_row(f);
-
-			if (i >= 0)
-				tui_form_set(&f->fm, (size_t)i, sr->areas[k]);
-		}
-	record_session_list_free(rows, n);
+	if (record_session_defaults(t->store, f->series_id, &d, &err) == NL_OK) {
+		fill(f, &d, false);
+		record_session_free(&d);
+	} else {
+		tui_fail(t, "No defaults from the previous session", &err);
+	}
 	if (tui_form_find(&f->fm, "area", 0) < 0)
 		add_area_row(f);
 	for (size_t k = 0; k < sr->nbaseline; k++) {
@@ -731,6 +819,40 @@ static int load_draft(struct tui *t, struct sform *f)
 
 /* ---- screen hooks -------------------------------------------------------- */
 
+#define FORM_MIN_ROWS 3
+
+/* The safety panel's rows at (y, 1) in width cells: each warning wrapped
+ * whole, never cut at the edge. With w NULL only counts; when they need
+ * more than max rows, the last row says how many are not shown. */
+static int warn_rows(const struct sform *f, WINDOW *w, int y, int width, int max)
+{
+	char buf[600];
+	int used = 0;
+
+	if (f->preview_err[0] || !f->nwarn) {
+		if (w)
+			tui_put_wrap(w, y, 1, width, 2, max, tui_attr(f->preview_err[0] ? TS_ERROR : TS_OK),
+				     f->preview_err[0] ? f->preview_err : "✔ No safety warnings so far.");
+		return f->preview_err[0] ? tui_put_wrap(NULL, 0, 0, width, 2, 0, 0, f->preview_err) : 1;
+	}
+	for (size_t i = 0; i < f->nwarn; i++) {
+		int need;
+
+		snprintf(buf, sizeof(buf), "⚠ %s", f->warn[i].message);
+		need = tui_put_wrap(NULL, 0, 0, width, 2, 0, 0, buf);
+		if (w && used + need > max - (i + 1 < f->nwarn)) {
+			tui_putf(w, y + used, 1, width, tui_attr(TS_WARN),
+				 "⚠ … %zu more warning%s: C-s shows every one before saving",
+				 f->nwarn - i, f->nwarn - i == 1 ? "" : "s");
+			return used + 1;
+		}
+		if (w)
+			tui_put_wrap(w, y + used, 1, width, 2, need, tui_attr(TS_WARN), buf);
+		used += need;
+	}
+	return used;
+}
+
 static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 {
 	struct sform *f = (struct sform *)sc;
@@ -745,12 +867,12 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 		return;
 	}
 	tui_put(w, 0, 1, cols - 2, tui_attr(TS_LABEL), f->heading, false);
-	wh = f->nwarn ? (int)f->nwarn : 1;
-	if (wh > 5)
-		wh = 5;
-	fh = rows - 1 - 2 - 1 - wh;
-	if (fh < 3)
-		fh = 3;
+	/* safety first: the warnings take the rows they need, whole, and
+	 * the form what is left (at least FORM_MIN_ROWS) */
+	wh = warn_rows(f, NULL, 0, cols - 2, INT_MAX);
+	if (wh > rows - 3 - FORM_MIN_ROWS)
+		wh = rows - 3 - FORM_MIN_ROWS;
+	fh = rows - 1 - 2 - wh;
 	tui_form_draw(w, &f->fm, 1, 1, cols - 2, fh, &cy, &cx);
 	sc->cy = cy;
 	sc->cx = cx;
@@ -765,17 +887,7 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 	y++;
 	tui_heading(w, y++, 0, cols, f->nwarn ? "Safety warnings (recorded with the session)"
 					      : "Safety checks");
-	if (f->preview_err[0])
-		tui_put(w, y, 1, cols - 2, tui_attr(TS_ERROR), f->preview_err, false);
-	else if (!f->nwarn)
-		tui_put(w, y, 1, cols - 2, tui_attr(TS_OK), "✔ No safety warnings so far.", false);
-	for (size_t i = 0; i < f->nwarn && (int)i < wh; i++) {
-		if ((int)i == wh - 1 && f->nwarn > (size_t)wh)
-			tui_putf(w, y + (int)i, 1, cols - 2, tui_attr(TS_WARN), "⚠ … and %zu more",
-				 f->nwarn - i);
-		else
-			tui_putf(w, y + (int)i, 1, cols - 2, tui_attr(TS_WARN), "⚠ %s", f->warn[i].message);
-	}
+	warn_rows(f, w, y, cols - 2, wh);
 }
 
 static void changed(struct sform *f)
@@ -793,6 +905,8 @@ static bool input(struct tui *t, struct tui_screen *sc, int key)
 		return false;
 	if (f->fm.changed) {
 		f->fm.changed = false;
+		if (strcmp(f->fm.f[f->fm.focus].key, "area") == 0)
+			renumber(&f->fm);
 		check_field(f, f->fm.focus);
 		update_hint(f, f->fm.focus);
 		changed(f);
@@ -909,8 +1023,8 @@ static void pick(struct tui *t, struct sform *f)
 		pick_from(t, f, RECORD_PICK_CARTRIDGE, "Cartridge", false);
 	} else if (strcmp(key, "anesthetic") == 0) {
 		pick_from(t, f, RECORD_PICK_ANESTHETIC, "Anaesthetic", false);
-	} else if (strcmp(key, "products") == 0) {
-		pick_from(t, f, RECORD_PICK_PRODUCT, "Add a product", true);
+	} else if (strcmp(key, "product") == 0) {
+		pick_from(t, f, RECORD_PICK_PRODUCT, "Product", false);
 	} else {
 		tui_form_step(&f->fm, 1);
 	}
@@ -1027,7 +1141,8 @@ static void leave(struct tui *t, struct sform *f)
 static void delete_row(struct sform *f)
 {
 	size_t i = f->fm.focus;
-	int g = f->fm.f[i].group, len = g == G_AREA ? 4 : 2;
+	static const int len_of[] = { [G_NONE] = 0, [G_AREA] = 4, [G_SCORE] = 2, [G_PRODUCT] = 3 };
+	int g = f->fm.f[i].group, len = len_of[g];
 
 	if (g == G_NONE)
 		return;
@@ -1035,6 +1150,8 @@ static void delete_row(struct sform *f)
 		i--;
 	for (int k = 0; k < len; k++)
 		tui_form_remove(&f->fm, i);
+	if (g == G_PRODUCT && tui_form_find(&f->fm, "product", 0) < 0)
+		add_product_row(f);   /* the section stays in sight */
 	renumber(&f->fm);
 	changed(f);
 }
@@ -1059,6 +1176,7 @@ static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 		break;
 	case TA_PICK:
 		pick(t, f);
+		renumber(&f->fm);
 		update_hint(f, f->fm.focus);
 		break;
 	case TA_ADD_AREA:
@@ -1069,6 +1187,12 @@ static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 		break;
 	case TA_ADD_SCORE:
 		if ((i = add_score_row(f)) >= 0) {
+			f->fm.focus = (size_t)i;
+			changed(f);
+		}
+		break;
+	case TA_ADD_PRODUCT:
+		if ((i = add_product_row(f)) >= 0) {
 			f->fm.focus = (size_t)i;
 			changed(f);
 		}
@@ -1198,14 +1322,16 @@ struct tui_screen *tui_session_form_new(struct tui *t, int64_t series_id,
 		tui_screen_destroy(&f->base);
 		return NULL;
 	}
+	if (tui_form_find(&f->fm, "product", 0) < 0)
+		add_product_row(f);
 	renumber(&f->fm);
 	check_all(f);
 	set_heading(t, f);
 	/* start on the first thing to type: the reason, else the first depth */
 	if (f->mode == TUI_AMEND)
-		f->fm.focus = 0;
+		tui_form_focus(&f->fm, 0);
 	else if (mode != TUI_DRAFT && (rc = tui_form_find(&f->fm, "area", 0)) >= 0)
-		f->fm.focus = (size_t)rc;
+		tui_form_focus(&f->fm, (size_t)rc);
 	update_hint(f, f->fm.focus);
 	f->preview_due = true;
 	f->saved_ms = tui_now_ms();

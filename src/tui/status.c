@@ -122,6 +122,19 @@ void tui_status_draw(struct tui *t)
 			      "%zu unsigned (U)", t->unsigned_old);
 		x += tui_put(t->status, 0, x, 3, tui_attr(TS_STATUS), " │ ", false);
 	}
+	if (t->msg[0] && tui_text_width(t->msg) > t->cols - x) {
+		/* a message is never cut: it takes the whole status line, and
+		 * the hint line too when it needs it (until the next key) */
+		int rows = tui_put_wrap(NULL, 0, 0, t->cols - 2, 2, 0, 0, t->msg);
+
+		tui_fill(t->status, 0, 0, t->cols, tui_attr(TS_STATUS));
+		tui_put_wrap(t->status, 0, 1, t->cols - 2, 2, 2, tui_attr(tui_msg_style(t->msg_style)),
+			     t->msg);
+		if (rows < 2)
+			draw_hints(t, 1);
+		wnoutrefresh(t->status);
+		return;
+	}
 	if (t->msg[0]) {
 		tui_put(t->status, 0, x, t->cols - x, tui_attr(tui_msg_style(t->msg_style)),
 			t->msg, true);

@@ -105,7 +105,7 @@ enum tui_action {
 	TA_UNSIGNED,
 	/* forms */
 	TA_NEXT_FIELD, TA_PREV_FIELD, TA_SAVE, TA_ADD_AREA, TA_ADD_SCORE,
-	TA_DEL_ROW, TA_PICK, TA_CANCEL,
+	TA_DEL_ROW, TA_PICK, TA_CANCEL, TA_ADD_PRODUCT,
 	/* editing a field */
 	TA_LEFT, TA_RIGHT, TA_BOL, TA_EOL, TA_BACKSPACE, TA_DELETE, TA_KILL,
 	/* unlock */
@@ -148,6 +148,11 @@ int tui_putf(WINDOW *w, int y, int x, int width, attr_t a, const char *fmt,
 /* How many bytes of s fit in width cells, cut after a space when the
  * whole does not fit (for wrapping). At least one character. */
 size_t tui_text_fit(const char *s, int width);
+/* Draws s wrapped at spaces to width cells (continuation rows indented
+ * by indent), at most max_rows rows (w NULL: draws nothing); returns the
+ * rows the whole text needs, so nothing is ever cut unseen. */
+int tui_put_wrap(WINDOW *w, int y, int x, int width, int indent, int max_rows,
+		 attr_t a, const char *s);
 /* Fills a row segment with spaces in a. */
 void tui_fill(WINDOW *w, int y, int x, int width, attr_t a);
 /* A section heading: "── Title ─────". */
@@ -228,6 +233,8 @@ struct tui_field {
 	int width;             /* input cells, 0 = to the right edge */
 	bool same_line;        /* on the previous field's row */
 	bool required;
+	bool hidden;           /* not laid out, drawn or stepped to (kept) */
+	bool sel;              /* entered with its text selected: typing replaces it */
 	wchar_t text[TUI_FIELD_MAX];
 	size_t len, cur, scroll;
 	char error[200];       /* an inline error (shown in TS_ERROR) */
@@ -267,8 +274,11 @@ void tui_form_layout(struct tui_form *fm);
  * focused field into *cy, *cx (-1 when hidden). */
 void tui_form_draw(WINDOW *w, struct tui_form *fm, int y, int x, int width,
 		   int height, int *cy, int *cx);
-/* Moves focus by one field (wrapping). */
+/* Moves focus by one field (wrapping, over hidden ones); a pre-filled
+ * field is entered with its text selected, so typing replaces it. */
 void tui_form_step(struct tui_form *fm, int dir);
+/* Focuses field i, its text selected as tui_form_step does. */
+void tui_form_focus(struct tui_form *fm, size_t i);
 /* Handles editing keys and characters for the focused field; true when
  * the key was taken. */
 bool tui_form_input(struct tui_form *fm, int key);
@@ -392,6 +402,7 @@ struct tui {
 	char msg[512];
 	enum tui_style msg_style;
 	char practitioner[200];     /* who signs and amends */
+	char practice[200];         /* the practice name in exports, kept while it runs */
 	const struct tui_options *opt; /* as tui_main was given them */
 	int64_t select_session;    /* a list showing it selects it, once */
 	size_t unsigned_old;       /* sessions unsigned > 24 h after their date */

@@ -188,6 +188,42 @@ static void to_stream(void **state)
 	audit_list_free(rows, n);
 }
 
+/* The recipient (record_set_recipient) in the text header and the audit
+ * row; cleared, neither says one. */
+static void recipient(void **state)
+{
+	struct t *t = *state;
+	struct nl_err err = { 0 };
+	struct nl_audit *rows = NULL;
+	char *buf = NULL;
+	size_t len = 0, n = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(record_set_recipient(t->s, "Dr Roe, GP", &err), NL_OK);
+	assert_string_equal(record_recipient(t->s), "Dr Roe, GP");
+	assert_int_equal(export_write_stream(t->s, t->patient, 0, EXPORT_TEXT, f, "memory", &err),
+			 NL_OK);
+	fclose(f);
+	assert_non_null(strstr(buf, "\nFor:           Dr Roe, GP\n"));
+	free(buf);
+	assert_int_equal(audit_list(t->s, 1, NULL, 0, &rows, &n, &err), NL_OK);
+	assert_non_null(strstr(rows[0].detail, "\"recipient\":\"Dr Roe, GP\""));
+	audit_list_free(rows, n);
+	assert_int_equal(record_set_recipient(t->s, "", &err), NL_OK);
+	assert_null(record_recipient(t->s));
+	buf = NULL;
+	assert_non_null(f = open_memstream(&buf, &len));
+	assert_int_equal(export_write_stream(t->s, t->patient, 0, EXPORT_TEXT, f, "memory", &err),
+			 NL_OK);
+	fclose(f);
+	assert_null(strstr(buf, "For:"));
+	free(buf);
+	assert_int_equal(audit_list(t->s, 1, NULL, 0, &rows, &n, &err), NL_OK);
+	assert_null(strstr(rows[0].detail, "recipient"));
+	audit_list_free(rows, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +231,7 @@ int main(void)
 		cmocka_unit_test(files_are_private),
 		cmocka_unit_test(refuses_and_cleans_up),
 		cmocka_unit_test(to_stream),
+		cmocka_unit_test(recipient),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

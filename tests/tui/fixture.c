@@ -18,7 +18,11 @@
  *
  * tui_fixture --show PATH PASSPHRASE ID prints a patient's sex, allergy and
  * medication lists as the core reads them back, one "key=value" a line
- * (the CLI of this branch does not show the lists yet). */
+ * (the CLI of this branch does not show the lists yet).
+ *
+ * tui_fixture --session PATH PASSPHRASE ID prints a session's traceability
+ * (device serial, cartridge lot and expiry, each product with its lot and
+ * expiry) and its areas the same way (session show does not print lots). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +166,40 @@ static int show(const char *path, const char *pw, const char *id)
 	return 0;
 }
 
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+static int show_session(const char *path, const char *pw, const char *id)
+{
+	struct store_pass pass = { 0 };
+	struct record *s = NULL;
+	struct nl_session_view v;
+	const struct nl_session *e = &v.effective;
+
+	check(store_global_init(&err), "init");
+	check(store_pass_set(&pass, pw, strlen(pw), &err), "passphrase");
+	check(record_open(path, &pass, &s, &err), "open");
+	store_pass_free(&pass);
+	check(record_session_get(s, atoll(id), &v, &err), "session");
+	printf("device=%s\nserial=%s\n", or_empty(e->device), or_empty(e->device_serial));
+	printf("cartridge=%s:%s:%s\n", or_empty(e->cartridge), or_empty(e->cartridge_lot),
+	       or_empty(e->cartridge_expiry));
+	for (size_t i = 0; i < e->nproducts; i++)
+		printf("product=%s:%s:%s\n", e->products[i],
+		       i < e->nproduct_lots ? or_empty(e->product_lots[i].lot) : "",
+		       i < e->nproduct_lots ? or_empty(e->product_lots[i].expiry) : "");
+	for (size_t i = 0; i < e->nareas; i++)
+		printf("area=%s:%s:%.2f:%d\n", e->areas[i].area, or_empty(e->areas[i].label),
+		       e->areas[i].depth_mm, e->areas[i].passes);
+	for (size_t i = 0; i < e->nscores; i++)
+		printf("score=%s:%g\n", e->scores[i].scale, e->scores[i].value);
+	record_session_view_free(&v);
+	record_close(s);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct store_pass pass = { 0 };
@@ -178,6 +216,8 @@ int main(int argc, char **argv)
 
 	if (argc == 5 && strcmp(argv[1], "--show") == 0)
 		return show(argv[2], argv[3], argv[4]);
+	if (argc == 5 && strcmp(argv[1], "--session") == 0)
+		return show_session(argv[2], argv[3], argv[4]);
 	if (argc == 6 && strcmp(argv[1], "--hold") == 0)
 		return hold(argv[2], argv[3], argv[4], argv[5]);
 	if (argc != 3) {

@@ -116,9 +116,9 @@ case_series() {
 	[ "$(screen | grep -c '✔ signed')" = 2 ] || fail "two signed sessions expected"
 	keys Tab
 	wait_for "Scores against baseline"
-	wait_for "GAIS         base 4"
-	wait_for "now 2 -2 better"
-	wait_for "Satisfaction base 3"
+	wait_line "GAIS" "4 to 2: 2 grades better"
+	wait_line "Satisfaction" "3 to 7: +4 (+133%), better"
+	wait_for "latest #2 $(day -12)"
 	keys Enter                   # the selected (latest) session
 	wait_for "Session #2 of series Acne scars ($(day -12))  (id $SES2)"
 	wait_for "Acne scars › Session #2"
@@ -142,10 +142,10 @@ case_session() {
 	# defaults from the previous session
 	wait_for "Pen A, lot 12"
 	wait_for "EMLA 5%"
-	tabs 2                       # area 1 -> its depth
+	tabs 1                       # area 1 -> its depth (no scar label)
 	keys C-u
 	type_text "2.0"
-	tabs 11                      # -> endpoint
+	tabs 15                      # -> endpoint
 	keys Enter
 	wait_for "pinpoint-bleeding"
 	type_text "pinpoint"
@@ -183,7 +183,7 @@ case_depth() {
 	open_zoe_series
 	keys n
 	wait_for "New session"
-	tabs 2
+	tabs 1
 	keys C-u
 	type_text "3.5"
 	# the core's message, naming the area
@@ -222,8 +222,10 @@ case_amend() {
 	wait_for "amend it (m) instead"
 	keys m
 	wait_for "Amending the session"
+	wait_for "✖ Reason: required"
+	screen | grep -E "^ Date" | grep -qF "required" && fail "the reason's error shown on the date row"
 	type_text "Depth misrecorded on the day"
-	tabs 5                       # reason, date, practitioner, area 1, label -> depth 1
+	tabs 4                       # reason, date, practitioner, area 1 -> depth 1
 	keys C-u
 	type_text "1.6"
 	keys C-s
@@ -317,7 +319,7 @@ case_resize() {
 	line 24 | grep -qF "C-s save" || fail "no form hints on line 24 at 80x24"
 	keys C-n C-n C-n             # more area rows than fit: the form scrolls
 	wait_for "Area 5"
-	tabs 18                      # to the last field
+	tabs 22                      # to the last field
 	wait_for "Score 2"
 	wait_gone "Date "
 	wait_for "Safety"
@@ -338,7 +340,7 @@ case_lock() {
 	open_zoe_series
 	keys n
 	wait_for "New session"
-	tabs 18                      # -> notes
+	tabs 21                      # -> notes
 	type_text "kept-across-the-lock"
 	wait_for "kept-across-the-lock"
 	wait_for "needlelog is locked" 20
@@ -369,7 +371,7 @@ case_draft() {
 	open_zoe_series
 	keys n
 	wait_for "New session"
-	tabs 18
+	tabs 21
 	type_text "left-as-a-draft"
 	keys Escape
 	wait_for "Leave the form"
@@ -452,6 +454,12 @@ case_export() {
 	keys x
 	wait_for "Export this series"
 	keys Enter                   # text, the first
+	wait_for "The practice's name"   # asked, then remembered
+	type_text "Clinic Under Test"
+	keys Enter
+	wait_for "Who is it for?"
+	type_text "Dr Jane Roe, GP"
+	keys Enter
 	wait_for "Export to file"
 	wait_for "needlelog-exports/patient-$P_ZOE-series-$S_ZOE-"
 	keys Enter
@@ -460,11 +468,20 @@ case_export() {
 	[ "$(stat -c %a "$f")" = 600 ] || fail "the export is not mode 0600"
 	[ "$(stat -c %a "$HOME/needlelog-exports")" = 700 ] || fail "the folder is not 0700"
 	grep -qF "Zoë Müller" "$f" || fail "the export lacks the patient"
+	grep -qxF "Practice:      Clinic Under Test" "$f" || { cat "$f" >&2; fail "no practice in the header"; }
+	grep -qxF "For:           Dr Jane Roe, GP" "$f" || { cat "$f" >&2; fail "no recipient in the header"; }
+	nl audit --format csv | grep -qF "Dr Jane Roe, GP" || fail "the audit row does not name the recipient"
 	keys q
 	wait_for "Treatment series"
 	keys x
 	wait_for "Export the patient (all series)"
 	type_text "md"
+	keys Enter
+	wait_for "The practice's name"
+	wait_for "Clinic Under Test"     # remembered
+	keys Enter
+	wait_for "Who is it for?"
+	absent "Dr Jane Roe"             # a recipient is never carried over
 	keys Enter
 	wait_for "Export to file"
 	keys C-u
@@ -472,9 +489,15 @@ case_export() {
 	keys Enter
 	wait_for "plaintext health data"
 	[ "$(stat -c %a "$TMP/summary.md")" = 600 ] || fail "the export is not mode 0600"
+	grep -qF -- "- **Practice:** Clinic Under Test" "$TMP/summary.md" || fail "no practice in the md"
+	grep -qF -- "**For:**" "$TMP/summary.md" && fail "a recipient nobody gave"
 	keys x                       # the same file again: refused, said so
 	wait_for "Export the patient"
 	type_text "md"
+	keys Enter
+	wait_for "The practice's name"
+	keys Enter
+	wait_for "Who is it for?"
 	keys Enter
 	wait_for "Export to file"
 	keys C-u
@@ -532,9 +555,9 @@ case_plan() {
 	wait_for "hair-loss"
 	type_text "hair"
 	keys Enter
-	tabs 2                       # -> interval
-	keys C-u
-	type_text "7"
+	tabs 1                       # -> plan (6x28, selected: typing replaces it)
+	type_text "7x7"
+	wait_for "The plan reads: 7 weekly (7 sessions)"
 	tabs 1                       # -> target areas
 	keys Enter
 	type_text "vertex"
@@ -543,10 +566,10 @@ case_plan() {
 	keys C-s
 	wait_for "Series planned (id "
 	wait_for "). n logs its first session"
-	wait_for "6 weekly"            # the plan as the core words it
+	wait_for "7 weekly"            # the plan as the core words it
 	keys E                       # its status: completed
 	wait_for "Edit the series"
-	tabs 7
+	tabs 6
 	keys Enter
 	type_text "compl"
 	keys Enter
@@ -675,8 +698,8 @@ case_scores() {
 	keys G Enter
 	wait_for "Sessions"
 	screen | grep -q "Tab: scores" && keys Tab
-	wait_line "G&B qual" "base 3 "
-	wait_line "G&B quant" "base 32"
+	wait_line "G&B qual" "base 3, not scored since"
+	wait_line "G&B quant" "base 32, not scored since"
 	screen | grep -qE "[^ ]base" && fail "no space before base"
 	true "$sid"
 }
@@ -978,6 +1001,156 @@ case_patientform() {
 	absent "Consent date"        # consents are records: c on the profile
 	keys Escape
 	wait_for "Lister Form  id 4"
+}
+
+# The session form at 80x24 (issues 10 and 11): an area row is area,
+# depth, passes (the scar label only for a scar); a pre-filled field is
+# entered selected, so typing replaces it; the score box shows III-vertex
+# whole; the safety panel wraps a warning rather than cut it; the device
+# serial, the cartridge's and each product's lot and expiry are recorded,
+# and a new session takes the serial but never a lot or an expiry.
+case_sessionform() {
+	seed
+	start 80 24
+	unlock "Zoë Müller"
+	open_zoe_series
+	keys n
+	wait_for "New session — Acne scars"
+	line 5 | grep -qF "Area 1" || fail "no area row on line 5"
+	line 5 | grep -q "scar" && fail "a scar label on a cheek row"
+	tabs 1                       # area 1 -> depth: one Tab
+	type_text "2.2"              # replaces the pre-filled 1.75
+	wait_line "Area 1" "depth mm 2.2 "
+	absent "1.752.2"
+	tabs 2                       # -> area 2
+	type_text "scar"
+	wait_line "Area 2" "scar"
+	[ "$(line 6 | grep -o scar | wc -l)" = 2 ] || fail "no scar label field for a scar"
+	tabs 1
+	type_text "ice-pick"
+	tabs 3                       # label, depth, passes -> device
+	type_text "Dermapen 4"
+	wait_for "Dermapen 4"
+	absent "Pen A, lot 12Dermapen"
+	tabs 1
+	type_text "DP4-778"
+	tabs 2                       # cartridge -> its lot
+	type_text "CL-1"
+	tabs 1
+	type_text "2020-01-31"
+	wait_for "expired on 2020-01-31"
+	tabs 4                       # anaesthetic, minutes, product 1 -> its lot
+	type_text "HA-9"
+	tabs 1
+	type_text "2030-12-31"
+	keys C-o                     # a score row: the value box fits III-vertex
+	type_text "norwood"
+	tabs 1
+	type_text "III-vertex"
+	wait_line "Score 3" "III-vertex"
+	# every warning whole at 80 columns: the interval's wraps
+	wait_for "(planned every 28 days)"
+	screen | grep -F "⚠" | grep -qF "…" && fail "a warning cut with an ellipsis"
+	keys C-s
+	wait_for "Acknowledge the warnings"
+	keys y
+	wait_for ", unsigned"
+	wait_for "press s to sign."  # a message longer than the status line is never cut
+	id=$(last_session "$S_ZOE")
+	out=$(NEEDLELOG_TEST_KDF=min "$FIXTURE" --session "$DB" "$PASS" "$id") || fail "reading $id back"
+	for want in "area=cheek-l::2.20:3" "area=scar:ice-pick:1.75:3" "device=Dermapen 4" \
+		    "serial=DP4-778" "cartridge=36-pin:CL-1:2020-01-31" \
+		    "product=hyaluronic acid:HA-9:2030-12-31" "score=norwood:5"; do
+		echo "$out" | grep -qxF -- "$want" || { echo "$out" >&2; fail "no $want on file"; }
+	done
+	keys n                       # the next session: the serial kept, no lot
+	wait_for "New session — Acne scars"
+	wait_line "Device" "DP4-778"
+	absent "CL-1"
+	absent "HA-9"
+	absent "2020-01-31"
+	keys C-p
+	wait_for "Product 2"
+	keys Escape
+	wait_for "Leave the form"
+	keys d
+	wait_for "Depth per area"
+}
+
+# A profile's long allergy and medication lines wrap at 80 columns: the
+# last allergen and the last medication are on screen, nothing is cut.
+case_profilewrap() {
+	seed
+	nl patient add --name "Wrap Allergic" --allergies \
+		"lidocaine, prilocaine, tetracaine, benzocaine, latex, nickel, chlorhexidine and propylene glycol" \
+		--medications "warfarin 5 mg daily, clopidogrel 75 mg, finasteride 1 mg, minoxidil 5% topical" \
+		>/dev/null 2>&1 || fail "patient add"
+	start 80 24
+	unlock "Zoë Müller"
+	keys /
+	type_text "Wrap"
+	wait_for "1 patient"
+	keys Enter Enter
+	wait_for "Wrap Allergic"
+	wait_for "propylene-glycol"
+	wait_for "minoxidil (minoxidil)"
+	screen | grep -E "Allergies|Medications" | grep -qF "…" && fail "an allergy or medication line is cut"
+	true
+}
+
+# Issue 11 in the series form and view: a plan in phases (COUNTxDAYS, in
+# order) worded by the core as it is typed, kept, and read back by the edit
+# form; a bad phase named; scores with their dates, stages for Norwood,
+# hair density in /cm² with the difference and the percentage.
+case_phases() {
+	seed
+	sid=$(nl series add --patient "$P_ASA" --indication hair-loss --area scalp-vertex \
+		--start "$(day -20)" --interval-days 7 --planned 18 \
+		--baseline norwood=IV --baseline hair-density=118 2>/dev/null) || fail "series add"
+	nl session add --series "$sid" --date "$(day -13)" --area scalp-vertex:1.5:4 \
+		--score norwood=III-vertex --score hair-density=159 >/dev/null 2>&1 || fail "session add"
+	start 80 24
+	unlock "Zoë Müller"
+	keys /
+	type_text "Bob"
+	wait_for "1 patient"
+	keys Enter Enter
+	wait_for "No series yet"
+	keys a
+	wait_for "New treatment series"
+	keys Enter
+	type_text "hair-loss"
+	keys Enter
+	tabs 1
+	type_text "12x7, 6y28"
+	wait_for "✖ Plan: phase: '6y28' is not COUNTxDAYS"
+	keys BSpace BSpace BSpace BSpace BSpace
+	type_text "6x28"
+	wait_for "The plan reads: 12 weekly, then 6 every 4 weeks (18 sessions)"
+	tabs 1
+	type_text "scalp-vertex"
+	keys C-s
+	wait_for "Series planned"
+	wait_for "0 of 18 done"
+	wait_for "Plan: 12 weekly, then 6 every 4 weeks"   # its own row: never cut
+	keys E
+	wait_for "Edit the series"
+	wait_line "Plan" "12x7, 6x28"
+	keys Escape
+	wait_for "0 of 18 done"
+	keys q q
+	wait_for "Search:"
+	keys /
+	type_text "Åsa"
+	wait_for "1 patient"
+	keys Enter Enter
+	wait_for "Treatment series"
+	keys G Enter
+	wait_for "Sessions"
+	screen | grep -q "Tab: scores" && keys Tab
+	wait_line "Norwood" "IV to III-vertex: 1 stage better"
+	wait_line "Hair/cm²" "118 to 159 /cm²: +41 (+35%), better"
+	wait_for "baseline $(day -20) · latest #1 $(day -13)"
 }
 
 # Golden screens, compared whole as tig does: the main screens at 80x24 on
