@@ -34,6 +34,17 @@ int value_score_parse(const char *field, const char *spec, struct nl_score *sc,
 int value_scores_set(const char *field, const char *spec, struct nl_score **v,
 		     size_t *n, struct nl_err *err);
 
+/* Every "SCALE=VALUE" of specs set in turn; the same scale given twice is
+ * refused (NL_EUSAGE, naming it) rather than the last value winning. */
+int value_scores_set_all(const char *field, const char *const *specs, size_t n,
+			 struct nl_score **v, size_t *nv, struct nl_err *err);
+
+/* Replaces *dst with a copy of v; NULL for NULL or "" (an empty value
+ * clears an optional text field). */
+int value_set_text(char **dst, const char *v, struct nl_err *err);
+/* The strings joined with sep; NULL when there are none or out of memory. */
+char *value_join(char *const *v, size_t n, const char *sep);
+
 /* Appends a copy of s to an owned string array. */
 int value_strv_add(char ***v, size_t *n, const char *s, struct nl_err *err);
 

@@ -106,6 +106,8 @@ int cli_usage(struct cli *c, struct nl_err *err, const char *fmt, ...)
  * given, NULL when not given. */
 const char *cli_str(const struct cli *c, const char *name);
 bool cli_flag(const struct cli *c, const char *name);
+/* Up to max values of option name, in order, into out; how many. */
+size_t cli_values(const struct cli *c, const char *name, const char **out, size_t max);
 /* Every value of option name in order: *pos starts at 0; NULL at the end. */
 const char *cli_next(const struct cli *c, const char *name, size_t *pos);
 /* A record id option ("12" or "#12"); 0 when not given. NL_EUSAGE naming

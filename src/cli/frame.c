@@ -261,6 +261,16 @@ const char *cli_next(const struct cli *c, const char *name, size_t *pos)
 	return NULL;
 }
 
+size_t cli_values(const struct cli *c, const char *name, const char **out, size_t max)
+{
+	size_t pos = 0, n = 0;
+	const char *v;
+
+	while ((v = cli_next(c, name, &pos)) && n < max)
+		out[n++] = v;
+	return n;
+}
+
 const char *cli_str(const struct cli *c, const char *name)
 {
 	const char *v = NULL, *next;

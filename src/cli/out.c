@@ -18,6 +18,39 @@
 #include "needlelog/vocab.h"
 #include "out.h"
 
+int out_scores(struct cli *c, const char *name, struct nl_score **v, size_t *n,
+	       struct nl_err *err)
+{
+	const char *specs[CLI_MAX_VALS];
+	size_t k = cli_values(c, name, specs, CLI_MAX_VALS);
+	char field[64];
+	int rc;
+
+	snprintf(field, sizeof(field), "--%s", name);
+	rc = value_scores_set_all(field, specs, k, v, n, err);
+	if (rc == NL_EUSAGE)
+		c->usage = true;
+	return rc;
+}
+
+int out_show(struct cli *c, const struct out_show *how, void *state, struct nl_err *err)
+{
+	enum out_format fmt = OUT_TEXT;
+	int64_t id = 0;
+	int rc = out_format(c, OUT_TEXT | OUT_JSON, &fmt, err);
+
+	if (rc == NL_OK)
+		rc = cli_arg_id(c, 0, how->what, &id, err);
+	if (rc == NL_OK)
+		rc = how->read(c, id, state, err);
+	if (rc == NL_OK && fmt == OUT_JSON)
+		rc = out_json_print(how->json(state), err);
+	else if (rc == NL_OK)
+		rc = how->text(state, err);
+	how->release(state);
+	return rc;
+}
+
 int out_format(struct cli *c, unsigned allowed, enum out_format *f,
 	       struct nl_err *err)
 {
@@ -407,36 +440,38 @@ static json_t *scale_json(const struct nl_progress *p, const struct progress_sca
 	return o;
 }
 
+/* One session of a progress: its depth per area, date, interval, state. */
+static json_t *progress_session_json(const struct nl_progress *p, size_t i)
+{
+	const struct progress_session *ps = &p->sessions[i];
+	json_t *areas = json_object();
+
+	for (size_t j = 0; areas && j < p->nareas; j++) {
+		double mm = p->depth_mm[i * p->nareas + j];
+
+		if (mm >= 0)
+			json_object_set_new(areas, p->areas[j], json_real(mm));
+	}
+	return json_pack("{s:I,s:i,s:s,s:o,s:b,s:I,s:o}",
+		"session_id", (json_int_t)ps->session_id, "number", ps->number,
+		"date", ps->date, "interval_days", int_or_null(ps->interval_days, -1),
+		"signed", ps->is_signed, "warnings", (json_int_t)ps->nwarnings,
+		"depth_mm", areas ? areas : json_null());
+}
+
 json_t *out_json_progress(const struct nl_progress *p, const struct nl_series *sr)
 {
+	json_t *o = json_object(), *sessions = json_array(), *scales = json_array();
 	char plan[160];
 
-	json_t *o = json_object(), *sessions = json_array(), *depth = json_array();
-	json_t *scales = json_array();
-
-	if (!o || !sessions || !depth || !scales) {
+	if (!o || !sessions || !scales) {
 		json_decref(o);
 		json_decref(sessions);
-		json_decref(depth);
 		json_decref(scales);
 		return NULL;
 	}
-	for (size_t i = 0; i < p->nsessions; i++) {
-		const struct progress_session *ps = &p->sessions[i];
-		json_t *areas = json_object();
-
-		for (size_t j = 0; j < p->nareas; j++) {
-			double mm = p->depth_mm[i * p->nareas + j];
-
-			if (mm >= 0)
-				json_object_set_new(areas, p->areas[j], json_real(mm));
-		}
-		json_array_append_new(sessions, json_pack("{s:I,s:i,s:s,s:o,s:b,s:I,s:o}",
-			"session_id", (json_int_t)ps->session_id, "number", ps->number,
-			"date", ps->date, "interval_days", int_or_null(ps->interval_days, -1),
-			"signed", ps->is_signed, "warnings", (json_int_t)ps->nwarnings,
-			"depth_mm", areas));
-	}
+	for (size_t i = 0; i < p->nsessions; i++)
+		json_array_append_new(sessions, progress_session_json(p, i));
 	for (size_t k = 0; k < p->nscales; k++)
 		json_array_append_new(scales, scale_json(p, &p->scales[k]));
 	out_jset(o, "series_id", json_integer(p->series_id));
@@ -454,7 +489,6 @@ json_t *out_json_progress(const struct nl_progress *p, const struct nl_series *s
 	out_jset(o, "due", json_string(progress_due_name(p->due)));
 	out_jset(o, "sessions", sessions);
 	out_jset(o, "scales", scales);
-	json_decref(depth);
 	return o;
 }
 

@@ -23,6 +23,22 @@ enum out_format { OUT_TEXT = 1, OUT_CSV = 2, OUT_JSON = 4 };
 int out_format(struct cli *c, unsigned allowed, enum out_format *f,
 	       struct nl_err *err);
 
+/* Every SCALE=VALUE of the repeatable option name into the owned array
+ * (the core refuses a scale given twice, naming it: 64). */
+int out_scores(struct cli *c, const char *name, struct nl_score **v, size_t *n,
+	       struct nl_err *err);
+
+/* A show command's steps: --format text|json, its one argument the id of
+ * what, read into state, printed as JSON or text, state freed. */
+struct out_show {
+	const char *what;  /* "series" */
+	int (*read)(struct cli *c, int64_t id, void *state, struct nl_err *err);
+	json_t *(*json)(const void *state);
+	int (*text)(const void *state, struct nl_err *err);
+	void (*release)(void *state);
+};
+int out_show(struct cli *c, const struct out_show *how, void *state, struct nl_err *err);
+
 /* The shared --format and --bom options for a command's table. */
 #define OUT_OPT_FORMAT(list) { "format", "FMT", 0, list }
 #define OUT_OPT_BOM \

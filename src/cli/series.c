@@ -9,7 +9,6 @@
 #include "needlelog/text.h"
 #include "needlelog/value.h"
 #include "needlelog/vocab.h"
-#include "grouputil.h"
 #include "out.h"
 
 /* The options that set a series' plan: add and edit share them. */
@@ -56,9 +55,9 @@ static int apply_codes(struct cli *c, struct nl_series *sr, size_t *given,
 		return nl_error(err, NL_EDATA, "--status: '%s' is not a status: use active, "
 				"paused, completed or discontinued", nl_quote_value(st, q, sizeof(q)));
 	*given += (ind != NULL) + (st != NULL);
-	if (ind && group_set_text(&sr->indication, ind, err) != NL_OK)
+	if (ind && value_set_text(&sr->indication, ind, err) != NL_OK)
 		return err->status;
-	return st ? group_set_text(&sr->status, st, err) : NL_OK;
+	return st ? value_set_text(&sr->status, st, err) : NL_OK;
 }
 
 /* --planned and --interval-days. */
@@ -125,12 +124,12 @@ static int apply_text(struct cli *c, struct nl_series *sr, size_t *given,
 	if (start) {
 		(*given)++;
 		if (nl_parse_date("--start", start, date, err) != NL_OK ||
-		    group_set_text(&sr->start_date, date, err) != NL_OK)
+		    value_set_text(&sr->start_date, date, err) != NL_OK)
 			return err->status;
 	}
 	if (goal) {
 		(*given)++;
-		return group_set_text(&sr->goal, goal, err);
+		return value_set_text(&sr->goal, goal, err);
 	}
 	return NL_OK;
 }
@@ -159,7 +158,7 @@ static int apply_lists(struct cli *c, struct nl_series *sr, size_t *given,
 	}
 	if (rc == NL_OK && cli_str(c, "baseline")) {
 		(*given)++;
-		rc = group_scores_apply(c, "baseline", &sr->baseline, &sr->nbaseline, err);
+		rc = out_scores(c, "baseline", &sr->baseline, &sr->nbaseline, err);
 	}
 	return rc;
 }
@@ -197,7 +196,7 @@ static int run_add(struct cli *c, struct nl_err *err)
 	if (rc == NL_OK)
 		rc = cli_open(c, err);
 	if (rc == NL_OK && !sr.start_date)
-		rc = group_set_text(&sr.start_date, record_today(c->rec), err);
+		rc = value_set_text(&sr.start_date, record_today(c->rec), err);
 	if (rc == NL_OK)
 		rc = record_series_add(c->rec, &sr, &id, err);
 	if (rc == NL_OK)
@@ -360,7 +359,7 @@ static int print_plan(const struct show *s, struct nl_err *err)
 	const struct nl_series *sr = &s->sr;
 	const struct vocab_indication *ind = vocab_indication_find(sr->indication);
 	char *base = value_scores_text(sr->baseline, sr->nbaseline);
-	char *areas = group_join(sr->areas, sr->nareas, " "), plan[160];
+	char *areas = value_join(sr->areas, sr->nareas, " "), plan[160];
 
 	if (!base || (sr->nareas && !areas)) {
 		free(base);
@@ -400,23 +399,33 @@ static int print_series(const struct show *s, struct nl_err *err)
 	return rc;
 }
 
+static int show_read_any(struct cli *c, int64_t id, void *s, struct nl_err *err)
+{
+	return show_read(c, id, s, err);
+}
+
+static json_t *series_json_any(const void *s)
+{
+	return series_json(s);
+}
+
+static int print_series_any(const void *s, struct nl_err *err)
+{
+	return print_series(s, err);
+}
+
+static void show_free_any(void *s)
+{
+	show_free(s);
+}
+
 static int run_show(struct cli *c, struct nl_err *err)
 {
+	static const struct out_show how = { "series", show_read_any, series_json_any,
+					     print_series_any, show_free_any };
 	struct show s = { 0 };
-	enum out_format fmt = OUT_TEXT;
-	int64_t id = 0;
-	int rc = out_format(c, OUT_TEXT | OUT_JSON, &fmt, err);
 
-	if (rc == NL_OK)
-		rc = cli_arg_id(c, 0, "series", &id, err);
-	if (rc == NL_OK)
-		rc = show_read(c, id, &s, err);
-	if (rc == NL_OK && fmt == OUT_JSON)
-		rc = out_json_print(series_json(&s), err);
-	else if (rc == NL_OK)
-		rc = print_series(&s, err);
-	show_free(&s);
-	return rc;
+	return out_show(c, &how, &s, err);
 }
 
 /* ---- the table ----------------------------------------------------------- */

@@ -9,7 +9,6 @@
 #include "needlelog/text.h"
 #include "needlelog/value.h"
 #include "needlelog/vocab.h"
-#include "grouputil.h"
 #include "out.h"
 
 /* The options that set a session's fields: add and amend share them. */
@@ -73,7 +72,7 @@ static int apply_field(const struct session_field *f, const char *s,
 	char field[64];
 
 	if (!f->number)
-		return group_set_text(dst, s, err);
+		return value_set_text(dst, s, err);
 	if (!*s) {
 		*(int *)dst = -1;
 		return NL_OK;
@@ -93,11 +92,11 @@ static int apply_date(struct cli *c, const char *opt, char **dst, size_t *given,
 		return NL_OK;
 	(*given)++;
 	if (!*s && strcmp(opt, "date") != 0)
-		return group_set_text(dst, NULL, err);
+		return value_set_text(dst, NULL, err);
 	snprintf(field, sizeof(field), "--%s", opt);
 	if (nl_parse_date(field, s, date, err) != NL_OK)
 		return err->status;
-	return group_set_text(dst, date, err);
+	return value_set_text(dst, date, err);
 }
 
 /* The dates, the endpoint and the one-value fields given; *given counts. */
@@ -162,7 +161,7 @@ static int apply_lists(struct cli *c, struct nl_session *ses, size_t *given,
 	}
 	if (rc == NL_OK && cli_str(c, "score")) {
 		(*given)++;
-		rc = group_scores_apply(c, "score", &ses->scores, &ses->nscores, err);
+		rc = out_scores(c, "score", &ses->scores, &ses->nscores, err);
 	}
 	return rc;
 }
@@ -193,7 +192,7 @@ static int add_parse(struct cli *c, struct nl_session *ses, struct nl_err *err)
 		rc = nl_error(err, NL_EUSAGE, "--sign needs a practitioner: give --practitioner "
 			      "NAME or set NEEDLELOG_PRACTITIONER");
 	if (rc == NL_OK)
-		rc = group_set_text(&ses->practitioner, cli_practitioner(c), err);
+		rc = value_set_text(&ses->practitioner, cli_practitioner(c), err);
 	return rc;
 }
 
@@ -210,7 +209,7 @@ static int run_add(struct cli *c, struct nl_err *err)
 	if (rc == NL_OK)
 		rc = cli_open(c, err);
 	if (rc == NL_OK && !ses.date)
-		rc = group_set_text(&ses.date, record_today(c->rec), err);
+		rc = value_set_text(&ses.date, record_today(c->rec), err);
 	if (rc == NL_OK)
 		rc = record_session_add(c->rec, &ses, cli_flag(c, "sign"), &w, &nw, &id, err);
 	if (rc == NL_OK) {
@@ -372,7 +371,7 @@ static char *products_text(const struct nl_session *ses)
 			items[i] = strdup("?");
 	}
 	if (items)
-		s = group_join(items, ses->nproducts, "; ");
+		s = value_join(items, ses->nproducts, "; ");
 	for (size_t i = 0; items && i < ses->nproducts; i++)
 		free(items[i]);
 	free(items);
@@ -551,25 +550,43 @@ static int show_read(struct cli *c, int64_t id, struct show *s, struct nl_err *e
 	return rc;
 }
 
+static int show_read_any(struct cli *c, int64_t id, void *s, struct nl_err *err)
+{
+	return show_read(c, id, s, err);
+}
+
+static json_t *show_json(const void *state)
+{
+	const struct show *s = state;
+
+	return view_json(&s->v, s->hash);
+}
+
+static int show_text(const void *state, struct nl_err *err)
+{
+	const struct show *s = state;
+
+	(void)err;
+	print_view(&s->v, s->hash, &s->sr, &s->p);
+	return NL_OK;
+}
+
+static void show_free(void *state)
+{
+	struct show *s = state;
+
+	record_session_view_free(&s->v);
+	record_series_free(&s->sr);
+	record_patient_free(&s->p);
+}
+
 static int run_show(struct cli *c, struct nl_err *err)
 {
+	static const struct out_show how = { "session", show_read_any, show_json, show_text,
+					     show_free };
 	struct show s = { 0 };
-	enum out_format fmt = OUT_TEXT;
-	int64_t id = 0;
-	int rc = out_format(c, OUT_TEXT | OUT_JSON, &fmt, err);
 
-	if (rc == NL_OK)
-		rc = cli_arg_id(c, 0, "session", &id, err);
-	if (rc == NL_OK)
-		rc = show_read(c, id, &s, err);
-	if (rc == NL_OK && fmt == OUT_JSON)
-		rc = out_json_print(view_json(&s.v, s.hash), err);
-	else if (rc == NL_OK)
-		print_view(&s.v, s.hash, &s.sr, &s.p);
-	record_session_view_free(&s.v);
-	record_series_free(&s.sr);
-	record_patient_free(&s.p);
-	return rc;
+	return out_show(c, &how, &s, err);
 }
 
 /* ---- the table ----------------------------------------------------------- */

@@ -14,8 +14,7 @@ static int oom(struct nl_err *err)
 	return nl_error(err, NL_ENOMEM, "out of memory");
 }
 
-/* Replaces *dst with a copy of v (NULL for NULL or ""). */
-static int set_str(char **dst, const char *v, struct nl_err *err)
+int value_set_text(char **dst, const char *v, struct nl_err *err)
 {
 	char *d = NULL;
 
@@ -197,6 +196,42 @@ int value_scores_set(const char *field, const char *spec, struct nl_score **v,
 	return NL_OK;
 }
 
+int value_scores_set_all(const char *field, const char *const *specs, size_t n,
+			 struct nl_score **v, size_t *nv, struct nl_err *err)
+{
+	char q[NL_QUOTE_BUF];
+	int rc = NL_OK;
+
+	for (size_t i = 0; i < n && rc == NL_OK; i++) {
+		size_t len = strcspn(specs[i], "=");
+
+		for (size_t j = 0; j < i; j++) {
+			if (strcspn(specs[j], "=") != len || strncmp(specs[j], specs[i], len) != 0)
+				continue;
+			nl_quote_value(specs[i], q, sizeof(q));
+			q[strcspn(q, "=")] = '\0';
+			return nl_error(err, NL_EUSAGE, "%s %s is given twice; give each scale once",
+					field, q);
+		}
+		rc = value_scores_set(field, specs[i], v, nv, err);
+	}
+	return rc;
+}
+
+char *value_join(char *const *v, size_t n, const char *sep)
+{
+	size_t len = 1, at = 0;
+	char *s;
+
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i]) + strlen(sep);
+	if (!n || !(s = malloc(len)))
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		at += (size_t)snprintf(s + at, len - at, "%s%s", i ? sep : "", v[i]);
+	return s;
+}
+
 int value_strv_add(char ***v, size_t *n, const char *s, struct nl_err *err)
 {
 	char **nv = realloc(*v, (*n + 1) * sizeof(*nv));
@@ -232,7 +267,7 @@ static int flag_slot(struct nl_patient *p, const char *code, struct nl_flag **ou
 	p->flags = nf;
 	*out = &nf[p->nflags++];
 	memset(*out, 0, sizeof(**out));
-	return set_str(&(*out)->code, code, err);
+	return value_set_text(&(*out)->code, code, err);
 }
 
 int value_flag_add(struct nl_patient *p, const char *spec, struct nl_err *err)
@@ -256,11 +291,11 @@ int value_flag_add(struct nl_patient *p, const char *spec, struct nl_err *err)
 	if (rc == NL_OK)
 		rc = flag_slot(p, code, &f, err);
 	if (rc == NL_OK)
-		rc = set_str(&f->date, date ? trim(date) : NULL, err);
+		rc = value_set_text(&f->date, date ? trim(date) : NULL, err);
 	if (rc == NL_OK)
-		rc = set_str(&f->end_date, NULL, err);
+		rc = value_set_text(&f->end_date, NULL, err);
 	if (rc == NL_OK && note)
-		rc = set_str(&f->note, trim(note), err);
+		rc = value_set_text(&f->note, trim(note), err);
 	free(copy);
 	return rc;
 }
@@ -279,7 +314,7 @@ int value_flag_end(struct nl_patient *p, const char *spec, const char *today,
 		return nl_error(err, NL_EDATA, "--end-flag: patient id %lld has no flag '%s'",
 				(long long)p->id, q);
 	}
-	return set_str(&f->end_date, colon ? colon + 1 : today, err);
+	return value_set_text(&f->end_date, colon ? colon + 1 : today, err);
 }
 
 int value_flag_remove(struct nl_patient *p, const char *code, struct nl_err *err)
@@ -340,7 +375,7 @@ int value_allergy_end(struct nl_patient *p, const char *spec, const char *today,
 		if (!code_is(a->code, spec, len) || a->end_date)
 			continue;
 		hits++;
-		rc = set_str(&a->end_date, date ? date : today, err);
+		rc = value_set_text(&a->end_date, date ? date : today, err);
 	}
 	if (rc == NL_OK && !hits)
 		return no_item("--end-allergy", p, "allergy in force", spec, len, err);
@@ -384,7 +419,7 @@ int value_medication_stop(struct nl_patient *p, const char *spec, const char *to
 		if (!code_is(m->code, spec, len) || m->stop)
 			continue;
 		hits++;
-		rc = set_str(&m->stop, date ? date : today, err);
+		rc = value_set_text(&m->stop, date ? date : today, err);
 	}
 	if (rc == NL_OK && !hits)
 		return no_item("--end-medication", p, "medication not yet stopped", spec, len,
@@ -466,7 +501,7 @@ int value_patient_set(struct nl_patient *p, const char *field, const char *value
 
 	for (size_t i = 0; i < COUNT(patient_texts); i++)
 		if (strcmp(field, patient_texts[i].name) == 0)
-			return set_str((char **)((char *)p + patient_texts[i].off), value, err);
+			return value_set_text((char **)((char *)p + patient_texts[i].off), value, err);
 	if (strcmp(field, "skin-type") == 0 || strcmp(field, "skin_type") == 0)
 		return set_skin(p, value, err);
 	if (strcmp(field, "flags") == 0)
