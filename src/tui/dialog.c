@@ -171,16 +171,30 @@ int tui_ask(struct tui *t, const char *title, const char *text,
 	}
 }
 
+/* The keys the keymap gives a question, as tui_ask takes them. */
+static void question_keys(char *keys, size_t size)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < tui_keymap_count && n + 1 < size; i++)
+		if (tui_keymap[i].ctx == TC_DIALOG && tui_keymap[i].key > 0 &&
+		    tui_keymap[i].key < 128 && tui_keymap[i].key != TUI_ESC)
+			keys[n++] = (char)tui_keymap[i].key;
+	keys[n] = '\0';
+}
+
 bool tui_confirm(struct tui *t, const char *title, const char *text,
 		 bool default_yes)
 {
-	char buf[1024];
-	int k;
+	static const enum tui_ctx ctxs[] = { TC_DIALOG, TC_END };
+	char buf[1024], keys[16];
+	enum tui_action a;
 
 	snprintf(buf, sizeof(buf), "%s\n\n%s", text,
 		 default_yes ? "[Y]es / [n]o" : "[y]es / [N]o (Esc)");
-	k = tui_ask(t, title, buf, default_yes ? "yYnN\n" : "yYnN");
-	return k == 'y' || k == 'Y' || (default_yes && k == '\n');
+	question_keys(keys, sizeof(keys));
+	a = tui_key_action(ctxs, tui_ask(t, title, buf, keys));
+	return a == TA_YES || (default_yes && a == TA_ACCEPT);
 }
 
 /* A secret exactly as typed (no trimming: spaces may be part of it). */

@@ -26,6 +26,15 @@ const struct tui_binding tui_keymap[] = {
 	{ TC_BROWSE, 'b', TA_BACKUP, "back up now to the remembered backup folder (asks the passphrase)", NULL },
 	{ TC_BROWSE, 'U', TA_UNSIGNED, "sessions left unsigned over 24 hours after their date", NULL },
 
+	/* a yes/no question: y and n answer, Esc is no, Enter takes the
+	 * answer in capitals ([Y]es / [N]o) */
+	{ TC_DIALOG, 'y', TA_YES, "yes", NULL },
+	{ TC_DIALOG, 'Y', TA_YES, "yes", NULL },
+	{ TC_DIALOG, 'n', TA_NO, "no", NULL },
+	{ TC_DIALOG, 'N', TA_NO, "no", NULL },
+	{ TC_DIALOG, TUI_ESC, TA_NO, "no (cancel)", NULL },
+	{ TC_DIALOG, '\n', TA_ACCEPT, "the answer shown in capitals", NULL },
+
 	/* lists */
 	{ TC_LIST, 'j', TA_DOWN, "next row", NULL },
 	{ TC_LIST, FN(KEY_DOWN), TA_DOWN, "next row", NULL },
@@ -169,6 +178,7 @@ static const char *const ctx_titles[] = {
 	[TC_UNLOCK] = "Unlock",
 	[TC_PHOTOS] = "Photographs",
 	[TC_COMPARE] = "Comparison",
+	[TC_DIALOG] = "Questions",
 };
 
 const char *tui_ctx_title(enum tui_ctx ctx)

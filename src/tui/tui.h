@@ -90,6 +90,7 @@ enum tui_ctx {
 	TC_UNLOCK,
 	TC_PHOTOS,   /* a series' photo timeline (photos.c) */
 	TC_COMPARE,  /* baseline and now side by side (photos.c) */
+	TC_DIALOG,   /* a yes/no question (dialog.c) */
 	TC_END,      /* ends a context list */
 };
 
@@ -106,6 +107,8 @@ enum tui_action {
 	/* forms */
 	TA_NEXT_FIELD, TA_PREV_FIELD, TA_SAVE, TA_ADD_AREA, TA_ADD_SCORE,
 	TA_DEL_ROW, TA_PICK, TA_CANCEL, TA_ADD_PRODUCT,
+	/* answering a question */
+	TA_YES, TA_NO, TA_ACCEPT,
 	/* editing a field */
 	TA_LEFT, TA_RIGHT, TA_BOL, TA_EOL, TA_BACKSPACE, TA_DELETE, TA_KILL,
 	/* unlock */
