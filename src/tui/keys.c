@@ -158,6 +158,8 @@ const struct tui_binding tui_keymap[] = {
 	{ TC_UNLOCK, 127, TA_BACKSPACE, "delete the last character", NULL },
 	{ TC_UNLOCK, C('h'), TA_BACKSPACE, "delete the last character", NULL },
 	{ TC_UNLOCK, C('u'), TA_KILL, "clear what was typed", NULL },
+	{ TC_UNLOCK, '\t', TA_NEXT_FIELD, "user name or passphrase (several users)", NULL },
+	{ TC_UNLOCK, FN(KEY_BTAB), TA_PREV_FIELD, "user name or passphrase (several users)", NULL },
 };
 const size_t tui_keymap_count = sizeof(tui_keymap) / sizeof(tui_keymap[0]);
 

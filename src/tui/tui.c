@@ -14,6 +14,10 @@
 #include "tui.h"
 
 #define TICK_MS 250
+/* How often an idle TUI asks whether another process committed, and how
+ * long a save waits for a busy file before it fails (issue 14). */
+#define POLL_MS 1000
+#define BUSY_WAIT_MS 15000
 
 long long tui_now_ms(void)
 {
@@ -51,11 +55,13 @@ void tui_fail(struct tui *t, const char *what, const struct nl_err *err)
 {
 	const char *m = err && err->msg[0] ? err->msg : "unknown error";
 
-	if (err && err->status == NL_EBUSY)
+	if (err && err->status == NL_EBUSY) {
+		t->busy = true;   /* a save waits and tries again (save_waiting) */
 		tui_msg(t, TS_ERROR, "%s: the record file is busy (another needlelog is using it). "
 			"Try again in a moment.", what);
-	else
+	} else {
 		tui_msg(t, TS_ERROR, "%s: %s", what, m);
+	}
 }
 
 void tui_push(struct tui *t, struct tui_screen *sc)
@@ -91,10 +97,17 @@ void tui_screen_destroy(struct tui_screen *sc)
 	tui_zfree(sc, sc->ops->private_size);
 }
 
-/* A screen (re)reads what it shows; the unsigned count is read with it. */
+/* A screen (re)reads what it shows; the unsigned count is read with it.
+ * The data version is read first, so a commit made during the load is
+ * still seen by the next poll. */
 static int load_screen(struct tui *t, struct tui_screen *sc)
 {
-	int rc = sc->ops->load && t->store ? sc->ops->load(t, sc) : 0;
+	struct nl_err err = { 0 };
+	int rc;
+
+	if (t->store && record_data_version(t->store, &t->data_version, &err) != NL_OK)
+		t->data_version = 0;
+	rc = sc->ops->load && t->store ? sc->ops->load(t, sc) : 0;
 
 	tui_chase(t);
 	return rc;
@@ -312,6 +325,44 @@ static void default_action(struct tui *t, struct tui_screen *sc,
 		tui_push(t, tui_unsigned_new(t));
 }
 
+static void dispatch(struct tui *t, struct tui_screen *sc, enum tui_action a)
+{
+	if (!sc->ops->action || !sc->ops->action(t, sc, a))
+		default_action(t, sc, a);
+}
+
+/* A save that met a busy file (tui_fail saw NL_EBUSY: nothing was
+ * written) is tried again, with the wait on the status line, until
+ * BUSY_WAIT_MS have passed; Esc stops waiting. The form stays as typed. */
+static void save_waiting(struct tui *t, struct tui_screen *sc)
+{
+	long long start = tui_now_ms();
+	int key;
+
+	for (;;) {
+		t->busy = false;
+		dispatch(t, sc, TA_SAVE);
+		if (!t->busy || t->top != sc)
+			return;
+		if (tui_now_ms() - start >= BUSY_WAIT_MS) {
+			tui_msg(t, TS_ERROR, "Not saved: the record file stayed busy for %d s "
+				"(another user is saving). What you typed is kept; C-s tries again.",
+				BUSY_WAIT_MS / 1000);
+			return;
+		}
+		tui_msg(t, TS_WARN, "Waiting for another user… (the record file is busy; "
+			"%lld s of %d; Esc stops)", (tui_now_ms() - start) / 1000,
+			BUSY_WAIT_MS / 1000);
+		tui_frame(t);
+		doupdate();
+		if (tui_read_key(500, &key) && key == TUI_ESC) {
+			tui_msg(t, TS_WARN, "Not saved: stopped waiting for the busy record file. "
+				"What you typed is kept; C-s tries again.");
+			return;
+		}
+	}
+}
+
 static void handle_key(struct tui *t, int key)
 {
 	struct tui_screen *sc = t->top;
@@ -342,10 +393,31 @@ static void handle_key(struct tui *t, int key)
 	case TA_QUIT:
 		t->quit = true;
 		return;
+	case TA_SAVE:
+		save_waiting(t, sc);
+		return;
 	default:
-		if (!sc->ops->action || !sc->ops->action(t, sc, a))
-			default_action(t, sc, a);
+		dispatch(t, sc, a);
 	}
+}
+
+/* Another person's save, seen while idle: the top screen reads again
+ * (lists keep their selection by id). A form is never reloaded under the
+ * user's typing, and is not polled: the version is read when it closes
+ * and the screen below reloads anyway. A busy file is asked again at the
+ * next poll. */
+static void poll_changes(struct tui *t)
+{
+	struct nl_err err = { 0 };
+	uint64_t v;
+
+	if (!t->store || !t->top || form_of(t->top) || !t->top->ops->load ||
+	    tui_now_ms() - t->polled_ms < POLL_MS)
+		return;
+	t->polled_ms = tui_now_ms();
+	if (record_data_version(t->store, &v, &err) != NL_OK || v == t->data_version)
+		return;
+	load_screen(t, t->top);
 }
 
 static void loop(struct tui *t)
@@ -361,6 +433,7 @@ static void loop(struct tui *t)
 		if (!tui_read_key(TICK_MS, &key)) {
 			if (t->top->ops->tick && t->store)
 				t->top->ops->tick(t, t->top);
+			poll_changes(t);
 			continue;
 		}
 		if (tui_idle_expired(t)) {

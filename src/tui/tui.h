@@ -21,6 +21,7 @@
 
 #include "needlelog/err.h"
 #include "needlelog/record.h"
+#include "needlelog/store.h"
 
 struct tui;
 struct tui_options;
@@ -409,6 +410,10 @@ struct tui {
 	const struct tui_options *opt; /* as tui_main was given them */
 	int64_t select_session;    /* a list showing it selects it, once */
 	size_t unsigned_old;       /* sessions unsigned > 24 h after their date */
+	uint64_t data_version;     /* record_data_version when the top screen loaded */
+	long long polled_ms;       /* when it was last asked */
+	bool busy;                 /* tui_fail saw a busy file (a save waits) */
+	char user[STORE_USER_NAME_MAX + 1]; /* the name typed at the unlock (several users) */
 };
 
 /* backup.c: the status line's backup reminder ("" when none is due; read

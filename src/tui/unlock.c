@@ -25,6 +25,12 @@ struct unlock {
 	size_t chars;      /* how many characters were typed (not shown) */
 	char error[1024];
 	int tries;
+	/* A file with several users and none given (--user, $NEEDLELOG_USER):
+	 * the user types their name too (names are not in the header's
+	 * plaintext, so there is no list to pick from). */
+	bool ask_user;
+	bool on_user;      /* the name field has the focus */
+	char user[STORE_USER_NAME_MAX + 1];
 };
 
 static const enum tui_ctx ctxs[] = { TC_UNLOCK, TC_GLOBAL, TC_END };
@@ -65,8 +71,12 @@ static void explain(struct unlock *u, struct tui *t, const struct nl_err *err)
 {
 	switch (err->status) {
 	case NL_EPASS:
-		snprintf(u->error, sizeof(u->error),
-			 "Wrong passphrase. Try again (attempt %d).", u->tries);
+		if (u->ask_user)
+			snprintf(u->error, sizeof(u->error), "Wrong user name or passphrase (%s). "
+				 "Try again (attempt %d).", err->msg, u->tries);
+		else
+			snprintf(u->error, sizeof(u->error),
+				 "Wrong passphrase. Try again (attempt %d).", u->tries);
 		break;
 	case NL_EBUSY:
 		snprintf(u->error, sizeof(u->error),
@@ -95,6 +105,12 @@ static void submit(struct tui *t, struct unlock *u)
 	struct nl_err err = { 0 };
 	int rc;
 
+	if (u->ask_user && !u->user[0]) {
+		u->on_user = true;
+		snprintf(u->error, sizeof(u->error), "The file has several users: type your "
+			 "user name, then Enter.");
+		return;
+	}
 	if (u->len == 0) {
 		snprintf(u->error, sizeof(u->error), "Type the passphrase, then Enter.");
 		return;
@@ -111,7 +127,7 @@ static void submit(struct tui *t, struct unlock *u)
 	doupdate();
 	rc = store_pass_set(&pass, u->pass, u->len, &err);
 	if (rc == NL_OK) /* whose slot: --user / $NEEDLELOG_USER (issue 14) */
-		rc = access_user(&pass, NULL, &err);
+		rc = access_user(&pass, u->ask_user ? u->user : NULL, &err);
 	sodium_memzero(u->pass, PASS_BUF);
 	u->len = u->chars = 0;
 	if (rc == NL_OK)
@@ -121,13 +137,15 @@ static void submit(struct tui *t, struct unlock *u)
 		explain(u, t, &err);
 		return;
 	}
+	if (u->ask_user)  /* offered again at the next lock */
+		snprintf(t->user, sizeof(t->user), "%s", u->user);
 	tui_unlocked(t);  /* destroys u */
 }
 
 static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 {
 	struct unlock *u = (struct unlock *)sc;
-	int rows, cols, bw, x, y;
+	int rows, cols, bw, x, y, py;
 
 	getmaxyx(w, rows, cols);
 	bw = cols < 70 ? cols - 2 : 68;
@@ -142,15 +160,46 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 		tui_put(w, y + 3, x, bw, tui_attr(TS_DIM), u->by_key
 			? "Locked; the records are hidden."
 			: "Locked after a time without use; the records are hidden.", false);
-	tui_put(w, y + 5, x, bw, tui_attr(TS_LABEL), "Passphrase:", false);
-	tui_fill(w, y + 5, x + 12, bw - 12 > 30 ? 30 : bw - 12, tui_attr(TS_FIELD));
-	tui_put(w, y + 6, x + 12, bw - 12, tui_attr(TS_DIM),
+	py = u->ask_user ? y + 7 : y + 5;
+	if (u->ask_user) {
+		tui_put(w, y + 5, x, bw, tui_attr(TS_LABEL), "User:", false);
+		tui_fill(w, y + 5, x + 12, bw - 12 > 30 ? 30 : bw - 12, tui_attr(TS_FIELD));
+		tui_put(w, y + 5, x + 12, bw - 12 > 30 ? 30 : bw - 12, tui_attr(TS_FIELD),
+			u->user, false);
+		tui_put(w, y + 6, x + 12, bw - 12, tui_attr(TS_DIM),
+			"(the file has several users; Tab moves between the fields)", false);
+	}
+	tui_put(w, py, x, bw, tui_attr(TS_LABEL), "Passphrase:", false);
+	tui_fill(w, py, x + 12, bw - 12 > 30 ? 30 : bw - 12, tui_attr(TS_FIELD));
+	tui_put(w, py + 1, x + 12, bw - 12, tui_attr(TS_DIM),
 		"(not shown as you type)", false);
 	if (u->error[0])
-		tui_put(w, y + 8, x, bw, tui_attr(u->tries && strncmp(u->error, "Unlocking", 9)
+		tui_put(w, py + 3, x, bw, tui_attr(u->tries && strncmp(u->error, "Unlocking", 9)
 						   ? TS_ERROR : TS_DIM), u->error, false);
-	sc->cy = y + 5;
-	sc->cx = x + 12;
+	sc->cy = u->on_user ? y + 5 : py;
+	sc->cx = x + 12 + (u->on_user ? tui_text_width(u->user) : 0);
+}
+
+/* A character of the user's name; one that would go past the longest
+ * name is not taken (the store names the limit if it matters). */
+static void user_char(struct unlock *u, const char *mb, size_t k)
+{
+	size_t len = strlen(u->user);
+
+	if (len + k <= STORE_USER_NAME_MAX) {
+		memcpy(u->user + len, mb, k);
+		u->user[len + k] = '\0';
+	}
+}
+
+static void user_backspace(struct unlock *u)
+{
+	size_t len = strlen(u->user);
+
+	while (len > 0 && ((unsigned char)u->user[len - 1] & 0xc0) == 0x80)
+		u->user[--len] = '\0';
+	if (len > 0)
+		u->user[--len] = '\0';
 }
 
 static bool input(struct tui *t, struct tui_screen *sc, int key)
@@ -165,6 +214,11 @@ static bool input(struct tui *t, struct tui_screen *sc, int key)
 		return false;
 	memset(&st, 0, sizeof(st));
 	k = wcrtomb(mb, (wchar_t)key, &st);
+	if (u->on_user) {
+		if (k != (size_t)-1)
+			user_char(u, mb, k);
+		return true;
+	}
 	if (k != (size_t)-1 && u->len + k > STORE_PASS_MAX)
 		u->too_long = true;
 	else if (k != (size_t)-1) {
@@ -181,9 +235,22 @@ static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 {
 	struct unlock *u = (struct unlock *)sc;
 
+	if (u->on_user && (a == TA_SUBMIT || a == TA_BACKSPACE || a == TA_KILL)) {
+		if (a == TA_BACKSPACE)
+			user_backspace(u);
+		else if (a == TA_KILL)
+			u->user[0] = '\0';
+		else if (u->user[0])
+			u->on_user = false;   /* Enter after the name: the passphrase */
+		return true;
+	}
 	switch (a) {
 	case TA_SUBMIT:
 		submit(t, u);
+		break;
+	case TA_NEXT_FIELD:
+	case TA_PREV_FIELD:
+		u->on_user = u->ask_user && !u->on_user;
 		break;
 	case TA_BACKSPACE:
 		/* drops the last character (UTF-8 continuation bytes with it) */
@@ -215,6 +282,22 @@ static void unload(struct tui_screen *sc)
 	u->pass = NULL;
 }
 
+/* Whether to ask who is unlocking: several users in the file (read from
+ * its header, no passphrase needed) and no name given. The name typed at
+ * the last unlock is offered again after a lock. */
+static void ask_user(struct tui *t, struct unlock *u)
+{
+	const char *env = getenv("NEEDLELOG_USER");
+	struct nl_err err = { 0 };
+	int n = 0;
+
+	if ((env && *env) || store_file_user_count(t->path, &n, &err) != NL_OK || n < 2)
+		return;
+	u->ask_user = true;
+	snprintf(u->user, sizeof(u->user), "%s", t->user);
+	u->on_user = !u->user[0];
+}
+
 static const struct tui_screen_ops ops = {
 	.name = "unlock",
 	.ctxs = ctxs,
@@ -240,6 +323,7 @@ struct tui_screen *tui_unlock_new(struct tui *t, bool relock)
 	u->relock = relock;
 	u->by_key = t->lock_by_key;
 	snprintf(u->base.title, sizeof(u->base.title), "%s", relock ? "Locked" : "Unlock");
+	ask_user(t, u);
 	if (!relock && t->opt->rec) {
 		struct nl_err err = { 0 };
 
