@@ -1198,8 +1198,9 @@ static cairo_surface_t *photo_surface(const unsigned char *data, size_t len)
 	return s;
 }
 
-/* One photograph fitted into the box at (x, y), its caption under it. */
-static void photo_cell(struct pdf *p, const struct xm_series *xs, long i, const char *role,
+/* One photograph fitted into the box at (x, y), its caption right under
+ * it; returns the height used. */
+static double photo_cell(struct pdf *p, const struct xm_series *xs, long i, const char *role,
 		       double x, double y)
 {
 	const struct nl_photo *ph = &xs->photos[i];
@@ -1229,10 +1230,11 @@ static void photo_cell(struct pdf *p, const struct xm_series *xs, long i, const 
 	snprintf(cap, sizeof(cap), "%s: %s, taken %s (photo %lld)", role,
 		 ph->timepoint ? ph->timepoint : "", ph->taken ? ph->taken : "?",
 		 (long long)ph->id);
-	ch = text_at(p, cap, x, y + PHOTO_H + 3, PHOTO_W, BODY, false, CAPTION_H, true);
+	ch = text_at(p, cap, x, y + h + 3, PHOTO_W, BODY, false, CAPTION_H, true);
 	box_add(p, &(struct xw_box){ .page = p->page, .chart = p->chart, .kind = XW_BOX_LABEL,
-				     .series = -1, .x = x, .y = y + PHOTO_H + 3, .w = PHOTO_W,
+				     .series = -1, .x = x, .y = y + h + 3, .w = PHOTO_W,
 				     .h = ch });
+	return h + 3 + ch;
 }
 
 /* A view's pair side by side: the reference left, the latest right. */
@@ -1240,6 +1242,7 @@ static void photo_pair_block(struct pdf *p, const struct xm_series *xs,
 			     const struct xm_photo_pair *pp)
 {
 	char title[300];
+	double h, h2 = 0;
 
 	ensure(p, PHOTO_H + CAPTION_H + 30);
 	paragraph(p, xm_photo_view_text(&xs->photos[pp->base], title, sizeof(title)), BODY,
@@ -1247,11 +1250,11 @@ static void photo_pair_block(struct pdf *p, const struct xm_series *xs,
 	gap(p, 3);
 	p->chart++;
 	p->chart_first = p->lay->n;
-	photo_cell(p, xs, pp->base, pp->base == pp->now ? "Only photograph" : "Reference",
-		   MARGIN, p->y);
+	h = photo_cell(p, xs, pp->base, pp->base == pp->now ? "Only photograph" : "Reference",
+		       MARGIN, p->y);
 	if (pp->now != pp->base)
-		photo_cell(p, xs, pp->now, "Latest", MARGIN + PHOTO_W + PHOTO_GAP, p->y);
-	gap(p, PHOTO_H + CAPTION_H + 10);
+		h2 = photo_cell(p, xs, pp->now, "Latest", MARGIN + PHOTO_W + PHOTO_GAP, p->y);
+	gap(p, fmax(h, h2) + 10);
 }
 
 static void photos_block(struct pdf *p, const struct xm_series *xs)
