@@ -41,6 +41,12 @@ int export_write(struct record *r, int64_t patient_id, int64_t series_id,
 struct export_opts {
 	bool no_bom;   /* csv: no UTF-8 byte order mark first (by default
 			* there is one, so that spreadsheets read UTF-8) */
+	bool photos;   /* pdf: each view's baseline and latest photograph side
+			* by side; fhir: Media with the image inline. Only
+			* for a series whose clinical-photography consent in
+			* force covers it (else withheld, and the summary says
+			* so); each photograph sent is audited. Text and
+			* Markdown list the photos' facts whatever this is. */
 };
 /* export_write with options (NULL = the default). */
 int export_write_opts(struct record *r, int64_t patient_id, int64_t series_id,

@@ -57,6 +57,10 @@ static int export_parse(struct cli *c, struct export_req *q, struct nl_err *err)
 	if (cli_flag(c, "no-bom") && q->fmt != EXPORT_CSV)
 		return cli_usage(c, err, "--no-bom goes with --format csv");
 	q->opts.no_bom = cli_flag(c, "no-bom");
+	if (cli_flag(c, "photos") && q->fmt != EXPORT_PDF && q->fmt != EXPORT_FHIR)
+		return cli_usage(c, err, "--photos goes with --format pdf or fhir (text and "
+				 "Markdown list the photos without their images)");
+	q->opts.photos = cli_flag(c, "photos");
 	/* The environment's value is checked as the option's would be. */
 	if (!(q->practice = cli_str(c, "practice")))
 		q->practice = getenv("NEEDLELOG_PRACTICE");
@@ -94,6 +98,10 @@ static const struct cli_opt export_opts[] = {
 	{ "output", "FILE", CLI_SHORT('o'), "write FILE (new; '-' is stdout)" },
 	{ "no-bom", NULL, 0, "csv: no UTF-8 byte order mark first (by default\n"
 	  "there is one, so spreadsheets read UTF-8)" },
+	{ "photos", NULL, 0, "pdf: each view's baseline and latest photograph\n"
+	  "side by side; fhir: the images inline in Media. Only\n"
+	  "where a clinical-photography consent in force covers\n"
+	  "it (else withheld, and the summary says so)" },
 	{ "practice", "NAME", 0, "the practice's name in the header (else\n"
 	  "$NEEDLELOG_PRACTICE)" },
 	CLI_OPT_TODAY("next due from DATE"),

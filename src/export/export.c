@@ -84,6 +84,12 @@ void xm_free(struct xm *m)
 		for (size_t j = 0; j < xs->nsessions; j++)
 			record_session_view_free(&xs->sessions[j]);
 		free(xs->sessions);
+		for (size_t j = 0; xs->photo_data && j < xs->nphotos; j++)
+			photo_data_free(xs->photo_data[j], xs->photo_len[j]);
+		free(xs->photo_data);
+		free(xs->photo_len);
+		free(xs->pairs);
+		photo_list_free(xs->photos, xs->nphotos);
 		progress_free(&xs->progress);
 		record_series_free(&xs->series);
 	}
@@ -114,6 +120,109 @@ static int load_sessions(struct record *s, struct xm_series *xs,
 			xs->nsessions++;
 	}
 	record_session_list_free(rows, n);
+	return rc;
+}
+
+/* The index in xs->photos of photo id, or -1. */
+static long photo_index(const struct xm_series *xs, int64_t id)
+{
+	for (size_t i = 0; i < xs->nphotos; i++)
+		if (xs->photos[i].id == id)
+			return (long)i;
+	return -1;
+}
+
+/* One view's comparison pair (photo_pair over the view's photos). */
+static int load_pair(struct record *s, struct xm_series *xs, const char *view,
+		     struct nl_err *err)
+{
+	struct nl_photo *v = NULL;
+	size_t n = 0;
+	long base, now;
+	int rc = photo_series_view(s, xs->series.id, view, &v, &n, err);
+
+	if (rc != NL_OK)
+		return rc;
+	photo_pair(v, n, &base, &now);
+	if (base >= 0 && now >= 0) {
+		struct xm_photo_pair *pp = &xs->pairs[xs->npairs];
+
+		pp->base = photo_index(xs, v[base].id);
+		pp->now = photo_index(xs, v[now].id);
+		if (pp->base >= 0 && pp->now >= 0) {
+			pp->view = xs->photos[pp->base].view;
+			xs->npairs++;
+		}
+	}
+	photo_list_free(v, n);
+	return NL_OK;
+}
+
+/* The series' photos (metadata only), its consent and its pairs. */
+static int load_photos(struct record *s, struct xm_series *xs, struct nl_err *err)
+{
+	char **views = NULL;
+	size_t nviews = 0;
+	int rc = photo_list(s, xs->series.patient_id, xs->series.id, NULL, &xs->photos,
+			    &xs->nphotos, err);
+
+	if (rc == NL_OK)
+		rc = photo_export_allowed(s, xs->series.patient_id, xs->series.id,
+					  &xs->photos_allowed, err);
+	if (rc == NL_OK)
+		rc = photo_series_views(s, xs->series.id, &views, &nviews, err);
+	if (rc == NL_OK && nviews && !(xs->pairs = calloc(nviews, sizeof(*xs->pairs))))
+		rc = nl_error(err, NL_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == NL_OK && i < nviews; i++)
+		rc = load_pair(s, xs, views[i], err);
+	for (size_t i = 0; i < nviews; i++)
+		free(views[i]);
+	free(views);
+	return rc;
+}
+
+static bool in_pair(const struct xm_series *xs, size_t i)
+{
+	for (size_t k = 0; k < xs->npairs; k++)
+		if (xs->pairs[k].base == (long)i || xs->pairs[k].now == (long)i)
+			return true;
+	return false;
+}
+
+int xm_load_photo_data(struct record *s, struct xm *m, enum photo_kind kind,
+		       bool pairs_only, struct nl_err *err)
+{
+	int rc = NL_OK;
+
+	m->photo_images = true;
+	for (size_t i = 0; rc == NL_OK && i < m->nseries; i++) {
+		struct xm_series *xs = &m->series[i];
+
+		if (!xs->photos_allowed || !xs->nphotos)
+			continue;
+		xs->photo_data = calloc(xs->nphotos, sizeof(*xs->photo_data));
+		xs->photo_len = calloc(xs->nphotos, sizeof(*xs->photo_len));
+		if (!xs->photo_data || !xs->photo_len)
+			return nl_error(err, NL_ENOMEM, "out of memory");
+		for (size_t j = 0; rc == NL_OK && j < xs->nphotos; j++)
+			if (!pairs_only || in_pair(xs, j))
+				rc = photo_read(s, xs->photos[j].id, kind, &xs->photo_data[j],
+						&xs->photo_len[j], err);
+	}
+	return rc;
+}
+
+/* One audit row per photograph whose image went to dest. */
+static int audit_photos(struct record *s, const struct xm *m, const char *dest,
+			struct nl_err *err)
+{
+	int rc = NL_OK;
+
+	for (size_t i = 0; rc == NL_OK && i < m->nseries; i++)
+		for (size_t j = 0; rc == NL_OK && m->series[i].photo_data &&
+				   j < m->series[i].nphotos; j++)
+			if (m->series[i].photo_data[j])
+				rc = photo_audit_export(s, m->series[i].photos[j].id, dest, err);
 	return rc;
 }
 
@@ -152,6 +261,8 @@ static int load_series(struct record *s, struct xm *m, int64_t series_id,
 		rc = progress_series(s, xs->series.id, m->today, &xs->progress, err);
 		if (rc == NL_OK)
 			rc = load_sessions(s, xs, err);
+		if (rc == NL_OK)
+			rc = load_photos(s, xs, err);
 	}
 	if (series_id) {
 		record_series_free(list);
@@ -250,6 +361,20 @@ static int write_model(const struct xm *m, enum export_format fmt, FILE *out,
 	return rc;
 }
 
+/* --photos: the PDF shows each view's pair from the previews (512 px is
+ * ample at the printed size); FHIR carries every photograph's image. */
+static int load_images(struct record *s, struct xm *m, enum export_format fmt,
+		       const struct export_opts *opts, struct nl_err *err)
+{
+	if (!opts || !opts->photos)
+		return NL_OK;
+	if (fmt == EXPORT_PDF)
+		return xm_load_photo_data(s, m, PHOTO_PREVIEW, true, err);
+	if (fmt == EXPORT_FHIR)
+		return xm_load_photo_data(s, m, PHOTO_IMAGE, false, err);
+	return nl_error(err, NL_EUSAGE, "photographs go only into a pdf or fhir export");
+}
+
 static int write_stream(struct record *s, int64_t patient_id, int64_t series_id,
 			enum export_format fmt, FILE *out, const char *dest,
 			const struct export_opts *opts, struct nl_err *err)
@@ -265,9 +390,13 @@ static int write_stream(struct record *s, int64_t patient_id, int64_t series_id,
 	if (rc != NL_OK)
 		return rc;
 	m.csv_bom = !(opts && opts->no_bom);
-	/* Written output cannot be taken back: the audit row comes first, so
+	rc = load_images(s, &m, fmt, opts, err);
+	/* Written output cannot be taken back: the audit rows come first, so
 	 * no data leaves unrecorded (a file, below, is removed instead). */
-	rc = audit_export(s, patient_id, series_id, fmt, dest, err);
+	if (rc == NL_OK)
+		rc = audit_export(s, patient_id, series_id, fmt, dest, err);
+	if (rc == NL_OK)
+		rc = audit_photos(s, &m, dest ? dest : "stdout", err);
 	if (rc == NL_OK)
 		rc = write_model(&m, fmt, out, err);
 	xm_free(&m);
@@ -326,13 +455,13 @@ int export_write_opts(struct record *s, int64_t patient_id, int64_t series_id,
 	if (rc != NL_OK)
 		return rc;
 	m.csv_bom = !(opts && opts->no_bom);
-	f = create_private(path, err);
+	rc = load_images(s, &m, fmt, opts, err);
+	f = rc == NL_OK ? create_private(path, err) : NULL;
 	if (!f) {
 		xm_free(&m);
 		return err ? err->status : NL_EIO;
 	}
 	rc = write_model(&m, fmt, f, err);
-	xm_free(&m);
 	if (fsync(fileno(f)) != 0 && rc == NL_OK)
 		rc = nl_error(err, NL_EIO, "writing %s: %s", path, strerror(errno));
 	if (fclose(f) != 0 && rc == NL_OK)
@@ -341,8 +470,11 @@ int export_write_opts(struct record *s, int64_t patient_id, int64_t series_id,
 		char *abs = realpath(path, NULL);
 
 		rc = audit_export(s, patient_id, series_id, fmt, abs ? abs : path, err);
+		if (rc == NL_OK)
+			rc = audit_photos(s, &m, abs ? abs : path, err);
 		free(abs);
 	}
+	xm_free(&m);
 	if (rc != NL_OK)
 		unlink(path);
 	return rc;
@@ -592,6 +724,11 @@ static const char *clin_label(const struct clin_code *t, size_t n, const char *c
 	return c ? c->label : code ? code : "";
 }
 
+const char *xm_photo_view_label(const char *code)
+{
+	return clin_label(photo_views, photo_view_count, code);
+}
+
 /* Appends "sep label value" when value is set. */
 static void xb_part(struct xbuf *b, const char *sep, const char *label,
 		    const char *value)
@@ -686,4 +823,42 @@ char *xm_lots_text(const struct nl_session *ses)
 		return NULL;
 	}
 	return xb_take(&b);
+}
+
+const char *xm_photo_text(const struct nl_photo *ph, char *buf, size_t size)
+{
+	char view[300];
+
+	/* The timepoint's code reads well ("baseline", "follow-up"). */
+	snprintf(buf, size, "photo %lld: %s; %s; taken %s by %s", (long long)ph->id,
+		 xm_photo_view_text(ph, view, sizeof(view)), ph->timepoint ? ph->timepoint : "", ph->taken ? ph->taken : "?",
+		 ph->taken_by ? ph->taken_by : "unknown");
+	return buf;
+}
+
+const char *xm_photo_view_text(const struct nl_photo *ph, char *buf, size_t size)
+{
+	char where[256];
+
+	/* A site is named by its area ("Scar (appendectomy)"), not the view. */
+	if (ph->view && strcmp(ph->view, PHOTO_VIEW_SITE) == 0) {
+		xm_area_label(ph->area ? ph->area : "", ph->label, buf, size);
+	} else if (ph->area || ph->label) {
+		xm_area_label(ph->area ? ph->area : "", ph->label, where, sizeof(where));
+		snprintf(buf, size, "%s (%s)", xm_photo_view_label(ph->view), where);
+	} else {
+		snprintf(buf, size, "%s", xm_photo_view_label(ph->view));
+	}
+	return buf;
+}
+
+const char *xm_photo_withheld(const struct xm *m, const struct xm_series *xs)
+{
+	if (!xs->photos_allowed)
+		return "images withheld: no clinical-photography consent in force covers "
+		       "sharing them for this series";
+	if (!m->photo_images)
+		return "images not included (export --format pdf or fhir with --photos "
+		       "to include them)";
+	return NULL;
 }

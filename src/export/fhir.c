@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "needlelog/check.h"
 #include "needlelog/vocab.h"
 #include "fhir.h"
@@ -24,7 +26,7 @@
 /* The Composition's sections. A code is given only where the IPS gives
  * one; the last three are needlelog's own, titled and narrated. */
 enum { S_ALLERGY, S_MEDS, S_PROBLEMS, S_PROCS, S_RESULTS, S_PLAN, S_CAUTIONS,
-       S_CONSENT, S_HISTORY, NSEC };
+       S_CONSENT, S_PHOTOS, S_HISTORY, NSEC };
 
 static const struct {
 	const char *title;
@@ -42,10 +44,10 @@ static const struct {
 	[S_PLAN] = { "Plan of care", "18776-5", "Plan of care note" },
 	[S_CAUTIONS] = { "Contraindications and cautions", NULL, NULL },
 	[S_CONSENT] = { "Consents", NULL, NULL },
+	/* Media, only where a clinical-photography consent in force covers
+	 * the series; the narrative says where photos were withheld. */
+	[S_PHOTOS] = { "Photographs", NULL, NULL },
 	[S_HISTORY] = { "Record history: signatures, amendments, voids", NULL, NULL },
-	/* Photographs (Media, each with the Consent that covers it) come with
-	 * the photo feature: a section with its entries goes here, and
-	 * nothing is written for them until then. */
 };
 
 struct doc {
@@ -930,6 +932,109 @@ static void condition(struct doc *d, const char *indication, const struct fx_ref
 	listed(d, S_PROBLEMS, id, line);
 }
 
+/* ---- photographs ---------------------------------------------------------------- */
+
+/* A line of a section's narrative that lists no resource. */
+static void narrated(struct doc *d, int s, const char *line)
+{
+	if (!d->count[s]++)
+		h_raw(&d->html[s], "<ul>");
+	h_el(&d->html[s], "li", line);
+}
+
+/* The Attachment: always the type and the facts; the JPEG inline (base64)
+ * only when the export was asked for the images (--photos). */
+static json_t *media_content(struct fx *x, const struct xm_series *xs, size_t i,
+			     const char *title)
+{
+	const struct nl_photo *ph = &xs->photos[i];
+	json_t *a = chk(x, json_pack("{s:s}", "contentType", "image/jpeg"));
+	const unsigned char *data = xs->photo_data ? xs->photo_data[i] : NULL;
+
+	if (data) {
+		size_t n = sodium_base64_encoded_len(xs->photo_len[i],
+						     sodium_base64_VARIANT_ORIGINAL);
+		char *b64 = malloc(n);
+
+		if (!b64) {
+			x->oom = true;
+			return a;
+		}
+		sodium_bin2base64(b64, n, data, xs->photo_len[i], sodium_base64_VARIANT_ORIGINAL);
+		put(x, a, "data", json_string(b64));
+		free(b64);
+		put(x, a, "size", json_integer((json_int_t)xs->photo_len[i]));
+	}
+	put_str(x, a, "title", title);
+	put_str(x, a, "creation", ph->taken);
+	return a;
+}
+
+static void media(struct doc *d, const struct xm_series *xs, size_t i,
+		  const struct fx_ref *plan)
+{
+	struct fx *x = &d->x;
+	const struct nl_photo *ph = &xs->photos[i];
+	json_t *r, *notes = chk(x, json_array());
+	const struct clin_code *tp;
+	struct fx_ref id, proc;
+	char line[600], view[300];
+
+	fx_idn(x, "photo", ph->id, NULL, &id);
+	xm_photo_text(ph, line, sizeof(line));
+	r = resource(x, "Media", &id);
+	put(x, r, "text", narrative1(x, line));
+	put(x, r, "basedOn", chk(x, json_pack("[o]", ref(x, plan))));
+	if (ph->session_id) {
+		fx_idn(x, "session", ph->session_id, NULL, &proc);
+		put(x, r, "partOf", chk(x, json_pack("[o]", ref(x, &proc))));
+	}
+	put(x, r, "status", json_string("completed"));
+	put(x, r, "type", coded(x, HL7_TERM "media-type", "image", "Image", NULL));
+	put(x, r, "view", text_cc(x, xm_photo_view_text(ph, view, sizeof(view))));
+	put(x, r, "subject", ref(x, &x->patient));
+	put_str(x, r, "createdDateTime", ph->taken);
+	if (ph->taken_by)
+		put(x, r, "operator", display_ref(x, ph->taken_by));
+	if (ph->area)
+		put(x, r, "bodySite", body_site(x, ph->area, ph->label));
+	if (ph->width > 0 && ph->height > 0) {
+		put(x, r, "height", json_integer(ph->height));
+		put(x, r, "width", json_integer(ph->width));
+	}
+	put(x, r, "content", media_content(x, xs, i, line));
+	tp = ph->timepoint ? clin_find(photo_timepoints, photo_timepoint_count, ph->timepoint)
+			   : NULL;
+	if (tp) {
+		snprintf(view, sizeof(view), "Timepoint: %s (%s)", tp->code, tp->label);
+		note(x, notes, view);
+	}
+	if (!xs->photo_data || !xs->photo_data[i])
+		note(x, notes, "The image is not in this export; it is sent when the "
+			       "summary is exported with --photos.");
+	put_arr(x, r, "note", notes);
+	add_entry(x, &id, r);
+	listed(d, S_PHOTOS, &id, line);
+}
+
+static void photos(struct doc *d, const struct xm_series *xs, const struct fx_ref *plan)
+{
+	char line[300];
+
+	if (!xs->nphotos)
+		return;
+	if (!xs->photos_allowed) {
+		snprintf(line, sizeof(line), "%zu photograph%s of the %s series withheld: no "
+			 "clinical-photography consent in force covers sharing them.",
+			 xs->nphotos, xs->nphotos == 1 ? "" : "s",
+			 xm_indication_label(xs->series.indication));
+		narrated(d, S_PHOTOS, line);
+		return;
+	}
+	for (size_t i = 0; i < xs->nphotos; i++)
+		media(d, xs, i, plan);
+}
+
 static void series(struct doc *d, const struct xm_series *xs, size_t index)
 {
 	struct fx *x = &d->x;
@@ -949,6 +1054,7 @@ static void series(struct doc *d, const struct xm_series *xs, size_t index)
 		session(d, xs, &plan, &xs->sessions[i], outcomes);
 	baseline(d, xs, &plan);
 	careplan(d, xs, &plan, &cond, outcomes);
+	photos(d, xs, &plan);
 	json_decref(outcomes);
 }
 

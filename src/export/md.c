@@ -247,7 +247,24 @@ static void scales_table(const struct nl_progress *p, FILE *out)
 	}
 }
 
-static void series_block(const struct xm_series *xs, FILE *out)
+/* The photos' facts, never their images (Markdown has none). */
+static void photos_block(const struct xm *m, const struct xm_series *xs, FILE *out)
+{
+	char buf[512];
+
+	if (!xs->nphotos)
+		return;
+	fprintf(out, "\n### Photographs\n\n");
+	esc(out, xm_photo_withheld(m, xs) ? xm_photo_withheld(m, xs) : "images in the pdf");
+	fputs("\n\n", out);
+	for (size_t i = 0; i < xs->nphotos; i++) {
+		fputs("- ", out);
+		esc(out, xm_photo_text(&xs->photos[i], buf, sizeof(buf)));
+		fputc('\n', out);
+	}
+}
+
+static void series_block(const struct xm *m, const struct xm_series *xs, FILE *out)
 {
 	const struct nl_series *sr = &xs->series;
 	const struct nl_progress *p = &xs->progress;
@@ -286,6 +303,7 @@ static void series_block(const struct xm_series *xs, FILE *out)
 	}
 	depth_table(p, out);
 	scales_table(p, out);
+	photos_block(m, xs, out);
 }
 
 int xw_md(const struct xm *m, FILE *out, struct nl_err *err)
@@ -295,6 +313,6 @@ int xw_md(const struct xm *m, FILE *out, struct nl_err *err)
 	if (!m->nseries)
 		fputs("\nNo treatment series.\n", out);
 	for (size_t i = 0; i < m->nseries; i++)
-		series_block(&m->series[i], out);
+		series_block(m, &m->series[i], out);
 	return NL_OK;
 }

@@ -9,14 +9,32 @@
 
 #include "needlelog/clinical.h"
 #include "needlelog/err.h"
+#include "needlelog/photo.h"
 #include "needlelog/progress.h"
 #include "needlelog/record.h"
+
+struct xm_photo_pair {
+	const char *view;   /* the view's code (in photos[base]) */
+	long base, now;     /* indexes into photos; base == now for one photo */
+};
 
 struct xm_series {
 	struct nl_series series;
 	struct nl_progress progress;        /* live sessions only */
 	struct nl_session_view *sessions;   /* every session, voided too, by date */
 	size_t nsessions;
+	/* Photographs: the metadata of every photo of the series (by date
+	 * taken), always; whether a clinical-photography consent in force
+	 * covers putting them in a summary today; per view, the comparison
+	 * pair (photo_pair: indexes into photos). */
+	struct nl_photo *photos;
+	size_t nphotos;
+	bool photos_allowed;
+	struct xm_photo_pair *pairs;
+	size_t npairs;
+	/* The bytes of photos[i] (xm_load_photo_data), else NULL. */
+	unsigned char **photo_data;
+	size_t *photo_len;
 };
 
 struct xm {
@@ -32,6 +50,7 @@ struct xm {
 	char file_id[37];          /* the record file's id as a UUID (identity) */
 	struct nl_consent *consents;  /* every consent record, withdrawn too */
 	size_t nconsents;
+	bool photo_images;         /* --photos: the images go in (pdf, fhir) */
 };
 
 /* The writers. Each returns NL_OK or NL_EIO (write error) / NL_ENOMEM. */
@@ -46,11 +65,30 @@ int xw_pdf(const struct xm *m, FILE *out, struct nl_err *err);
 int xm_load(struct record *r, int64_t patient_id, int64_t series_id,
 	    struct xm *m, struct nl_err *err);
 void xm_free(struct xm *m);
+/* Reads the bytes (kind) of the photos a summary may show (photos_allowed
+ * series only): the comparison pairs' (pairs_only), else every photo's;
+ * sets m->photo_images. */
+int xm_load_photo_data(struct record *r, struct xm *m, enum photo_kind kind,
+		       bool pairs_only, struct nl_err *err);
+/* "face, frontal" from "frontal". */
+const char *xm_photo_view_label(const char *code);
+/* A photo's view as people read it: "face, frontal"; a site by its area
+ * and label, "Scar (appendectomy)". Returns buf. */
+const char *xm_photo_view_text(const struct nl_photo *ph, char *buf, size_t size);
+/* One photo's facts: "photo 12: face, frontal; baseline; taken
+ * 2026-01-05 by Dr A". Returns buf. */
+const char *xm_photo_text(const struct nl_photo *ph, char *buf, size_t size);
+/* Why a series' images are not in the summary, or NULL when they are:
+ * no consent covers it, or images were not asked for (or not in fmt). */
+const char *xm_photo_withheld(const struct xm *m, const struct xm_series *xs);
 
 /* ---- the PDF's layout, for tests (pdf.c) ---- */
 
-enum xw_box_kind { XW_BOX_TICK, XW_BOX_LABEL, XW_BOX_LEGEND, XW_BOX_MARKER };
-/* A box the PDF's charts drew text or a marker in, in points. */
+enum xw_box_kind { XW_BOX_TICK, XW_BOX_LABEL, XW_BOX_LEGEND, XW_BOX_MARKER,
+		   XW_BOX_PHOTO };
+/* A box the PDF's charts drew text or a marker in, in points (the photo
+ * pages count as charts: each view's pair is one, a photo and its caption
+ * boxes). */
 struct xw_box {
 	int page, chart;
 	enum xw_box_kind kind;

@@ -21,6 +21,7 @@
 #include <pango/pangocairo.h>
 
 #include "needlelog/check.h"
+#include "needlelog/image.h"
 #include "needlelog/vocab.h"
 #include "model.h"
 
@@ -1162,6 +1163,120 @@ static void depth_chart(struct pdf *p, const struct nl_progress *pr)
 	chart_end(p, &c);
 }
 
+/* ---- photographs ------------------------------------------------------------- */
+
+#define PHOTO_GAP 14.0
+#define PHOTO_W ((BODY_W - PHOTO_GAP) / 2)
+#define PHOTO_H 230.0
+#define CAPTION_H 26.0
+
+/* Decoded pixels as a cairo surface (RGB24 rows), or NULL. */
+static cairo_surface_t *photo_surface(const unsigned char *data, size_t len)
+{
+	struct image_pixels px = { 0 };
+	cairo_surface_t *s;
+	unsigned char *dst;
+	int stride;
+
+	if (image_decode_fit(data, len, IMAGE_PREVIEW_EDGE, IMAGE_PREVIEW_EDGE, &px, NULL) != NL_OK)
+		return NULL;
+	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, px.width, px.height);
+	if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS) {
+		cairo_surface_flush(s);
+		dst = cairo_image_surface_get_data(s);
+		stride = cairo_image_surface_get_stride(s);
+		for (int y = 0; y < px.height; y++)
+			for (int x = 0; x < px.width; x++) {
+				const unsigned char *q = px.rgb + ((size_t)y * px.width + x) * 3;
+
+				((uint32_t *)(void *)(dst + (size_t)y * stride))[x] =
+					(uint32_t)q[0] << 16 | (uint32_t)q[1] << 8 | q[2];
+			}
+		cairo_surface_mark_dirty(s);
+	}
+	image_pixels_free(&px);
+	return s;
+}
+
+/* One photograph fitted into the box at (x, y), its caption right under
+ * it; returns the height used. */
+static double photo_cell(struct pdf *p, const struct xm_series *xs, long i, const char *role,
+		       double x, double y)
+{
+	const struct nl_photo *ph = &xs->photos[i];
+	cairo_surface_t *s = photo_surface(xs->photo_data[i], xs->photo_len[i]);
+	double w = PHOTO_W, h = PHOTO_H, ch;
+	char cap[256];
+
+	if (s && cairo_surface_status(s) == CAIRO_STATUS_SUCCESS) {
+		int iw = cairo_image_surface_get_width(s), ih = cairo_image_surface_get_height(s);
+		double k = fmin(PHOTO_W / iw, PHOTO_H / ih);
+
+		w = iw * k;
+		h = ih * k;
+		cairo_save(p->cr);
+		cairo_translate(p->cr, x, y);
+		cairo_scale(p->cr, k, k);
+		cairo_set_source_surface(p->cr, s, 0, 0);
+		cairo_paint(p->cr);
+		cairo_restore(p->cr);
+	} else {
+		text_at(p, "(the image could not be decoded)", x, y, PHOTO_W, BODY, false, 0, true);
+	}
+	if (s)
+		cairo_surface_destroy(s);
+	box_add(p, &(struct xw_box){ .page = p->page, .chart = p->chart, .kind = XW_BOX_PHOTO,
+				     .series = -1, .x = x, .y = y, .w = w, .h = h });
+	snprintf(cap, sizeof(cap), "%s: %s, taken %s (photo %lld)", role,
+		 ph->timepoint ? ph->timepoint : "", ph->taken ? ph->taken : "?",
+		 (long long)ph->id);
+	ch = text_at(p, cap, x, y + h + 3, PHOTO_W, BODY, false, CAPTION_H, true);
+	box_add(p, &(struct xw_box){ .page = p->page, .chart = p->chart, .kind = XW_BOX_LABEL,
+				     .series = -1, .x = x, .y = y + h + 3, .w = PHOTO_W,
+				     .h = ch });
+	return h + 3 + ch;
+}
+
+/* A view's pair side by side: the reference left, the latest right. */
+static void photo_pair_block(struct pdf *p, const struct xm_series *xs,
+			     const struct xm_photo_pair *pp)
+{
+	char title[300];
+	double h, h2 = 0;
+
+	ensure(p, PHOTO_H + CAPTION_H + 30);
+	paragraph(p, xm_photo_view_text(&xs->photos[pp->base], title, sizeof(title)), BODY,
+		  true, 0);
+	gap(p, 3);
+	p->chart++;
+	p->chart_first = p->lay->n;
+	h = photo_cell(p, xs, pp->base, pp->base == pp->now ? "Only photograph" : "Reference",
+		       MARGIN, p->y);
+	if (pp->now != pp->base)
+		h2 = photo_cell(p, xs, pp->now, "Latest", MARGIN + PHOTO_W + PHOTO_GAP, p->y);
+	gap(p, fmax(h, h2) + 10);
+}
+
+static void photos_block(struct pdf *p, const struct xm_series *xs)
+{
+	const char *why = xm_photo_withheld(p->m, xs);
+	char buf[256];
+
+	if (!xs->nphotos)
+		return;
+	gap(p, 6);
+	ensure(p, 40);
+	paragraph(p, "Photographs", 10, true, 0);
+	snprintf(buf, sizeof(buf), "%zu on record; %s.", xs->nphotos,
+		 why ? why : "per view, the reference (baseline) beside the latest");
+	paragraph(p, buf, BODY, false, 0);
+	gap(p, 4);
+	if (why)
+		return;
+	for (size_t k = 0; k < xs->npairs; k++)
+		photo_pair_block(p, xs, &xs->pairs[k]);
+}
+
 /* ---- series ----------------------------------------------------------------- */
 
 static void series_block(struct pdf *p, const struct xm_series *xs)
@@ -1202,6 +1317,7 @@ static void series_block(struct pdf *p, const struct xm_series *xs)
 			scale_chart(p, pr, &pr->scales[k], sr->start_date);
 		depth_chart(p, pr);
 	}
+	photos_block(p, xs);
 	gap(p, 6);
 }
 

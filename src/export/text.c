@@ -186,7 +186,20 @@ static void scales_block(const struct nl_progress *p, FILE *out)
 	}
 }
 
-static void series_block(const struct xm_series *xs, FILE *out)
+/* The photos' facts, never their images (text has none). */
+static void photos_block(const struct xm *m, const struct xm_series *xs, FILE *out)
+{
+	char buf[512];
+
+	if (!xs->nphotos)
+		return;
+	fprintf(out, "\n  Photographs (%zu; %s):\n", xs->nphotos, xm_photo_withheld(m, xs)
+		? xm_photo_withheld(m, xs) : "images in the pdf");
+	for (size_t i = 0; i < xs->nphotos; i++)
+		fprintf(out, "    %s\n", xm_photo_text(&xs->photos[i], buf, sizeof(buf)));
+}
+
+static void series_block(const struct xm *m, const struct xm_series *xs, FILE *out)
 {
 	const struct nl_series *sr = &xs->series;
 	const struct nl_progress *p = &xs->progress;
@@ -214,6 +227,7 @@ static void series_block(const struct xm_series *xs, FILE *out)
 		session_block(xs, &xs->sessions[i], out);
 	depth_table(p, out);
 	scales_block(p, out);
+	photos_block(m, xs, out);
 }
 
 int xw_text(const struct xm *m, FILE *out, struct nl_err *err)
@@ -223,6 +237,6 @@ int xw_text(const struct xm *m, FILE *out, struct nl_err *err)
 	if (!m->nseries)
 		fprintf(out, "\nNo treatment series.\n");
 	for (size_t i = 0; i < m->nseries; i++)
-		series_block(&m->series[i], out);
+		series_block(m, &m->series[i], out);
 	return NL_OK;
 }

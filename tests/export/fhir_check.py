@@ -20,6 +20,7 @@ Each bundle is checked for:
 and a spoilt bundle is shown to fail each check. Without fhirpath the
 invariants are not run and the test is skipped (77), never passed.
 """
+import base64
 import copy
 import json
 import os
@@ -269,6 +270,7 @@ def spoilt(b, tmp):
         "cpl-3": lambda b: first(b, "CarePlan")["activity"][0].update(
             reference={"display": "x"}),
         "per-1": lambda b: first(b, "Consent")["provision"]["period"].update(end="2000-01-01"),
+        "att-1": lambda b: first(b, "Media")["content"].pop("contentType"),
     }
     for key, spoil in spoils.items():
         bad = copy.deepcopy(b)
@@ -291,22 +293,22 @@ class Env:
                         NEEDLELOG_PRACTITIONER="Tester", NEEDLELOG_TODAY="2026-03-20")
         self.n = 0
 
-    def export(self, patient):
+    def export(self, patient, *extra):
         self.n += 1
         out = os.path.join(self.dir, f"p{patient}-{self.n}.json")
         r = subprocess.run([BIN, "export", "--patient", str(patient), "--format", "fhir",
-                            "-o", out], env=self.env, capture_output=True, text=True,
+                            "-o", out, *extra], env=self.env, capture_output=True, text=True,
                            timeout=300)
         check(r.returncode == 0, f"export {patient}: exit {r.returncode}: {r.stderr[-500:]}")
         with open(out, encoding="utf-8") as f:
             return out, json.load(f)
 
 
-def every_patient(e, patients):
+def every_patient(e, patients, *extra):
     files = []
     for pid in patients:
-        path, b = e.export(pid)
-        _, again = e.export(pid)
+        path, b = e.export(pid, *extra)
+        _, again = e.export(pid, *extra)
         check_all(b, f"patient {pid}")
         for problem in check_identity(b, again):
             check(False, f"patient {pid}: identity: {problem}")
@@ -381,6 +383,26 @@ def fixture_values(b, ids):
     check(any("C-2291" in t and "MX-77" in t for t in lots), f"fixture: lots noted {lots}")
 
 
+def photo_values(b):
+    media = by_type(b, "Media")
+    check(len(media) == 4, f"fixture: one Media a photograph ({len(media)})")
+    comp = b["entry"][0]["resource"]
+    sec = [s for s in comp["section"] if s["title"] == "Photographs"]
+    urls = {en["resource"]["id"]: en["fullUrl"] for en in b["entry"]}
+    check(sec and sorted(r["reference"] for r in sec[0].get("entry", [])) ==
+          sorted(urls[m["id"]] for m in media), "fixture: the Photographs section lists the Media")
+    for m in media:
+        c = m["content"]
+        check(c["contentType"] == "image/jpeg" and
+              base64.b64decode(c.get("data", ""))[:3] == b"\xff\xd8\xff" and
+              c.get("size") == len(base64.b64decode(c["data"])),
+              f"fixture: Media {m['id']} holds its JPEG inline")
+        check(m["subject"]["reference"] == urls[by_type(b, "Patient")[0]["id"]],
+              "fixture: Media.subject is the patient")
+    views = sorted(m["view"]["text"] for m in media)
+    check("Scar (appendectomy)" in views, f"fixture: Media views {views}")
+
+
 def fixture(xfix):
     e = Env()
     try:
@@ -390,10 +412,14 @@ def fixture(xfix):
                        env=e.env, check=True, capture_output=True, text=True)
         bare = subprocess.run([BIN, "patient", "add", "--name", "Bare"], env=e.env,
                               capture_output=True, text=True).stdout.strip()
-        files = every_patient(e, [ids["patient"], ids["other_patient"], bare])
+        # photographs of the acne-scar series, its consent in force (Media)
+        subprocess.run([xfix, "photos", e.db, str(ids["patient"]), str(ids["series"][0]),
+                        "keep"], env=e.env, check=True, capture_output=True, text=True)
+        files = every_patient(e, [ids["patient"], ids["other_patient"], bare], "--photos")
         with open(files[0], encoding="utf-8") as f:
             b = json.load(f)
         fixture_values(b, ids)
+        photo_values(b)
         spoilt(b, e.dir)
     finally:
         shutil.rmtree(e.dir, ignore_errors=True)

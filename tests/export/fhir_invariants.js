@@ -152,6 +152,9 @@ const BY_TYPE = {
   ],
   MedicationStatement: [['per-1', 'effective.ofType(Period)', PERIOD, PER1]],
   Flag: [['per-1', 'period', PERIOD, PER1]],
+  // Media defines none of its own in R4; its Attachment has att-1.
+  Media: [['att-1', 'content', 'data.empty() or contentType.exists()',
+           'If the Attachment has data, it SHALL have a contentType']],
   Procedure: [],
   Provenance: [],
 };

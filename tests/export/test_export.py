@@ -2,7 +2,8 @@
 """Export, backup and restore, through the real binary.
 
 usage: test_export.py CASE XFIXTURE
-CASE is one of text, md, csv, fhir, pdf, safety, backup, valgrind. The record file is
+CASE is one of text, md, csv, fhir, pdf, photos, photos_withheld, safety, backup,
+valgrind. The record file is
 filled by XFIXTURE (tests/export/xfixture.c) through the clinical core.
 Environment (tests/meson.build): NEEDLELOG, NEEDLELOG_TEST_KDF, LC_ALL.
 """
@@ -473,7 +474,101 @@ def case_valgrind(e):
     check(r.returncode == 0, f"valgrind: backup: exit {r.returncode}: {r.stderr[-3000:]}")
 
 
-CASES = {"valgrind": case_valgrind, "text": case_text, "md": case_md, "csv": case_csv, "fhir": case_fhir,
+# ---- photographs (issue 12 point 4, issue 13 point 1) -------------------------
+
+PHOTO_LINES = ["photo 1: face, frontal; baseline; taken 2026-01-05 by Dr. Ana Núñez",
+               "photo 2: face, frontal; follow-up; taken 2026-03-02 by Dr. Ana Núñez",
+               "photo 3: face, left oblique (45°); baseline; taken 2026-01-05",
+               "photo 4: Scar (appendectomy); session; taken 2026-02-02"]
+
+
+def pdf_images(path):
+    """The images pdfimages lists: (page, width, height)."""
+    r = subprocess.run(["pdfimages", "-list", path], capture_output=True, text=True)
+    rows = [l.split() for l in r.stdout.splitlines()[2:] if l.strip()]
+    return [(int(x[0]), int(x[3]), int(x[4])) for x in rows if x[2] == "image"]
+
+
+def photo_record(e, mode):
+    e.fixture("photos", e.db, str(e.ids["patient"]), str(e.ids["series"][0]), mode)
+    return e.ids["series"][0]
+
+
+def case_photos(e):
+    sid = str(photo_record(e, "keep"))
+    # text and Markdown: every photo's facts, no images
+    t = e.export("text", "--series", sid)
+    for want in PHOTO_LINES + ["Photographs (4; images not included"]:
+        check(want in t, f"photos: text: {want!r} missing")
+    md = e.export("md", "--series", sid)
+    check("### Photographs" in md and all(f"- {w}" in md for w in PHOTO_LINES[:2]),
+          "photos: md lists the photos")
+    # --photos goes only with pdf or fhir
+    e.run("export", "--patient", "1", "--format", "text", "--photos", code=64)
+    # the PDF: per view, the reference and the latest side by side, dated
+    out = e.path("photos.pdf")
+    e.run("export", "--patient", "1", "--series", sid, "--format", "pdf", "--photos", "-o", out)
+    t = " ".join(pdftext(out).split())
+    for want in ["Photographs", "4 on record; per view, the reference (baseline) beside the latest",
+                 "face, frontal", "face, left oblique (45°)", "Scar (appendectomy)",
+                 "Reference: baseline, taken 2026-01-05 (photo 1)",
+                 "Latest: follow-up, taken 2026-03-02 (photo 2)",
+                 "Only photograph: baseline, taken 2026-01-05 (photo 3)",
+                 "Only photograph: session, taken 2026-02-02 (photo 4)"]:
+        check(want in t, f"photos: pdf: {want!r} missing")
+    imgs = pdf_images(out)
+    check(len(imgs) == 4, f"photos: pdf: 4 images (a pair and two singles), got {imgs}")
+    check(all(max(w, h) <= 512 for _, w, h in imgs), f"photos: pdf: previews embedded {imgs}")
+    # the frontal pair shares a page
+    check(len(imgs) >= 2 and imgs[0][0] == imgs[1][0], "photos: pdf: the pair on one page")
+    # each photograph sent is audited, to the file
+    sent = [a for a in e.audit() if a["action"] == "export" and a["entity"] == "photo"]
+    check(sorted(a["id"] for a in sent) == [1, 2, 3, 4] and
+          all(a["detail"]["to"] == os.path.realpath(out) for a in sent),
+          f"photos: one audit row a photo sent: {sent}")
+    # without --photos: no images, and the PDF says so
+    plain = e.path("plain.pdf")
+    e.run("export", "--patient", "1", "--series", sid, "--format", "pdf", "-o", plain)
+    check(pdf_images(plain) == [], "photos: no images without --photos")
+    check("images not included" in pdftext(plain), "photos: pdf says images are not included")
+    # FHIR: Media for each, inline only with --photos
+    b = json.loads(e.export("fhir", "--series", sid))
+    media = [en["resource"] for en in b["entry"] if en["resource"]["resourceType"] == "Media"]
+    check(len(media) == 4 and not any("data" in m["content"] for m in media) and
+          all("--photos" in m["note"][-1]["text"] for m in media),
+          "photos: fhir: Media without the image, and a note, by default")
+    b = json.loads(e.export("fhir", "--series", sid, "--photos"))
+    media = [en["resource"] for en in b["entry"] if en["resource"]["resourceType"] == "Media"]
+    check(len(media) == 4 and all(m["content"].get("data") for m in media),
+          "photos: fhir: the images inline with --photos")
+
+
+def case_photos_withheld(e):
+    sid = str(photo_record(e, "withdraw"))
+    out = e.path("w.pdf")
+    e.run("export", "--patient", "1", "--series", sid, "--format", "pdf", "--photos", "-o", out)
+    t = " ".join(pdftext(out).split())
+    check("images withheld: no clinical-photography consent in force" in t,
+          "photos: withheld: the pdf says so")
+    check(pdf_images(out) == [], "photos: withheld: no image in the pdf")
+    check("Reference:" not in t, "photos: withheld: no pair")
+    check(not any(a["entity"] == "photo" for a in e.audit() if a["action"] == "export"),
+          "photos: withheld: no photo audited as sent")
+    t = e.export("text", "--series", sid)
+    check("Photographs (4; images withheld" in t and all(w in t for w in PHOTO_LINES),
+          "photos: withheld: text still lists the photos' facts")
+    md = e.export("md", "--series", sid)
+    check("images withheld" in md and PHOTO_LINES[0] in md, "photos: withheld: md")
+    b = json.loads(e.export("fhir", "--series", sid, "--photos"))
+    check(not any(en["resource"]["resourceType"] == "Media" for en in b["entry"]),
+          "photos: withheld: no Media")
+    sec = [s for s in b["entry"][0]["resource"]["section"] if s["title"] == "Photographs"]
+    check(sec and "4 photographs of the Acne scars series withheld" in sec[0]["text"]["div"],
+          "photos: withheld: the FHIR narrative says so")
+
+
+CASES = {"valgrind": case_valgrind, "photos": case_photos,
+         "photos_withheld": case_photos_withheld, "text": case_text, "md": case_md, "csv": case_csv, "fhir": case_fhir,
          "pdf": case_pdf, "safety": case_safety, "backup": case_backup}
 
 

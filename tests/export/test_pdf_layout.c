@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "needlelog/image.h"
+#include "needlelog/photo.h"
 #include "needlelog/record.h"
 #include "needlelog/store.h"
 #include "model.h"
@@ -52,6 +54,39 @@ static void add_sessions(struct record *r, int64_t series)
 	}
 }
 
+/* Photographs under a consent: a vertex pair (and one between), and a
+ * single of the marked site; the PDF shows them with --photos. */
+static void add_photos(struct record *r, int64_t pid, int64_t sid)
+{
+	static const struct { const char *view, *tp, *taken; } v[] = {
+		{ "vertex", "baseline", "2026-01-10" }, { "vertex", "session", "2026-01-31" },
+		{ "vertex", "follow-up", "2026-02-20" }, { "marked-site", "baseline", "2026-01-10" },
+	};
+	struct nl_consent c = { .patient_id = pid, .kind = CLIN_CONSENT_PHOTO,
+				.covers = "hair-loss", .given = "2026-01-01" };
+	struct nl_err err = { 0 };
+	int64_t id;
+
+	assert_int_equal(record_consent_add(r, &c, &id, &err), NL_OK);
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct nl_photo ph = { .patient_id = pid, .series_id = sid, .view = (char *)v[i].view,
+				       .timepoint = (char *)v[i].tp, .taken = (char *)v[i].taken };
+		struct image_import im;
+		unsigned char *buf;
+		size_t len;
+
+		assert_int_equal(image_synthetic(300, 400, (double)i / 3, 3, "jpeg", &buf, &len,
+						 &err), NL_OK);
+		assert_int_equal(image_import(buf, len, &im, &err), NL_OK);
+		free(buf);
+		assert_int_equal(photo_add(r, &ph, &(struct photo_bytes){ .image = im.image,
+			.image_len = im.image_len, .preview = im.preview,
+			.preview_len = im.preview_len, .source = im.source, .width = im.width,
+			.height = im.height }, &id, &err), NL_OK);
+		image_import_free(&im);
+	}
+}
+
 static int setup(void **state)
 {
 	static struct t t;
@@ -78,7 +113,9 @@ static int setup(void **state)
 	sr.patient_id = pid;
 	assert_int_equal(record_series_add(t.r, &sr, &sid, &err), NL_OK);
 	add_sessions(t.r, sid);
+	add_photos(t.r, pid, sid);
 	assert_int_equal(xm_load(t.r, pid, 0, &t.m, &err), NL_OK);
+	assert_int_equal(xm_load_photo_data(t.r, &t.m, PHOTO_PREVIEW, true, &err), NL_OK);
 	assert_int_equal(xw_pdf_layout(&t.m, &t.lay, &err), NL_OK);
 	*state = &t;
 	return 0;
@@ -217,6 +254,34 @@ static void numeric_axis_from_the_data(void **state)
 	assert_true(hi >= 179 && hi <= 250);
 }
 
+/* Each view's pair side by side on one page, inside the margins, its
+ * captions under the pictures (no_label_overlaps checks they meet
+ * nothing); the photo between the two is not shown. */
+static void photo_pairs_laid_out(void **state)
+{
+	const struct xw_layout *l = &((struct t *)*state)->lay;
+	const struct xw_box *ph[8];
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct xw_box *b = &l->boxes[i];
+
+		if (b->kind != XW_BOX_PHOTO)
+			continue;
+		assert_true(n < 8);
+		ph[n++] = b;
+		assert_true(b->x >= 42 - 0.01 && b->x + b->w <= 595.276 - 42 + 0.01);
+		assert_true(b->y >= 42 && b->y + b->h <= 841.89 - 42 - 18);
+		assert_true(b->w > 100 && b->h > 100);
+	}
+	assert_int_equal(n, 3);   /* the vertex pair and the marked site */
+	assert_int_equal(ph[0]->page, ph[1]->page);
+	assert_int_equal(ph[0]->chart, ph[1]->chart);
+	assert_true(ph[0]->x + ph[0]->w < ph[1]->x);   /* side by side */
+	assert_false(xw_box_overlap(ph[0], ph[1]));
+	assert_false(ph[2]->page == ph[1]->page && xw_box_overlap(ph[1], ph[2]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +290,7 @@ int main(void)
 		cmocka_unit_test(coinciding_depths_apart),
 		cmocka_unit_test(ordinal_axis_every_level),
 		cmocka_unit_test(numeric_axis_from_the_data),
+		cmocka_unit_test(photo_pairs_laid_out),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

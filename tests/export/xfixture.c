@@ -11,6 +11,13 @@
  *                          signed session with traceable lots
  *   xfixture dump DB       every row of every table but the audit trail,
  *                          as text (to compare before and after)
+ *   xfixture photos DB PATIENT SERIES keep|withdraw  a clinical-photography
+ *                          consent covering SERIES' indication (given
+ *                          2026-01-01; withdrawn 2026-03-10 with
+ *                          "withdraw") and generated photos: frontal
+ *                          baseline 2026-01-05 and follow-up 2026-03-02,
+ *                          oblique-l baseline 2026-01-05, and a site photo
+ *                          of the appendectomy scar 2026-02-02
  *   xfixture audit DB      the audit rows, one JSON object a line
  *                          (a writer busy while a backup runs)
  */
@@ -23,6 +30,8 @@
 
 #include "needlelog/audit.h"
 #include "needlelog/clinical.h"
+#include "needlelog/image.h"
+#include "needlelog/photo.h"
 #include "needlelog/record.h"
 #include "needlelog/store.h"
 
@@ -309,8 +318,62 @@ static int audit(const char *path)
 	return 0;
 }
 
+/* One generated picture, imported as photo add would, and stored. */
+static void add_photo(struct record *s, struct nl_photo *ph, double progress)
+{
+	struct image_import im;
+	unsigned char *buf;
+	size_t len;
+	int64_t id;
+
+	OK(image_synthetic(640, 800, progress, 7, "png", &buf, &len, &err), "synthetic");
+	OK(image_import(buf, len, &im, &err), "import");
+	free(buf);
+	OK(photo_add(s, ph, &(struct photo_bytes){ .image = im.image, .image_len = im.image_len,
+		     .preview = im.preview, .preview_len = im.preview_len, .source = im.source,
+		     .width = im.width, .height = im.height }, &id, &err), "photo add");
+	image_import_free(&im);
+}
+
+static int photos(const char *path, int64_t pid, int64_t sid, bool withdraw)
+{
+	struct record *s = open_db(path, 0);
+	struct nl_series sr;
+	struct nl_consent c = { .patient_id = pid, .kind = CLIN_CONSENT_PHOTO,
+				.given = "2026-01-01", .taken_by = "Dr. Ana Núñez" };
+	struct nl_photo v[] = {
+		{ .view = "frontal", .timepoint = "baseline", .taken = "2026-01-05" },
+		{ .view = "frontal", .timepoint = "follow-up", .taken = "2026-03-02" },
+		{ .view = "oblique-l", .timepoint = "baseline", .taken = "2026-01-05" },
+		{ .view = "site", .area = "scar", .label = "appendectomy",
+		  .timepoint = "session", .taken = "2026-02-02" },
+	};
+	double progress[] = { 0, 1, 0, 0.5 };
+	int64_t cid;
+
+	OK(record_set_actor(s, "Fixture", &err), "actor");
+	OK(record_series_get(s, sid, &sr, &err), "get series");
+	c.covers = sr.indication;
+	OK(record_consent_add(s, &c, &cid, &err), "photo consent");
+	record_series_free(&sr);
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		v[i].patient_id = pid;
+		v[i].series_id = sid;
+		v[i].taken_by = "Dr. Ana Núñez";
+		add_photo(s, &v[i], progress[i]);
+	}
+	if (withdraw)
+		OK(record_consent_withdraw(s, cid, "2026-03-10", "Dr. Ana Núñez", &err),
+		   "withdraw");
+	record_close(s);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 6 && strcmp(argv[1], "photos") == 0)
+		return photos(argv[2], atoll(argv[3]), atoll(argv[4]),
+			      strcmp(argv[5], "withdraw") == 0);
 	if (argc == 5 && strcmp(argv[1], "clinical") == 0)
 		return clinical(argv[2], atoll(argv[3]), atoll(argv[4]));
 	if (argc == 3 && strcmp(argv[1], "create") == 0)
