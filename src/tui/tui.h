@@ -406,6 +406,9 @@ struct tui {
 	const struct tui_options *opt; /* as tui_main was given them */
 	int64_t select_session;    /* a list showing it selects it, once */
 	size_t unsigned_old;       /* sessions unsigned > 24 h after their date */
+	bool chase_known;          /* unsigned_old is the count at: */
+	uint64_t chase_version;    /* record_data_version */
+	char chase_today[11];      /* and this day */
 };
 
 /* backup.c: the status line's backup reminder ("" when none is due; read

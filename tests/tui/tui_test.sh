@@ -1301,6 +1301,17 @@ case_reload() {
 	keys Escape
 	wait_for "4 patients"
 	[ "$(reloads)" = 2 ] || fail "the list was read again without a change: $(reloads) reads"
+	# the unsigned count is kept by the version too, and follows a change
+	absent "unsigned (U)"
+	nl session add --series "$S_ASA" --date "$(day -4)" --area abdomen:2:4 >/dev/null 2>&1 ||
+		fail "session add"
+	keys /
+	type_text "zoë"
+	keys Enter Enter
+	wait_for "Treatment series"
+	wait_for "1 unsigned (U)"
+	keys q
+	wait_for "Active series"
 }
 
 PHOTO_RAW_SQL=${3:-}
