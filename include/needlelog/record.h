@@ -222,6 +222,22 @@ int record_patient_list(struct record *r, const char *search,
 void record_patient_free(struct nl_patient *p);
 void record_patient_list_free(struct nl_patient_summary *rows, size_t n);
 
+/* record_patient_list's search, prepared once (folded), for a face that
+ * filters the rows it holds (the TUI, per keystroke) by the same rule. */
+struct nl_patient_search {
+	char *folded;          /* NULL: every patient matches */
+	char digits[64];       /* the search's digits: the phone's, from 3 on */
+	int64_t id;            /* "12" or "#12", else 0 */
+};
+/* search NULL or "" matches every patient. NL_ENOMEM. */
+int record_patient_search_init(struct nl_patient_search *q, const char *search,
+			       struct nl_err *err);
+/* Whether p matches q. name_folded: nl_fold(p->name) when the caller
+ * keeps it (folding is the costly part), or NULL to fold it here. */
+bool record_patient_matches(const struct nl_patient_search *q,
+			    const struct nl_patient_summary *p, const char *name_folded);
+void record_patient_search_free(struct nl_patient_search *q);
+
 /* ---- series ------------------------------------------------------------ */
 
 struct nl_series {

@@ -14,6 +14,7 @@
 #include "needlelog/record.h"
 #include "needlelog/text.h"
 #include "needlelog/vocab.h"
+#include "demo_gen.h"
 #include "out.h"
 
 #define DEMO_PASSPHRASE "demo"
@@ -139,7 +140,7 @@ struct demo {
 	struct rng rng;
 	char today[11];
 	size_t npatients, nseries, nsessions, nsigned, namended, nvoided;
-	size_t nconsents, nwithdrawn;
+	size_t nconsents, nwithdrawn, narchived;
 	bool expired_made;   /* one cartridge past its expiry, once */
 	struct nl_err *err;
 };
@@ -615,14 +616,66 @@ static int open_tui(struct cli *c, struct nl_err *err)
 	return tui->run(c, err);
 }
 
+/* --patients N [--years Y]: the generated practice of any size
+ * (demo_gen.c) instead of the fixed one; 0 patients = not asked for. */
+struct demo_size {
+	int patients, years;
+};
+
+static int demo_size(struct cli *c, struct demo_size *z, struct nl_err *err)
+{
+	int rc = cli_int(c, "patients", 1, DEMO_GEN_MAX_PATIENTS, &z->patients, err);
+
+	if (rc == NL_OK)
+		rc = cli_int(c, "years", 1, DEMO_GEN_MAX_YEARS, &z->years, err);
+	if (rc == NL_OK && cli_str(c, "years") && !cli_str(c, "patients"))
+		rc = cli_usage(c, err, "--years needs --patients N (the fixed demo covers "
+			       "its own years)");
+	return rc;
+}
+
+static int demo_generated(struct demo *d, const struct demo_size *z, int seed)
+{
+	struct demo_gen_counts n = { 0 };
+	struct demo_gen_opts o = { .patients = (size_t)z->patients, .years = z->years,
+				   .seed = (uint64_t)seed, .today = d->today, .counts = &n };
+	int rc = demo_generate(d->s, &o, d->err);
+
+	d->npatients = n.patients;
+	d->nseries = n.series;
+	d->nsessions = n.sessions;
+	d->nsigned = n.signed_sessions;
+	d->namended = n.amended;
+	d->nvoided = n.voided;
+	d->narchived = n.archived;
+	return rc;
+}
+
+static void demo_report(const char *path, const struct demo *d, bool generated)
+{
+	fputs("Created the demo record file ", stdout);
+	out_text(stdout, path);
+	printf(": %zu patients, %zu series, %zu sessions (%zu signed, %zu amended, %zu "
+	       "voided), ", d->npatients, d->nseries, d->nsessions, d->nsigned, d->namended,
+	       d->nvoided);
+	if (generated)
+		printf("%zu archived patients\n", d->narchived);
+	else
+		printf("%zu consent records (%zu withdrawn)\n", d->nconsents, d->nwithdrawn);
+	printf("passphrase: %s\n", DEMO_PASSPHRASE);
+}
+
 static int run_demo(struct cli *c, struct nl_err *err)
 {
 	struct demo d = { .err = err };
+	struct demo_size z = { 0, 10 };
 	const char *path = NULL;
 	bool made;
 	int seed = 1;
 	int rc = cli_int(c, "seed", 0, 1000000000, &seed, err);
 
+	if (rc == NL_OK)
+		rc = demo_size(c, &z, err);
 	if (rc == NL_OK)
 		rc = nl_today(cli_str(c, "today"), d.today, err);
 	if (rc == NL_OK && !(path = cli_db_path(c, err)))
@@ -632,7 +685,7 @@ static int run_demo(struct cli *c, struct nl_err *err)
 	d.rng.s = 0x9E3779B97F4A7C15ULL ^ (uint64_t)seed * 0xBF58476D1CE4E5B9ULL;
 	rc = demo_create(c, path, &d);
 	if (rc == NL_OK)
-		rc = demo_fill(&d);
+		rc = z.patients ? demo_generated(&d, &z, seed) : demo_fill(&d);
 	/* Closed before the TUI opens it; removed when incomplete (ours). */
 	made = c->rec != NULL;
 	record_close(c->rec);
@@ -641,18 +694,16 @@ static int run_demo(struct cli *c, struct nl_err *err)
 		unlink(path);
 	if (rc != NL_OK)
 		return rc;
-	fputs("Created the demo record file ", stdout);
-	out_text(stdout, path);
-	printf(": %zu patients, %zu series, %zu sessions (%zu signed, %zu amended, %zu "
-	       "voided), %zu consent records (%zu withdrawn)\npassphrase: %s\n", d.npatients,
-	       d.nseries, d.nsessions, d.nsigned, d.namended, d.nvoided, d.nconsents,
-	       d.nwithdrawn, DEMO_PASSPHRASE);
+	demo_report(path, &d, z.patients != 0);
 	return cli_flag(c, "no-tui") ? NL_OK : open_tui(c, err);
 }
 
 static const struct cli_opt demo_opts[] = {
 	{ "no-tui", NULL, 0, "only create the file" },
 	{ "seed", "N", 0, "another practice, the same for the same seed (default 1)" },
+	{ "patients", "N", 0, "a generated practice of N patients (1 to 1000000) instead of "
+	  "the fixed 40" },
+	{ "years", "Y", 0, "with --patients: its years of history (1 to 40, default 10)" },
 	CLI_OPT_TODAY("as of DATE"),
 	{ 0 },
 };
@@ -669,6 +720,10 @@ const struct cli_command cli_demo_commands[] = {
 	  "device serials, cartridge and product lots with expiry dates (one expired);\n"
 	  "treatment and photography consents, one withdrawn.\n"
 	  "Dates are relative to today. Then it opens the TUI on it (give --db PATH\n"
-	  "for where the file goes).", demo_opts, run_demo },
+	  "for where the file goes).\n"
+	  "With --patients N, a generated practice of that size instead: patients\n"
+	  "arriving over --years Y, series one after another at their intervals,\n"
+	  "about 10 sessions each over 10 years, most signed, a few amended, voided\n"
+	  "or archived (10,000 patients take about 10 s).", demo_opts, run_demo },
 	{ 0 },
 };

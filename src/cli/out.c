@@ -272,6 +272,136 @@ void out_table_free(struct out_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
+int out_stream_init(struct out_stream *s, const char *const *head, size_t ncols,
+		    unsigned right, enum out_format fmt, FILE *f, bool bom,
+		    struct nl_err *err)
+{
+	memset(s, 0, sizeof(*s));
+	out_table_init(&s->t, head, ncols);
+	s->t.right = right;
+	s->fmt = fmt;
+	s->f = f;
+	s->bom = bom;
+	if (ncols > OUT_STREAM_MAXCOLS)
+		return nl_error(err, NL_EINTERNAL, "a streamed table has at most %d columns",
+				OUT_STREAM_MAXCOLS);
+	if (fmt == OUT_CSV)
+		return NL_OK;
+	if (!(s->w = calloc(ncols, sizeof(*s->w))))
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	return out_stream_measure(s, head, err);
+}
+
+/* Each cell as out_table_print shows it: sanitized for the terminal. */
+static int stream_safe(const struct out_stream *s, const char *const *cells, char **safe,
+		       struct nl_err *err)
+{
+	for (size_t i = 0; i < s->t.ncols; i++)
+		if (!(safe[i] = nl_term_safe(cells[i] ? cells[i] : "", false))) {
+			while (i-- > 0)
+				free(safe[i]);
+			return nl_error(err, NL_ENOMEM, "out of memory");
+		}
+	return NL_OK;
+}
+
+static void stream_unsafe(const struct out_stream *s, char **safe)
+{
+	for (size_t i = 0; i < s->t.ncols; i++)
+		free(safe[i]);
+}
+
+int out_stream_measure(struct out_stream *s, const char *const *cells, struct nl_err *err)
+{
+	char *safe[OUT_STREAM_MAXCOLS];
+	int rc;
+
+	if (s->fmt == OUT_CSV)
+		return NL_OK;
+	if ((rc = stream_safe(s, cells, safe, err)) != NL_OK)
+		return rc;
+	for (size_t i = 0; i < s->t.ncols; i++) {
+		size_t cw = out_width(safe[i]);
+
+		if (cw > s->w[i])
+			s->w[i] = cw;
+	}
+	stream_unsafe(s, safe);
+	return NL_OK;
+}
+
+int out_stream_begin(struct out_stream *s, struct nl_err *err)
+{
+	if (s->fmt == OUT_CSV) {
+		nl_csv_init(&s->csv, s->f, ',', s->bom);
+		nl_csv_row(&s->csv, s->t.head, s->t.ncols);
+		return NL_OK;
+	}
+	return out_stream_row(s, s->t.head, err);
+}
+
+int out_stream_row(struct out_stream *s, const char *const *cells, struct nl_err *err)
+{
+	char *safe[OUT_STREAM_MAXCOLS];
+	int rc;
+
+	if (s->fmt == OUT_CSV) {
+		const char *v[OUT_STREAM_MAXCOLS];
+
+		/* as out_table_row stores them: NULL is empty */
+		for (size_t i = 0; i < s->t.ncols; i++)
+			v[i] = cells[i] ? cells[i] : "";
+		nl_csv_row(&s->csv, v, s->t.ncols);
+		return NL_OK;
+	}
+	if ((rc = stream_safe(s, cells, safe, err)) != NL_OK)
+		return rc;
+	print_text_row(&s->t, s->f, (const char *const *)safe, s->w);
+	stream_unsafe(s, safe);
+	return ferror(s->f) ? nl_error(err, NL_EIO, "cannot write the output") : NL_OK;
+}
+
+int out_stream_end(struct out_stream *s, struct nl_err *err)
+{
+	if (s->fmt == OUT_CSV)
+		return nl_csv_finish(&s->csv, err);
+	return ferror(s->f) ? nl_error(err, NL_EIO, "cannot write the output") : NL_OK;
+}
+
+void out_stream_free(struct out_stream *s)
+{
+	free(s->w);
+	s->w = NULL;
+}
+
+/* jansson's JSON_INDENT(2) for an array: "[", each element on its own
+ * lines indented by two more, ",\n" between, "\n]"; "[]" when empty. */
+int out_json_item(size_t index, json_t *v, struct nl_err *err)
+{
+	char *text;
+
+	if (!v)
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	text = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(v);
+	if (!text)
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	fputs(index == 0 ? "[\n  " : ",\n  ", stdout);
+	for (const char *p = text; *p; p++) {
+		fputc(*p, stdout);
+		if (*p == '\n')
+			fputs("  ", stdout);
+	}
+	free(text);
+	return ferror(stdout) ? nl_error(err, NL_EIO, "cannot write the JSON output") : NL_OK;
+}
+
+int out_json_items_end(size_t n, struct nl_err *err)
+{
+	fputs(n == 0 ? "[]\n" : "\n]\n", stdout);
+	return ferror(stdout) ? nl_error(err, NL_EIO, "cannot write the JSON output") : NL_OK;
+}
+
 json_t *out_jstr(const char *s)
 {
 	return s ? json_string(s) : json_null();

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "needlelog/csvw.h"
 #include "needlelog/progress.h"
 #include "needlelog/record.h"
 #include "cli.h"
@@ -76,6 +77,36 @@ int out_table_row(struct out_table *t, const char *const *cells);
 int out_table_print(struct out_table *t, FILE *f, enum out_format fmt, bool bom,
 		    struct nl_err *err);
 void out_table_free(struct out_table *t);
+
+/* The same table printed row by row, holding no row: memory flat however
+ * many rows. Text needs each column's width before the first row, so the
+ * caller passes over its rows twice: out_stream_measure for each, then
+ * out_stream_begin, out_stream_row for each, out_stream_end; the output is
+ * out_table_print's. CSV needs no first pass (measure does nothing). */
+#define OUT_STREAM_MAXCOLS 32
+struct out_stream {
+	struct out_table t;    /* head, ncols and right; no cells */
+	enum out_format fmt;
+	FILE *f;
+	bool bom;
+	size_t *w;             /* text: each column's width so far */
+	struct nl_csv csv;
+};
+int out_stream_init(struct out_stream *s, const char *const *head, size_t ncols,
+		    unsigned right, enum out_format fmt, FILE *f, bool bom,
+		    struct nl_err *err);
+int out_stream_measure(struct out_stream *s, const char *const *cells,
+		       struct nl_err *err);
+int out_stream_begin(struct out_stream *s, struct nl_err *err);
+int out_stream_row(struct out_stream *s, const char *const *cells, struct nl_err *err);
+int out_stream_end(struct out_stream *s, struct nl_err *err);
+void out_stream_free(struct out_stream *s);
+
+/* A JSON array printed element by element, as out_json_print prints the
+ * whole array: out_json_item for each (index from 0; takes v), then
+ * out_json_items_end with their number. */
+int out_json_item(size_t index, json_t *v, struct nl_err *err);
+int out_json_items_end(size_t n, struct nl_err *err);
 
 /* A JSON string, or null for NULL. */
 json_t *out_jstr(const char *s);

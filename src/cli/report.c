@@ -700,17 +700,26 @@ static int audit_parse(struct cli *c, struct audit_req *q, struct nl_err *err)
 			 nl_quote_value(q->entity, shown, sizeof(shown)));
 }
 
-static int audit_json(const struct nl_audit *rows, size_t n, struct nl_err *err)
-{
-	json_t *a = json_array();
+/* The trail is streamed (audit_each_filtered): each row is printed and
+ * forgotten, so memory stays flat however long the trail (issue 15). */
+struct audit_out {
+	const struct audit_req *q;
+	struct out_stream t;
+	size_t n;
+	bool measuring;        /* text: the first pass, for the widths */
+	struct nl_err *err;
+	struct nl_err row_err; /* a row's own failure (audit_each reports its own) */
+};
 
-	for (size_t i = 0; a && i < n; i++)
-		json_array_append_new(a, json_pack("{s:I,s:s,s:o,s:s,s:s,s:I,s:o}",
-			"id", (json_int_t)rows[i].id, "at", rows[i].at,
-			"who", out_jstr(rows[i].who), "action", rows[i].action,
-			"entity", rows[i].entity, "entity_id", (json_int_t)rows[i].entity_id,
-			"detail", out_jstr(rows[i].detail)));
-	return out_json_print(a, err);
+static int audit_json_row(void *ctx, const struct nl_audit *row)
+{
+	struct audit_out *o = ctx;
+
+	return out_json_item(o->n++, json_pack("{s:I,s:s,s:o,s:s,s:s,s:I,s:o}",
+		"id", (json_int_t)row->id, "at", row->at, "who", out_jstr(row->who),
+		"action", row->action, "entity", row->entity,
+		"entity_id", (json_int_t)row->entity_id, "detail", out_jstr(row->detail)),
+		&o->row_err) == NL_OK ? 0 : -1;
 }
 
 /* People get a glance at a long detail (cut at a UTF-8 boundary); scripts
@@ -727,52 +736,78 @@ static const char *glance(const char *detail, char *buf, size_t size)
 	return buf;
 }
 
-static int audit_table(struct cli *c, const struct audit_req *q,
-		       const struct nl_audit *rows, size_t n, struct nl_err *err)
+static int audit_table_row(void *ctx, const struct nl_audit *row)
+{
+	struct audit_out *o = ctx;
+	char id[24], ent[64], detail[80];
+	const char *cells[6];
+
+	snprintf(id, sizeof(id), "%lld", (long long)row->id);
+	if (row->entity_id)
+		snprintf(ent, sizeof(ent), "%s #%lld", row->entity, (long long)row->entity_id);
+	else
+		snprintf(ent, sizeof(ent), "%s", row->entity);
+	cells[0] = id;
+	cells[1] = row->at;
+	cells[2] = row->who;
+	cells[3] = row->action;
+	cells[4] = ent;
+	cells[5] = o->q->fmt == OUT_TEXT ? glance(row->detail, detail, sizeof(detail))
+					 : row->detail;
+	if (o->measuring)
+		return out_stream_measure(&o->t, cells, &o->row_err) == NL_OK ? 0 : -1;
+	return out_stream_row(&o->t, cells, &o->row_err) == NL_OK ? 0 : -1;
+}
+
+/* One pass over the rows; a row's failure (a write error, no memory) is
+ * reported as itself. */
+static int audit_pass(struct cli *c, struct audit_out *o, audit_each_fn fn)
+{
+	int rc = audit_each_filtered(c->rec, (size_t)o->q->limit, o->q->entity, o->q->id,
+				     fn, o, o->err);
+
+	if (rc != NL_OK && o->row_err.status != NL_OK)
+		*o->err = o->row_err;
+	return rc == NL_OK ? NL_OK : o->err->status;
+}
+
+/* Text measures the widths in a first pass over the same rows, then
+ * prints in a second; a row written by someone else in between is only
+ * misaligned. CSV and JSON print in one pass. */
+static int audit_print(struct cli *c, struct audit_out *o)
 {
 	static const char *const head[] = { "ID", "AT", "WHO", "ACTION", "ENTITY", "DETAIL" };
-	struct out_table t;
-	int rc = NL_OK;
+	int rc;
 
-	out_table_init(&t, head, 6);
-	t.right = 1u;
-	for (size_t i = 0; i < n && rc == NL_OK; i++) {
-		char id[24], ent[64], detail[80];
-
-		snprintf(id, sizeof(id), "%lld", (long long)rows[i].id);
-		if (rows[i].entity_id)
-			snprintf(ent, sizeof(ent), "%s #%lld", rows[i].entity,
-				 (long long)rows[i].entity_id);
-		else
-			snprintf(ent, sizeof(ent), "%s", rows[i].entity);
-		if (out_table_row(&t, (const char *const[]){ id, rows[i].at, rows[i].who,
-				rows[i].action, ent, q->fmt == OUT_TEXT
-				? glance(rows[i].detail, detail, sizeof(detail))
-				: rows[i].detail }) != 0)
-			rc = nl_error(err, NL_ENOMEM, "out of memory");
+	if (o->q->fmt == OUT_JSON) {
+		rc = audit_pass(c, o, audit_json_row);
+		return rc == NL_OK ? out_json_items_end(o->n, o->err) : rc;
 	}
+	rc = out_stream_init(&o->t, head, 6, 1u, o->q->fmt, stdout, cli_flag(c, "bom"),
+			     o->err);
+	o->measuring = o->q->fmt == OUT_TEXT;
+	if (rc == NL_OK && o->measuring)
+		rc = audit_pass(c, o, audit_table_row);
+	o->measuring = false;
 	if (rc == NL_OK)
-		rc = out_table_print(&t, stdout, q->fmt, cli_flag(c, "bom"), err);
-	out_table_free(&t);
+		rc = out_stream_begin(&o->t, o->err);
+	if (rc == NL_OK)
+		rc = audit_pass(c, o, audit_table_row);
+	if (rc == NL_OK)
+		rc = out_stream_end(&o->t, o->err);
+	out_stream_free(&o->t);
 	return rc;
 }
 
 static int run_audit(struct cli *c, struct nl_err *err)
 {
 	struct audit_req q = { 0 };
-	struct nl_audit *rows = NULL;
-	size_t n = 0;
+	struct audit_out o = { .q = &q, .err = err };
 	int rc = audit_parse(c, &q, err);
 
 	if (rc == NL_OK)
 		rc = cli_open(c, err);
-	if (rc == NL_OK)
-		rc = audit_list(c->rec, (size_t)q.limit, q.entity, q.id, &rows, &n, err);
-	if (rc == NL_OK)
-		rc = q.fmt == OUT_JSON ? audit_json(rows, n, err)
-				       : audit_table(c, &q, rows, n, err);
-	audit_list_free(rows, n);
-	return rc;
+	return rc == NL_OK ? audit_print(c, &o) : rc;
 }
 
 /* ---- the table ------------------------------------------------------------ */

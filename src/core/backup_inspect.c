@@ -91,7 +91,9 @@ int backup_inspect(const char *path, const struct store_pass *pass,
 		rc = store_schema_version(r.store, &out->schema_version, err);
 	if (rc == NL_OK && out->schema_version >= CLINICAL_VERSION)
 		rc = summarise(&r, out, err);
-	core_stmt_flush(&r);   /* the statements it cached, or the close would fail */
+	/* the borrowing handle's cached statements, or the close leaves the
+	 * connection open */
+	core_stmt_flush(&r);
 	store_close(r.store);
 	return rc == NL_EPASS ? rc : name_it(path, rc, err);
 }

@@ -359,26 +359,6 @@ static void digits_only(const char *s, char *out, size_t size)
 	out[o] = '\0';
 }
 
-/* Whether a patient row matches the search (folded already). */
-static bool matches(const struct nl_patient_summary *p, const char *folded,
-		    const char *digits, int64_t want_id)
-{
-	char *name, phone[64];
-	bool hit;
-
-	if (want_id > 0 && p->id == want_id)
-		return true;
-	if (p->dob && strstr(p->dob, folded))
-		return true;
-	digits_only(p->phone, phone, sizeof(phone));
-	if (strlen(digits) >= 3 && strstr(phone, digits))
-		return true;
-	name = nl_fold(p->name);
-	hit = name && strstr(name, folded);
-	free(name);
-	return hit;
-}
-
 static int64_t search_id(const char *q)
 {
 	char *end;
@@ -390,6 +370,49 @@ static int64_t search_id(const char *q)
 		return 0;
 	v = strtoll(q, &end, 10);
 	return *end ? 0 : v;
+}
+
+int record_patient_search_init(struct nl_patient_search *q, const char *search,
+			       struct nl_err *err)
+{
+	memset(q, 0, sizeof(*q));
+	if (!core_opt(search))
+		return NL_OK;
+	if (!(q->folded = nl_fold(search)))
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	digits_only(search, q->digits, sizeof(q->digits));
+	q->id = search_id(search);
+	return NL_OK;
+}
+
+void record_patient_search_free(struct nl_patient_search *q)
+{
+	free(q->folded);
+	memset(q, 0, sizeof(*q));
+}
+
+/* The one rule of the patient search: the id, a substring of the dob, the
+ * phone's digits (3 or more), a substring of the folded name. */
+bool record_patient_matches(const struct nl_patient_search *q,
+			    const struct nl_patient_summary *p, const char *name_folded)
+{
+	char *name = NULL, phone[64];
+	bool hit;
+
+	if (!q->folded)
+		return true;
+	if (q->id > 0 && p->id == q->id)
+		return true;
+	if (p->dob && strstr(p->dob, q->folded))
+		return true;
+	digits_only(p->phone, phone, sizeof(phone));
+	if (strlen(q->digits) >= 3 && strstr(phone, q->digits))
+		return true;
+	if (!name_folded)
+		name_folded = name = nl_fold(p->name ? p->name : "");
+	hit = name_folded && strstr(name_folded, q->folded);
+	free(name);
+	return hit;
 }
 
 /* Name order as people expect it whatever the locale: by the name folded
@@ -515,27 +538,22 @@ int record_patient_list(struct record *s, const char *search, bool include_archi
 			struct nl_patient_summary **out, size_t *n, struct nl_err *err)
 {
 	struct nl_patient_summary *rows = NULL;
-	char *folded = NULL, digits[64] = "";
+	struct nl_patient_search q;
 	size_t cap = 0, count = 0;
 	sqlite3_stmt *st;
 	bool oom = false;
-	int64_t want_id = 0;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if (core_opt(search)) {
-		if (!(folded = nl_fold(search)))
-			return nl_error(err, NL_ENOMEM, "out of memory");
-		digits_only(search, digits, sizeof(digits));
-		want_id = search_id(search);
-	}
+	if ((rc = record_patient_search_init(&q, search, err)) != NL_OK)
+		return rc;
 	rc = core_prepare(s, "SELECT p.id, p.name, p.dob, p.phone, p.skin_type, p.archived, "
 			     "(SELECT count(*) FROM patient_flag f WHERE f.patient_id = p.id) "
 			     "FROM patient p WHERE p.archived = 0 OR ? ORDER BY p.id",
 			  &st, err);
 	if (rc != NL_OK) {
-		free(folded);
+		record_patient_search_free(&q);
 		return rc;
 	}
 	sqlite3_bind_int(st, 1, include_archived);
@@ -550,7 +568,7 @@ int record_patient_list(struct record *s, const char *search, bool include_archi
 		p.skin_type = core_col_int(st, 4, 0);
 		p.archived = sqlite3_column_int(st, 5) != 0;
 		p.nflags = (size_t)sqlite3_column_int64(st, 6);
-		keep = !oom && (!folded || matches(&p, folded, digits, want_id));
+		keep = !oom && record_patient_matches(&q, &p, NULL);
 		if (keep && core_grow((void **)&rows, &cap, count + 1, sizeof(*rows)) != 0)
 			oom = true, keep = false;
 		if (!keep) {
@@ -564,7 +582,7 @@ int record_patient_list(struct record *s, const char *search, bool include_archi
 		rows[count++] = p;
 	}
 	core_finalize(s, st);
-	free(folded);
+	record_patient_search_free(&q);
 	if (!oom && rc == SQLITE_DONE)
 		oom = sort_by_name(rows, count) != 0;
 	if (oom)

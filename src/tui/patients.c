@@ -7,12 +7,22 @@
 #include "needlelog/draft.h"
 #include "needlelog/progress.h"
 #include "needlelog/record.h"
+#include "needlelog/text.h"
 #include "needlelog/vocab.h"
 #include "tui.h"
 
+/* The rows are loaded once (every patient, or every one with archived)
+ * and filtered in memory per keystroke by the core's rule
+ * (record_patient_matches); they are read again only when
+ * record_data_version says the file changed (issue 15). */
 struct patients {
 	struct tui_screen base;
-	struct nl_patient_summary *rows;
+	struct nl_patient_summary *all;
+	char **folded;            /* nl_fold of each name, beside all */
+	size_t nall;
+	bool loaded, loaded_archived;
+	uint64_t version;         /* record_data_version when loaded */
+	size_t *shown;            /* indexes into all: what the search leaves */
 	int64_t *drafts;          /* patients with a draft, by id */
 	size_t ndrafts;
 	struct tui_list list;
@@ -29,14 +39,48 @@ static const enum tui_ctx search_ctxs[] = {
 	TC_SEARCH, TC_EDIT, TC_GLOBAL, TC_END
 };
 
+/* How many times the list was read from the core: a test reads it from
+ * $NEEDLELOG_TEST_RELOADS (a file, rewritten at each read). */
+static unsigned long reloads;
+
+static void count_reload(void)
+{
+	const char *path = getenv("NEEDLELOG_TEST_RELOADS");
+	FILE *f;
+
+	reloads++;
+	if (path && *path && (f = fopen(path, "w"))) {
+		fprintf(f, "%lu\n", reloads);
+		fclose(f);
+	}
+}
+
+static void free_all(struct patients *p)
+{
+	for (size_t i = 0; p->folded && i < p->nall; i++)
+		free(p->folded[i]);
+	free(p->folded);
+	p->folded = NULL;
+	record_patient_list_free(p->all, p->nall);
+	p->all = NULL;
+	p->nall = 0;
+	p->loaded = false;
+}
+
 static void free_rows(struct patients *p)
 {
-	record_patient_list_free(p->rows, p->list.n);
-	p->rows = NULL;
+	free_all(p);
+	free(p->shown);
+	p->shown = NULL;
 	p->list.n = 0;
 	free(p->drafts);
 	p->drafts = NULL;
 	p->ndrafts = 0;
+}
+
+static const struct nl_patient_summary *row_at(const struct patients *p, size_t i)
+{
+	return &p->all[p->shown[i]];
 }
 
 static bool has_draft(const struct patients *p, int64_t id)
@@ -58,30 +102,89 @@ static int search_field(struct patients *p)
 	return 0;
 }
 
-static void load_rows(struct tui *t, struct patients *p)
+/* Every patient (with the archived when shown), their folded names and
+ * the file's version they were read at. */
+static void read_all(struct tui *t, struct patients *p)
 {
-	int64_t keep = p->list.n ? p->rows[p->list.sel].id : 0;
+	struct nl_err err = { 0 };
+	size_t n = 0;
+
+	free_all(p);
+	count_reload();
+	if (record_data_version(t->store, &p->version, &err) != NL_OK ||
+	    record_patient_list(t->store, NULL, p->archived, &p->all, &n, &err) != NL_OK) {
+		tui_fail(t, "Cannot list the patients", &err);
+		return;
+	}
+	p->nall = n;
+	p->loaded = true;
+	p->loaded_archived = p->archived;
+	if (!(p->folded = calloc(n ? n : 1, sizeof(*p->folded))))
+		return;
+	for (size_t i = 0; i < n; i++)
+		p->folded[i] = nl_fold(p->all[i].name ? p->all[i].name : "");
+}
+
+/* Whether what was read is still the file's. */
+static bool stale(struct tui *t, struct patients *p)
+{
+	struct nl_err err = { 0 };
+	uint64_t v;
+
+	if (!p->loaded || p->loaded_archived != p->archived)
+		return true;
+	return record_data_version(t->store, &v, &err) != NL_OK || v != p->version;
+}
+
+/* The rows the search leaves, in the core's order; the selection kept on
+ * the same patient when it is still there. */
+static void filter_rows(struct tui *t, struct patients *p, int64_t keep)
+{
+	struct nl_patient_search q;
 	struct nl_err err = { 0 };
 	char text[256];
 	size_t n = 0;
 
 	tui_form_get(&p->search, 0, text, sizeof(text));
-	free_rows(p);
-	tui_today(t, p->today);
-	if (!t->store)
-		return;
-	if (draft_patients(t->store, &p->drafts, &p->ndrafts, &err) != NL_OK)
-		tui_fail(t, "Cannot list the drafts", &err);
-	if (record_patient_list(t->store, text, p->archived, &p->rows, &n, &err) != NL_OK) {
-		tui_fail(t, "Cannot list the patients", &err);
-		p->rows = NULL;
-		n = 0;
-	}
-	p->list.n = n;
+	free(p->shown);
+	p->list.n = 0;
 	p->list.sel = 0;
+	if (!(p->shown = calloc(p->nall ? p->nall : 1, sizeof(*p->shown))) ||
+	    record_patient_search_init(&q, text, &err) != NL_OK) {
+		tui_msg(t, TS_ERROR, "Out of memory.");
+		return;
+	}
+	for (size_t i = 0; i < p->nall; i++)
+		if (record_patient_matches(&q, &p->all[i], p->folded ? p->folded[i] : NULL))
+			p->shown[n++] = i;
+	record_patient_search_free(&q);
+	p->list.n = n;
 	for (size_t i = 0; keep && i < n; i++)
-		if (p->rows[i].id == keep)
+		if (row_at(p, i)->id == keep)
 			p->list.sel = i;
+}
+
+/* Drafts are written through the same handle, so a new draft changes the
+ * version too: both are read again together. */
+static void load_rows(struct tui *t, struct patients *p)
+{
+	int64_t keep = p->list.n ? row_at(p, p->list.sel)->id : 0;
+	struct nl_err err = { 0 };
+
+	tui_today(t, p->today);
+	if (!t->store) {
+		free_rows(p);
+		return;
+	}
+	if (stale(t, p)) {
+		free(p->drafts);
+		p->drafts = NULL;
+		p->ndrafts = 0;
+		if (draft_patients(t->store, &p->drafts, &p->ndrafts, &err) != NL_OK)
+			tui_fail(t, "Cannot list the drafts", &err);
+		read_all(t, p);
+	}
+	filter_rows(t, p, keep);
 }
 
 static int load(struct tui *t, struct tui_screen *sc)
@@ -160,7 +263,7 @@ static void draw_row(WINDOW *w, int y, int x, int width, size_t row, attr_t a,
 		     void *ctx)
 {
 	struct patients *p = ctx;
-	const struct nl_patient_summary *r = &p->rows[row];
+	const struct nl_patient_summary *r = row_at(p, row);
 	struct cols c = columns(width);
 	char buf[256];
 	enum tui_style ds;
@@ -253,7 +356,7 @@ static void set_searching(struct patients *p, bool on)
 
 static int64_t selected(struct patients *p)
 {
-	return p->list.n ? p->rows[p->list.sel].id : 0;
+	return p->list.n ? row_at(p, p->list.sel)->id : 0;
 }
 
 static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)

@@ -271,6 +271,7 @@ static void lock(struct tui *t)
 	sodium_memzero(t->msg, sizeof(t->msg));
 	record_close(t->store);
 	t->store = NULL;
+	t->chase_known = false;   /* another handle's versions are not comparable */
 	t->lock_now = false;
 	t->msg[0] = '\0';
 	tui_push(t, tui_unlock_new(t, true));

@@ -414,6 +414,9 @@ struct tui {
 	long long polled_ms;       /* when it was last asked */
 	bool busy;                 /* tui_fail saw a busy file (a save waits) */
 	char user[STORE_USER_NAME_MAX + 1]; /* the name typed at the unlock (several users) */
+	bool chase_known;          /* unsigned_old is the count at: */
+	uint64_t chase_version;    /* record_data_version */
+	char chase_today[11];      /* and this day */
 };
 
 /* backup.c: the status line's backup reminder ("" when none is due; read

@@ -135,6 +135,52 @@ run demo --help
 expect_out "usage: needlelog demo" "demo --help shows the usage"
 expect_out "--seed N" "demo --help documents --seed"
 
+# Issue 15: --patients N [--years Y], a generated practice of any size.
+run demo --db "$T_DIR/gen.db" --patients 200 --years 2 --no-tui --today 2026-06-01
+expect_rc 0 "demo --patients 200 --years 2"
+expect_out "200 patients" "it counts the generated patients"
+expect_out "passphrase: demo" "the generated practice has the demo's passphrase"
+run --db "$T_DIR/gen.db" check
+expect_rc 0 "the generated practice checks sound"
+run --db "$T_DIR/gen.db" patient list --all --format json
+json "200 patients listed" "len(d) == 200"
+run --db "$T_DIR/gen.db" due --within 3650 --today 2026-06-01 --format json
+json "the generated series are due, none before 2 years ago" \
+	"len(d) > 0 and all(r['last_date'] >= '2024-06-01' for r in d if r.get('last_date'))"
+# audit streams its rows (issue 15): the text table's widths come from a
+# first pass, so every row lines up; CSV and JSON carry the same rows.
+run --db "$T_DIR/gen.db" audit --limit 0
+printf '%s\n' "$OUT" | grep -v '^needlelog:' >"$T_DIR/audit.txt"
+check "the streamed audit table is aligned over every row" python3 -c '
+import re, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+at = {re.search(r"\d{4}-\d\d-\d\dT", l).start() for l in lines[1:]}
+sys.exit(0 if len(lines) > 1000 and at == {lines[0].index("AT")} else 1)' "$T_DIR/audit.txt"
+NTEXT=$(($(wc -l <"$T_DIR/audit.txt") - 1))
+run --db "$T_DIR/gen.db" audit --limit 0 --format json
+json "the streamed JSON has every row, newest first" \
+	"len(d) == $NTEXT and all(a['id'] > b['id'] for a, b in zip(d, d[1:]))"
+run --db "$T_DIR/gen.db" audit --limit 0 --format csv
+csvrows "the streamed CSV has every row" "len(r) == $NTEXT + 1"
+run demo --db "$T_DIR/gen2.db" --patients 200 --years 2 --no-tui --today 2026-06-01
+run --db "$T_DIR/gen.db" patient list --all --format csv
+A=$OUT
+run --db "$T_DIR/gen2.db" patient list --all --format csv
+check "the same seed gives the same generated practice" test "$A" = "$OUT"
+for v in 0 -1 1e3 1000001 ""; do
+	run demo --db "$T_DIR/bad.db" --no-tui --patients "$v"
+	expect_rc 65 "demo --patients '$v'"
+done
+expect_err "--patients"
+run demo --db "$T_DIR/bad.db" --no-tui --patients 5 --years 41
+expect_rc 65 "demo --years 41"
+run demo --db "$T_DIR/bad.db" --no-tui --years 3
+expect_rc 64 "demo --years without --patients"
+expect_err "--years needs --patients"
+run demo --db "$T_DIR/bad.db" --no-tui --patients 5 --patients 6
+expect_rc 64 "demo --patients given twice"
+check "no file from a refused generated demo" test ! -e "$T_DIR/bad.db"
+
 # Without --no-tui it prints the passphrase, then starts the TUI (which
 # needs a terminal).
 OUT=$(timeout 20 "$NEEDLELOG" demo --db "$T_DIR/tui.db" </dev/null 2>"$T_DIR/stderr")

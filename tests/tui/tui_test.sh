@@ -1365,6 +1365,63 @@ case_photos() {
 	quit_app
 }
 
+# Issue 15: the search filters the rows the list loaded, per keystroke,
+# and reads the file again only when it changed (record_data_version). The
+# reads are counted ($NEEDLELOG_TEST_RELOADS), not timed.
+reloads() {
+	cat "$TMP/reloads" 2>/dev/null
+}
+
+case_reload() {
+	seed
+	TUI_ENV="NEEDLELOG_TEST_RELOADS=$TMP/reloads" start 80 24
+	unlock "Zoë Müller"
+	wait_for "3 patients"
+	[ "$(reloads)" = 1 ] || fail "the first screen read the list $(reloads) times, not once"
+	keys /
+	type_text "öberg"              # five characters, each filtered in memory
+	wait_for "1 patient"
+	wait_for "Åsa Öberg"
+	absent "Zoë Müller"
+	keys BSpace BSpace BSpace BSpace BSpace
+	wait_for "3 patients"
+	type_text "1990"               # the date of birth, by the core's rule
+	wait_for "Bob Smith"
+	absent "Zoë Müller"
+	keys C-u
+	type_text "#$P_ASA"            # the id
+	wait_for "1 patient"
+	wait_for "Åsa Öberg"
+	keys Escape
+	wait_for "3 patients"
+	[ "$(reloads)" = 1 ] || fail "typing and backspace read the list again: $(reloads) reads"
+	keys Enter
+	wait_for "Treatment series"
+	keys q
+	wait_for "Active series"
+	[ "$(reloads)" = 1 ] || fail "going back read an unchanged list again: $(reloads) reads"
+	# another process adds a patient: the next keystroke sees it
+	nl patient add --name "Quentin Newcomer" >/dev/null 2>&1 || fail "patient add"
+	keys /
+	type_text "newc"
+	wait_for "Quentin Newcomer"
+	[ "$(reloads)" = 2 ] || fail "a change by another process read the list $(reloads) times"
+	keys Escape
+	wait_for "4 patients"
+	[ "$(reloads)" = 2 ] || fail "the list was read again without a change: $(reloads) reads"
+	# the unsigned count is kept by the version too, and follows a change
+	absent "unsigned (U)"
+	nl session add --series "$S_ASA" --date "$(day -4)" --area abdomen:2:4 >/dev/null 2>&1 ||
+		fail "session add"
+	keys /
+	type_text "zoë"
+	keys Enter Enter
+	wait_for "Treatment series"
+	wait_for "1 unsigned (U)"
+	keys q
+	wait_for "Active series"
+}
+
 PHOTO_RAW_SQL=${3:-}
 PHOTO_MKIMG=${4:-}
 "case_$1"

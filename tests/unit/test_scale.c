@@ -431,6 +431,50 @@ static void generator_deterministic(void **state)
 	unlink(p3);
 }
 
+/* The TUI filters the rows it loaded with record_patient_matches: the
+ * same rows, in the same order, as record_patient_list with the search. */
+static void search_one_rule(void **state)
+{
+	static const char *const searches[] = {
+		"a", "ma", "MÜLLER", "mull", "19", "-0", "7700", "#3", "12", "1", "zz", " ",
+	};
+	struct fx *f = *state;
+	struct demo_gen_counts n = { 0 };
+	struct nl_patient_summary *all = NULL, *want = NULL;
+	size_t nall = 0, nwant = 0, hits_total = 0;
+	struct nl_err err = { 0 };
+
+	generate(f->s, 5, &n);
+	fx_patient(f->s, "Zoë Müller");
+	assert_int_equal(record_patient_list(f->s, NULL, true, &all, &nall, &err), NL_OK);
+	for (size_t k = 0; k < sizeof(searches) / sizeof(searches[0]); k++) {
+		struct nl_patient_search q;
+		size_t hit = 0;
+
+		assert_int_equal(record_patient_list(f->s, searches[k], true, &want, &nwant, &err),
+				 NL_OK);
+		assert_int_equal(record_patient_search_init(&q, searches[k], &err), NL_OK);
+		for (size_t i = 0; i < nall; i++) {
+			char *folded = nl_fold(all[i].name);
+
+			assert_int_equal(record_patient_matches(&q, &all[i], NULL),
+					 record_patient_matches(&q, &all[i], folded));
+			if (record_patient_matches(&q, &all[i], folded)) {
+				assert_true(hit < nwant);
+				assert_int_equal(all[i].id, want[hit].id);
+				hit++;
+			}
+			free(folded);
+		}
+		assert_int_equal(hit, nwant);
+		hits_total += hit;
+		record_patient_search_free(&q);
+		record_patient_list_free(want, nwant);
+	}
+	assert_true(hits_total > nall);      /* the searches found something */
+	record_patient_list_free(all, nall);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
@@ -447,6 +491,7 @@ int main(void)
 		T(data_version_moves),
 		T(generator_counts),
 		T(generator_deterministic),
+		T(search_one_rule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
