@@ -117,27 +117,10 @@ static const char *const reactions[] = {
 	"Mild oedema over the treated area",
 };
 
-/* xorshift64*: small, fast and the same everywhere. */
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *r)
-{
-	r->s ^= r->s >> 12;
-	r->s ^= r->s << 25;
-	r->s ^= r->s >> 27;
-	return r->s * 0x2545F4914F6CDD1DULL;
-}
-
-static int rng_int(struct rng *r, int lo, int hi)
-{
-	return lo + (int)(rng_next(r) % (uint64_t)(hi - lo + 1));
-}
 
 struct demo {
 	struct record *s;
-	struct rng rng;
+	struct demo_rng rng;
 	char today[11];
 	size_t npatients, nseries, nsessions, nsigned, namended, nvoided;
 	size_t nconsents, nwithdrawn, narchived;
@@ -207,7 +190,7 @@ static int add_patient(struct demo *d, size_t i, int64_t *id, char consent[11])
 	int rc;
 
 	p.name = (char *)names[i];
-	if ((rc = day(d, -365 * rng_int(&d->rng, 22, 58) - rng_int(&d->rng, 0, 364), dob)))
+	if ((rc = day(d, -365 * demo_rng_int(&d->rng, 22, 58) - demo_rng_int(&d->rng, 0, 364), dob)))
 		return rc;
 	p.dob = dob;
 	snprintf(phone, sizeof(phone), "+44 7700 900%03d", (int)(100 + i * 7 % 900));
@@ -221,7 +204,7 @@ static int add_patient(struct demo *d, size_t i, int64_t *id, char consent[11])
 	consent[0] = '\0';
 	/* Two have no consent on file: their sessions carry that warning. */
 	if (i != 7 && i != 23) {
-		if ((rc = day(d, -rng_int(&d->rng, 430, 800), consent)))
+		if ((rc = day(d, -demo_rng_int(&d->rng, 430, 800), consent)))
 			return rc;
 		p.consent_date = consent;
 	}
@@ -290,8 +273,8 @@ static int plan_dates(struct demo *d, const struct plan *pl, int done, int last_
 		if ((rc = day(d, offset, dates[k])))
 			return rc;
 		/* Interval before session k: weekly ones, then the plan's. */
-		offset -= k <= weekly - 1 && k > 0 ? 7 + rng_int(&d->rng, 0, 1)
-			  : pl->interval + rng_int(&d->rng, -2, 3);
+		offset -= k <= weekly - 1 && k > 0 ? 7 + demo_rng_int(&d->rng, 0, 1)
+			  : pl->interval + demo_rng_int(&d->rng, -2, 3);
 	}
 	return NL_OK;
 }
@@ -357,9 +340,9 @@ static int add_session(struct demo *d, const struct plan *pl, int64_t series_id,
 	if ((rc = add_lots(d, pl, date, k, who, &ses, &lots)) != NL_OK)
 		return rc;
 	ses.anesthetic = (char *)pl->anesthetic;
-	ses.anesthetic_minutes = pl->anesthetic ? 30 + 5 * rng_int(&d->rng, 0, 3) : -1;
+	ses.anesthetic_minutes = pl->anesthetic ? 30 + 5 * demo_rng_int(&d->rng, 0, 3) : -1;
 	ses.endpoint = (char *)pl->endpoint;
-	ses.pain = rng_int(&d->rng, pl->anesthetic ? 1 : 2, pl->anesthetic ? 4 : 5);
+	ses.pain = demo_rng_int(&d->rng, pl->anesthetic ? 1 : 2, pl->anesthetic ? 4 : 5);
 	ses.reaction = (char *)reactions[k % 3];
 	ses.aftercare = (char *)aftercare[strcmp(pl->indication, "hair-loss") == 0 ? 2 : k % 2];
 	for (size_t a = 0; a < 4 && pl->areas[a]; a++) {
@@ -378,7 +361,7 @@ static int add_session(struct demo *d, const struct plan *pl, int64_t series_id,
 	ses.areas = areas;
 	for (size_t i = 0; i < 3 && pl->scales[i].code; i++) {
 		const struct scale_plan *sp = &pl->scales[i];
-		double noise = (rng_int(&d->rng, -10, 10) / 10.0) * fabs(sp->step) * 0.6;
+		double noise = (demo_rng_int(&d->rng, -10, 10) / 10.0) * fabs(sp->step) * 0.6;
 
 		if (k + 1 < sp->from)
 			continue;
@@ -434,15 +417,15 @@ struct schedule {
 static int plan_schedule(struct demo *d, const struct plan *pl, int state,
 			 struct schedule *s)
 {
-	s->weekly = pl->weekly_max ? rng_int(&d->rng, 4, pl->weekly_max) : 0;
+	s->weekly = pl->weekly_max ? demo_rng_int(&d->rng, 4, pl->weekly_max) : 0;
 	s->planned = pl->weekly_max ? s->weekly + 4 : pl->planned;
-	s->done = state == 2 ? s->planned : rng_int(&d->rng, 1, s->planned - 1);
+	s->done = state == 2 ? s->planned : demo_rng_int(&d->rng, 1, s->planned - 1);
 	if (s->weekly && state == 0 && s->done <= s->weekly)
-		s->last_ago = rng_int(&d->rng, 0, 5);
+		s->last_ago = demo_rng_int(&d->rng, 0, 5);
 	else if (state == 1)
-		s->last_ago = (s->done < s->weekly ? 7 : pl->interval) + rng_int(&d->rng, 4, 30);
+		s->last_ago = (s->done < s->weekly ? 7 : pl->interval) + demo_rng_int(&d->rng, 4, 30);
 	else
-		s->last_ago = rng_int(&d->rng, state == 2 ? 20 : 3,
+		s->last_ago = demo_rng_int(&d->rng, state == 2 ? 20 : 3,
 				      state == 2 ? 200 : pl->interval - 4);
 	return plan_dates(d, pl, s->done, s->last_ago, s->weekly, s->dates);
 }

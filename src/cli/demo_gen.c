@@ -115,12 +115,7 @@ enum {
 	MAX_SERIES = 4,         /* series per patient at most */
 };
 
-/* xorshift64*: small, fast and the same everywhere. */
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *r)
+uint64_t demo_rng_next(struct demo_rng *r)
 {
 	r->s ^= r->s >> 12;
 	r->s ^= r->s << 25;
@@ -128,21 +123,21 @@ static uint64_t rng_next(struct rng *r)
 	return r->s * 0x2545F4914F6CDD1DULL;
 }
 
-static int rng_int(struct rng *r, int lo, int hi)
+int demo_rng_int(struct demo_rng *r, int lo, int hi)
 {
-	return lo + (int)(rng_next(r) % (uint64_t)(hi - lo + 1));
+	return lo + (int)(demo_rng_next(r) % (uint64_t)(hi - lo + 1));
 }
 
-static bool rng_pct(struct rng *r, int pct)
+static bool rng_pct(struct demo_rng *r, int pct)
 {
-	return rng_int(r, 0, 99) < pct;
+	return demo_rng_int(r, 0, 99) < pct;
 }
 
-#define PICK(r, table) ((table)[rng_next(r) % (sizeof(table) / sizeof((table)[0]))])
+#define PICK(r, table) ((table)[demo_rng_next(r) % (sizeof(table) / sizeof((table)[0]))])
 
 struct gen {
 	struct record *r;
-	struct rng rng;
+	struct demo_rng rng;
 	int32_t today;
 	int years;
 	struct demo_gen_counts n;
@@ -171,7 +166,7 @@ static void add_flags(struct gen *g, struct nl_patient *p, struct nl_flag *flags
 {
 	p->flags = flags;
 	for (size_t i = 0; i < sizeof(flag_table) / sizeof(flag_table[0]); i++)
-		if (rng_int(&g->rng, 0, 999) < flag_table[i].per_mille)
+		if (demo_rng_int(&g->rng, 0, 999) < flag_table[i].per_mille)
 			flags[p->nflags++] = (struct nl_flag){ (char *)flag_table[i].code, NULL, NULL,
 							       (char *)flag_table[i].note };
 }
@@ -186,10 +181,10 @@ static int add_patient(struct gen *g, int32_t first_visit, int64_t *id)
 
 	snprintf(name, sizeof(name), "%s %s", first, last);
 	p.name = name;
-	check_date_format(first_visit - 365 * rng_int(&g->rng, 18, 70) - rng_int(&g->rng, 0, 364),
+	check_date_format(first_visit - 365 * demo_rng_int(&g->rng, 18, 70) - demo_rng_int(&g->rng, 0, 364),
 			  dob);
 	p.dob = dob;
-	snprintf(phone, sizeof(phone), "+44 7700 %06d", rng_int(&g->rng, 0, 999999));
+	snprintf(phone, sizeof(phone), "+44 7700 %06d", demo_rng_int(&g->rng, 0, 999999));
 	p.phone = phone;
 	if (!rng_pct(&g->rng, PCT_NO_EMAIL)) {
 		snprintf(email, sizeof(email), "patient%zu@example.com", g->n.patients + 1);
@@ -197,7 +192,7 @@ static int add_patient(struct gen *g, int32_t first_visit, int64_t *id)
 	}
 	p.skin_type = PICK(&g->rng, skin_types);
 	if (!rng_pct(&g->rng, PCT_NO_CONSENT)) {
-		check_date_format(first_visit - rng_int(&g->rng, 0, 14), consent);
+		check_date_format(first_visit - demo_rng_int(&g->rng, 0, 14), consent);
 		p.consent_date = consent;
 	}
 	add_flags(g, &p, flags);
@@ -213,8 +208,8 @@ static void fill_session(struct gen *g, const struct plan *pl, int k, struct nl_
 	size_t np = 0;
 
 	/* Every tip is single use, with its own lot number. */
-	snprintf(device, device_size, "%s, tip lot %c%04d", pl->device, 'A' + rng_int(&g->rng, 0, 5),
-		 rng_int(&g->rng, 1000, 9999));
+	snprintf(device, device_size, "%s, tip lot %c%04d", pl->device, 'A' + demo_rng_int(&g->rng, 0, 5),
+		 demo_rng_int(&g->rng, 1000, 9999));
 	ses->device = device;
 	ses->cartridge = (char *)pl->cartridge;
 	while (np < 2 && pl->products[np])
@@ -222,9 +217,9 @@ static void fill_session(struct gen *g, const struct plan *pl, int k, struct nl_
 	ses->products = (char **)pl->products;
 	ses->nproducts = np;
 	ses->anesthetic = (char *)pl->anesthetic;
-	ses->anesthetic_minutes = pl->anesthetic ? 30 + 5 * rng_int(&g->rng, 0, 3) : -1;
+	ses->anesthetic_minutes = pl->anesthetic ? 30 + 5 * demo_rng_int(&g->rng, 0, 3) : -1;
 	ses->endpoint = (char *)pl->endpoint;
-	ses->pain = rng_int(&g->rng, 1, 5);
+	ses->pain = demo_rng_int(&g->rng, 1, 5);
 	ses->reaction = (char *)PICK(&g->rng, reactions);
 	ses->aftercare = (char *)aftercare[k % 2];
 	for (size_t a = 0; a < 3 && pl->areas[a]; a++) {
@@ -236,7 +231,7 @@ static void fill_session(struct gen *g, const struct plan *pl, int k, struct nl_
 	ses->areas = areas;
 	for (size_t i = 0; i < 2 && pl->scales[i].code; i++) {
 		const struct scale_plan *sp = &pl->scales[i];
-		double noise = rng_int(&g->rng, -10, 10) / 10.0 * fabs(sp->step) * 0.6;
+		double noise = demo_rng_int(&g->rng, -10, 10) / 10.0 * fabs(sp->step) * 0.6;
 
 		scores[ses->nscores].scale = (char *)sp->code;
 		scores[ses->nscores++].value = clamp_scale(sp->code, sp->base + sp->step * (k + 1) + noise);
@@ -363,14 +358,14 @@ static int add_series_row(struct gen *g, int64_t patient_id, const struct plan *
 static int add_series(struct gen *g, int64_t patient_id, const struct plan *pl, int32_t start,
 		      const char *who, bool leave_unsigned, struct series_end *end)
 {
-	int planned = rng_int(&g->rng, pl->planned_lo, pl->planned_hi);
+	int planned = demo_rng_int(&g->rng, pl->planned_lo, pl->planned_hi);
 	int32_t day = start;
 	int64_t id, ses_id;
 	int k, rc = add_series_row(g, patient_id, pl, planned, start, &id);
 
 	end->last = start;
 	for (k = 0; rc == NL_OK && k < planned && day <= g->today; k++) {
-		int32_t next = day + pl->interval + rng_int(&g->rng, -2, 4);
+		int32_t next = day + pl->interval + demo_rng_int(&g->rng, -2, 4);
 		bool sign = !(leave_unsigned && (k == planned - 1 || next > g->today));
 
 		rc = add_session(g, pl, id, day, k, who, sign, &ses_id);
@@ -389,19 +384,19 @@ static int add_series(struct gen *g, int64_t patient_id, const struct plan *pl, 
  * series one after another, some months apart. */
 static int add_one(struct gen *g)
 {
-	int32_t start = g->today - rng_int(&g->rng, 0, 365 * g->years - 1);
+	int32_t start = g->today - demo_rng_int(&g->rng, 0, 365 * g->years - 1);
 	const char *who = PICK(&g->rng, practitioners);
-	bool leave_unsigned = rng_int(&g->rng, 0, 3) == 0;
+	bool leave_unsigned = demo_rng_int(&g->rng, 0, 3) == 0;
 	struct series_end end;
 	int64_t pid;
 	int rc = add_patient(g, start, &pid);
 
 	for (int s = 0; rc == NL_OK && s < MAX_SERIES && start <= g->today; s++) {
-		rc = add_series(g, pid, &plans[rng_next(&g->rng) % NPLANS], start, who,
+		rc = add_series(g, pid, &plans[demo_rng_next(&g->rng) % NPLANS], start, who,
 				leave_unsigned, &end);
 		if (!rng_pct(&g->rng, PCT_NEXT_SERIES))
 			break;
-		start = end.last + rng_int(&g->rng, 60, 540);
+		start = end.last + demo_rng_int(&g->rng, 60, 540);
 	}
 	if (rc == NL_OK && rng_pct(&g->rng, PCT_ARCHIVE)) {
 		rc = record_patient_archive(g->r, pid, true, g->err);

@@ -40,4 +40,13 @@ struct demo_gen_opts {
 int demo_generate(struct record *r, const struct demo_gen_opts *o,
 		  struct nl_err *err);
 
+/* xorshift64*: small, fast and the same everywhere; the fixed demo and the
+ * generated practice draw from it. */
+struct demo_rng {
+	uint64_t s;
+};
+uint64_t demo_rng_next(struct demo_rng *r);
+/* A whole number from lo to hi. */
+int demo_rng_int(struct demo_rng *r, int lo, int hi);
+
 #endif
