@@ -990,9 +990,12 @@ case_chase() {
 	seed
 	nl session add --series "$S_ASA" --date "$(day -4)" --area abdomen:2:4 >/dev/null 2>&1 ||
 		fail "session add"
-	nl patient add --name "Iso Window" --flag "isotretinoin:$(day -30)" >/dev/null 2>&1 ||
+	# The 15th of a past month: six months on is a real day in any month
+	# (the core clamps 31 October + 6 months to 30 April; date(1) rolls on).
+	iso=$(date -d "$(day -30)" +%Y-%m-15)
+	nl patient add --name "Iso Window" --flag "isotretinoin:$iso" >/dev/null 2>&1 ||
 		fail "patient add"
-	until=$(date -d "$(day -30) +6 months" +%F)
+	until=$(date -d "$iso +6 months" +%F)
 	start 80 24
 	unlock "Zoë Müller"
 	wait_for "1 unsigned (U)"
