@@ -19,11 +19,11 @@ void clin_patient_free(struct nl_patient *p)
 {
 	for (size_t i = 0; i < p->nallergy_list; i++)
 		cfx_elem_free(CF_ALLERGIES, p->allergy_list, i);
-	free(p->allergy_list);
+	core_zfree(p->allergy_list);
 	for (size_t i = 0; i < p->nmedication_list; i++)
 		cfx_elem_free(CF_MEDICATIONS, p->medication_list, i);
-	free(p->medication_list);
-	free(p->sex);
+	core_zfree(p->medication_list);
+	core_zfree(p->sex);
 	p->allergy_list = NULL;
 	p->medication_list = NULL;
 	p->nallergy_list = p->nmedication_list = 0;
@@ -381,14 +381,14 @@ void record_consent_free(struct nl_consent *c)
 {
 	if (!c)
 		return;
-	free(c->kind);
-	free(c->covers);
-	free(c->form);
-	free(c->given);
-	free(c->taken_by);
-	free(c->withdrawn);
-	free(c->withdrawn_by);
-	free(c->created_at);
+	core_zfree(c->kind);
+	core_zfree(c->covers);
+	core_zfree(c->form);
+	core_zfree(c->given);
+	core_zfree(c->taken_by);
+	core_zfree(c->withdrawn);
+	core_zfree(c->withdrawn_by);
+	core_zfree(c->created_at);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -396,7 +396,7 @@ void record_consent_list_free(struct nl_consent *v, size_t n)
 {
 	for (size_t i = 0; v && i < n; i++)
 		record_consent_free(&v[i]);
-	free(v);
+	core_zfree(v);
 }
 
 static int patient_dob(struct record *s, int64_t id, char dob[11], struct nl_err *err)

@@ -127,7 +127,7 @@ void cfx_elem_free(enum core_fkind k, void *base, size_t i)
 	const struct kind *kd = kind_find(k);
 
 	for (size_t j = 0; kd && kd->m && j < kd->nm; j++) {
-		free(MEMBER(ELEM(kd, base, i), kd->m[j]));
+		core_zfree(MEMBER(ELEM(kd, base, i), kd->m[j]));
 		MEMBER(ELEM(kd, base, i), kd->m[j]) = NULL;
 	}
 }

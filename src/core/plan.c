@@ -214,7 +214,7 @@ int plan_read(struct record *s, struct nl_series *sr, struct nl_err *err)
 
 void plan_free(struct nl_series *sr)
 {
-	free(sr->phases);
+	core_zfree(sr->phases);
 	sr->phases = NULL;
 	sr->nphases = 0;
 }

@@ -255,14 +255,14 @@ int record_session_defaults(struct record *s, int64_t series_id, struct nl_sessi
 void record_trace_free(struct nl_trace_row *rows, size_t n)
 {
 	for (size_t i = 0; rows && i < n; i++) {
-		free(rows[i].patient_name);
-		free(rows[i].phone);
-		free(rows[i].what);
-		free(rows[i].item);
-		free(rows[i].lot);
-		free(rows[i].expiry);
+		core_zfree(rows[i].patient_name);
+		core_zfree(rows[i].phone);
+		core_zfree(rows[i].what);
+		core_zfree(rows[i].item);
+		core_zfree(rows[i].lot);
+		core_zfree(rows[i].expiry);
 	}
-	free(rows);
+	core_zfree(rows);
 }
 
 /* Every use in one statement: the cartridge and product lots as stored,
@@ -387,10 +387,10 @@ int record_trace_lot(struct record *s, const char *lot, struct nl_trace_row **ro
 void record_unsigned_list_free(struct nl_unsigned *rows, size_t n)
 {
 	for (size_t i = 0; rows && i < n; i++) {
-		free(rows[i].patient_name);
-		free(rows[i].practitioner);
+		core_zfree(rows[i].patient_name);
+		core_zfree(rows[i].practitioner);
 	}
-	free(rows);
+	core_zfree(rows);
 }
 
 int record_unsigned_list(struct record *s, const char *today, struct nl_unsigned **rows,
