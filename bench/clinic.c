@@ -23,6 +23,7 @@
 #include "../src/cli/demo_gen.h"
 #include "needlelog/audit.h"
 #include "needlelog/check.h"
+#include "needlelog/clinical.h"
 #include "needlelog/progress.h"
 #include "needlelog/record.h"
 #include "needlelog/store.h"
@@ -124,6 +125,18 @@ static int op_due(struct bench *b, struct nl_err *err)
 
 	if (rc == NL_OK)
 		progress_due_list_free(rows, n), b->sink += n;
+	return rc;
+}
+
+/* The unsigned live sessions: `due`'s second section, the TUI's count. */
+static int op_unsigned(struct bench *b, struct nl_err *err)
+{
+	struct nl_unsigned *rows;
+	size_t n;
+	int rc = record_unsigned_list(b->r, b->today, &rows, &n, err);
+
+	if (rc == NL_OK)
+		record_unsigned_list_free(rows, n), b->sink += n;
 	return rc;
 }
 
@@ -230,6 +243,7 @@ static const struct op ops[] = {
 	{ "patient list", "core", op_patient_list },
 	{ "search keystroke", "core", op_search },
 	{ "due list", "core", op_due },
+	{ "unsigned list", "core", op_unsigned },
 	{ "open patient", "core", op_open_patient },
 	{ "open series", "core", op_open_series },
 	{ "open session", "core", op_open_session },

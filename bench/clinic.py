@@ -38,6 +38,7 @@ TARGETS = {
     "patient list": (0.050, "< 50 ms"),
     "search keystroke": (0.010, "< 10 ms (TUI keystroke)"),
     "due list": (0.050, "< 50 ms"),
+    "unsigned list": (None, "part of due"),
     "open patient": (0.010, "< 10 ms"),
     "open series": (0.010, "< 10 ms"),
     "open session": (0.010, "< 10 ms"),

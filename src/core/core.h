@@ -245,6 +245,7 @@ extern const char core_sql_sign_audit[];      /* session.c: every signing row */
 extern const char *const core_sql_due[2];     /* progress.c: every series, one patient's */
 extern const char *const core_sql_audit_each[4]; /* audit.c: all, entity, entity+id, id */
 const char *core_sql_pick(enum record_pick which); /* session.c: a pick list's */
+extern const char core_sql_unsigned[];        /* trace.c: ?1 today, ?2 "-N days" */
 
 /* The next due date: last + interval, or start when no sessions; "" when
  * done >= planned. */

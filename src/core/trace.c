@@ -393,6 +393,15 @@ void record_unsigned_list_free(struct nl_unsigned *rows, size_t n)
 	core_zfree(rows);
 }
 
+/* Only the unsigned live sessions are read, through the partial index
+ * session_unsigned (schema/008_unsigned.sql), never every session. */
+const char core_sql_unsigned[] =
+	"SELECT x.id, x.series_id, p.id, p.name, x.practitioner, " EFFECTIVE_DATE " AS d "
+	"FROM session x JOIN series r ON r.id = x.series_id "
+	"JOIN patient p ON p.id = r.patient_id "
+	"WHERE x.signed = 0 AND x.voided = 0 AND p.archived = 0 "
+	"AND d <= date(?, ?) ORDER BY d, x.id";
+
 int record_unsigned_list(struct record *s, const char *today, struct nl_unsigned **rows,
 			 size_t *n, struct nl_err *err)
 {
@@ -406,12 +415,7 @@ int record_unsigned_list(struct record *s, const char *today, struct nl_unsigned
 	*n = 0;
 	if (rc != NL_OK)
 		return rc;
-	rc = core_prepare(s, "SELECT x.id, x.series_id, p.id, p.name, x.practitioner, "
-			     EFFECTIVE_DATE " AS d "
-			     "FROM session x JOIN series r ON r.id = x.series_id "
-			     "JOIN patient p ON p.id = r.patient_id "
-			     "WHERE x.signed = 0 AND x.voided = 0 AND p.archived = 0 "
-			     "AND d <= date(?, ?) ORDER BY d, x.id", &st, err);
+	rc = core_prepare(s, core_sql_unsigned, &st, err);
 	if (rc != NL_OK)
 		return rc;
 	{

@@ -105,10 +105,9 @@ struct tui_screen *tui_unsigned_new(struct tui *t)
 	return tui_screen_open(t, &u->base);
 }
 
-/* The status line's count, asked again whenever a screen loads. */
-/* The count reads every session (at 10,000 patients about 100 ms), and
- * every screen's load asks for it: it is counted again only when the file
- * or the day changed (issue 15). */
+/* The status line's count, asked whenever a screen loads: counted again
+ * only when the file or the day changed (issue 15). The core reads it from
+ * the index of unsigned live sessions (schema/008_unsigned.sql). */
 void tui_chase(struct tui *t)
 {
 	struct nl_unsigned *rows = NULL;

@@ -69,6 +69,19 @@ static void plan_due_facts(void **state)
 	}
 }
 
+/* The unsigned live sessions (`due`, the TUI's count) come from the
+ * partial index of unsigned live sessions, never from a scan of every
+ * session. */
+static void plan_unsigned(void **state)
+{
+	struct fx *f = *state;
+	char *p = plan(f->s, core_sql_unsigned);
+
+	assert_plan_has(p, "USING INDEX session_unsigned");
+	assert_plan_lacks(p, "SCAN x\n");
+	free(p);
+}
+
 /* The facts the database maintains equal the facts computed from the
  * sessions, after adds, an edit that moves a date, a void, an amendment
  * that moves a date and one that does not. */
@@ -482,6 +495,7 @@ int main(void)
 		T(plan_signature_lookup),
 		T(plan_due_facts),
 		T(due_facts_maintained),
+		T(plan_unsigned),
 		T(plan_pick_lists),
 		T(plan_audit_filtered),
 		T(verify_across_batches),
