@@ -95,6 +95,10 @@ const char *record_recipient(const struct record *r);
  * changed): a screen keeps what it loaded and reloads only when the
  * number differs from the one it loaded at. Compare for equality only. */
 int record_data_version(struct record *r, uint64_t *v, struct nl_err *err);
+/* The same for a poll while idle: it never waits for another process's
+ * lock (a long write elsewhere would freeze the screen for the busy
+ * timeout); NL_EBUSY at once, and the caller asks again at its next poll. */
+int record_poll_version(struct record *r, uint64_t *v, struct nl_err *err);
 
 /* ---- grouping writes ---------------------------------------------------
  * Each function below is one transaction of its own. To make several of

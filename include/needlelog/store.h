@@ -121,6 +121,11 @@ void store_close(struct store *s);
 
 /* The connection. Owned by the store: do not close it. */
 sqlite3 *store_db(struct store *s);
+/* How long a statement waits for another process's lock before
+ * SQLITE_BUSY: STORE_BUSY_WAIT_MS from store_open on; 0 for a question
+ * that must not wait (an idle screen's poll asks again a second later). */
+#define STORE_BUSY_WAIT_MS 3000
+void store_busy_wait(struct store *s, int ms);
 const char *store_path(const struct store *s);
 
 /* Maps a SQLite result code (and the connection's message) to a status.

@@ -206,3 +206,13 @@ int record_data_version(struct record *r, uint64_t *v, struct nl_err *err)
 	core_finalize(r, st);
 	return rc == SQLITE_ROW ? NL_OK : core_sql_error(r, "reading the data version", err);
 }
+
+int record_poll_version(struct record *r, uint64_t *v, struct nl_err *err)
+{
+	int rc;
+
+	store_busy_wait(record_store(r), 0);
+	rc = record_data_version(r, v, err);
+	store_busy_wait(record_store(r), STORE_BUSY_WAIT_MS);
+	return rc;
+}

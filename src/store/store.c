@@ -25,8 +25,6 @@ struct store {
 	char user[STORE_USER_NAME_MAX + 1]; /* who unlocked it; "" the recovery key */
 };
 
-#define BUSY_TIMEOUT_MS 3000
-
 static sqlite3_file *main_file(struct store *s);
 
 int store_memory_init(struct nl_err *err)
@@ -132,6 +130,11 @@ const char *store_user(const struct store *s)
 sqlite3 *store_db(struct store *s)
 {
 	return s->db;
+}
+
+void store_busy_wait(struct store *s, int ms)
+{
+	sqlite3_busy_timeout(s->db, ms);
 }
 
 const char *store_path(const struct store *s)
@@ -291,7 +294,7 @@ static int open_conn(const char *path, int key, int flags, sqlite3 **out)
 	free(uri);
 	if (rc == SQLITE_OK) {
 		sqlite3_extended_result_codes(db, 1);
-		sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+		sqlite3_busy_timeout(db, STORE_BUSY_WAIT_MS);
 		rc = exec(db, "PRAGMA page_size=4096");
 	}
 	if (rc == SQLITE_OK)

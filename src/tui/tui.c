@@ -416,7 +416,7 @@ static void poll_changes(struct tui *t)
 	    tui_now_ms() - t->polled_ms < POLL_MS)
 		return;
 	t->polled_ms = tui_now_ms();
-	if (record_data_version(t->store, &v, &err) != NL_OK || v == t->data_version)
+	if (record_poll_version(t->store, &v, &err) != NL_OK || v == t->data_version)
 		return;
 	load_screen(t, t->top);
 }

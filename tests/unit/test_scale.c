@@ -4,6 +4,10 @@
  * tampering; the patient list's join by id; pick lists bounded and
  * de-duplicated; the audit trail streamed; the data version; and the
  * practice generator (counts, determinism by seed). */
+#include <errno.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -348,6 +352,72 @@ static void data_version_moves(void **state)
 	assert_true(v3 != v2);                  /* another connection's commit */
 }
 
+/* Another process's long write: a second connection holds the file
+ * EXCLUSIVE until the poll has answered, or for at most two seconds. */
+struct holder {
+	const char *path;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool held, polled;
+};
+
+static void *hold_exclusive(void *arg)
+{
+	struct holder *h = arg;
+	struct store_pass pass = { 0 };
+	struct nl_err err = { 0 };
+	struct record *other = NULL;
+	struct timespec until;
+
+	assert_int_equal(store_pass_set(&pass, "test", 4, &err), NL_OK);
+	assert_int_equal(record_open(h->path, &pass, &other, &err), NL_OK);
+	store_pass_free(&pass);
+	assert_int_equal(sqlite3_exec(store_db(record_store(other)),
+				      "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 2;
+	pthread_mutex_lock(&h->mu);
+	h->held = true;
+	pthread_cond_broadcast(&h->cv);
+	while (!h->polled && pthread_cond_timedwait(&h->cv, &h->mu, &until) != ETIMEDOUT)
+		;
+	pthread_mutex_unlock(&h->mu);
+	sqlite3_exec(store_db(record_store(other)), "COMMIT", NULL, NULL, NULL);
+	record_close(other);
+	return NULL;
+}
+
+/* The idle poll never waits for a busy file: while another connection
+ * holds it, the answer is "busy" at once (a poll that waited would get
+ * the lock when the holder gives up after two seconds, and answer). */
+static void poll_never_waits(void **state)
+{
+	struct fx *f = *state;
+	struct holder h = { .path = f->path, .mu = PTHREAD_MUTEX_INITIALIZER,
+			    .cv = PTHREAD_COND_INITIALIZER };
+	struct nl_err err = { 0 };
+	pthread_t th;
+	uint64_t v0, v1;
+	int rc;
+
+	assert_int_equal(record_data_version(f->s, &v0, &err), NL_OK);
+	assert_int_equal(pthread_create(&th, NULL, hold_exclusive, &h), 0);
+	pthread_mutex_lock(&h.mu);
+	while (!h.held)
+		pthread_cond_wait(&h.cv, &h.mu);
+	pthread_mutex_unlock(&h.mu);
+	rc = record_poll_version(f->s, &v1, &err);
+	pthread_mutex_lock(&h.mu);
+	h.polled = true;
+	pthread_cond_broadcast(&h.cv);
+	pthread_mutex_unlock(&h.mu);
+	pthread_join(th, NULL);
+	assert_int_equal(rc, NL_EBUSY);
+	/* free again: it answers, and ordinary statements wait as before */
+	assert_int_equal(record_poll_version(f->s, &v1, &err), NL_OK);
+	fx_patient(f->s, "After The Poll");
+}
+
 /* ---- the generator ------------------------------------------------------------------------ */
 
 static void generate(struct record *r, uint64_t seed, struct demo_gen_counts *n)
@@ -503,6 +573,7 @@ int main(void)
 		T(pick_list_bounded),
 		T(audit_streamed),
 		T(data_version_moves),
+		T(poll_never_waits),
 		T(generator_counts),
 		T(generator_deterministic),
 		T(search_one_rule),
