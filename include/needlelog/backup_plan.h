@@ -73,6 +73,11 @@ struct backup_summary {
 	char *last_change;   /* the newest audit row's time, or NULL */
 	size_t signed_ok;
 	size_t signed_bad;   /* signed sessions whose hash no longer matches */
+	/* who can open it once restored: its key slots, as they were when the
+	 * backup was made (a restore puts them in place of the current ones) */
+	char (*users)[STORE_USER_NAME_MAX + 1];
+	size_t nusers;
+	bool recovery;       /* its recovery key slot is intact */
 };
 /* Errors: store_open's and store_check's (the message names the file). A
  * backup whose signatures fail is NL_EAUTH, with the summary filled. */

@@ -347,15 +347,39 @@ static int run_backup(struct cli *c, struct nl_err *err)
 
 /* ---- restore -------------------------------------------------------------- */
 
+/* A restore brings back the backup's key slots: who may open the file
+ * then is who could when the backup was made. */
+static void show_users(const struct backup_summary *s)
+{
+	size_t len = 0;
+	char all[1024] = "";
+
+	for (size_t i = 0; i < s->nusers && len < sizeof(all); i++)
+		len += (size_t)snprintf(all + len, sizeof(all) - len, "%s%s", i ? ", " : "",
+					s->users[i]);
+	out_field(stdout, 2, "Users:", all);
+	out_field(stdout, 2, "Recovery key:", s->recovery ? "yes (the one made before this "
+		  "backup)" : "none");
+	puts("  Once restored, these users open the file with the passphrases they had then.\n"
+	     "  Anyone added since must be added again (`needlelog user add`); anyone\n"
+	     "  removed since can open it again until `needlelog user remove NAME --rekey`.");
+}
+
 static void show_summary(const char *backup, const struct backup_summary *s)
 {
+	char n[96];
+
 	out_line(stdout, "The backup %s: every page authenticated; integrity check ok",
 		 backup);
-	printf("  Patients:     %lld\n", (long long)s->patients);
-	printf("  Sessions:     %lld (%zu signed, each matching its hash)\n",
-	       (long long)s->sessions, s->signed_ok);
+	snprintf(n, sizeof(n), "%lld", (long long)s->patients);
+	out_field(stdout, 2, "Patients:", n);
+	snprintf(n, sizeof(n), "%lld (%zu signed, each matching its hash)",
+		 (long long)s->sessions, s->signed_ok);
+	out_field(stdout, 2, "Sessions:", n);
 	out_field(stdout, 2, "Last change:", s->last_change ? s->last_change : "none recorded");
-	printf("  Schema:       version %d\n", s->schema_version);
+	snprintf(n, sizeof(n), "version %d", s->schema_version);
+	out_field(stdout, 2, "Schema:", n);
+	show_users(s);
 	fflush(stdout);
 }
 
@@ -466,8 +490,9 @@ const struct cli_command cli_backup_commands[] = {
 	{ NULL, "restore", "BACKUP", 1, 1,
 	  "Put a backup in place of the record file (--db).\n"
 	  "Checks the backup first (every page, the integrity check, every signed\n"
-	  "session against its hash) and shows what it holds; asks before going on\n"
-	  "(--yes for scripts). The current file is kept as\n"
+	  "session against its hash) and shows what it holds, with its users (a\n"
+	  "restore brings back the users and the recovery key of the day it was\n"
+	  "made); asks before going on (--yes for scripts). The current file is kept as\n"
 	  "<file>.before-restore-<UTC time>, and the backup goes in under a new data\n"
 	  "key in one atomic rename. Refuses while another needlelog has the file\n"
 	  "open (exit 75); a damaged backup changes nothing (exit 74).",

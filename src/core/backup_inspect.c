@@ -64,6 +64,18 @@ static int summarise(struct record *r, struct backup_summary *out, struct nl_err
 	return rc;
 }
 
+/* The users and the recovery key the backup's header holds. */
+static int slots(struct store *st, struct backup_summary *out, struct nl_err *err)
+{
+	struct store_slot_report rep;
+	int rc = store_users(st, &out->users, &out->nusers, err);
+
+	if (rc == NL_OK)
+		rc = store_slot_report(st, &rep, err);
+	out->recovery = rc == NL_OK && rep.recovery;
+	return rc;
+}
+
 /* Prefixes err's message with the backup's name. */
 static int name_it(const char *path, int rc, struct nl_err *err)
 {
@@ -91,6 +103,8 @@ int backup_inspect(const char *path, const struct store_pass *pass,
 		rc = store_schema_version(r.store, &out->schema_version, err);
 	if (rc == NL_OK && out->schema_version >= CLINICAL_VERSION)
 		rc = summarise(&r, out, err);
+	if (rc == NL_OK)
+		rc = slots(r.store, out, err);
 	/* the borrowing handle's cached statements, or the close leaves the
 	 * connection open */
 	core_stmt_flush(&r);
@@ -101,5 +115,6 @@ int backup_inspect(const char *path, const struct store_pass *pass,
 void backup_summary_free(struct backup_summary *s)
 {
 	free(s->last_change);
+	free(s->users);
 	memset(s, 0, sizeof(*s));
 }

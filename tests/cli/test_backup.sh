@@ -168,13 +168,15 @@ else ok "the reminder goes after a backup"; fi
 # ---- restore ------------------------------------------------------------------
 COPY=$(find "$BK" -name '*.nlbak' | sort | tail -1)
 run patient add --name "Added Later" --consent 2026-01-01
+NEEDLELOG_NEW_PASSPHRASE=later-user-pass run user add "Later User"
+expect_rc 0 "a user added after the backup"
 BEFORE=$(db_sum)
 
 # Neither a terminal nor --yes: refused before anything changes.
 OUT=$(setsid -w "$NEEDLELOG" restore "$COPY" </dev/null 2>"$T_DIR/stderr"); RC=$?; ERR=$(cat "$T_DIR/stderr")
 expect_rc 64 "restore with no terminal and no --yes"
 expect_err "--yes"
-expect_out "Patients:     1" "it shows what the backup holds first"
+expect_out "Patients:      1" "it shows what the backup holds first"
 check "the record file is untouched" [ "$(db_sum)" = "$BEFORE" ]
 check "nothing is kept (nothing was replaced)" [ -z "$(ls "$NEEDLELOG_DB".before-restore-* 2>/dev/null)" ]
 
@@ -211,7 +213,14 @@ fi
 run restore "$COPY" --yes
 expect_rc 0 "restore --yes"
 expect_out "Restored $NEEDLELOG_DB"
-expect_out "Sessions:     1 (1 signed"
+expect_out "Sessions:      1 (1 signed"
+expect_out "Users:         Dr Ana Ruiz" "restore names the backup's users"
+expect_no_out "Later User"
+expect_out "must be added again" "and says later users must be added again"
+run user list
+expect_no_out "Later User" "the restored file has the backup's users only"
+NEEDLELOG_USER="Later User" NEEDLELOG_PASSPHRASE=later-user-pass rejected 77 \
+	"a user added after the backup cannot open the restored file" patient list
 KEPT=$(ls "$NEEDLELOG_DB".before-restore-* 2>/dev/null | head -1)
 check "the replaced file is kept as <file>.before-restore-<date>" [ -n "$KEPT" ]
 check "the kept file is the one replaced, byte for byte" [ "$(sha256sum <"$KEPT" | cut -d' ' -f1)" = "$BEFORE" ]

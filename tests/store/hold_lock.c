@@ -1,7 +1,7 @@
 /* Test helper: opens a record file and holds an EXCLUSIVE lock on it until
  * told to stop, so the CLI tests can meet a busy file.
  * Usage: hold_lock DB READY_FILE STOP_FILE (passphrase in
- * $NEEDLELOG_PASSPHRASE). Creates READY_FILE once the lock is held; exits
+ * $NEEDLELOG_PASSPHRASE, the user in $NEEDLELOG_USER). Creates READY_FILE once the lock is held; exits
  * when STOP_FILE appears (or after 60 s). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +14,7 @@
 
 int main(int argc, char **argv)
 {
-	const char *pw = getenv("NEEDLELOG_PASSPHRASE");
+	const char *pw = getenv("NEEDLELOG_PASSPHRASE"), *who = getenv("NEEDLELOG_USER");
 	struct nl_err err = { 0 };
 	struct store_pass pass;
 	struct store *s = NULL;
@@ -25,8 +25,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (store_global_init(&err) != NL_OK ||
-	    store_pass_set(&pass, pw, strlen(pw), &err) != NL_OK ||
-	    store_open(argv[1], &pass, &s, &err) != NL_OK) {
+	    store_pass_set(&pass, pw, strlen(pw), &err) != NL_OK) {
+		fprintf(stderr, "hold_lock: %s\n", err.msg);
+		return 1;
+	}
+	/* whose slot, when the file has several users */
+	snprintf(pass.user, sizeof(pass.user), "%s", who ? who : "");
+	if (store_open(argv[1], &pass, &s, &err) != NL_OK) {
 		fprintf(stderr, "hold_lock: %s\n", err.msg);
 		return 1;
 	}
