@@ -5,7 +5,8 @@
  *                [--today DATE] [--reps R] [--only GROUPS]
  *
  * FILE is created and filled when it does not exist (timed: "generate"),
- * else opened. GROUPS, comma-separated: core (the screens' calls, R times
+ * else opened; --patients 0 makes an empty file the same way (the TUI
+ * lines' baseline). GROUPS, comma-separated: core (the screens' calls, R times
  * each), check (signatures and pages, once), audit (every row streamed,
  * with the growth of resident memory). Prints "RESULT op seconds" lines,
  * "INFO key value" lines and, for audit, "RESULT audit-rss-kib KiB".
@@ -128,6 +129,24 @@ static int op_due(struct bench *b, struct nl_err *err)
 	return rc;
 }
 
+/* What the TUI reads for its first screen after the key (src/tui/
+ * patients.c, unsigned.c): every patient with their names folded for the
+ * search, and the count of unsigned sessions for the status line. */
+static int op_first_screen(struct bench *b, struct nl_err *err)
+{
+	struct bench fresh = { .r = b->r };
+	struct nl_unsigned *uns;
+	size_t n;
+	int rc = load_list(&fresh, err);
+
+	if (rc == NL_OK)
+		rc = record_unsigned_list(b->r, b->today, &uns, &n, err);
+	if (rc == NL_OK)
+		record_unsigned_list_free(uns, n), b->sink += n + fresh.nrows;
+	free_list(&fresh);
+	return rc;
+}
+
 /* The unsigned live sessions: `due`'s second section, the TUI's count. */
 static int op_unsigned(struct bench *b, struct nl_err *err)
 {
@@ -244,6 +263,7 @@ static const struct op ops[] = {
 	{ "search keystroke", "core", op_search },
 	{ "due list", "core", op_due },
 	{ "unsigned list", "core", op_unsigned },
+	{ "tui first screen (core)", "core", op_first_screen },
 	{ "open patient", "core", op_open_patient },
 	{ "open series", "core", op_open_series },
 	{ "open session", "core", op_open_session },
@@ -407,7 +427,8 @@ static int generate(const char *path, const struct demo_gen_opts *o, struct nl_e
 		rc = record_set_actor(r, "Dr Ana Ruiz", err);
 	go.counts = &n;
 	t0 = now();
-	if (rc == NL_OK)
+	/* --patients 0: an empty file made the same way (the TUI's baseline) */
+	if (rc == NL_OK && go.patients > 0)
 		rc = demo_generate(r, &go, err);
 	if (rc == NL_OK)
 		printf("RESULT generate %.6f\n", now() - t0);
