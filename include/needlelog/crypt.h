@@ -63,6 +63,10 @@ bool crypt_kdf_acceptable(const struct crypt_kdf *kdf);
 /* Derives a 32-byte key; returns 0, or -1 when out of memory. */
 int crypt_kdf_derive(uint8_t *out, const char *pass, size_t passlen,
 		     const uint8_t *salt, const struct crypt_kdf *kdf);
+/* How many times this process has run crypt_kdf_derive (Argon2id), failed
+ * runs included. Only tests read it: each unlock costs ~0.5 s and 256 MiB
+ * (MODERATE), so an operation's derivations are part of its contract. */
+uint64_t crypt_kdf_runs(void);
 
 /* Guarded memory (sodium_malloc) that is wiped when freed. */
 void *crypt_secure_alloc(size_t n);

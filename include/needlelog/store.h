@@ -217,7 +217,11 @@ int store_slot_report(struct store *s, struct store_slot_report *r,
 
 /* Online backup into a new file (NL_EEXIST if dest exists) under its own
  * data key, which every user's passphrase and the recovery key open (the
- * slots are carried over), then verified with pass as store_check does. */
+ * slots are carried over), then opened and verified as store_check does.
+ * The open uses the key kept since s was opened, so no KDF runs; pass is
+ * used (the KDF runs) only when there is none: a format-1 file opened
+ * read-only (its copy gets a new slot under pass), or the slot that
+ * unlocked s replaced since. */
 int store_backup(struct store *s, const char *dest,
 		 const struct store_pass *pass, store_progress_fn progress,
 		 void *ctx, struct nl_err *err);

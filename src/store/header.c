@@ -360,9 +360,10 @@ int header_slot_name(const struct header *h, int i, const uint8_t *dek,
 	return 0;
 }
 
-/* Unwraps slot i's secret key with pass, then opens the sealed data key. */
+/* Unwraps slot i's secret key with pass, then opens the sealed data key;
+ * sk_out (may be NULL) gets the secret key. */
 static int open_slot(const struct header *h, int i, const struct store_pass *pass,
-		     uint8_t *dek)
+		     uint8_t *dek, uint8_t *sk_out)
 {
 	const uint8_t *p = h->raw + HDR_SLOT_OFF(i);
 	uint8_t *kek = crypt_secure_alloc(NL_KEY_BYTES + crypto_box_SECRETKEYBYTES);
@@ -380,6 +381,8 @@ static int open_slot(const struct header *h, int i, const struct store_pass *pas
 		    p + AD_FROM, AD_TO - AD_FROM, p + S_NONCE, kek) == 0)
 		rc = crypto_box_seal_open(dek, p + S_SEALED, SEALED_BYTES, p + S_PK, sk) == 0
 		     ? NL_OK : NL_EHEADER;
+	if (rc == NL_OK && sk_out)
+		memcpy(sk_out, sk, crypto_box_SECRETKEYBYTES);
 	crypt_secure_free(kek);
 	return rc;
 }
@@ -510,30 +513,87 @@ static int candidates(const struct header *h, const char *user, bool recovery,
 	return NL_OK;
 }
 
+/* What slot i opened with: who it was (name), and where (*slot). */
+static int opened(const struct header *h, int i, bool recovery, const uint8_t *dek,
+		  int *slot, char *name, struct nl_err *err)
+{
+	if (slot)
+		*slot = i;
+	if (name && recovery)
+		name[0] = '\0';
+	else if (name && header_slot_name(h, i, dek, name) != 0)
+		return nl_error(err, NL_EHEADER, "the record file's header is "
+				"damaged: a user's name does not decrypt");
+	return NL_OK;
+}
+
 int header_unlock(const struct header *h, const char *user, bool recovery,
-		  const struct store_pass *pass, uint8_t *dek, int *slot,
-		  char *name, struct nl_err *err)
+		  const struct store_pass *pass, uint8_t *dek, uint8_t *sk,
+		  int *slot, char *name, struct nl_err *err)
 {
 	int idx[HDR_SLOTS], n, rc = candidates(h, user, recovery, idx, &n, err);
 
 	if (rc != NL_OK)
 		return rc;
 	for (int k = 0; k < n; k++) {
-		rc = open_slot(h, idx[k], pass, dek);
+		rc = open_slot(h, idx[k], pass, dek, sk);
 		if (rc == NL_ENOMEM)
 			return kdf_oom(err, &h->slot[idx[k]].kdf);
-		if (rc != NL_OK)
-			continue;
-		if (slot)
-			*slot = idx[k];
-		if (name && recovery)
-			name[0] = '\0';
-		else if (name && header_slot_name(h, idx[k], dek, name) != 0)
-			return nl_error(err, NL_EHEADER, "the record file's header is "
-					"damaged: a user's name does not decrypt");
-		return NL_OK;
+		if (rc == NL_OK)
+			return opened(h, idx[k], recovery, dek, slot, name, err);
 	}
 	return nl_error(err, NL_EPASS, recovery ? "wrong recovery key" : "wrong passphrase");
+}
+
+/* The parts of a slot that header_reseal carries unchanged: kind, KDF,
+ * salt, public key, and the secret key's nonce and wrap. */
+static bool same_wrap(const uint8_t *a, const uint8_t *b)
+{
+	return memcmp(a + S_KIND, b + S_KIND, S_TAG - S_KIND) == 0 &&
+	       memcmp(a + S_NONCE, b + S_NONCE, S_SEALED - S_NONCE) == 0;
+}
+
+int header_find_wrap(const struct header *h, const uint8_t *wrap)
+{
+	for (int i = 0; i < HDR_SLOTS; i++)
+		if (h->slot[i].state == SLOT_INTACT && same_wrap(h->raw + HDR_SLOT_OFF(i), wrap))
+			return i;
+	return -1;
+}
+
+int header_unlock_by_key(const struct header *h, const char *user, bool recovery,
+			 const uint8_t *wrap, const uint8_t *sk, uint8_t *dek,
+			 int *slot, char *name, struct nl_err *err)
+{
+	int idx[HDR_SLOTS], n, rc = candidates(h, user, recovery, idx, &n, err);
+
+	if (rc != NL_OK)
+		return rc;
+	for (int k = 0; k < n; k++) {
+		const uint8_t *p = h->raw + HDR_SLOT_OFF(idx[k]);
+
+		if (!same_wrap(p, wrap))
+			continue;
+		if (crypto_box_seal_open(dek, p + S_SEALED, SEALED_BYTES, p + S_PK, sk) != 0)
+			return nl_error(err, NL_EHEADER, "the record file's header is damaged: "
+					"the data key in %s's slot does not open",
+					recovery ? "the recovery key" : user ? user : "the user");
+		return opened(h, idx[k], recovery, dek, slot, name, err);
+	}
+	return nl_error(err, NL_EPASS, "no key slot carries the passphrase%s that opened "
+			"the original", recovery ? " (the recovery key)" : "");
+}
+
+bool header_same_slots(const struct header *a, const struct header *b)
+{
+	for (int i = 0; i < HDR_SLOTS; i++) {
+		bool x = a->slot[i].state == SLOT_INTACT, y = b->slot[i].state == SLOT_INTACT;
+
+		if (x != y || (x && (a->slot[i].kind != b->slot[i].kind ||
+				     !same_wrap(a->raw + HDR_SLOT_OFF(i), b->raw + HDR_SLOT_OFF(i)))))
+			return false;
+	}
+	return true;
 }
 
 static void slot_seal(const struct header *h, uint8_t *p)

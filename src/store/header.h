@@ -76,12 +76,28 @@ bool header_v1_any(const struct header *h);
 
 /* Opens the data key. user NULL with recovery false: the only user (NL_EUSAGE
  * when there are several). recovery: pass is the recovery key's canonical
- * text. *slot gets the slot that opened, name (HDR NAME bytes + 1) the
- * user's name (empty for the recovery key). NL_EPASS: wrong passphrase or
- * no such user. */
+ * text. sk (may be NULL; crypto_box_SECRETKEYBYTES of guarded memory) gets
+ * the slot's unwrapped secret key, *slot the slot that opened, name (HDR
+ * NAME bytes + 1) the user's name (empty for the recovery key). NL_EPASS:
+ * wrong passphrase or no such user. */
 int header_unlock(const struct header *h, const char *user, bool recovery,
-		  const struct store_pass *pass, uint8_t *dek, int *slot,
-		  char *name, struct nl_err *err);
+		  const struct store_pass *pass, uint8_t *dek, uint8_t *sk,
+		  int *slot, char *name, struct nl_err *err);
+
+/* Opens the data key as header_unlock does, for the same user, without the
+ * KDF: among that user's candidate slots, the one that carries wrap (the
+ * HDR_SLOT_SIZE bytes of the slot a passphrase opened, in this file or
+ * another that header_reseal carried it from) byte for byte, opened with
+ * its secret key sk. NL_EPASS: no candidate carries it; NL_EHEADER: it
+ * does, and sk does not open it. */
+int header_unlock_by_key(const struct header *h, const char *user, bool recovery,
+			 const uint8_t *wrap, const uint8_t *sk, uint8_t *dek,
+			 int *slot, char *name, struct nl_err *err);
+/* The intact slot that carries wrap; -1 if none. */
+int header_find_wrap(const struct header *h, const uint8_t *wrap);
+/* Whether b holds exactly a's intact slots, at the same places, each of
+ * the same kind with the same wrap: what header_reseal makes of a. */
+bool header_same_slots(const struct header *a, const struct header *b);
 
 /* Fills slot i: a new key pair, its secret key wrapped under pass, dek
  * sealed to it, name encrypted under dek (NULL for the recovery key). */

@@ -23,6 +23,13 @@ struct store {
 	bool readonly; /* opened by store_open_ro: SQLITE_OPEN_READONLY */
 	int hold; /* a descriptor holding a shared flock(2): "open here" */
 	char user[STORE_USER_NAME_MAX + 1]; /* who unlocked it; "" the recovery key */
+	bool recovery; /* the recovery key unlocked it */
+	/* The unlocking slot's secret key (guarded memory, no access between
+	 * uses; NULL when a format-1 passphrase unlocked it or the slot was
+	 * replaced since) and the slot as it was read: a backup verifies its
+	 * copy with them instead of deriving the key again. */
+	uint8_t *sk;
+	uint8_t wrap[HDR_SLOT_SIZE];
 };
 
 static sqlite3_file *main_file(struct store *s);
@@ -458,8 +465,16 @@ void store_close(struct store *s)
 		vfs_key_remove(s->key);
 	if (s->hold >= 0)
 		close(s->hold);
+	crypt_secure_free(s->sk);
 	free(s->path);
 	free(s);
+}
+
+/* The unlocking slot was replaced: its secret key opens nothing of ours. */
+static void forget_sk(struct store *s)
+{
+	crypt_secure_free(s->sk);
+	s->sk = NULL;
 }
 
 /* Where a new file's key slots come from: a new first user, or (a backup,
@@ -581,7 +596,7 @@ static int require_pages(struct store **s, struct nl_err *err)
  * cut short has one too), else from format 1's passphrase. name gets who
  * unlocked. */
 static int unlock(const struct header *h, const struct store_pass *pass,
-		  uint8_t *dek, char *name, struct nl_err *err)
+		  uint8_t *dek, uint8_t *sk, int *slot, char *name, struct nl_err *err)
 {
 	bool v2 = h->version == 2;
 	int rc;
@@ -590,7 +605,7 @@ static int unlock(const struct header *h, const struct store_pass *pass,
 		v2 = v2 || h->slot[i].state == SLOT_INTACT;
 	if (v2)
 		return header_unlock(h, pass->user[0] ? pass->user : NULL, pass->recovery,
-				     pass, dek, NULL, name, err);
+				     pass, dek, sk, slot, name, err);
 	if (pass->recovery)
 		return nl_error(err, NL_EPASS, "the file has no recovery key yet (it is in "
 				"the old format)");
@@ -714,20 +729,38 @@ static int upgrade(struct store *s, const struct store_pass *pass, struct nl_err
 	return rc;
 }
 
+/* Keeps the unlocking slot's secret key and bytes in s (sk passes to s). */
+static void keep_sk(struct store *s, const struct header *h, int slot,
+		    uint8_t *sk, bool recovery)
+{
+	s->recovery = recovery;
+	if (slot < 0) {
+		crypt_secure_free(sk);
+		return;
+	}
+	memcpy(s->wrap, h->raw + HDR_SLOT_OFF(slot), HDR_SLOT_SIZE);
+	sodium_mprotect_noaccess(sk);
+	s->sk = sk;
+}
+
 static int open_file(const char *path, const struct store_pass *pass,
 		     bool readonly, struct store **out, struct nl_err *err)
 {
 	uint8_t *dek = crypt_secure_alloc(NL_KEY_BYTES);
+	uint8_t *sk = crypt_secure_alloc(crypto_box_SECRETKEYBYTES);
 	char name[STORE_USER_NAME_MAX + 1] = "";
 	struct header h;
-	int rc;
+	int slot = -1, rc;
 
 	*out = NULL;
-	if (!dek)
+	if (!dek || !sk) {
+		crypt_secure_free(dek);
+		crypt_secure_free(sk);
 		return nl_error(err, NL_ENOMEM, "out of secure memory");
+	}
 	rc = read_header(path, readonly, &h, err);
 	if (rc == NL_OK)
-		rc = unlock(&h, pass, dek, name, err);
+		rc = unlock(&h, pass, dek, sk, &slot, name, err);
 	if (rc == NL_EPASS) {
 		char why[sizeof(err->msg)];
 
@@ -736,14 +769,18 @@ static int open_file(const char *path, const struct store_pass *pass,
 	}
 	if (rc == NL_OK)
 		rc = attach(path, dek, h.file_id, readonly, out, err);
-	if (rc == NL_OK)
+	if (rc == NL_OK) {
 		snprintf((*out)->user, sizeof((*out)->user), "%s", name);
+		keep_sk(*out, &h, slot, sk, pass->recovery);
+		sk = NULL;
+	}
 	if (rc == NL_OK)
 		rc = require_pages(out, err);
 	if (rc == NL_OK && h.version == 1 && (rc = upgrade(*out, pass, err)) != NL_OK) {
 		store_close(*out);
 		*out = NULL;
 	}
+	crypt_secure_free(sk);
 	crypt_secure_free(dek);
 	return rc;
 }
@@ -869,6 +906,8 @@ int store_user_passwd(struct store *s, const char *name,
 		if ((rc = wipe_slot(f, &h, old[k])) != SQLITE_OK)
 			rc = store_sqlite_error(s, rc, "passwd: writing the header", err);
 	unlock_header(s);
+	if (rc == NL_OK && !s->recovery && strcmp(who, s->user) == 0)
+		forget_sk(s);
 	return rc;
 }
 
@@ -1024,6 +1063,8 @@ int store_recovery_new(struct store *s, enum store_kdf preset, char *key,
 			rc = store_sqlite_error(s, rc, "recovery-key: writing the header", err);
 	unlock_header(s);
 	store_pass_free(&pass);
+	if (rc == NL_OK && s->recovery)
+		forget_sk(s);
 	/* key is left as it is even on failure: a write that failed may
 	 * still have reached the disk (the caller wipes it) */
 	return rc;
@@ -1122,9 +1163,45 @@ static int slots_of(struct store *s, struct header *h, struct slots_from *from,
 	return NL_OK;
 }
 
-/* Opens dest as the user who has s open, and checks every page. */
+/* Opens the copy dest without the KDF, as the user who has s open: its
+ * header read and parsed as any open does, its slots those of src (the
+ * header they were carried from), the unlocking user's slot found as an
+ * open finds it, carrying the very wrap the passphrase opened when s was
+ * opened, and its data key unsealed with the secret key kept since. */
+static int open_copy_by_key(struct store *s, const char *dest, const struct header *src,
+			    struct store **copy, struct nl_err *err)
+{
+	uint8_t *dek = crypt_secure_alloc(NL_KEY_BYTES);
+	char name[STORE_USER_NAME_MAX + 1] = "";
+	struct header h;
+	int rc;
+
+	if (!dek)
+		return nl_error(err, NL_ENOMEM, "out of secure memory");
+	rc = read_header(dest, false, &h, err);
+	if (rc == NL_OK && !header_same_slots(src, &h))
+		rc = nl_error(err, NL_EHEADER, "its key slots are not the original's");
+	if (rc == NL_OK) {
+		sodium_mprotect_readonly(s->sk);
+		rc = header_unlock_by_key(&h, s->recovery ? NULL : s->user, s->recovery,
+					  s->wrap, s->sk, dek, NULL, name, err);
+		sodium_mprotect_noaccess(s->sk);
+	}
+	if (rc == NL_OK)
+		rc = attach(dest, dek, h.file_id, false, copy, err);
+	crypt_secure_free(dek);
+	if (rc != NL_OK)
+		return rc;
+	snprintf((*copy)->user, sizeof((*copy)->user), "%s", name);
+	return require_pages(copy, err);
+}
+
+/* Opens dest as the user who has s open and checks every page: with the
+ * key kept since s was opened when the copy's slots were carried from
+ * src, else (an old-format file's new slot; the unlocking slot replaced
+ * since) with pass, which derives the key again. */
 static int verify_copy(struct store *s, const char *dest, const struct store_pass *pass,
-		       struct nl_err *err)
+		       const struct header *src, struct nl_err *err)
 {
 	struct store_pass as = *pass; /* shares pass's buffer: never freed */
 	struct store *copy = NULL;
@@ -1132,7 +1209,10 @@ static int verify_copy(struct store *s, const char *dest, const struct store_pas
 
 	if (s->user[0])
 		snprintf(as.user, sizeof(as.user), "%s", s->user);
-	rc = store_open(dest, &as, &copy, err);
+	if (src && s->sk && header_find_wrap(src, s->wrap) >= 0)
+		rc = open_copy_by_key(s, dest, src, &copy, err);
+	else
+		rc = store_open(dest, &as, &copy, err);
 	if (rc == NL_OK)
 		rc = store_check(copy, NULL, NULL, err);
 	if (rc != NL_OK) {
@@ -1174,7 +1254,7 @@ int store_backup(struct store *s, const char *dest,
 	if (rc != SQLITE_OK)
 		rc = store_sqlite_error(s, rc, "backup", err);
 	else
-		rc = verify_copy(s, dest, pass, err);
+		rc = verify_copy(s, dest, pass, have ? &h : NULL, err);
 	if (rc != NL_OK)
 		unlink(dest);
 
@@ -1241,6 +1321,8 @@ int store_rekey(struct store *s, const struct store_pass *newpass,
 		rc = store_sqlite_error(s, rc, "passwd --rekey: reopening", err);
 	else
 		rc = hold_open(s, err); /* the new file is the one in use now */
+	if (newpass)
+		forget_sk(s); /* the unlocking user's slot is a new one */
 out:
 	if (guard)
 		sqlite3_close(guard);

@@ -93,6 +93,9 @@ static bool ask_pass(struct tui *t, struct store_pass *pass)
 	int rc = ok ? store_pass_set(pass, typed, strlen(typed), &err) : NL_EUSAGE;
 
 	sodium_memzero(typed, sizeof(typed));
+	/* whoever unlocked the TUI: a file with several users needs the name */
+	if (rc == NL_OK)
+		rc = store_pass_user(pass, store_user(record_store(t->store)), &err);
 	if (rc == NL_OK) {
 		tui_msg(t, TS_STATUS, "checking the passphrase…");
 		tui_status_draw(t);

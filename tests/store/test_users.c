@@ -9,6 +9,8 @@
 
 #include <sodium.h>
 
+#include "needlelog/crypt.h"
+#include "header.h"
 #include "tu.h"
 
 #define HDR 4096
@@ -364,6 +366,143 @@ static void rekey_and_backup_keep_users(void **state)
 	tu_rmdir(f.dir);
 }
 
+/* A backup derives the key once, the open's (issue 15): the copy's data
+ * key is sealed to the slots' public keys and the copy is verified with
+ * the key pair kept since the open. Each of the two users and the
+ * recovery key backs up, and each copy opens with all three. */
+static void backup_as(const char *db, const char *bak, const char *user,
+		      const char *pass, const char *key)
+{
+	struct nl_err err = { 0 };
+	struct store_pass p;
+	struct store *s = NULL;
+	uint64_t before = crypt_kdf_runs();
+
+	if (key)
+		assert_int_equal(store_recovery_parse(key, &p, &err), NL_OK);
+	else
+		cred(&p, user, pass);
+	if (store_open(db, &p, &s, &err) != NL_OK)
+		fail_msg("open as %s: %s", key ? "recovery" : user, err.msg);
+	if (store_backup(s, bak, &p, NULL, NULL, &err) != NL_OK)
+		fail_msg("backup as %s: %s", key ? "recovery" : user, err.msg);
+	store_close(s);
+	store_pass_free(&p);
+	if (crypt_kdf_runs() - before != 1)
+		fail_msg("open + backup as %s derived the key %llu times, not once",
+			 key ? "recovery" : user,
+			 (unsigned long long)(crypt_kdf_runs() - before));
+}
+
+static void copy_opens_for_all(const char *bak, const char *key)
+{
+	struct store *s = NULL;
+
+	must_open(bak, ALICE, ALICE_PASS, ALICE);
+	must_open(bak, BOB, BOB_PASS, BOB);
+	must_refuse(bak, ALICE, BOB_PASS, NL_EPASS);
+	open_recovery(bak, key, &s, NL_OK);
+	store_close(s);
+}
+
+static void backup_derives_once(void **state)
+{
+	char key[STORE_RECOVERY_TEXT + 1], bak[TU_PATH_MAX];
+	struct nl_err err = { 0 };
+	struct store_pass p;
+	struct tu_files f;
+	struct store *s;
+
+	(void)state;
+	two_user_file(&f, "backuponce");
+	assert_int_equal(open_as(f.db, ALICE, ALICE_PASS, &s, &err), NL_OK);
+	assert_int_equal(store_recovery_new(s, STORE_KDF_DEFAULT, key, &err), NL_OK);
+	store_close(s);
+	tu_join(bak, sizeof(bak), f.dir, "/by-alice.db");
+	backup_as(f.db, bak, ALICE, ALICE_PASS, NULL);
+	copy_opens_for_all(bak, key);
+	tu_join(bak, sizeof(bak), f.dir, "/by-bob.db");
+	backup_as(f.db, bak, BOB, BOB_PASS, NULL);
+	copy_opens_for_all(bak, key);
+	tu_join(bak, sizeof(bak), f.dir, "/by-recovery.db");
+	backup_as(f.db, bak, NULL, NULL, key);
+	copy_opens_for_all(bak, key);
+	/* A copy of a copy: the slots carried twice still open. */
+	tu_join(f.db, sizeof(f.db), f.dir, "/by-bob.db");
+	tu_join(bak, sizeof(bak), f.dir, "/by-bob-again.db");
+	backup_as(f.db, bak, BOB, BOB_PASS, NULL);
+	copy_opens_for_all(bak, key);
+
+	/* The unlocking slot replaced since the open (a new passphrase): the
+	 * kept key opens nothing, so the copy is verified with the new one. */
+	assert_int_equal(open_as(f.db, ALICE, ALICE_PASS, &s, &err), NL_OK);
+	cred(&p, ALICE, "alice changed hers");
+	assert_int_equal(store_passwd(s, &p, STORE_KDF_DEFAULT, &err), NL_OK);
+	tu_join(bak, sizeof(bak), f.dir, "/after-passwd.db");
+	if (store_backup(s, bak, &p, NULL, NULL, &err) != NL_OK)
+		fail_msg("backup after passwd: %s", err.msg);
+	store_pass_free(&p);
+	store_close(s);
+	must_open(bak, ALICE, "alice changed hers", ALICE);
+	must_refuse(bak, ALICE, ALICE_PASS, NL_EPASS);
+	must_open(bak, BOB, BOB_PASS, BOB);
+	tu_rmdir(f.dir);
+}
+
+/* The KDF-free unlock a backup's verification uses refuses what a real
+ * unlock would: a secret key that is not the slot's, a wrap no slot of
+ * the user's carries, another user's wrap; and header_same_slots sees a
+ * slot missing. */
+static void unlock_by_key_refuses(void **state)
+{
+	uint8_t dek[NL_KEY_BYTES], dek2[NL_KEY_BYTES], sk[crypto_box_SECRETKEYBYTES];
+	uint8_t wrap[HDR_SLOT_SIZE], bad[crypto_box_SECRETKEYBYTES];
+	char name[STORE_USER_NAME_MAX + 1];
+	struct nl_err err = { 0 };
+	struct header h, g;
+	struct store_pass p;
+	struct tu_files f;
+	uint8_t *raw;
+	size_t len;
+	int slot = -1;
+
+	(void)state;
+	two_user_file(&f, "bykey");
+	raw = tu_read(f.db, &len);
+	memcpy(h.raw, raw, HDR_SIZE);
+	free(raw);
+	assert_int_equal(header_parse(&h, &err), NL_OK);
+	cred(&p, ALICE, ALICE_PASS);
+	assert_int_equal(header_unlock(&h, ALICE, false, &p, dek, sk, &slot, name, &err), NL_OK);
+	store_pass_free(&p);
+	memcpy(wrap, h.raw + HDR_SLOT_OFF(slot), HDR_SLOT_SIZE);
+	/* The right key: the same data key and name, no KDF. */
+	assert_int_equal(header_unlock_by_key(&h, ALICE, false, wrap, sk, dek2, NULL, name,
+					      &err), NL_OK);
+	assert_memory_equal(dek, dek2, sizeof(dek));
+	assert_string_equal(name, ALICE);
+	/* Another secret key. */
+	memcpy(bad, sk, sizeof(bad));
+	bad[5] ^= 1; /* not bit 0: X25519 clamps the low bits away */
+	assert_int_equal(header_unlock_by_key(&h, ALICE, false, wrap, bad, dek2, NULL, name,
+					      &err), NL_EHEADER);
+	/* Alice's wrap is not Bob's slot. */
+	assert_int_equal(header_unlock_by_key(&h, BOB, false, wrap, sk, dek2, NULL, name,
+					      &err), NL_EPASS);
+	/* A wrap changed by one byte (the salt) is carried by no slot. */
+	wrap[40] ^= 1;
+	assert_int_equal(header_find_wrap(&h, wrap), -1);
+	assert_int_equal(header_unlock_by_key(&h, ALICE, false, wrap, sk, dek2, NULL, name,
+					      &err), NL_EPASS);
+	/* A header missing one of the slots is not the same. */
+	g = h;
+	assert_true(header_same_slots(&h, &g));
+	header_clear_slot(&g, slot);
+	assert_false(header_same_slots(&h, &g));
+	sodium_memzero(sk, sizeof(sk));
+	tu_rmdir(f.dir);
+}
+
 /* ---- format 1 ---- */
 
 #define OLD_PASS "old format passphrase"
@@ -523,6 +662,8 @@ int main(void)
 		cmocka_unit_test(recovery),
 		cmocka_unit_test(recovery_typos),
 		cmocka_unit_test(rekey_and_backup_keep_users),
+		cmocka_unit_test(backup_derives_once),
+		cmocka_unit_test(unlock_by_key_refuses),
 		cmocka_unit_test(format1_upgrade),
 		cmocka_unit_test(page_rollback_passes_check),
 	};

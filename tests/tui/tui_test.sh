@@ -981,6 +981,40 @@ case_backup() {
 	! grep -q reminder "$TMP/due.err" || fail "due still reminds after b"
 }
 
+# b on a file with several users: the passphrase typed is the unlocking
+# user's, and the copy opens for each user (issue 15: the dialog's check
+# named no user, so a second user made every b fail).
+case_backupusers() {
+	TUI_FIXTURE_NO_BACKUP=1 TUI_FIXTURE_REMEMBER=$TMP/bk seed
+	NEEDLELOG_NEW_PASSPHRASE=ana-own-passphrase-2 nl user add ana >/dev/null 2>&1 ||
+		fail "user add"
+	export NEEDLELOG_USER=ana
+	start 100 30
+	wait_for "Passphrase:"
+	type_text "ana-own-passphrase-2"
+	keys Enter
+	wait_for "Zoë Müller"
+	keys b
+	wait_for "Back up now"
+	type_text "$PASS"            # the first user's, not ana's
+	keys Enter
+	wait_for "Wrong passphrase: nothing was backed up"
+	keys b
+	wait_for "Back up now"
+	type_text "ana-own-passphrase-2"
+	keys Enter
+	wait_for "backed up to $TMP/bk/records-"
+	copy=$(ls "$TMP/bk"/records-*.nlbak)
+	NEEDLELOG_PASSPHRASE=ana-own-passphrase-2 "$NEEDLELOG" --db "$copy" check \
+		>/dev/null || fail "the copy does not open for ana"
+	unset NEEDLELOG_USER
+	first=$(NEEDLELOG_USER=ana NEEDLELOG_PASSPHRASE=ana-own-passphrase-2 \
+		"$NEEDLELOG" --db "$DB" user list | grep -vx ana)
+	[ -n "$first" ] || fail "user list named no first user"
+	NEEDLELOG_USER=$first NEEDLELOG_PASSPHRASE=$PASS "$NEEDLELOG" --db "$copy" check \
+		>/dev/null || fail "the copy does not open for $first"
+}
+
 # Issue 10's chasing and markers: unsigned sessions counted on the status
 # line and listed by U; a draft marked on the patient list and the
 # profile; hint bars that do not fit end with a marker; patient ids only
