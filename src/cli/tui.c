@@ -72,7 +72,9 @@ const struct cli_command cli_tui_commands[] = {
 	  "The patient list, profiles, series with their progress, the session form\n"
 	  "and who is due. It locks itself after MIN minutes without a key (default\n"
 	  "5): an open session form is kept as a draft, the record file is closed\n"
-	  "and the passphrase is asked again. Press ? in any screen for its keys.",
+	  "and the passphrase is asked again. Press ? in any screen for its keys.\n"
+	  "With no record file yet, it offers to make one (as init does, with the\n"
+	  "passphrase's strength shown as it is typed) and opens it.",
 	  tui_opts, run_tui },
 	{ 0 },
 };

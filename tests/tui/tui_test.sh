@@ -1006,6 +1006,36 @@ case_firstrun() {
 		fail "check on the new file"
 }
 
+# The first run with the passphrase given ($NEEDLELOG_PASSPHRASE, as
+# scripts and tests give it): the screen still asks the name and shows the
+# given passphrase's rating; a weak one is a warning, as for init, not a
+# refusal. A name changed in the form is whose slot the next unlock opens,
+# even with another in $NEEDLELOG_USER.
+case_firstrun_given() {
+	DB=$TMP/new/records.db
+	TUI_ENV="NEEDLELOG_PASSPHRASE=$PASS NEEDLELOG_USER=ana" start 80 24
+	wait_for "There is no record file at"
+	keys Enter
+	wait_line "User name" "ana"
+	wait_for 'Passphrase: as given in $NEEDLELOG_PASSPHRASE'
+	wait_for "Strength: weak (about 10^"
+	absent "Repeat it"
+	keys C-u
+	type_text "bea"
+	keys C-s
+	wait_for "This recovery key is shown once"
+	wait_for "warning: the new passphrase could be guessed"
+	type_text "written"
+	keys Enter
+	wait_for "No patients yet"
+	keys C-x
+	wait_for "needlelog is locked"
+	type_text "$PASS"
+	keys Enter
+	wait_for "No patients yet"
+	NEEDLELOG_USER=bea nl user list | grep -q "bea" || fail "the file's user is not the name typed"
+}
+
 # The status line's backup reminder, and b: back up now (issue 16).
 case_backup() {
 	TUI_FIXTURE_NO_BACKUP=1 seed
