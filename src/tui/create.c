@@ -36,7 +36,8 @@ struct create {
 	bool rated;                /* a passphrase is typed: r rates it */
 	struct access_rating r;
 	bool given;                /* the passphrase comes from a file or $VAR */
-	char error[1024];          /* why the last try failed */
+	char error[1024];          /* why the last try failed (or, help: F1) */
+	bool help;
 	struct record *rec;        /* the new file, until the key is written down */
 	char user[STORE_USER_NAME_MAX + 1];
 	char key[STORE_RECOVERY_TEXT + 1];
@@ -285,6 +286,7 @@ static void help(struct create *c)
 	};
 
 	snprintf(c->error, sizeof(c->error), "%s", text[c->stage]);
+	c->help = true;
 }
 
 static bool form_action(struct tui *t, struct create *c, enum tui_action a)
@@ -318,6 +320,7 @@ static bool action(struct tui *t, struct tui_screen *sc, enum tui_action a)
 {
 	struct create *c = (struct create *)sc;
 
+	c->help = false;
 	if (a == TA_HELP) {
 		help(c);
 		return true;
@@ -407,7 +410,8 @@ static void draw_form(struct tui *t, struct create *c, WINDOW *w, int rows, int 
 			 t->opt->pass_file ? "" : t->opt->pass_env);
 	y += 1 + draw_rating(w, c, y + 1, 2, width);
 	if (c->error[0])
-		tui_put_wrap(w, y + 1, 2, width, 2, rows - y - 3, tui_attr(TS_ERROR), c->error);
+		tui_put_wrap(w, y + 1, 2, width, 2, rows - y - 3,
+			     tui_attr(c->help ? TS_DIM : TS_ERROR), c->error);
 	if (c->fm.n)
 		tui_put(w, rows - 1, 2, width, tui_attr(TS_DIM), c->fm.f[c->fm.focus].hint, false);
 	c->base.cy = cy;
@@ -435,7 +439,8 @@ static void draw_key(struct tui *t, struct create *c, WINDOW *w, int rows, int w
 	if (c->warning[0])
 		y += 1 + tui_put_wrap(w, y, 2, width, 2, 5, tui_attr(TS_WARN), c->warning);
 	if (c->error[0])
-		tui_put_wrap(w, y, 2, width, 2, rows - y - 1, tui_attr(TS_ERROR), c->error);
+		tui_put_wrap(w, y, 2, width, 2, rows - y - 1,
+			     tui_attr(c->help ? TS_DIM : TS_ERROR), c->error);
 	c->base.cy = cy;
 	c->base.cx = cx;
 }
