@@ -33,6 +33,9 @@ int access_passphrase(const char *file, const char *env_name,
 int access_user(struct store_pass *pass, const char *given, struct nl_err *err);
 /* The login name (getpwuid, else $USER, else "owner") into buf. */
 void access_login_name(char *buf, size_t size);
+/* The name a new file's first user gets, as access_user gives it: given,
+ * else $NEEDLELOG_USER, else the login name (a form's default). */
+void access_first_user(const char *given, char *buf, size_t size);
 
 /* How guessable a new passphrase is, by zxcvbn. ACCESS_GUESSES_MIN is
  * the threshold: 10^10 guesses is zxcvbn's top band ("strong protection
@@ -50,6 +53,11 @@ struct access_rating {
  * (name, file name) that make it guessable. */
 void access_rate_passphrase(const char *pass, const char *const *words,
 			    struct access_rating *r);
+/* Rates a new passphrase as access_new_passphrase_ok judges it (the same
+ * words: user's name and the file's), for a face that shows the rating
+ * while it is typed. */
+void access_rate_new_passphrase(const char *pass, const char *user,
+				struct access_rating *r);
 /* For a new passphrase: typed at the terminal (from_tty) a weak one is
  * refused (NL_EDATA with the reason and a suggestion); from a file or the
  * environment (scripts, tests) it is allowed and *warning gets a line to
@@ -68,5 +76,15 @@ int access_new_passphrase(const char *file, const char *env_name,
  * handle, or NULL when out is NULL (the file is closed). */
 int access_create(const char *path, const struct store_pass *pass,
 		  struct record **out, struct nl_err *err);
+
+/* What both faces say about a missing file and a new one's recovery key,
+ * written once. */
+#define ACCESS_RECOVERY_USE "it opens the file if every passphrase is forgotten"
+#define ACCESS_RECOVERY_KEEP "write it down and keep it apart from this computer, e.g. in the safe"
+/* NL_ENOENT: there is no record file at path, and how to make one. */
+int access_no_file(const char *path, struct nl_err *err);
+/* A file just made whose recovery key failed (rc, err): err restated to
+ * say the file exists and how to make the key; returns rc. */
+int access_recovery_failed(int rc, struct nl_err *err);
 
 #endif

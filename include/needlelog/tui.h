@@ -21,14 +21,15 @@ struct tui_options {
 	const char *practitioner; /* who signs and amends, or NULL (asked) */
 	const char *today;        /* a fixed today (tests, demos), or NULL */
 	long lock_after_ms;       /* idle lock; 0 = never */
-	/* An already-open record to start unlocked, or NULL. tui_main takes
-	 * it over and closes it. */
-	struct record *rec;
+	/* There is no file at db_path: the new file screen offers to make one
+	 * (leaving it returns NL_ENOENT with access_no_file's message). */
+	bool create;
+	const char *user;         /* --user, or NULL: $NEEDLELOG_USER, else the login */
 };
 
 /* Runs the interface on the terminal until the user quits. NL_EUSAGE when
- * the terminal cannot be taken over (no TERM); other statuses are the
- * store's. Needs store_global_init first (tui_main calls it). */
+ * the terminal cannot be taken over (no TERM); NL_ENOENT when a new file
+ * was offered (create) and declined; other statuses are the store's. Needs store_global_init first (tui_main calls it). */
 int tui_main(const struct tui_options *o, struct nl_err *err);
 
 #endif

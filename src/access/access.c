@@ -196,18 +196,33 @@ int access_create(const char *path, const struct store_pass *pass,
 	return rc;
 }
 
-int access_user(struct store_pass *pass, const char *given, struct nl_err *err)
+/* given, else $NEEDLELOG_USER, else NULL. */
+static const char *named_user(const char *given)
 {
 	const char *env = getenv("NEEDLELOG_USER");
-	const char *user = given && *given ? given : env && *env ? env : NULL;
-	char login[STORE_USER_NAME_MAX + 1];
-	int rc;
 
-	access_login_name(login, sizeof(login));
-	rc = store_pass_user(pass, user, err);
+	return given && *given ? given : env && *env ? env : NULL;
+}
+
+int access_user(struct store_pass *pass, const char *given, struct nl_err *err)
+{
+	char first[STORE_USER_NAME_MAX + 1];
+	int rc = store_pass_user(pass, named_user(given), err);
+
+	access_first_user(given, first, sizeof(first));
 	if (rc == NL_OK)
-		rc = store_pass_first_user(pass, user ? user : login, err);
+		rc = store_pass_first_user(pass, first, err);
 	return rc;
+}
+
+void access_first_user(const char *given, char *buf, size_t size)
+{
+	const char *user = named_user(given);
+
+	if (user)
+		snprintf(buf, size, "%s", user);
+	else
+		access_login_name(buf, size);
 }
 
 void access_login_name(char *buf, size_t size)
@@ -261,18 +276,25 @@ void access_rate_passphrase(const char *pass, const char *const *words,
 			"would write (length beats symbols)";
 }
 
+void access_rate_new_passphrase(const char *pass, const char *user,
+				struct access_rating *r)
+{
+	const char *words[] = { user, "needlelog", "record", "records", NULL };
+
+	if (!user || !*user)
+		words[0] = "needlelog";
+	access_rate_passphrase(pass, words, r);
+}
+
 int access_new_passphrase_ok(const struct store_pass *pass, bool from_tty,
 			     const char *user, char *warning, size_t size,
 			     struct nl_err *err)
 {
-	const char *words[] = { user, "needlelog", "record", "records", NULL };
 	struct access_rating r;
 
 	if (warning && size)
 		warning[0] = '\0';
-	if (!user || !*user)
-		words[0] = "needlelog";
-	access_rate_passphrase(pass->buf, words, &r);
+	access_rate_new_passphrase(pass->buf, user, &r);
 	if (r.strong)
 		return NL_OK;
 	if (from_tty)
@@ -299,5 +321,21 @@ int access_new_passphrase(const char *file, const char *env_name,
 		rc = access_new_passphrase_ok(out, tty, user, warning, size, err);
 	if (rc != NL_OK)
 		store_pass_free(out);
+	return rc;
+}
+
+int access_no_file(const char *path, struct nl_err *err)
+{
+	return nl_error(err, NL_ENOENT, "no record file at %s; create one with "
+			"`needlelog init` (or try `needlelog demo`)", path);
+}
+
+int access_recovery_failed(int rc, struct nl_err *err)
+{
+	char why[sizeof(err->msg)];
+
+	snprintf(why, sizeof(why), "%s", err->msg);
+	nl_error(err, rc, "the file was made, but its recovery key was not: %s; make "
+		 "one with `needlelog recovery-key new`", why);
 	return rc;
 }

@@ -79,9 +79,8 @@ static bool key_to_tty(const char *key)
 			fclose(tty);
 		return false;
 	}
-	fprintf(tty, "\nRecovery key (it opens the file if every passphrase is forgotten;\n"
-		"write it down and keep it apart from this computer, e.g. in the safe):\n\n"
-		"    %s\n\n", key);
+	fprintf(tty, "\nRecovery key (" ACCESS_RECOVERY_USE ";\n" ACCESS_RECOVERY_KEEP
+		"):\n\n    %s\n\n", key);
 	for (int i = 0; i < 5 && !done; i++) {
 		fputs("Type yes once it is written down: ", tty);
 		fflush(tty);
@@ -102,14 +101,16 @@ int cli_recovery_key_new(struct cli *c, struct nl_err *err)
 	if (rc == NL_OK && out)
 		rc = key_to_file(out, key, err);
 	else if (rc == NL_OK && !key_to_tty(key))
-		fprintf(stderr, "needlelog: RECOVERY KEY (shown this once; it opens the file if "
-			"every passphrase is forgotten: keep it safe, away from this computer): "
-			"%s\n", key);
+		fprintf(stderr, "needlelog: RECOVERY KEY (shown this once; " ACCESS_RECOVERY_USE
+			": keep it safe, away from this computer): %s\n", key);
 	sodium_memzero(key, sizeof(key));
 	return rc;
 }
 
-int cli_create_record(struct cli *c, struct nl_err *err)
+/* A new record file: the passphrase rated, the first user, the recovery
+ * key given out; left open in c->rec. (The TUI makes its own on its new
+ * file screen, src/tui/create.c.) */
+static int create_record(struct cli *c, struct nl_err *err)
 {
 	int rc = cli_recovery_out_free(c, err);
 
@@ -118,13 +119,8 @@ int cli_create_record(struct cli *c, struct nl_err *err)
 	if (rc == NL_OK)
 		printf("Created the encrypted record file %s for user %s\n", c->db_path,
 		       store_user(record_store(c->rec)));
-	if (rc == NL_OK && (rc = cli_recovery_key_new(c, err)) != NL_OK) {
-		char why[sizeof(err->msg)];
-
-		snprintf(why, sizeof(why), "%s", err->msg);
-		nl_error(err, rc, "the file was made, but its recovery key was not: %s; make "
-			 "one with `needlelog recovery-key new`", why);
-	}
+	if (rc == NL_OK && (rc = cli_recovery_key_new(c, err)) != NL_OK)
+		access_recovery_failed(rc, err);
 	if (rc == NL_OK && cli_str(c, "recovery-key-out"))
 		printf("Recovery key written to %s (mode 0600): print it, keep the paper "
 		       "safe, then delete the file\n", cli_str(c, "recovery-key-out"));
@@ -133,7 +129,7 @@ int cli_create_record(struct cli *c, struct nl_err *err)
 
 static int run_init(struct cli *c, struct nl_err *err)
 {
-	return cli_create_record(c, err);
+	return create_record(c, err);
 }
 
 /* Each signed session whose hash no longer matches, on stderr. */

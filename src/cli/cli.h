@@ -140,9 +140,6 @@ int cli_open(struct cli *c, struct nl_err *err);
 /* The same, keeping the passphrase in pass (the caller frees it), for a
  * command that uses it again (backup protects the copy with it). */
 int cli_open_keep_pass(struct cli *c, struct store_pass *pass, struct nl_err *err);
-/* A new record file as `init` makes it (the passphrase rated, the first
- * user, the recovery key given out), left open in c->rec. */
-int cli_create_record(struct cli *c, struct nl_err *err);
 /* The practitioner the command acts as (see cli_open), or NULL. */
 const char *cli_practitioner(const struct cli *c);
 /* A new passphrase for user (--new-passphrase-file,

@@ -1,8 +1,7 @@
-/* The `tui` command (also `needlelog` alone): gathers the options, offers
- * to create a record file the first time, and hands over to the TUI
- * library (include/needlelog/tui.h). */
+/* The `tui` command (also `needlelog` alone): gathers the options and
+ * hands over to the TUI library (include/needlelog/tui.h), which offers to
+ * make the record file when there is none yet. */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,44 +13,6 @@
 #include "out.h"
 
 #define PASS_ENV "NEEDLELOG_PASSPHRASE"
-
-/* Asks y/N on the terminal itself; false without one. */
-static bool ask_create(const char *path)
-{
-	char answer[16] = "";
-	FILE *tty;
-
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) || !(tty = fopen("/dev/tty", "r+")))
-		return false;
-	fputs("There is no record file at ", tty);
-	nl_term_fputs(tty, path, false);
-	fputs(" yet.\nCreate a new encrypted record file there? [y/N] ", tty);
-	fflush(tty);
-	if (!fgets(answer, sizeof(answer), tty))
-		answer[0] = '\0';
-	fclose(tty);
-	return answer[0] == 'y' || answer[0] == 'Y';
-}
-
-/* No record file yet: on a terminal, offer to create one (as `init` does)
- * before the screen is taken over, and keep it open with the passphrase
- * just typed twice, so it is not asked a third time. */
-static int first_run(struct cli *c, const char *path, struct record **rec,
-		     struct nl_err *err)
-{
-	int rc;
-
-	if (!ask_create(path))
-		return nl_error(err, NL_ENOENT, "no record file at %s; create one with "
-				"`needlelog init` (or try `needlelog demo`)", path);
-	/* As init makes it; then opened with the passphrase just typed. */
-	rc = cli_create_record(c, err);
-	*rec = rc == NL_OK ? c->rec : NULL;
-	if (rc != NL_OK)
-		record_close(c->rec);
-	c->rec = NULL;
-	return rc;
-}
 
 /* --lock-after MIN or --lock-after-seconds SEC (tests, demos), in ms. */
 static int lock_after(struct cli *c, long *ms, struct nl_err *err)
@@ -84,15 +45,13 @@ static int run_tui(struct cli *c, struct nl_err *err)
 	o.practitioner = who && *who ? who : getenv("NEEDLELOG_PRACTITIONER");
 	if (!(o.db_path = cli_db_path(c, err)))
 		return err->status;
-	if (stat(o.db_path, &st) != 0 && errno == ENOENT &&
-	    (rc = first_run(c, o.db_path, &o.rec, err)) != NL_OK)
-		return rc;
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		record_close(o.rec);
-		return cli_usage(c, err, "the TUI needs a terminal; the subcommands work without "
-				 "one (needlelog --help)");
-	}
-	o.pass_given = !o.rec && (c->pass_file || getenv(PASS_ENV));
+	o.create = stat(o.db_path, &st) != 0 && errno == ENOENT;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return o.create ? access_no_file(o.db_path, err)
+			: cli_usage(c, err, "the TUI needs a terminal; the subcommands work "
+				    "without one (needlelog --help)");
+	o.pass_given = c->pass_file || getenv(PASS_ENV);
+	o.user = c->user;
 	/* The unlock screen finds whose slot in the environment. */
 	if (c->user)
 		setenv("NEEDLELOG_USER", c->user, 1);
@@ -113,7 +72,9 @@ const struct cli_command cli_tui_commands[] = {
 	  "The patient list, profiles, series with their progress, the session form\n"
 	  "and who is due. It locks itself after MIN minutes without a key (default\n"
 	  "5): an open session form is kept as a draft, the record file is closed\n"
-	  "and the passphrase is asked again. Press ? in any screen for its keys.",
+	  "and the passphrase is asked again. Press ? in any screen for its keys.\n"
+	  "With no record file yet, it offers to make one (as init does, with the\n"
+	  "passphrase's strength shown as it is typed) and opens it.",
 	  tui_opts, run_tui },
 	{ 0 },
 };

@@ -137,6 +137,39 @@ void tui_form_get(const struct tui_form *fm, size_t i, char *buf, size_t size)
 	buf[used] = '\0';
 }
 
+size_t tui_form_secret(const struct tui_form *fm, size_t i, char *buf,
+		       size_t size)
+{
+	const struct tui_field *f;
+	size_t used = 0;
+
+	if (size)
+		buf[0] = '\0';
+	if (i >= fm->n || size == 0)
+		return size;
+	f = &fm->f[i];
+	for (size_t j = 0; j < f->len; j++) {
+		char mb[MB_LEN_MAX];
+		mbstate_t st;
+		size_t k;
+
+		memset(&st, 0, sizeof(st));
+		k = wcrtomb(mb, f->text[j], &st);
+		if (k != (size_t)-1 && used + k + 1 > size) {
+			sodium_memzero(mb, sizeof(mb));
+			sodium_memzero(buf, size);
+			return size;
+		}
+		if (k != (size_t)-1) {
+			memcpy(buf + used, mb, k);
+			used += k;
+		}
+		sodium_memzero(mb, sizeof(mb));
+	}
+	buf[used] = '\0';
+	return used;
+}
+
 int tui_form_find(const struct tui_form *fm, const char *key, size_t from)
 {
 	for (size_t i = from; i < fm->n; i++)
@@ -342,7 +375,7 @@ static void drop_selection(struct tui_field *f)
 		return;
 	f->sel = false;
 	f->len = f->cur = f->scroll = 0;
-	f->text[0] = 0;
+	sodium_memzero(f->text, sizeof(f->text));   /* no copy left behind */
 }
 
 bool tui_form_input(struct tui_form *fm, int key)
@@ -407,7 +440,7 @@ bool tui_form_input(struct tui_form *fm, int key)
 		return true;
 	case TA_KILL:
 		f->len = f->cur = f->scroll = 0;
-		f->text[0] = 0;
+		sodium_memzero(f->text, sizeof(f->text));
 		fm->changed = true;
 		return true;
 	default:

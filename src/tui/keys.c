@@ -160,6 +160,25 @@ const struct tui_binding tui_keymap[] = {
 	{ TC_UNLOCK, C('u'), TA_KILL, "clear what was typed", NULL },
 	{ TC_UNLOCK, '\t', TA_NEXT_FIELD, "user name or passphrase (several users)", NULL },
 	{ TC_UNLOCK, FN(KEY_BTAB), TA_PREV_FIELD, "user name or passphrase (several users)", NULL },
+
+	/* no record file yet: the offer, then the name and passphrase */
+	{ TC_NEWFILE, '\n', TA_YES, "make a new record file here", "make it" },
+	{ TC_NEWFILE, '\r', TA_YES, "make a new record file here", NULL },
+	{ TC_NEWFILE, 'y', TA_YES, "make a new record file here", NULL },
+	{ TC_NEWFILE, TUI_ESC, TA_NO, "leave without making one", "leave" },
+	{ TC_NEWFILE, 'q', TA_NO, "leave without making one", NULL },
+	{ TC_NEWFILE, 'n', TA_NO, "leave without making one", NULL },
+	{ TC_NEWFILE_FORM, '\t', TA_NEXT_FIELD, "next field", "next" },
+	{ TC_NEWFILE_FORM, FN(KEY_DOWN), TA_NEXT_FIELD, "next field", NULL },
+	{ TC_NEWFILE_FORM, FN(KEY_BTAB), TA_PREV_FIELD, "previous field", NULL },
+	{ TC_NEWFILE_FORM, FN(KEY_UP), TA_PREV_FIELD, "previous field", NULL },
+	{ TC_NEWFILE_FORM, '\n', TA_SUBMIT, "next field; on the last, make the file", NULL },
+	{ TC_NEWFILE_FORM, '\r', TA_SUBMIT, "next field; on the last, make the file", NULL },
+	{ TC_NEWFILE_FORM, C('s'), TA_SAVE, "make the file", "make it" },
+	{ TC_NEWFILE_FORM, FN(KEY_F(2)), TA_SAVE, "make the file", NULL },
+	{ TC_NEWFILE_FORM, TUI_ESC, TA_CANCEL, "back (nothing is made; what was typed is wiped)", "back" },
+	{ TC_RECOVERY, '\n', TA_SUBMIT, "go on once \"written\" is typed", "go on" },
+	{ TC_RECOVERY, '\r', TA_SUBMIT, "go on once \"written\" is typed", NULL },
 };
 const size_t tui_keymap_count = sizeof(tui_keymap) / sizeof(tui_keymap[0]);
 
@@ -181,6 +200,9 @@ static const char *const ctx_titles[] = {
 	[TC_PHOTOS] = "Photographs",
 	[TC_COMPARE] = "Comparison",
 	[TC_DIALOG] = "Questions",
+	[TC_NEWFILE] = "New record file",
+	[TC_NEWFILE_FORM] = "New record file",
+	[TC_RECOVERY] = "Recovery key",
 };
 
 const char *tui_ctx_title(enum tui_ctx ctx)

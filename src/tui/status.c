@@ -23,7 +23,8 @@ static int breadcrumb(const struct tui_screen *sc, char *buf, size_t size)
 void tui_title_draw(struct tui *t)
 {
 	char crumbs[512] = "";
-	const char *right = t->store ? "" : "locked";
+	const char *right = t->store ? "" : t->top && t->top->ops->closed_mark
+			    ? t->top->ops->closed_mark : "locked";
 	int rw = tui_text_width(right);
 
 	werase(t->title);

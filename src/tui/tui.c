@@ -485,23 +485,20 @@ int tui_main(const struct tui_options *o, struct nl_err *err)
 	int rc;
 
 	t.opt = o;
+	t.err = err;
 	t.path = o->db_path;
 	t.lock_after_ms = o->lock_after_ms;
 	if (o->practitioner && *o->practitioner)
 		snprintf(t.practitioner, sizeof(t.practitioner), "%s", o->practitioner);
-	if ((rc = store_global_init(err)) != NL_OK) {
-		record_close(o->rec);
+	if ((rc = store_global_init(err)) != NL_OK)
 		return rc;
-	}
 	tui_mem_init();
-	if (start(&t) != 0) {
-		record_close(o->rec);
+	if (start(&t) != 0)
 		return nl_error(err, NL_EUSAGE, "cannot start the terminal interface (is TERM set?)");
-	}
-	tui_push(&t, tui_unlock_new(&t, false));
+	tui_push(&t, o->create ? tui_create_new(&t) : tui_unlock_new(&t, false));
 	if (t.store)
 		tui_unlocked(&t);
 	loop(&t);
 	finish(&t);
-	return NL_OK;
+	return t.rc;
 }

@@ -92,6 +92,9 @@ enum tui_ctx {
 	TC_PHOTOS,   /* a series' photo timeline (photos.c) */
 	TC_COMPARE,  /* baseline and now side by side (photos.c) */
 	TC_DIALOG,   /* a yes/no question (dialog.c) */
+	TC_NEWFILE,  /* the offer to make a record file (create.c) */
+	TC_NEWFILE_FORM, /* its user name and passphrase */
+	TC_RECOVERY, /* its recovery key, shown once */
 	TC_END,      /* ends a context list */
 };
 
@@ -271,6 +274,10 @@ void tui_form_set(struct tui_form *fm, size_t i, const char *utf8);
 /* The value as UTF-8 with spaces trimmed; "" when empty. */
 void tui_form_get(const struct tui_form *fm, size_t i, char *buf,
 		  size_t size);
+/* The value as UTF-8 exactly as typed (a passphrase's spaces count) into
+ * buf; its length in bytes, or size when it does not fit. */
+size_t tui_form_secret(const struct tui_form *fm, size_t i, char *buf,
+		       size_t size);
 /* The first field with key after index from (or -1). */
 int tui_form_find(const struct tui_form *fm, const char *key, size_t from);
 void tui_form_layout(struct tui_form *fm);
@@ -364,6 +371,8 @@ struct tui_screen_ops {
 	void (*pick)(struct tui *t, struct tui_screen *sc);
 	void (*submit)(struct tui *t, struct tui_screen *sc);
 	const char *locked_title;         /* the title while locked (NULL: kept) */
+	/* The title bar's mark while no file is open (NULL: "locked"). */
+	const char *closed_mark;
 	/* Reads what it shows: on open, when back on top and after an unlock;
 	 * -1 fails an open. NULL: nothing to read. */
 	int (*load)(struct tui *t, struct tui_screen *sc);
@@ -417,6 +426,8 @@ struct tui {
 	bool chase_known;          /* unsigned_old is the count at: */
 	uint64_t chase_version;    /* record_data_version */
 	char chase_today[11];      /* and this day */
+	int rc;                    /* what tui_main returns (NL_OK unless a screen says) */
+	struct nl_err *err;        /* tui_main's, for rc's message */
 };
 
 /* backup.c: the status line's backup reminder ("" when none is due; read
@@ -443,6 +454,9 @@ void tui_pop(struct tui *t);
 /* With t->store just opened: drops the unlock screen on top and brings
  * the screens below back (or opens the patient list). */
 void tui_unlocked(struct tui *t);
+/* Takes over s, just opened (closed on failure): who acts and a fixed
+ * today set on it, then t->store. The unlock and new file screens. */
+int tui_adopt(struct tui *t, struct record *s, struct nl_err *err);
 /* Draws everything once (no doupdate). */
 void tui_frame(struct tui *t);
 /* Lays the windows out for the terminal's current size. */
@@ -464,6 +478,8 @@ void tui_title_draw(struct tui *t);
 
 /* The screens. Each returns NULL (with a message) on failure. */
 struct tui_screen *tui_unlock_new(struct tui *t, bool relock);
+/* create.c: no record file at t->path; offers to make one. */
+struct tui_screen *tui_create_new(struct tui *t);
 struct tui_screen *tui_patients_new(struct tui *t);
 struct tui_screen *tui_patient_new(struct tui *t, int64_t patient_id);
 struct tui_screen *tui_patient_form_new(struct tui *t, int64_t patient_id);

@@ -36,8 +36,8 @@ struct unlock {
 static const enum tui_ctx ctxs[] = { TC_UNLOCK, TC_GLOBAL, TC_END };
 
 /* Who acts and (in tests and demos) a fixed today, on a handle just
- * opened; takes s over (closed on failure). */
-static int adopt(struct tui *t, struct record *s, struct nl_err *err)
+ * opened. */
+int tui_adopt(struct tui *t, struct record *s, struct nl_err *err)
 {
 	int rc = NL_OK;
 
@@ -60,7 +60,7 @@ static int open_store(struct tui *t, const struct store_pass *pass,
 	int rc = record_open(t->path, pass, &s, err);
 
 	if (rc == NL_OK)
-		return adopt(t, s, err);
+		return tui_adopt(t, s, err);
 	record_close(s);
 	return rc;
 }
@@ -126,8 +126,11 @@ static void submit(struct tui *t, struct unlock *u)
 	tui_frame(t);
 	doupdate();
 	rc = store_pass_set(&pass, u->pass, u->len, &err);
-	if (rc == NL_OK) /* whose slot: --user / $NEEDLELOG_USER (issue 14) */
-		rc = access_user(&pass, u->ask_user ? u->user : NULL, &err);
+	/* whose slot: --user / $NEEDLELOG_USER (issue 14), or the name typed
+	 * here or when the TUI made the file */
+	if (rc == NL_OK)
+		rc = access_user(&pass, u->ask_user ? u->user : t->user[0] ? t->user : NULL,
+				 &err);
 	sodium_memzero(u->pass, PASS_BUF);
 	u->len = u->chars = 0;
 	if (rc == NL_OK)
@@ -324,14 +327,7 @@ struct tui_screen *tui_unlock_new(struct tui *t, bool relock)
 	u->by_key = t->lock_by_key;
 	snprintf(u->base.title, sizeof(u->base.title), "%s", relock ? "Locked" : "Unlock");
 	ask_user(t, u);
-	if (!relock && t->opt->rec) {
-		struct nl_err err = { 0 };
-
-		if (adopt(t, t->opt->rec, &err) != NL_OK) {
-			u->tries = 1;
-			explain(u, t, &err);
-		}
-	} else if (!relock && t->opt->pass_given) {
+	if (!relock && t->opt->pass_given) {
 		struct store_pass pass = { 0 };
 		struct nl_err err = { 0 };
 		int rc = access_passphrase(t->opt->pass_file, t->opt->pass_env, "Passphrase: ",

@@ -885,56 +885,155 @@ case_friction() {
 	wait_for "Draft Kept"
 }
 
+# The new file screen's rating line ("Strength: ...") now.
+rating() {
+	screen | grep -m1 "Strength:"
+}
+
+# type_rated TEXT: types TEXT one character at a time; after each, the
+# rating line must change within a few seconds (it is rated per keystroke,
+# not when the field is left or the form sent).
+type_rated() {
+	local text=$1 prev now end i
+
+	prev=$(rating)
+	for ((i = 0; i < ${#text}; i++)); do
+		type_text "${text:i:1}"
+		end=$((SECONDS + 3))
+		while now=$(rating); [ "$now" = "$prev" ]; do
+			[ "$SECONDS" -le "$end" ] ||
+				fail "the rating did not change after typing '${text:0:i+1}': $now"
+			sleep 0.05
+		done
+		prev=$now
+	done
+}
+
+# scan_if_readable CANARY...: as scan_memory, but a process memory that
+# cannot be read skips only this check (the case goes on).
+scan_if_readable() {
+	local out rc
+
+	out=$(python3 "$(dirname "$0")/memscan.py" "$(tui_pid)" "$@")
+	rc=$?
+	[ "$rc" = 77 ] && { echo "memory not readable: check skipped" >&2; return 0; }
+	[ "$rc" = 0 ] || { echo "$out" >&2; fail "a passphrase or key left in memory"; }
+}
+
+# The first run, in the TUI (issue 14): with no record file the new file
+# screen offers to make one (Esc leaves, as the CLI would say, making
+# nothing); the passphrase is rated as it is typed; a guessable one and a
+# mismatch are refused in the form; the recovery key is shown once and the
+# file opens with no third passphrase prompt.
 case_firstrun() {
+	local strong="plum ferret cobalt harmonica" key new="quartz lantern otter meadow"
+
 	DB=$TMP/new/records.db
 	start 80 24
-	wait_for "Create a new encrypted record file there? [y/N]"
-	type_text "n"
-	keys Enter
+	wait_for "There is no record file at $DB."
+	absent "Passphrase"
+	keys Escape
 	wait_exit
-	[ "$(cat "$TMP/exit")" = 66 ] || fail "declining should exit 66, not $(cat "$TMP/exit")"
-	[ ! -e "$DB" ] || fail "declining created a file"
+	[ "$(cat "$TMP/exit")" = 66 ] || fail "leaving should exit 66, not $(cat "$TMP/exit")"
+	grep -qF "no record file at $DB; create one with \`needlelog init\` (or try \`needlelog demo\`)" \
+		"$TMP/tui.err" || fail "leaving did not say why: $(cat "$TMP/tui.err")"
+	[ ! -e "$TMP/new" ] || fail "leaving made the file or its folder"
 	$T kill-server
 	new_server
-	start 80 24
-	wait_for "Create a new encrypted record file there? [y/N]"
-	type_text "y"
+	start 80 24 "--user 'Ana Ruiz'"
+	wait_for "There is no record file at"
 	keys Enter
-	wait_for "Passphrase:"
-	# issue 14: a guessable passphrase typed at the terminal is refused
-	type_text "$PASS"
-	keys Enter
-	wait_for "Repeat it:"
-	type_text "$PASS"
-	keys Enter
-	wait_exit
-	[ "$(cat "$TMP/exit")" = 65 ] || fail "a guessable passphrase: exit $(cat "$TMP/exit"), want 65"
-	grep -q "could be guessed" "$TMP/tui.err" || fail "the refusal does not say why: $(cat "$TMP/tui.err")"
-	[ ! -e "$DB" ] || fail "a refused passphrase created a file"
-	$T kill-server
-	new_server
-	strong="plum ferret cobalt harmonica"
-	start 80 24
-	wait_for "Create a new encrypted record file there? [y/N]"
-	type_text "y"
-	keys Enter
-	wait_for "Passphrase:"
+	wait_line "User name" "Ana Ruiz"          # --user, as init names the first user
+	wait_for "Strength: (type a passphrase)"
+	type_rated "pass"
+	wait_for "Strength: weak (about 10^"
+	wait_for "common word or name"
+	keys C-u
+	wait_for "Strength: (type a passphrase)"
+	type_rated "plum fer"
+	type_text "ret cobalt harmonica"
+	wait_for "Strength: strong"
+	absent "$strong"                           # never echoed
+	keys C-u
+	type_text "pass"
+	keys Tab
+	type_text "pass"
+	keys Enter                                 # Enter on the last field: make it
+	wait_for "Not made: that passphrase could be guessed"
+	wait_for "common word or name"
+	wait_for "Repeat it"                       # still in the form
+	wait_for "Strength: (type a passphrase)"   # the refused one is wiped
+	[ ! -e "$DB" ] || fail "a refused passphrase made a file"
 	type_text "$strong"
-	keys Enter
-	wait_for "Repeat it:"
-	absent "$strong"
+	keys Tab
+	type_text "${strong}s"
+	keys C-s
+	wait_for "the two passphrases differ"
+	[ ! -e "$DB" ] || fail "a mismatch made a file"
+	scan_if_readable "$strong"                 # the refused passphrases are wiped
 	type_text "$strong"
-	keys Enter
-	wait_for "Type yes once it is written down"   # the recovery key, shown once
+	keys Tab
+	type_text "$strong"
+	keys C-s
+	wait_for "This recovery key is shown once"
+	key=$(screen | grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){7}' | head -1)
+	[ -n "$key" ] || fail "no recovery key on the screen"
 	type_text "yes"
 	keys Enter
-	# opened with the passphrase just typed twice: no third time
-	wait_for "No patients yet"
-	absent "Passphrase:"
+	wait_for "Type written (the word)"         # deliberate: only the word goes on
+	on "$key" || fail "the key left the screen before it was written down"
+	keys C-u
+	type_text "written"
+	keys Enter
+	wait_for "No patients yet"                 # opened with the passphrase just given:
+	absent "Passphrase"                        # no third prompt
+	absent "$key"
+	scan_if_readable "$strong" "$key" "${key//-/}"
 	[ "$(stat -c %a "$DB")" = 600 ] || fail "the new file is not mode 0600"
 	[ "$(stat -c %a "$TMP/new")" = 700 ] || fail "the new folder is not mode 0700"
-	NEEDLELOG_PASSPHRASE="$strong" "$NEEDLELOG" --db "$DB" check >/dev/null ||
+	keys q
+	wait_exit
+	[ "$(cat "$TMP/exit")" = 0 ] || fail "quitting exited $(cat "$TMP/exit")"
+	# the key shown is the file's: it sets a new passphrase
+	echo "$key" >"$TMP/key"
+	NEEDLELOG_NEW_PASSPHRASE="$new" "$NEEDLELOG" --db "$DB" passwd \
+		--recovery-key-file "$TMP/key" >/dev/null 2>"$TMP/cli.err" ||
+		fail "passwd with the recovery key shown: $(cat "$TMP/cli.err")"
+	NEEDLELOG_PASSPHRASE="$new" "$NEEDLELOG" --db "$DB" user list >"$TMP/users" ||
+		fail "user list with the new passphrase"
+	grep -q "Ana Ruiz" "$TMP/users" || fail "the user typed is not the file's: $(cat "$TMP/users")"
+	NEEDLELOG_PASSPHRASE="$new" "$NEEDLELOG" --db "$DB" check >/dev/null ||
 		fail "check on the new file"
+}
+
+# The first run with the passphrase given ($NEEDLELOG_PASSPHRASE, as
+# scripts and tests give it): the screen still asks the name and shows the
+# given passphrase's rating; a weak one is a warning, as for init, not a
+# refusal. A name changed in the form is whose slot the next unlock opens,
+# even with another in $NEEDLELOG_USER.
+case_firstrun_given() {
+	DB=$TMP/new/records.db
+	TUI_ENV="NEEDLELOG_PASSPHRASE=$PASS NEEDLELOG_USER=ana" start 80 24
+	wait_for "There is no record file at"
+	keys Enter
+	wait_line "User name" "ana"
+	wait_for 'Passphrase: as given in $NEEDLELOG_PASSPHRASE'
+	wait_for "Strength: weak (about 10^"
+	absent "Repeat it"
+	keys C-u
+	type_text "bea"
+	keys C-s
+	wait_for "This recovery key is shown once"
+	wait_for "warning: the new passphrase could be guessed"
+	type_text "written"
+	keys Enter
+	wait_for "No patients yet"
+	keys C-x
+	wait_for "needlelog is locked"
+	type_text "$PASS"
+	keys Enter
+	wait_for "No patients yet"
+	NEEDLELOG_USER=bea nl user list | grep -q "bea" || fail "the file's user is not the name typed"
 }
 
 # The status line's backup reminder, and b: back up now (issue 16).
