@@ -67,7 +67,7 @@ static int summarise(struct record *r, struct backup_summary *out, struct nl_err
 /* The users and the recovery key the backup's header holds. */
 static int slots(struct store *st, struct backup_summary *out, struct nl_err *err)
 {
-	struct store_slot_report rep;
+	struct store_slot_report rep = { 0 };
 	int rc = store_users(st, &out->users, &out->nusers, err);
 
 	if (rc == NL_OK)
