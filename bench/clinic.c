@@ -39,9 +39,8 @@ struct bench {
 	uint64_t rng;
 	int64_t max_patient, max_series, max_session;
 	size_t sink;   /* what the calls returned, so nothing is optimised away */
-	/* the TUI's loaded list (op_search): rows, folded names, the version */
+	/* the TUI's loaded list (op_search): rows (names folded), the version */
 	struct nl_patient_summary *rows;
-	char **folded;
 	size_t nrows;
 	uint64_t version;
 };
@@ -75,24 +74,15 @@ static int op_patient_list(struct bench *b, struct nl_err *err)
 
 /* What the TUI's search does per keystroke (src/tui/patients.c): the
  * file's version, then the rows it loaded filtered in memory by the core's
- * rule; the list is read (and its names folded) only when the version
- * moved, here on the first call. */
+ * rule; the list is read (with its names folded, by the core) only when
+ * the version moved, here on the first call. */
 static int load_list(struct bench *b, struct nl_err *err)
 {
-	int rc = record_patient_list(b->r, NULL, false, &b->rows, &b->nrows, err);
-
-	if (rc != NL_OK || !(b->folded = calloc(b->nrows + 1, sizeof(*b->folded))))
-		return rc != NL_OK ? rc : nl_error(err, NL_ENOMEM, "out of memory");
-	for (size_t i = 0; i < b->nrows; i++)
-		b->folded[i] = nl_fold(b->rows[i].name);
-	return NL_OK;
+	return record_patient_list(b->r, NULL, false, &b->rows, &b->nrows, err);
 }
 
 static void free_list(struct bench *b)
 {
-	for (size_t i = 0; b->folded && i < b->nrows; i++)
-		free(b->folded[i]);
-	free(b->folded);
 	record_patient_list_free(b->rows, b->nrows);
 }
 
@@ -113,7 +103,7 @@ static int op_search(struct bench *b, struct nl_err *err)
 	if (rc != NL_OK)
 		return rc;
 	for (size_t i = 0; i < b->nrows; i++)
-		b->sink += record_patient_matches(&q, &b->rows[i], b->folded[i]);
+		b->sink += record_patient_matches(&q, &b->rows[i]);
 	record_patient_search_free(&q);
 	return NL_OK;
 }

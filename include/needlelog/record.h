@@ -180,6 +180,8 @@ struct nl_patient {
 struct nl_patient_summary {
 	int64_t id;
 	char *name;
+	char *folded;          /* the name as the search folds it (nl_fold): the
+				* list's order, and what a search compares */
 	char *dob;             /* or NULL */
 	char *phone;           /* or NULL */
 	int skin_type;
@@ -236,10 +238,10 @@ struct nl_patient_search {
 /* search NULL or "" matches every patient. NL_ENOMEM. */
 int record_patient_search_init(struct nl_patient_search *q, const char *search,
 			       struct nl_err *err);
-/* Whether p matches q. name_folded: nl_fold(p->name) when the caller
- * keeps it (folding is the costly part), or NULL to fold it here. */
+/* Whether p matches q (p->folded is the folded name; a row made elsewhere
+ * with folded NULL has its name folded here, the costly part). */
 bool record_patient_matches(const struct nl_patient_search *q,
-			    const struct nl_patient_summary *p, const char *name_folded);
+			    const struct nl_patient_summary *p);
 void record_patient_search_free(struct nl_patient_search *q);
 
 /* ---- series ------------------------------------------------------------ */

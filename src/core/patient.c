@@ -342,6 +342,7 @@ void record_patient_list_free(struct nl_patient_summary *rows, size_t n)
 {
 	for (size_t i = 0; rows && i < n; i++) {
 		core_zfree(rows[i].name);
+		core_zfree(rows[i].folded);
 		core_zfree(rows[i].dob);
 		core_zfree(rows[i].phone);
 		core_zfree(rows[i].indication);
@@ -394,8 +395,9 @@ void record_patient_search_free(struct nl_patient_search *q)
 /* The one rule of the patient search: the id, a substring of the dob, the
  * phone's digits (3 or more), a substring of the folded name. */
 bool record_patient_matches(const struct nl_patient_search *q,
-			    const struct nl_patient_summary *p, const char *name_folded)
+			    const struct nl_patient_summary *p)
 {
+	const char *name_folded = p->folded;
 	char *name = NULL, phone[64];
 	bool hit;
 
@@ -419,44 +421,14 @@ bool record_patient_matches(const struct nl_patient_search *q,
  * as the search folds it (nl_fold: case and accents ignored, so "Émilie" is
  * among the e's and "Łukasz" among the l's), then by the name as written,
  * then by id. */
-struct named {
-	char *key;
-	struct nl_patient_summary p;
-};
-
 static int named_cmp(const void *a, const void *b)
 {
-	const struct named *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
+	const struct nl_patient_summary *x = a, *y = b;
+	int c = strcmp(x->folded, y->folded);
 
 	if (!c)
-		c = strcmp(x->p.name ? x->p.name : "", y->p.name ? y->p.name : "");
-	return c ? c : (x->p.id > y->p.id) - (x->p.id < y->p.id);
-}
-
-static int sort_by_name(struct nl_patient_summary *rows, size_t n)
-{
-	struct named *v;
-	size_t i;
-
-	if (n < 2)
-		return 0;
-	if (!(v = calloc(n, sizeof(*v))))
-		return -1;
-	for (i = 0; i < n; i++) {
-		v[i].p = rows[i];
-		if (!(v[i].key = nl_fold(rows[i].name ? rows[i].name : "")))
-			break;
-	}
-	if (i == n) {
-		qsort(v, n, sizeof(*v), named_cmp);
-		for (size_t j = 0; j < n; j++)
-			rows[j] = v[j].p;
-	}
-	for (size_t j = 0; j < n; j++)
-		free(v[j].key);    /* NULL past a failed fold (calloc) */
-	free(v);
-	return i == n ? 0 : -1;
+		c = strcmp(x->name ? x->name : "", y->name ? y->name : "");
+	return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
 static int by_id_cmp(const void *a, const void *b)
@@ -563,16 +535,20 @@ int record_patient_list(struct record *s, const char *search, bool include_archi
 
 		p.id = sqlite3_column_int64(st, 0);
 		p.name = core_col_text(st, 1, &oom);
+		/* folded once: the search here, the order below, a face's search */
+		if (!oom && !(p.folded = nl_fold(p.name ? p.name : "")))
+			oom = true;
 		p.dob = core_col_text(st, 2, &oom);
 		p.phone = core_col_text(st, 3, &oom);
 		p.skin_type = core_col_int(st, 4, 0);
 		p.archived = sqlite3_column_int(st, 5) != 0;
 		p.nflags = (size_t)sqlite3_column_int64(st, 6);
-		keep = !oom && record_patient_matches(&q, &p, NULL);
+		keep = !oom && record_patient_matches(&q, &p);
 		if (keep && core_grow((void **)&rows, &cap, count + 1, sizeof(*rows)) != 0)
 			oom = true, keep = false;
 		if (!keep) {
 			free(p.name);
+			free(p.folded);
 			free(p.dob);
 			free(p.phone);
 			if (oom)
@@ -583,8 +559,8 @@ int record_patient_list(struct record *s, const char *search, bool include_archi
 	}
 	core_finalize(s, st);
 	record_patient_search_free(&q);
-	if (!oom && rc == SQLITE_DONE)
-		oom = sort_by_name(rows, count) != 0;
+	if (!oom && rc == SQLITE_DONE && count > 1)
+		qsort(rows, count, sizeof(*rows), named_cmp);
 	if (oom)
 		rc = nl_error(err, NL_ENOMEM, "out of memory");
 	else if (rc != SQLITE_DONE)

@@ -18,7 +18,6 @@
 struct patients {
 	struct tui_screen base;
 	struct nl_patient_summary *all;
-	char **folded;            /* nl_fold of each name, beside all */
 	size_t nall;
 	bool loaded, loaded_archived;
 	uint64_t version;         /* record_data_version when loaded */
@@ -57,10 +56,6 @@ static void count_reload(void)
 
 static void free_all(struct patients *p)
 {
-	for (size_t i = 0; p->folded && i < p->nall; i++)
-		free(p->folded[i]);
-	free(p->folded);
-	p->folded = NULL;
 	record_patient_list_free(p->all, p->nall);
 	p->all = NULL;
 	p->nall = 0;
@@ -119,10 +114,6 @@ static void read_all(struct tui *t, struct patients *p)
 	p->nall = n;
 	p->loaded = true;
 	p->loaded_archived = p->archived;
-	if (!(p->folded = calloc(n ? n : 1, sizeof(*p->folded))))
-		return;
-	for (size_t i = 0; i < n; i++)
-		p->folded[i] = nl_fold(p->all[i].name ? p->all[i].name : "");
 }
 
 /* Whether what was read is still the file's. */
@@ -155,7 +146,7 @@ static void filter_rows(struct tui *t, struct patients *p, int64_t keep)
 		return;
 	}
 	for (size_t i = 0; i < p->nall; i++)
-		if (record_patient_matches(&q, &p->all[i], p->folded ? p->folded[i] : NULL))
+		if (record_patient_matches(&q, &p->all[i]))
 			p->shown[n++] = i;
 	record_patient_search_free(&q);
 	p->list.n = n;
