@@ -225,7 +225,8 @@ struct core_due_row {
 	char last_date[11];   /* "" when none */
 	char next_due[11];    /* "" when complete */
 };
-/* Every series (patient_id 0) or one patient's, with its due facts. */
+/* Every active series (patient_id 0), or all of one patient's, with its
+ * due facts. */
 int core_due_rows(struct record *s, int64_t patient_id, struct core_due_row **rows,
 		  size_t *n, struct nl_err *err);
 void core_due_rows_free(struct core_due_row *rows, size_t n);
@@ -242,7 +243,7 @@ void core_due_rows_free(struct core_due_row *rows, size_t n);
 extern const char core_sql_signed_through[];  /* session.c: ?1 session id */
 extern const char core_sql_batch_through[];   /* session.c: ?1..?2 session ids */
 extern const char core_sql_sign_audit[];      /* session.c: every signing row */
-extern const char *const core_sql_due[2];     /* progress.c: every series, one patient's */
+extern const char *const core_sql_due[2];     /* progress.c: the active series, one patient's */
 extern const char *const core_sql_audit_each[4]; /* audit.c: all, entity, entity+id, id */
 const char *core_sql_pick(enum record_pick which); /* session.c: a pick list's */
 extern const char core_sql_unsigned[];        /* trace.c: ?1 today, ?2 "-N days" */

@@ -34,10 +34,13 @@ void core_due_rows_free(struct core_due_row *rows, size_t n)
 	free(rows);
 }
 
-/* Every series with its due facts: the count of live sessions and the
- * latest effective date come from series_due, which the database keeps up
- * to date on every change (schema/003_scale.sql): one row per series, no
- * session read. One patient's series: the same, through series_patient. */
+/* The active series with their due facts: the count of live sessions and
+ * the latest effective date come from series_due, which the database keeps
+ * up to date on every change (schema/006_scale.sql): one row per series, no
+ * session read. Only the active ones are due (the lists ask for nothing
+ * else), and in ten years of a practice most series are finished: they are
+ * skipped before their patient is read. One patient's series, all of them:
+ * the same, through series_patient. */
 #define DUE_SELECT(where) \
 	"SELECT s.id, s.patient_id, s.indication, s.status, s.planned, s.interval_days, " \
 	"s.start_date, p.name, p.phone, p.archived, coalesce(d.done, 0), d.last_date " \
@@ -45,7 +48,7 @@ void core_due_rows_free(struct core_due_row *rows, size_t n)
 	"LEFT JOIN series_due d ON d.series_id = s.id " where " ORDER BY s.id"
 
 const char *const core_sql_due[2] = {
-	[0] = DUE_SELECT(""),
+	[0] = DUE_SELECT("WHERE s.status = '" VOCAB_STATUS_ACTIVE "'"),
 	[1] = DUE_SELECT("WHERE s.patient_id = ?1"),
 };
 

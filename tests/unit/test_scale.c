@@ -514,6 +514,34 @@ static void generator_deterministic(void **state)
 	unlink(p3);
 }
 
+/* The lists' due facts read the active series only: in ten years of a
+ * practice most are finished, and their patients are never read. */
+static void due_rows_active_only(void **state)
+{
+	struct fx *f = *state;
+	struct demo_gen_counts n = { 0 };
+	struct core_due_row *rows = NULL;
+	struct nl_err err = { 0 };
+	sqlite3_stmt *st;
+	size_t nrows = 0;
+	int active = -1, all = -1;
+
+	generate(f->s, 7, &n);
+	assert_int_equal(sqlite3_prepare_v2(store_db(record_store(f->s)),
+					    "SELECT count(*) FILTER (WHERE status = 'active'), "
+					    "count(*) FROM series", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	active = sqlite3_column_int(st, 0);
+	all = sqlite3_column_int(st, 1);
+	sqlite3_finalize(st);
+	assert_true(active > 0 && active < all);    /* the practice has both */
+	assert_int_equal(core_due_rows(f->s, 0, &rows, &nrows, &err), NL_OK);
+	assert_int_equal(nrows, (size_t)active);
+	for (size_t i = 0; i < nrows; i++)
+		assert_string_equal(rows[i].status, VOCAB_STATUS_ACTIVE);
+	core_due_rows_free(rows, nrows);
+}
+
 /* The TUI filters the rows it loaded with record_patient_matches: the
  * same rows, in the same order, as record_patient_list with the search. */
 static void search_one_rule(void **state)
@@ -571,6 +599,7 @@ int main(void)
 		T(plan_due_facts),
 		T(due_facts_maintained),
 		T(plan_unsigned),
+		T(due_rows_active_only),
 		T(plan_pick_lists),
 		T(plan_audit_filtered),
 		T(verify_across_batches),
