@@ -162,6 +162,9 @@ int nl_text_check_value(const char *field, const char *s, struct nl_err *err);
  * mistaken for a byte). Everything else, backslash included, is unchanged.
  * NULL gives "". NULL on out of memory. */
 char *nl_term_safe(const char *s, bool multiline);
+/* Whether s is printable ASCII only, which nl_term_safe keeps as it is
+ * (most cells of a list: ids, dates, phones, codes); its length in *len. */
+bool nl_term_plain(const char *s, size_t *len);
 /* fputs of nl_term_safe(s, multiline), without the allocation; EOF on a
  * write error, else 0. */
 int nl_term_fputs(FILE *f, const char *s, bool multiline);

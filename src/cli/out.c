@@ -123,20 +123,26 @@ void out_field(FILE *f, int indent, const char *label, const char *value)
 	free(safe);
 }
 
+/* Columns s takes on the terminal. Most cells (ids, dates, phones, codes)
+ * are printable ASCII, one column a byte: measured without converting; the
+ * rest through the locale's wide characters (on the stack when short, as
+ * a table measures every cell of thousands of rows). */
 size_t out_width(const char *s)
 {
-	size_t n = mbstowcs(NULL, s, 0);
-	wchar_t *ws;
+	wchar_t stack[128], *ws = stack;
+	size_t n;
 	int w;
 
-	if (n == (size_t)-1)
+	if (nl_term_plain(s, &n))
+		return n;
+	if ((n = mbstowcs(NULL, s, 0)) == (size_t)-1)
 		return strlen(s);
-	ws = malloc((n + 1) * sizeof(*ws));
-	if (!ws)
+	if (n >= sizeof(stack) / sizeof(stack[0]) && !(ws = malloc((n + 1) * sizeof(*ws))))
 		return strlen(s);
 	mbstowcs(ws, s, n + 1);
 	w = wcswidth(ws, n);
-	free(ws);
+	if (ws != stack)
+		free(ws);
 	return w < 0 ? n : (size_t)w;
 }
 
@@ -192,15 +198,13 @@ static void print_text_row(const struct out_table *t, FILE *f,
 		ncols--;
 	for (size_t i = 0; i < ncols; i++) {
 		size_t cw = out_width(cells[i]);
-		bool last = i + 1 == ncols;
+		bool last = i + 1 == ncols, right = t->right & (1u << i);
 
-		if (t->right & (1u << i))
-			for (size_t k = cw; k < w[i]; k++)
-				fputc(' ', f);
-		if (last || (t->right & (1u << i)))
-			fputs(cells[i], f);
-		else
-			out_pad(f, cells[i], w[i]);
+		if (right)
+			fprintf(f, "%*s", (int)(w[i] > cw ? w[i] - cw : 0), "");
+		fputs(cells[i], f);
+		if (!last && !right)
+			fprintf(f, "%*s", (int)(w[i] > cw ? w[i] - cw : 0), "");
 		fputs(last ? "\n" : "  ", f);
 	}
 }
@@ -220,9 +224,12 @@ static int print_csv(const struct out_table *t, FILE *f, bool bom, struct nl_err
 static int make_safe(struct out_table *t, struct nl_err *err)
 {
 	for (size_t i = 0; i < t->nrows * t->ncols; i++) {
-		char *safe = nl_term_safe(t->cells[i], false);
+		size_t len;
+		char *safe;
 
-		if (!safe)
+		if (nl_term_plain(t->cells[i], &len))
+			continue;           /* shown as it is: no copy */
+		if (!(safe = nl_term_safe(t->cells[i], false)))
 			return nl_error(err, NL_ENOMEM, "out of memory");
 		free(t->cells[i]);
 		t->cells[i] = safe;
@@ -292,41 +299,51 @@ int out_stream_init(struct out_stream *s, const char *const *head, size_t ncols,
 	return out_stream_measure(s, head, err);
 }
 
-/* Each cell as out_table_print shows it: sanitized for the terminal. */
-static int stream_safe(const struct out_stream *s, const char *const *cells, char **safe,
-		       struct nl_err *err)
+/* Each cell as out_table_print shows it, sanitized for the terminal, in
+ * shown: the cell itself when it is plain, else a copy kept in owned. */
+static int stream_safe(const struct out_stream *s, const char *const *cells,
+		       const char **shown, char **owned, struct nl_err *err)
 {
-	for (size_t i = 0; i < s->t.ncols; i++)
-		if (!(safe[i] = nl_term_safe(cells[i] ? cells[i] : "", false))) {
+	for (size_t i = 0; i < s->t.ncols; i++) {
+		const char *c = cells[i] ? cells[i] : "";
+		size_t len;
+
+		owned[i] = NULL;
+		shown[i] = c;
+		if (nl_term_plain(c, &len))
+			continue;
+		if (!(shown[i] = owned[i] = nl_term_safe(c, false))) {
 			while (i-- > 0)
-				free(safe[i]);
+				free(owned[i]);
 			return nl_error(err, NL_ENOMEM, "out of memory");
 		}
+	}
 	return NL_OK;
 }
 
-static void stream_unsafe(const struct out_stream *s, char **safe)
+static void stream_unsafe(const struct out_stream *s, char **owned)
 {
 	for (size_t i = 0; i < s->t.ncols; i++)
-		free(safe[i]);
+		free(owned[i]);
 }
 
 int out_stream_measure(struct out_stream *s, const char *const *cells, struct nl_err *err)
 {
-	char *safe[OUT_STREAM_MAXCOLS];
+	const char *shown[OUT_STREAM_MAXCOLS];
+	char *owned[OUT_STREAM_MAXCOLS];
 	int rc;
 
 	if (s->fmt == OUT_CSV)
 		return NL_OK;
-	if ((rc = stream_safe(s, cells, safe, err)) != NL_OK)
+	if ((rc = stream_safe(s, cells, shown, owned, err)) != NL_OK)
 		return rc;
 	for (size_t i = 0; i < s->t.ncols; i++) {
-		size_t cw = out_width(safe[i]);
+		size_t cw = out_width(shown[i]);
 
 		if (cw > s->w[i])
 			s->w[i] = cw;
 	}
-	stream_unsafe(s, safe);
+	stream_unsafe(s, owned);
 	return NL_OK;
 }
 
@@ -342,7 +359,8 @@ int out_stream_begin(struct out_stream *s, struct nl_err *err)
 
 int out_stream_row(struct out_stream *s, const char *const *cells, struct nl_err *err)
 {
-	char *safe[OUT_STREAM_MAXCOLS];
+	const char *shown[OUT_STREAM_MAXCOLS];
+	char *owned[OUT_STREAM_MAXCOLS];
 	int rc;
 
 	if (s->fmt == OUT_CSV) {
@@ -354,10 +372,10 @@ int out_stream_row(struct out_stream *s, const char *const *cells, struct nl_err
 		nl_csv_row(&s->csv, v, s->t.ncols);
 		return NL_OK;
 	}
-	if ((rc = stream_safe(s, cells, safe, err)) != NL_OK)
+	if ((rc = stream_safe(s, cells, shown, owned, err)) != NL_OK)
 		return rc;
-	print_text_row(&s->t, s->f, (const char *const *)safe, s->w);
-	stream_unsafe(s, safe);
+	print_text_row(&s->t, s->f, shown, s->w);
+	stream_unsafe(s, owned);
 	return ferror(s->f) ? nl_error(err, NL_EIO, "cannot write the output") : NL_OK;
 }
 

@@ -213,17 +213,21 @@ static int list_json(const struct nl_patient_summary *rows, size_t n, struct nl_
 	return out_json_print(a, err);
 }
 
-static int list_row(struct out_table *t, const struct nl_patient_summary *r)
+/* A row's cells (measured, then printed: the rows are in memory, so the
+ * table needs no copy of 10 cells a patient). */
+static int list_row(struct out_stream *s, const struct nl_patient_summary *r, bool measure,
+		    struct nl_err *err)
 {
 	char id[24], flags[24], done[32] = "";
+	const char *const cells[] = { id, r->name, r->dob, r->phone,
+		vocab_fitzpatrick_label(r->skin_type), flags, r->indication, done,
+		r->next_due, r->archived ? "yes" : "" };
 
 	snprintf(id, sizeof(id), "%lld", (long long)r->id);
 	snprintf(flags, sizeof(flags), "%zu", r->nflags);
 	if (r->series_id)
 		snprintf(done, sizeof(done), "%d/%d", r->done, r->planned);
-	return out_table_row(t, (const char *const[]){ id, r->name, r->dob, r->phone,
-		vocab_fitzpatrick_label(r->skin_type), flags, r->indication, done,
-		r->next_due, r->archived ? "yes" : "" });
+	return measure ? out_stream_measure(s, cells, err) : out_stream_row(s, cells, err);
 }
 
 static int print_list(const struct nl_patient_summary *rows, size_t n,
@@ -231,19 +235,22 @@ static int print_list(const struct nl_patient_summary *rows, size_t n,
 {
 	static const char *const head[] = { "ID", "NAME", "DOB", "PHONE", "SKIN", "FLAGS",
 					    "SERIES", "DONE", "NEXT DUE", "ARCHIVED" };
-	struct out_table t;
-	int rc = NL_OK;
+	struct out_stream s;
+	int rc;
 
 	if (fmt == OUT_JSON)
 		return list_json(rows, n, err);
-	out_table_init(&t, head, all || fmt == OUT_CSV ? 10 : 9);
-	t.right = 1u | (1u << 5);
-	for (size_t i = 0; i < n && rc == NL_OK; i++)
-		if (list_row(&t, &rows[i]) != 0)
-			rc = nl_error(err, NL_ENOMEM, "out of memory");
+	rc = out_stream_init(&s, head, all || fmt == OUT_CSV ? 10 : 9, 1u | (1u << 5), fmt,
+			     stdout, bom, err);
+	for (size_t i = 0; i < n && rc == NL_OK && fmt != OUT_CSV; i++)
+		rc = list_row(&s, &rows[i], true, err);
 	if (rc == NL_OK)
-		rc = out_table_print(&t, stdout, fmt, bom, err);
-	out_table_free(&t);
+		rc = out_stream_begin(&s, err);
+	for (size_t i = 0; i < n && rc == NL_OK; i++)
+		rc = list_row(&s, &rows[i], false, err);
+	if (rc == NL_OK)
+		rc = out_stream_end(&s, err);
+	out_stream_free(&s);
 	if (rc == NL_OK && fmt == OUT_TEXT && n == 0)
 		fputs("(no patients)\n", stdout);
 	return rc;

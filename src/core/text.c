@@ -130,16 +130,32 @@ char *nl_term_safe(const char *s, bool multiline)
 		return NULL;
 	for (size_t i = 0; i < len;) {
 		char piece[16];
-		size_t used;
+		size_t used, k;
 		int cols;
-		size_t k = text_piece(s + i, len - i, p, piece, &used, &cols);
 
+		/* printable ASCII is in no row of the table: always kept as is
+		 * (most of a list's cells; the lists print thousands) */
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f) {
+			out[o++] = s[i++];
+			continue;
+		}
+		k = text_piece(s + i, len - i, p, piece, &used, &cols);
 		memcpy(out + o, piece, k);
 		o += k;
 		i += used;
 	}
 	out[o] = '\0';
 	return out;
+}
+
+bool nl_term_plain(const char *s, size_t *len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p >= 0x20 && *p < 0x7f)
+		p++;
+	*len = (size_t)(p - (const unsigned char *)s);
+	return !*p;
 }
 
 int nl_term_fputs(FILE *f, const char *s, bool multiline)
