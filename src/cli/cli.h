@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "needlelog/err.h"
 #include "needlelog/record.h"
@@ -67,6 +68,9 @@ struct cli {
 	int nargs;
 	struct record *rec;      /* opened by cli_open, closed by the framework */
 	bool usage;              /* the error is the command line's: add the usage */
+	struct timespec opened;  /* when cli_open had the file open (the key
+				  * derived): $NEEDLELOG_TIMING says how long the
+				  * command took after it */
 };
 
 /* Options several commands share; list them in a command's table. */

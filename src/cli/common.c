@@ -102,6 +102,8 @@ int cli_open_keep_pass(struct cli *c, struct store_pass *pass, struct nl_err *er
 	if (rc == NL_OK)
 		rc = record_open(path, pass, &c->rec, err);
 	if (rc == NL_OK)
+		clock_gettime(CLOCK_MONOTONIC, &c->opened);
+	if (rc == NL_OK)
 		rc = set_context(c, err);
 	return rc;
 }

@@ -431,6 +431,10 @@ static void loop(struct tui *t)
 			lock(t);
 		tui_frame(t);
 		doupdate();
+		if (t->adopted_ms && !t->first_screen_seen && t->store) {
+			t->first_screen_ms = tui_now_ms() - t->adopted_ms;
+			t->first_screen_seen = true;
+		}
 		if (!tui_read_key(TICK_MS, &key)) {
 			if (t->top->ops->tick && t->store)
 				t->top->ops->tick(t, t->top);
@@ -500,5 +504,8 @@ int tui_main(const struct tui_options *o, struct nl_err *err)
 		tui_unlocked(&t);
 	loop(&t);
 	finish(&t);
+	if (getenv("NEEDLELOG_TIMING") && t.first_screen_seen)
+		fprintf(stderr, "needlelog: timing: the first screen %lld ms after the unlock\n",
+			t.first_screen_ms);
 	return t.rc;
 }

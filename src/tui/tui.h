@@ -427,6 +427,10 @@ struct tui {
 	uint64_t chase_version;    /* record_data_version */
 	char chase_today[11];      /* and this day */
 	int rc;                    /* what tui_main returns (NL_OK unless a screen says) */
+	/* $NEEDLELOG_TIMING: from the first unlock (the key derived, the file
+	 * open) to the first screen drawn after it, said on stderr at the end */
+	long long adopted_ms, first_screen_ms;
+	bool first_screen_seen;
 	struct nl_err *err;        /* tui_main's, for rc's message */
 };
 

@@ -50,6 +50,8 @@ int tui_adopt(struct tui *t, struct record *s, struct nl_err *err)
 		return rc;
 	}
 	t->store = s;
+	if (!t->adopted_ms)
+		t->adopted_ms = tui_now_ms();
 	return NL_OK;
 }
 

@@ -68,4 +68,18 @@ printf '%s\n' "$(head -c 1023 /dev/zero | tr '\0' 'p')" >"$T_DIR/max.pass"
 NEEDLELOG_DB="$T_DIR/other.db" run init --passphrase-file "$T_DIR/max.pass"
 expect_rc 0 "a passphrase of exactly 1023 bytes is taken"
 
+# $NEEDLELOG_TIMING: the command's time after the unlock, on stderr only
+NEEDLELOG_DB="$T_DIR/other.db" NEEDLELOG_PASSPHRASE="$(cat "$T_DIR/max.pass")" \
+	NEEDLELOG_TIMING=1 run patient list --format json
+expect_rc 0 "a command with \$NEEDLELOG_TIMING"
+if printf '%s\n' "$ERR" | grep -Eq '^needlelog: timing: [0-9]+\.[0-9] ms after the unlock$'; then
+	ok "the timing line on stderr"
+else
+	not_ok "the timing line on stderr" "stderr: $ERR"
+fi
+json "stdout is still only the list" "d == []"
+NEEDLELOG_DB="$T_DIR/other.db" NEEDLELOG_PASSPHRASE="$(cat "$T_DIR/max.pass")" run patient list
+if has "$ERR" "timing"; then not_ok "no timing line without it" "stderr: $ERR"
+else ok "no timing line without it"; fi
+
 finish

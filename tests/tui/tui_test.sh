@@ -1510,7 +1510,7 @@ reloads() {
 
 case_reload() {
 	seed
-	TUI_ENV="NEEDLELOG_TEST_RELOADS=$TMP/reloads" start 80 24
+	TUI_ENV="NEEDLELOG_TEST_RELOADS=$TMP/reloads NEEDLELOG_TIMING=1" start 80 24
 	unlock "Zoë Müller"
 	wait_for "3 patients"
 	[ "$(reloads)" = 1 ] || fail "the first screen read the list $(reloads) times, not once"
@@ -1556,6 +1556,11 @@ case_reload() {
 	wait_for "1 unsigned (U)"
 	keys q
 	wait_for "Active series"
+	# $NEEDLELOG_TIMING: the first screen's time after the unlock, on stderr
+	keys q
+	wait_exit
+	grep -Eq '^needlelog: timing: the first screen [0-9]+ ms after the unlock$' "$TMP/tui.err" ||
+		fail "no timing line on stderr: $(cat "$TMP/tui.err")"
 }
 
 PHOTO_RAW_SQL=${3:-}
