@@ -5,8 +5,7 @@
  *                [--today DATE] [--reps R] [--only GROUPS]
  *
  * FILE is created and filled when it does not exist (timed: "generate"),
- * else opened; --patients 0 makes an empty file the same way (the TUI
- * lines' baseline). GROUPS, comma-separated: core (the screens' calls, R times
+ * else opened. GROUPS, comma-separated: core (the screens' calls, R times
  * each), check (signatures and pages, once), audit (every row streamed,
  * with the growth of resident memory). Prints "RESULT op seconds" lines,
  * "INFO key value" lines and, for audit, "RESULT audit-rss-kib KiB".
@@ -417,8 +416,7 @@ static int generate(const char *path, const struct demo_gen_opts *o, struct nl_e
 		rc = record_set_actor(r, "Dr Ana Ruiz", err);
 	go.counts = &n;
 	t0 = now();
-	/* --patients 0: an empty file made the same way (the TUI's baseline) */
-	if (rc == NL_OK && go.patients > 0)
+	if (rc == NL_OK)
 		rc = demo_generate(r, &go, err);
 	if (rc == NL_OK)
 		printf("RESULT generate %.6f\n", now() - t0);
