@@ -76,23 +76,25 @@ CLI_COMMANDS = [
 TRIVIAL = ["patient", "show", "1"]
 
 
-def run(cmd, timeout=None, env=None):
+def run(cmd, timeout=None, env=None, keep=True):
     """Runs cmd; returns (seconds, stdout) or (None, why) on timeout/failure.
     With NEEDLELOG_TIMING in env, run.after holds the command's own time
-    after the unlock, read from its stderr (seconds, or None)."""
+    after the unlock, read from its stderr (seconds, or None). keep False:
+    stdout goes to /dev/null (a command's output read through a pipe by
+    this script would time the script's reading too)."""
     t0 = time.monotonic()
     run.after = None
     try:
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           timeout=timeout, env=env, text=True)
+        p = subprocess.run(cmd, stdout=subprocess.PIPE if keep else subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, timeout=timeout, env=env, text=True)
     except subprocess.TimeoutExpired:
         return None, "timeout after %d s" % timeout
     dt = time.monotonic() - t0
-    if p.returncode not in (0, 65, 70, 77) and "RESULT" not in p.stdout:
+    if p.returncode not in (0, 65, 70, 77) and "RESULT" not in (p.stdout or ""):
         sys.stderr.write("failed: %s\n%s" % (" ".join(cmd), p.stderr))
         return None, "exit %d" % p.returncode
     run.after = after_unlock(p.stderr)
-    return dt, p.stdout
+    return dt, p.stdout or ""
 
 
 TIMING = re.compile(r"^needlelog: timing: (?:the first screen )?([0-9.]+) ms after the unlock$",
@@ -164,10 +166,11 @@ def cli(a, db, reps, timeout, samples, notes):
     env.pop("NEEDLELOG_TEST_KDF", None)
     for name, args, n in CLI_COMMANDS:
         for _ in range(n or reps):
-            t, _ = run([a.needlelog, "--db", db] + TRIVIAL, env=env)
+            t, _ = run([a.needlelog, "--db", db] + TRIVIAL, env=env, keep=False)
             if t is not None:
                 samples.setdefault("cli: unlock (trivial command)", []).append(t)
-            t, why = run([a.needlelog, "--db", db] + args, timeout=timeout, env=env)
+            t, why = run([a.needlelog, "--db", db] + args, timeout=timeout, env=env,
+                         keep=False)
             if t is None or run.after is None:
                 notes[name] = why if t is None else "no timing line"
                 break
