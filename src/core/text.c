@@ -666,6 +666,18 @@ static char *valid_copy(const char *s)
 	return out;
 }
 
+/* Printable ASCII (most names in many practices) folds to its lower case,
+ * which utf8proc's fold gives too (test_text compares the two paths). */
+static char *fold_ascii(const char *s, size_t len)
+{
+	char *out = malloc(len + 1);
+
+	/* not tolower(): the TUI sets the locale, and this is locale-free */
+	for (size_t i = 0; out && i <= len; i++)
+		out[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i];
+	return out;
+}
+
 char *nl_fold(const char *s)
 {
 	const utf8proc_option_t opts = UTF8PROC_NULLTERM | UTF8PROC_STABLE |
@@ -674,7 +686,10 @@ char *nl_fold(const char *s)
 	utf8proc_uint8_t *out = NULL;
 	char *valid;
 	utf8proc_ssize_t n;
+	size_t len;
 
+	if (s && nl_term_plain(s, &len))
+		return fold_ascii(s, len);
 	if (!s || !(valid = valid_copy(s)))
 		return NULL;
 	n = utf8proc_map_custom((const utf8proc_uint8_t *)valid, 0, &out, opts, fold_base,

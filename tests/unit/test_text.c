@@ -525,6 +525,23 @@ static void fold(void **state)
 	assert_false(nl_fold_contains("Zoë", "zoey"));
 	/* the same fold either way round: composed or decomposed input */
 	assert_true(nl_fold_contains("Zoe\xcc\x88", "zoë"));
+	/* printable ASCII folds on a short path; the same as utf8proc's, which
+	 * a string with one non-ASCII letter takes: every character compared */
+	for (int c = 0x20; c < 0x7f; c++) {
+		char plain[2] = { (char)c, 0 }, mixed[8];
+		char *a, *b;
+
+		snprintf(mixed, sizeof(mixed), "%c\xc3\xa9", c);   /* c then é */
+		a = nl_fold(plain);
+		b = nl_fold(mixed);
+		assert_non_null(a);
+		assert_non_null(b);
+		assert_int_equal(strlen(b), strlen(a) + 1);
+		assert_memory_equal(a, b, strlen(a));
+		assert_int_equal(b[strlen(a)], 'e');
+		free(a);
+		free(b);
+	}
 }
 
 /* The patient search and name order fold with nl_fold. */
