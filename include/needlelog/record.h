@@ -99,6 +99,11 @@ int record_data_version(struct record *r, uint64_t *v, struct nl_err *err);
  * lock (a long write elsewhere would freeze the screen for the busy
  * timeout); NL_EBUSY at once, and the caller asks again at its next poll. */
 int record_poll_version(struct record *r, uint64_t *v, struct nl_err *err);
+/* Whether the calls that follow wait (up to STORE_BUSY_WAIT_MS) for a file
+ * another process holds, as they do by default, or give NL_EBUSY at once
+ * (false): for work that can simply try again later, such as a draft kept
+ * in a pause of typing, which must not freeze the screen. */
+void record_wait_busy(struct record *r, bool wait);
 
 /* ---- grouping writes ---------------------------------------------------
  * Each function below is one transaction of its own. To make several of

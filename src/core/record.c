@@ -207,12 +207,17 @@ int record_data_version(struct record *r, uint64_t *v, struct nl_err *err)
 	return rc == SQLITE_ROW ? NL_OK : core_sql_error(r, "reading the data version", err);
 }
 
+void record_wait_busy(struct record *r, bool wait)
+{
+	store_busy_wait(record_store(r), wait ? STORE_BUSY_WAIT_MS : 0);
+}
+
 int record_poll_version(struct record *r, uint64_t *v, struct nl_err *err)
 {
 	int rc;
 
-	store_busy_wait(record_store(r), 0);
+	record_wait_busy(r, false);
 	rc = record_data_version(r, v, err);
-	store_busy_wait(record_store(r), STORE_BUSY_WAIT_MS);
+	record_wait_busy(r, true);
 	return rc;
 }

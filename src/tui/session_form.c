@@ -585,7 +585,11 @@ static void preview(struct tui *t, struct sform *f)
 			 f->fm.f[bad].error);
 	} else if (check_session_preview(t->store, &s, f->mode == TUI_NEW ? 0 : f->session_id,
 					 &f->warn, &f->nwarn, &err) != NL_OK) {
-		snprintf(f->preview_err, sizeof(f->preview_err), "%s", err.msg);
+		/* busy (another user writing): asked again at the next tick */
+		if (err.status == NL_EBUSY)
+			f->preview_due = true;
+		else
+			snprintf(f->preview_err, sizeof(f->preview_err), "%s", err.msg);
 		f->warn = NULL;
 		f->nwarn = 0;
 	}
@@ -623,24 +627,28 @@ static char *draft_text(struct sform *f)
 	return text;
 }
 
-static void save_draft(struct tui *t, struct sform *f)
+/* Keeps the form as its series' draft; the status, with err filled. */
+static int put_draft(struct tui *t, struct sform *f, struct nl_err *err)
 {
-	struct nl_err err = { 0 };
-	char *text;
+	char *text = draft_text(f);
+	int rc;
 
-	if (!t->store || f->locked || f->broken)
-		return;
-	text = draft_text(f);
-	if (!text) {
-		tui_msg(t, TS_ERROR, "Out of memory: the draft was not saved.");
-		return;
-	}
-	if (draft_save(t->store, f->series_id, text, &err) != NL_OK)
-		tui_fail(t, "The draft was not saved", &err);
-	else
+	if (!text)
+		return nl_error(err, NL_ENOMEM, "out of memory");
+	rc = draft_save(t->store, f->series_id, text, err);
+	if (rc == NL_OK)
 		f->dirty = false;
 	f->saved_ms = tui_now_ms();
 	tui_zfree_str(text);
+	return rc;
+}
+
+static void save_draft(struct tui *t, struct sform *f)
+{
+	struct nl_err err = { 0 };
+
+	if (t->store && !f->locked && !f->broken && put_draft(t, f, &err) != NL_OK)
+		tui_fail(t, "The draft was not saved", &err);
 }
 
 /* A draft from before product rows: "a, b" becomes a row each. */
@@ -922,10 +930,21 @@ static void tick(struct tui *t, struct tui_screen *sc)
 
 	if (f->locked || f->broken)
 		return;
+	/* idle work never waits for another user's write (the screen would
+	 * freeze under the typing): a busy file is tried again after a pause */
+	record_wait_busy(t->store, false);
 	if (f->preview_due)
 		preview(t, f);
-	if (f->dirty && tui_now_ms() - f->changed_ms >= DRAFT_IDLE_MS)
-		save_draft(t, f);
+	if (f->dirty && tui_now_ms() - f->changed_ms >= DRAFT_IDLE_MS) {
+		struct nl_err err = { 0 };
+		int rc = put_draft(t, f, &err);
+
+		if (rc == NL_EBUSY)
+			f->changed_ms = tui_now_ms();
+		else if (rc != NL_OK)
+			tui_fail(t, "The draft was not saved", &err);
+	}
+	record_wait_busy(t->store, true);
 }
 
 static void pick_from(struct tui *t, struct sform *f, enum record_pick which,

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "needlelog/draft.h"
 #include "../../src/core/core.h"
 #include "../../src/cli/demo_gen.h"
 
@@ -390,6 +391,26 @@ static void *hold_exclusive(void *arg)
 	return NULL;
 }
 
+/* Holds the file EXCLUSIVE from another thread, as h says. */
+static void hold_start(struct holder *h, pthread_t *th)
+{
+	assert_int_equal(pthread_create(th, NULL, hold_exclusive, h), 0);
+	pthread_mutex_lock(&h->mu);
+	while (!h->held)
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* The holder lets go once the question has been answered. */
+static void hold_end(struct holder *h, pthread_t th)
+{
+	pthread_mutex_lock(&h->mu);
+	h->polled = true;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	pthread_join(th, NULL);
+}
+
 /* The idle poll never waits for a busy file: while another connection
  * holds it, the answer is "busy" at once (a poll that waited would get
  * the lock when the holder gives up after two seconds, and answer). */
@@ -404,21 +425,41 @@ static void poll_never_waits(void **state)
 	int rc;
 
 	assert_int_equal(record_data_version(f->s, &v0, &err), NL_OK);
-	assert_int_equal(pthread_create(&th, NULL, hold_exclusive, &h), 0);
-	pthread_mutex_lock(&h.mu);
-	while (!h.held)
-		pthread_cond_wait(&h.cv, &h.mu);
-	pthread_mutex_unlock(&h.mu);
+	hold_start(&h, &th);
 	rc = record_poll_version(f->s, &v1, &err);
-	pthread_mutex_lock(&h.mu);
-	h.polled = true;
-	pthread_cond_broadcast(&h.cv);
-	pthread_mutex_unlock(&h.mu);
-	pthread_join(th, NULL);
+	hold_end(&h, th);
 	assert_int_equal(rc, NL_EBUSY);
 	/* free again: it answers, and ordinary statements wait as before */
 	assert_int_equal(record_poll_version(f->s, &v1, &err), NL_OK);
 	fx_patient(f->s, "After The Poll");
+}
+
+/* A draft kept in a pause of typing does not wait either (record_wait_busy
+ * false): busy at once, nothing written; with waiting back on, it saves. */
+static void draft_never_waits(void **state)
+{
+	struct fx *f = *state;
+	struct holder h = { .path = f->path, .mu = PTHREAD_MUTEX_INITIALIZER,
+			    .cv = PTHREAD_COND_INITIALIZER };
+	struct nl_err err = { 0 };
+	int64_t series = fx_series(f->s, fx_patient(f->s, "Draft Owner"), "acne-scars",
+				   "2026-01-05");
+	char *text = NULL, *at = NULL;
+	pthread_t th;
+	int rc;
+
+	hold_start(&h, &th);
+	record_wait_busy(f->s, false);
+	rc = draft_save(f->s, series, "depth 1.5", &err);
+	record_wait_busy(f->s, true);
+	hold_end(&h, th);
+	assert_int_equal(rc, NL_EBUSY);
+	assert_int_equal(draft_load(f->s, series, &text, &at, &err), NL_ENOENT);
+	assert_int_equal(draft_save(f->s, series, "depth 1.5", &err), NL_OK);
+	assert_int_equal(draft_load(f->s, series, &text, &at, &err), NL_OK);
+	assert_string_equal(text, "depth 1.5");
+	free(text);
+	free(at);
 }
 
 /* ---- the generator ------------------------------------------------------------------------ */
@@ -611,6 +652,7 @@ int main(void)
 		T(audit_streamed),
 		T(data_version_moves),
 		T(poll_never_waits),
+		T(draft_never_waits),
 		T(generator_counts),
 		T(generator_deterministic),
 		T(search_one_rule),
