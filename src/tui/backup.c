@@ -33,10 +33,25 @@ void tui_backup_reminder(struct tui *t, char *buf, size_t n)
 	if (!t->store)
 		return;
 	if (remind.store != t->store || remind.at == 0 || now - remind.at > REMIND_EVERY) {
+		int rc;
+
+		/* drawn with every frame: never waits for another user's write
+		 * (busy: the old text stays, asked again at the next frame) */
+		record_wait_busy(t->store, false);
+		rc = backup_plan_due(t->store, 0, now, &due, NULL);
+		record_wait_busy(t->store, true);
+		if (rc == NL_EBUSY) {
+			if (remind.store != t->store)
+				remind.text[0] = '\0';
+			remind.store = t->store;
+			remind.at = 0;
+			snprintf(buf, n, "%s", remind.text);
+			return;
+		}
 		remind.store = t->store;
 		remind.at = now;
 		remind.text[0] = '\0';
-		if (backup_plan_due(t->store, 0, now, &due, NULL) != NL_OK || !due.due)
+		if (rc != NL_OK || !due.due)
 			due.due = false;
 		else if (due.never)
 			snprintf(remind.text, sizeof(remind.text),
