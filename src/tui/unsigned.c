@@ -64,7 +64,7 @@ static void draw(struct tui *t, struct tui_screen *sc, WINDOW *w)
 	tui_putf(w, 0, 1, cols - 2, tui_attr(TS_LABEL),
 		 "Unsigned more than 24 hours after their date (today %s): %zu", record_today(t->store),
 		 u->list.n);
-	tui_put(w, 1, 1, 17, tui_attr(TS_HEADER), "Session", true);
+	tui_put(w, 1, 1, 17, tui_attr(TS_HEADER), "Unsigned for", true);
 	tui_put(w, 1, 18, 12, tui_attr(TS_HEADER), "Date", true);
 	tui_put(w, 1, 30, cols - 51, tui_attr(TS_HEADER), "Patient", true);
 	tui_put(w, 1, cols - 21, 20, tui_attr(TS_HEADER), "Practitioner", true);

@@ -1136,6 +1136,7 @@ case_chase() {
 	keys U
 	wait_for "Unsigned more than 24 hours after their date"
 	wait_line "4 days ago" "Åsa Öberg"
+	on "Unsigned for" || fail "the days column is not labelled for what it shows"
 	keys Enter
 	wait_for "Stretch marks  Åsa Öberg"
 	[ "$(line 24 | grep -c '… ? all keys')" = 1 ] || fail "no 'more' marker on a cut hint bar"
