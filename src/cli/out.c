@@ -198,13 +198,14 @@ static void print_text_row(const struct out_table *t, FILE *f,
 		ncols--;
 	for (size_t i = 0; i < ncols; i++) {
 		size_t cw = out_width(cells[i]);
+		int pad = w[i] > cw ? (int)(w[i] - cw) : 0;
 		bool last = i + 1 == ncols, right = t->right & (1u << i);
 
 		if (right)
-			fprintf(f, "%*s", (int)(w[i] > cw ? w[i] - cw : 0), "");
+			fprintf(f, "%*s", pad, "");
 		fputs(cells[i], f);
 		if (!last && !right)
-			fprintf(f, "%*s", (int)(w[i] > cw ? w[i] - cw : 0), "");
+			fprintf(f, "%*s", pad, "");
 		fputs(last ? "\n" : "  ", f);
 	}
 }
