@@ -33,7 +33,7 @@ static int run_add(struct cli *c, struct nl_err *err)
 		rc = store_user_add(record_store(c->rec), name, &pass, STORE_KDF_DEFAULT, err);
 	store_pass_free(&pass);
 	if (rc == NL_OK)
-		out_line(stdout, "Added user %s to %s; they open it with --user %s and their "
+		out_line(stdout, "Added user %s to %s; they open it with --user \"%s\" and their "
 			 "own passphrase", name, c->db_path, name);
 	return rc;
 }
