@@ -384,28 +384,6 @@ static void scan_plaintext(const char *where, const char *name,
 	}
 }
 
-static int write_snapshot(const char *dir, const struct fault_image *f,
-			  size_t n)
-{
-	char path[PATH_MAX + FAULT_NAME_MAX];
-
-	empty_dir(dir);
-	for (size_t i = 0; i < n; i++) {
-		FILE *out;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, f[i].name);
-		out = fopen(path, "wb");
-		if (!out || fwrite(f[i].data, 1, f[i].len, out) != f[i].len) {
-			fail("cannot write %s: %s", path, strerror(errno));
-			if (out)
-				fclose(out);
-			return -1;
-		}
-		fclose(out);
-	}
-	return 0;
-}
-
 /* What store_open says of a file whose store_create never finished: an
  * empty file, a torn header, or a header with no pages behind it. */
 static int is_stub(int rc)
@@ -546,8 +524,11 @@ static void check_files(const struct ctx *c, const char *where,
 
 	for (size_t i = 0; i < nf; i++)
 		scan_plaintext(where, f[i].name, f[i].data, f[i].len);
-	if (write_snapshot(c->check, f, nf) != 0)
+	if (write_snapshot(c->check, f, nf) != 0) {
+		fail("  %s: cannot write the snapshot in %s: %s", where, c->check,
+		     strerror(errno));
 		return;
+	}
 	if (!has_db(f, nf)) {
 		if (e->step != 0 || e->returned)
 			fail("  %s: the record file is gone", where);
@@ -607,7 +588,8 @@ static long recover_once(const struct ctx *c, const struct fault_image *f,
 	struct nl_err err = { 0 };
 
 	snprintf(path, sizeof(path), "%s/" DB_NAME, c->rec);
-	write_snapshot(c->rec, f, nf);
+	if (write_snapshot(c->rec, f, nf) != 0)
+		fail("cannot write the snapshot in %s: %s", c->rec, strerror(errno));
 	fault_begin(c->rec, crash);
 	if (store_open(path, &c->w.pass[p], &s, &err) == NL_OK)
 		store_close(s);

@@ -115,26 +115,6 @@ static void workload(struct run *w)
 
 /* ---- checking a snapshot ---- */
 
-static int write_files(const struct fault_image *f, size_t n)
-{
-	char path[PATH_MAX + FAULT_NAME_MAX];
-
-	empty_dir(chk);
-	for (size_t i = 0; i < n; i++) {
-		FILE *out;
-
-		snprintf(path, sizeof(path), "%s/%s", chk, f[i].name);
-		out = fopen(path, "wb");
-		if (!out || fwrite(f[i].data, 1, f[i].len, out) != f[i].len) {
-			if (out)
-				fclose(out);
-			return -1;
-		}
-		fclose(out);
-	}
-	return 0;
-}
-
 static int count(struct record *r, const char *sql)
 {
 	sqlite3_stmt *st;
@@ -229,8 +209,8 @@ static void crash_at(long n, int phase)
 			continue;
 		snprintf(where, sizeof(where), "N=%ld photo %d variant=%s", n, phase,
 			 fault_variant_name(v));
-		if (write_files(f, nf) != 0) {
-			fail("  %s: cannot write the snapshot", where);
+		if (write_snapshot(chk, f, nf) != 0) {
+			fail("  %s: cannot write the snapshot: %s", where, strerror(errno));
 			continue;
 		}
 		check_variant(where, phase, n == ref.end[phase] && w.ok[phase]);

@@ -158,26 +158,6 @@ static void workload(struct run *r)
 
 /* ---- checking a snapshot ---- */
 
-static int write_files(const struct fault_image *f, size_t n)
-{
-	char path[PATH_MAX + FAULT_NAME_MAX];
-
-	empty_dir(chk);
-	for (size_t i = 0; i < n; i++) {
-		FILE *out;
-
-		snprintf(path, sizeof(path), "%s/%s", chk, f[i].name);
-		out = fopen(path, "wb");
-		if (!out || fwrite(f[i].data, 1, f[i].len, out) != f[i].len) {
-			if (out)
-				fclose(out);
-			return -1;
-		}
-		fclose(out);
-	}
-	return 0;
-}
-
 /* Opens and checks name in chk; its state, or -1 (reported). */
 static int state_of(const char *where, const char *name)
 {
@@ -280,8 +260,8 @@ static void crash_at(long n, int phase)
 			continue;
 		snprintf(where, sizeof(where), "N=%ld %s variant=%s",
 			 n, phase == PH_PRUNE ? "prune" : "restore", fault_variant_name(v));
-		if (write_files(f, nf) != 0) {
-			fail("  %s: cannot write the snapshot", where);
+		if (write_snapshot(chk, f, nf) != 0) {
+			fail("  %s: cannot write the snapshot: %s", where, strerror(errno));
 			continue;
 		}
 		if (phase == PH_PRUNE)

@@ -1,4 +1,5 @@
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "faultvfs.h"
 #include "workload.h"
 
 static void hash_u64(crypto_generichash_state *st, uint64_t v)
@@ -144,4 +146,24 @@ void empty_dir(const char *dir)
 		remove(path);
 	}
 	closedir(d);
+}
+
+int write_snapshot(const char *dir, const struct fault_image *f, size_t n)
+{
+	char path[PATH_MAX + FAULT_NAME_MAX];
+
+	empty_dir(dir);
+	for (size_t i = 0; i < n; i++) {
+		FILE *out;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, f[i].name);
+		out = fopen(path, "wb");
+		if (!out || fwrite(f[i].data, 1, f[i].len, out) != f[i].len) {
+			if (out)
+				fclose(out);
+			return -1;
+		}
+		fclose(out);
+	}
+	return 0;
 }

@@ -26,4 +26,9 @@ uint8_t *read_file(const char *path, size_t *len);
 /* Removes every file in dir (not recursive). */
 void empty_dir(const char *dir);
 
+/* Empties dir and writes the n files of a snapshot (faultvfs.h) into it.
+ * -1 with errno set when one cannot be written. */
+struct fault_image;
+int write_snapshot(const char *dir, const struct fault_image *f, size_t n);
+
 #endif
