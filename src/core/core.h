@@ -99,6 +99,11 @@ int core_col_int(sqlite3_stmt *st, int col, int none);
 /* Steps st to SQLITE_DONE and finalizes it. */
 int core_exec_stmt(struct record *s, sqlite3_stmt *st, const char *what,
 		   struct nl_err *err);
+/* Runs each of the n statements in sql with ?1 bound to id (a row's
+ * children cleared before they are written again), stopping at the first
+ * error. */
+int core_exec_for_id(struct record *s, const char *const *sql, size_t n, int64_t id,
+		     const char *what, struct nl_err *err);
 /* Whether row id exists in table (one of our table names). */
 int core_exists(struct record *s, const char *table, int64_t id, bool *yes,
 		struct nl_err *err);

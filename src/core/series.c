@@ -62,14 +62,8 @@ static int write_children(struct record *s, int64_t id, const struct nl_series *
 		"DELETE FROM series_baseline WHERE series_id = ?",
 	};
 	sqlite3_stmt *st;
-	int rc = NL_OK;
+	int rc = core_exec_for_id(s, clear, COUNT(clear), id, "saving the series", err);
 
-	for (size_t i = 0; i < COUNT(clear) && rc == NL_OK; i++) {
-		if ((rc = core_prepare(s, clear[i], &st, err)) != NL_OK)
-			return rc;
-		sqlite3_bind_int64(st, 1, id);
-		rc = core_exec_stmt(s, st, "saving the series", err);
-	}
 	for (size_t i = 0; i < in->nareas && rc == NL_OK; i++) {
 		if ((rc = core_prepare(s, "INSERT INTO series_area (series_id, pos, area) "
 					  "VALUES (?, ?, ?)", &st, err)) != NL_OK)

@@ -658,14 +658,8 @@ static int write_children(struct record *s, int64_t id, const struct nl_session 
 		"DELETE FROM session_warning WHERE session_id = ? AND amendment_id IS NULL",
 	};
 	sqlite3_stmt *st;
-	int rc = NL_OK;
+	int rc = core_exec_for_id(s, clear, COUNT(clear), id, "saving the session", err);
 
-	for (size_t i = 0; i < COUNT(clear) && rc == NL_OK; i++) {
-		if ((rc = core_prepare(s, clear[i], &st, err)) != NL_OK)
-			return rc;
-		sqlite3_bind_int64(st, 1, id);
-		rc = core_exec_stmt(s, st, "saving the session", err);
-	}
 	for (size_t i = 0; i < in->nareas && rc == NL_OK; i++) {
 		const struct nl_treatment *t = &in->areas[i];
 

@@ -55,14 +55,8 @@ int trace_write(struct record *s, int64_t id, const struct nl_session *in, struc
 		"DELETE FROM session_product_lot WHERE session_id = ?",
 	};
 	sqlite3_stmt *st;
-	int rc = NL_OK;
+	int rc = core_exec_for_id(s, clear, COUNT(clear), id, "saving the lots", err);
 
-	for (size_t i = 0; i < COUNT(clear) && rc == NL_OK; i++) {
-		if ((rc = core_prepare(s, clear[i], &st, err)) != NL_OK)
-			return rc;
-		sqlite3_bind_int64(st, 1, id);
-		rc = core_exec_stmt(s, st, "saving the lots", err);
-	}
 	if (rc == NL_OK && (core_opt(in->device_serial) || core_opt(in->cartridge_lot) ||
 			    core_opt(in->cartridge_expiry))) {
 		if ((rc = core_prepare(s, "INSERT INTO session_trace (session_id, device_serial, "

@@ -311,6 +311,21 @@ int core_exec_stmt(struct record *s, sqlite3_stmt *st, const char *what,
 	return NL_OK;
 }
 
+int core_exec_for_id(struct record *s, const char *const *sql, size_t n, int64_t id,
+		     const char *what, struct nl_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = NL_OK;
+
+	for (size_t i = 0; i < n && rc == NL_OK; i++) {
+		if ((rc = core_prepare(s, sql[i], &st, err)) != NL_OK)
+			return rc;
+		sqlite3_bind_int64(st, 1, id);
+		rc = core_exec_stmt(s, st, what, err);
+	}
+	return rc;
+}
+
 int core_exists(struct record *s, const char *table, int64_t id, bool *yes,
 		struct nl_err *err)
 {
